@@ -1,0 +1,116 @@
+//! Settings of the cloud. Every number of PROTOCOL.md section 5 is a field of
+//! `Rules`, with the protocol's figure as its default.
+
+use crate::Clock;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub db_path: PathBuf,
+    /// Serve the `/qa/` surface (outbox, inbox page, clock).
+    pub qa: bool,
+    pub rules: Rules,
+    /// A clock shared with the caller; a fresh wall clock when `None`.
+    pub clock: Option<Clock>,
+}
+
+impl Config {
+    /// A cloud on `listen` with the database at `db_path`, protocol defaults, QA off.
+    pub fn new(listen: SocketAddr, db_path: impl Into<PathBuf>) -> Self {
+        Self {
+            listen,
+            db_path: db_path.into(),
+            qa: false,
+            rules: Rules::default(),
+            clock: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub code_length: usize,
+    pub code_ttl_secs: i64,
+    pub code_max_wrong: u32,
+    pub send_cooldown_secs: i64,
+    pub sends_per_hour: u32,
+    pub session_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+    /// Argon2id memory in KiB, passes and lanes.
+    pub argon2_memory_kib: u32,
+    pub argon2_passes: u32,
+    pub argon2_lanes: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            code_length: 6,
+            code_ttl_secs: 10 * 60,
+            code_max_wrong: 5,
+            send_cooldown_secs: 60,
+            sends_per_hour: 5,
+            session_ttl_secs: 24 * 3600,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            argon2_memory_kib: 19 * 1024,
+            argon2_passes: 2,
+            argon2_lanes: 1,
+        }
+    }
+}
+
+/// One entry of the area list.
+pub struct AreaDef {
+    pub id: u32,
+    pub name: &'static str,
+    pub code: &'static str,
+    pub telephone_code: &'static str,
+}
+
+/// The areas (countries) this cloud serves, each with its dialling code.
+pub const AREAS: &[AreaDef] = &[
+    AreaDef {
+        id: 44,
+        name: "United Kingdom",
+        code: "GB",
+        telephone_code: "44",
+    },
+    AreaDef {
+        id: 49,
+        name: "Germany",
+        code: "DE",
+        telephone_code: "49",
+    },
+    AreaDef {
+        id: 33,
+        name: "France",
+        code: "FR",
+        telephone_code: "33",
+    },
+    AreaDef {
+        id: 39,
+        name: "Italy",
+        code: "IT",
+        telephone_code: "39",
+    },
+    AreaDef {
+        id: 1,
+        name: "United States",
+        code: "US",
+        telephone_code: "1",
+    },
+    AreaDef {
+        id: 61,
+        name: "Australia",
+        code: "AU",
+        telephone_code: "61",
+    },
+    AreaDef {
+        id: 55,
+        name: "Brazil",
+        code: "BR",
+        telephone_code: "55",
+    },
+];

@@ -1,0 +1,160 @@
+//! The cloud's SQLite database: WAL, foreign keys on, migrations embedded and run
+//! at open. One connection behind a mutex gives one writer at a time, which is
+//! also what makes "consume a code" atomic; all use happens on blocking threads.
+
+use crate::error::ApiError;
+use rusqlite::{Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Schema versions in order; `PRAGMA user_version` records how many have run.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT UNIQUE,
+    phone         TEXT UNIQUE,
+    phone_code    TEXT,
+    area_id       INTEGER NOT NULL,
+    user_name     TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    two_step      INTEGER NOT NULL DEFAULT 1,
+    created_at    INTEGER NOT NULL
+);
+CREATE TABLE terminals (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    sign         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    client_type  INTEGER NOT NULL,
+    added_at     INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    ip           TEXT NOT NULL DEFAULT '',
+    UNIQUE (user_id, sign)
+);
+-- Verification codes, stored only as keyed hashes. `subject` is `u:<user id>`
+-- for an account's codes and `a:<address>` for a sign-up address.
+CREATE TABLE codes (
+    id         INTEGER PRIMARY KEY,
+    subject    TEXT NOT NULL,
+    biz_type   TEXT NOT NULL,
+    code_hash  TEXT NOT NULL,
+    sent_at    INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    wrong      INTEGER NOT NULL DEFAULT 0,
+    state      TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'used', 'burned', 'replaced'))
+);
+CREATE INDEX codes_by_subject ON codes (subject, biz_type, id);
+-- Every send (codes and notices alike) counts against cooldown and hourly limit.
+CREATE TABLE sends (
+    id       INTEGER PRIMARY KEY,
+    subject  TEXT NOT NULL,
+    biz_type TEXT NOT NULL,
+    sent_at  INTEGER NOT NULL
+);
+CREATE INDEX sends_by_subject ON sends (subject, biz_type, sent_at);
+CREATE TABLE refresh_tokens (
+    token_hash   TEXT PRIMARY KEY,
+    family       TEXT NOT NULL,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    feature_code TEXT NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    used_at      INTEGER,
+    revoked      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX refresh_by_family ON refresh_tokens (family);
+CREATE TABLE sessions (
+    jti_hash     TEXT PRIMARY KEY,
+    family       TEXT NOT NULL,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    feature_code TEXT NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    revoked      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_by_family ON sessions (family);
+-- Messages as delivered: the body carries the code, as a real email would.
+CREATE TABLE outbox (
+    id           INTEGER PRIMARY KEY,
+    channel      TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+    to_addr      TEXT NOT NULL,
+    biz_type     TEXT,
+    code         TEXT,
+    subject      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    sent_at      INTEGER NOT NULL,
+    delivered_at INTEGER,
+    status       TEXT NOT NULL
+);
+"#];
+
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    /// Open (creating if needed), migrate, and return the server secret that keys
+    /// every stored hash and signs session tokens (made once, on first open).
+    pub fn open(path: &Path) -> rusqlite::Result<(Self, Vec<u8>)> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        migrate(&mut conn)?;
+        let secret = server_secret(&conn)?;
+        Ok((
+            Self {
+                conn: Arc::new(Mutex::new(conn)),
+            },
+            secret,
+        ))
+    }
+
+    /// Run `f` with the connection on a blocking thread.
+    pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, ApiError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| ApiError::internal("database lock poisoned"))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("database task failed: {e}")))?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn server_secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
+    let existing: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'secret'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(hex) = existing {
+        if let Some(bytes) = crate::crypto::unhex(&hex) {
+            return Ok(bytes);
+        }
+    }
+    let bytes = crate::crypto::random_bytes::<32>().to_vec();
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('secret', ?1)",
+        [crate::crypto::hex(&bytes)],
+    )?;
+    Ok(bytes)
+}

@@ -1,0 +1,175 @@
+//! Messages the cloud sends, worded like the real service's, and the outbox table
+//! they go through. With no delivery configured a message is "delivered" to the
+//! outbox itself, where the QA inbox shows it.
+
+use crate::error::ApiError;
+use hik_proto::wire::{Contact, OutboxMessage};
+use hik_proto::{Account, BizType};
+use rusqlite::{params, Connection};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn of(account: &Account) -> Self {
+        match account {
+            Account::Email(_) => Self::Email,
+            Account::Phone(_) => Self::Sms,
+        }
+    }
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+}
+
+/// `ab***@example.com` or `138****5678`, with the type the client shows.
+pub fn masked(account: &Account) -> Contact {
+    match account {
+        Account::Email(e) => {
+            let (local, domain) = e.as_str().split_once('@').unwrap_or((e.as_str(), ""));
+            let keep: String = local
+                .chars()
+                .take(if local.chars().count() > 2 { 2 } else { 1 })
+                .collect();
+            Contact {
+                kind: "email".into(),
+                fuzzy_contact: format!("{keep}***@{domain}"),
+            }
+        }
+        Account::Phone(p) => {
+            let s = p.as_str();
+            let (head, tail) = if s.len() >= 9 { (3, 4) } else { (2, 2) };
+            let stars = "*".repeat(s.len().saturating_sub(head + tail));
+            Contact {
+                kind: "phone".into(),
+                fuzzy_contact: format!("{}{stars}{}", &s[..head], &s[s.len() - tail..]),
+            }
+        }
+    }
+}
+
+fn purpose(biz: BizType) -> &'static str {
+    match biz {
+        BizType::UserRegistration => "confirm your new Hik-Connect account",
+        BizType::TerminalBind => "log in from a new terminal",
+        BizType::TerminalDelete => "remove terminals from your account",
+        BizType::RetrievePassword => "reset your password",
+        BizType::UserDelete => "delete your account",
+        _ => "change your account's contact details",
+    }
+}
+
+/// A message carrying `code` for `biz`.
+pub fn code_message(
+    channel: Channel,
+    biz: BizType,
+    code: &str,
+    ttl_minutes: i64,
+) -> (String, String) {
+    match channel {
+        Channel::Email => (
+            format!("Hik-Connect verification code: {code}"),
+            format!(
+                "Hello,\n\nYour verification code is {code}. Use it to {}.\n\
+                 The code is valid for {ttl_minutes} minutes and can be used once.\n\n\
+                 If you did not ask for it, someone may know your password: ignore this \
+                 message and consider changing it.\n\nThe Hik-Connect team (simulated)",
+                purpose(biz)
+            ),
+        ),
+        Channel::Sms => (
+            "Hik-Connect".into(),
+            format!(
+                "[Hik-Connect] Your verification code is {code}, valid for {ttl_minutes} minutes, to {}. Never share it.",
+                purpose(biz)
+            ),
+        ),
+    }
+}
+
+/// Sent instead of a sign-up code when the address already has an account, so
+/// the reply never reveals who is registered.
+pub fn already_registered_notice(channel: Channel) -> (String, String) {
+    let body = "Someone tried to sign up for Hik-Connect with this address, which already \
+                has an account. If it was you, log in, or use \"Forgot password\" to get back in. \
+                Otherwise no action is needed.";
+    match channel {
+        Channel::Email => (
+            "Hik-Connect: sign-up attempt with your address".into(),
+            format!("Hello,\n\n{body}\n\nThe Hik-Connect team (simulated)"),
+        ),
+        Channel::Sms => ("Hik-Connect".into(), format!("[Hik-Connect] {body}")),
+    }
+}
+
+pub struct NewMessage<'a> {
+    pub channel: Channel,
+    pub to: &'a str,
+    pub biz: BizType,
+    pub code: Option<&'a str>,
+    pub subject: String,
+    pub body: String,
+}
+
+pub fn deliver(conn: &Connection, now: i64, m: NewMessage<'_>) -> Result<(), ApiError> {
+    conn.execute(
+        "INSERT INTO outbox (channel, to_addr, biz_type, code, subject, body, sent_at, delivered_at, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 'delivered')",
+        params![m.channel.as_str(), m.to, m.biz.as_str(), m.code, m.subject, m.body, now],
+    )?;
+    Ok(())
+}
+
+/// Newest first, optionally only to one address and of one bizType.
+pub fn list(
+    conn: &Connection,
+    to: Option<&str>,
+    biz: Option<&str>,
+    limit: u32,
+) -> Result<Vec<OutboxMessage>, ApiError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, channel, to_addr, biz_type, code, subject, body, sent_at, delivered_at, status
+         FROM outbox
+         WHERE (?1 IS NULL OR to_addr = ?1) AND (?2 IS NULL OR biz_type = ?2)
+         ORDER BY id DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![to, biz, limit], |r| {
+        Ok(OutboxMessage {
+            id: r.get(0)?,
+            channel: r.get(1)?,
+            to: r.get(2)?,
+            biz_type: r.get(3)?,
+            code: r.get(4)?,
+            subject: r.get(5)?,
+            body: r.get(6)?,
+            sent_at: r.get(7)?,
+            delivered_at: r.get(8)?,
+            status: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_are_masked_like_the_real_service() {
+        let m = |s: &str| {
+            Account::parse(s)
+                .map(|a| masked(&a).fuzzy_contact)
+                .unwrap_or_default()
+        };
+        assert_eq!(m("abcdef@example.com"), "ab***@example.com");
+        assert_eq!(m("a@example.com"), "a***@example.com");
+        assert_eq!(m("13812345678"), "138****5678");
+        assert_eq!(m("1234567"), "12***67");
+    }
+}

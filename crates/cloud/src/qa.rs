@@ -1,0 +1,111 @@
+//! The QA surface (PROTOCOL.md section 6): see what was sent, move the clock.
+//! Only mounted when the cloud runs with QA on.
+
+use crate::error::{ok, ApiError, ApiResult};
+use crate::http::Params;
+use crate::outbox;
+use crate::Cloud;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<Cloud>> {
+    Router::new()
+        .route("/qa/outbox", get(outbox_messages))
+        .route("/qa/inbox", get(inbox_page))
+        .route("/qa/clock", post(advance_clock).get(clock_now))
+}
+
+/// `GET /qa/outbox?to=&bizType=&limit=`: messages, newest first.
+async fn outbox_messages(State(cloud): State<Arc<Cloud>>, p: Params) -> Result<Response, ApiError> {
+    let to = p.opt("to").map(|t| t.trim().to_lowercase());
+    let biz = p.opt("bizType").map(str::to_owned);
+    let limit = match p.opt("limit") {
+        Some(l) => l
+            .parse::<u32>()
+            .map_err(|e| ApiError::bad_field("limit", e))?
+            .min(500),
+        None => 50,
+    };
+    let messages = cloud
+        .db
+        .call(move |conn| outbox::list(conn, to.as_deref(), biz.as_deref(), limit))
+        .await?;
+    Ok(Json(hik_proto::wire::Outbox { messages }).into_response())
+}
+
+/// `POST /qa/clock {"advanceSeconds": N}`.
+async fn advance_clock(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+    let secs = p.parsed("advanceSeconds", |s| s.parse::<u64>())?;
+    let now = cloud.clock.advance(secs);
+    tracing::info!(advanced = secs, now, "QA moved the clock");
+    Ok(Json(serde_json::json!({ "now": now })).into_response())
+}
+
+async fn clock_now(State(cloud): State<Arc<Cloud>>) -> ApiResult {
+    Ok(ok(serde_json::json!({ "now": cloud.clock.now() })))
+}
+
+/// `GET /qa/inbox`: a page for people, refreshing itself from `/qa/outbox`.
+async fn inbox_page() -> Html<&'static str> {
+    Html(INBOX_PAGE)
+}
+
+const INBOX_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>QA inbox · Hik-Connect simulator</title>
+<style>
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0; padding: 1.5rem; max-width: 60rem; margin-inline: auto; }
+  h1 { font-size: 1.3rem; margin: 0 0 .25rem; }
+  .hint { color: GrayText; margin: 0 0 1rem; }
+  input { font: inherit; padding: .35rem .5rem; min-width: 18rem; }
+  article { border: 1px solid color-mix(in srgb, CanvasText 20%, transparent); border-radius: 8px; padding: .8rem 1rem; margin: .6rem 0; }
+  header { display: flex; gap: .75rem; flex-wrap: wrap; align-items: baseline; }
+  .code { font: 700 1.6rem ui-monospace, monospace; letter-spacing: .2em; color: #c8102e; }
+  .meta { color: GrayText; font-size: .85rem; }
+  pre { white-space: pre-wrap; font: inherit; margin: .5rem 0 0; }
+  .tag { font-size: .75rem; border-radius: 4px; padding: 0 .4rem; background: color-mix(in srgb, CanvasText 10%, transparent); }
+</style>
+</head>
+<body>
+<h1>QA inbox</h1>
+<p class="hint">Every email and SMS the simulated cloud has sent, newest first. Refreshes every 2 seconds.</p>
+<label>Only messages to <input id="to" type="search" placeholder="address or phone" data-testid="inbox-filter"></label>
+<p id="status" class="meta" aria-live="polite"></p>
+<main id="list" data-testid="inbox-list"></main>
+<script>
+const list = document.getElementById('list');
+const status = document.getElementById('status');
+const to = document.getElementById('to');
+function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
+async function refresh() {
+  try {
+    const q = new URLSearchParams({ limit: '50' });
+    if (to.value.trim()) q.set('to', to.value.trim());
+    const res = await fetch('/qa/outbox?' + q);
+    const { messages } = await res.json();
+    list.replaceChildren(...messages.map(m => {
+      const a = el('article'); a.dataset.testid = 'inbox-message';
+      const h = el('header');
+      h.append(el('span', 'tag', m.channel), el('strong', null, m.to), el('span', 'tag', m.bizType || ''),
+               el('span', 'meta', new Date(m.sentAt * 1000).toLocaleString() + ' · ' + m.status));
+      a.append(h);
+      if (m.code) { const c = el('div', 'code', m.code); c.dataset.testid = 'inbox-code'; a.append(c); }
+      a.append(el('div', null, m.subject), el('pre', 'meta', m.body));
+      return a;
+    }));
+    status.textContent = messages.length ? '' : 'No messages yet.';
+  } catch (e) { status.textContent = 'Cannot reach the cloud: ' + e; }
+}
+to.addEventListener('input', refresh);
+refresh(); setInterval(refresh, 2000);
+</script>
+</body>
+</html>
+"#;

@@ -1,0 +1,153 @@
+//! Sessions (24 h JWTs) and refresh tokens (30 days, rotated on every use). A
+//! session and the refresh tokens rotated from one login form a family; showing
+//! an already-rotated refresh token revokes the family (someone copied it).
+
+use crate::crypto::{random_token, Claims, Keys};
+use crate::error::ApiError;
+use crate::Rules;
+use hik_proto::FeatureCode;
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub struct Issued {
+    pub session_id: String,
+    pub refresh: String,
+}
+
+pub struct NewSession<'a> {
+    pub user_id: i64,
+    pub feature: &'a FeatureCode,
+    pub client_type: u32,
+    pub client_name: &'a str,
+}
+
+pub fn issue(
+    conn: &Connection,
+    keys: &Keys,
+    rules: &Rules,
+    now: i64,
+    s: &NewSession<'_>,
+    family: Option<&str>,
+) -> Result<Issued, ApiError> {
+    let family = family.map_or_else(random_token, str::to_owned);
+    let jti = random_token();
+    let claims = Claims {
+        iss: "ysauth".into(),
+        aud: s.user_id.to_string(),
+        sub: "s".into(),
+        iat: now,
+        exp: now + rules.session_ttl_secs,
+        ct: s.client_type.to_string(),
+        cn: s.client_name.to_owned(),
+        jti: jti.clone(),
+    };
+    let session_id = keys.issue_jwt(&claims);
+    let refresh = random_token();
+    conn.execute(
+        "INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![keys.keyed_hash("session", &jti), family, s.user_id, s.feature.as_str(), claims.exp],
+    )?;
+    conn.execute(
+        "INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            keys.keyed_hash("refresh", &refresh),
+            family,
+            s.user_id,
+            s.feature.as_str(),
+            now + rules.refresh_ttl_secs
+        ],
+    )?;
+    Ok(Issued {
+        session_id,
+        refresh,
+    })
+}
+
+/// Who a logged-in request is from.
+pub struct Authenticated {
+    pub user_id: i64,
+    pub family: String,
+}
+
+/// HTTP 401 unless `token` is our unexpired, unrevoked session JWT.
+pub fn authenticate(
+    conn: &Connection,
+    keys: &Keys,
+    now: i64,
+    token: &str,
+) -> Result<Authenticated, ApiError> {
+    let claims = keys
+        .verify_jwt(token, now)
+        .ok_or_else(ApiError::unauthorized)?;
+    let row: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT user_id, family FROM sessions WHERE jti_hash = ?1 AND revoked = 0 AND expires_at > ?2",
+            params![keys.keyed_hash("session", &claims.jti), now],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (user_id, family) = row.ok_or_else(ApiError::unauthorized)?;
+    Ok(Authenticated { user_id, family })
+}
+
+/// Rotate a refresh token: HTTP 403 if it is unknown, expired, revoked, for
+/// another terminal, or already used (then the whole family is revoked too).
+pub fn refresh(
+    conn: &Connection,
+    keys: &Keys,
+    rules: &Rules,
+    now: i64,
+    token: &str,
+    feature: &FeatureCode,
+    client_type: u32,
+    client_name: &str,
+) -> Result<Issued, ApiError> {
+    let row: Option<(String, i64, String, i64, Option<i64>, bool)> = conn
+        .query_row(
+            "SELECT family, user_id, feature_code, expires_at, used_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
+            [keys.keyed_hash("refresh", token)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    let Some((family, user_id, bound_feature, expires_at, used_at, revoked)) = row else {
+        return Err(ApiError::forbidden());
+    };
+    if used_at.is_some() {
+        tracing::warn!(
+            user_id,
+            "a rotated refresh token was presented again; revoking its family"
+        );
+        revoke_family(conn, &family)?;
+        return Err(ApiError::forbidden());
+    }
+    if revoked || expires_at <= now || bound_feature != feature.as_str() {
+        return Err(ApiError::forbidden());
+    }
+    conn.execute(
+        "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1",
+        params![keys.keyed_hash("refresh", token), now],
+    )?;
+    // The session the old refresh token belonged to is superseded.
+    conn.execute(
+        "UPDATE sessions SET revoked = 1 WHERE family = ?1",
+        [&family],
+    )?;
+    let s = NewSession {
+        user_id,
+        feature,
+        client_type,
+        client_name,
+    };
+    issue(conn, keys, rules, now, &s, Some(&family))
+}
+
+pub fn revoke_family(conn: &Connection, family: &str) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE sessions SET revoked = 1 WHERE family = ?1",
+        [family],
+    )?;
+    conn.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1",
+        [family],
+    )?;
+    Ok(())
+}

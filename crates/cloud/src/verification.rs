@@ -1,0 +1,173 @@
+//! Verification codes: sending limits, issuing (a newer code kills the older),
+//! and the wrong-entry ladder of PROTOCOL.md (1011 x3, 1043, then 1012).
+//!
+//! Callers hold the database lock for the whole check, so consuming a code is
+//! atomic: of two submissions of one code, exactly one wins.
+
+use crate::crypto::{random_code, Keys};
+use crate::error::ApiError;
+use crate::Rules;
+use hik_proto::{BizType, ResultCode, VerifyCode};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Whom a code belongs to: an account, or an address that is signing up.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    User(i64),
+    Address(String),
+}
+
+impl Subject {
+    fn key(&self) -> String {
+        match self {
+            Self::User(id) => format!("u:{id}"),
+            Self::Address(a) => format!("a:{a}"),
+        }
+    }
+}
+
+/// Refuse with 1041 (and `retryAfter`) inside the cooldown or past the hourly
+/// limit; otherwise count this send.
+pub fn record_send(
+    conn: &Connection,
+    rules: &Rules,
+    now: i64,
+    subject: &Subject,
+    biz: BizType,
+) -> Result<(), ApiError> {
+    let key = subject.key();
+    let (last, count, oldest): (Option<i64>, u32, Option<i64>) = conn.query_row(
+        "SELECT MAX(sent_at),
+                COUNT(*) FILTER (WHERE sent_at > ?3 - 3600),
+                MIN(sent_at) FILTER (WHERE sent_at > ?3 - 3600)
+         FROM sends WHERE subject = ?1 AND biz_type = ?2",
+        params![key, biz.as_str(), now],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let cooldown_left = last.map_or(0, |t| rules.send_cooldown_secs - (now - t));
+    let hourly_left = match oldest {
+        Some(t) if count >= rules.sends_per_hour => t + 3600 - now,
+        _ => 0,
+    };
+    let wait = cooldown_left.max(hourly_left);
+    if wait > 0 {
+        let secs = u64::try_from(wait).unwrap_or(1);
+        return Err(ApiError::business(ResultCode::TooOften).with(|f| f.retry_after = Some(secs)));
+    }
+    conn.execute(
+        "INSERT INTO sends (subject, biz_type, sent_at) VALUES (?1, ?2, ?3)",
+        params![key, biz.as_str(), now],
+    )?;
+    Ok(())
+}
+
+/// Make a new code for `subject` and `biz`, killing any older live one. Returns
+/// the code in clear, for the message that carries it; only its hash is kept.
+pub fn issue(
+    conn: &Connection,
+    keys: &Keys,
+    rules: &Rules,
+    now: i64,
+    subject: &Subject,
+    biz: BizType,
+) -> Result<String, ApiError> {
+    let key = subject.key();
+    conn.execute(
+        "UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'",
+        params![key, biz.as_str()],
+    )?;
+    let code = random_code(rules.code_length);
+    conn.execute(
+        "INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            key,
+            biz.as_str(),
+            code_hash(keys, &key, biz, &code),
+            now,
+            now + rules.code_ttl_secs
+        ],
+    )?;
+    Ok(code)
+}
+
+/// Check and consume the live code of `subject` for `biz`.
+pub fn consume(
+    conn: &Connection,
+    keys: &Keys,
+    rules: &Rules,
+    now: i64,
+    subject: &Subject,
+    biz: BizType,
+    given: &VerifyCode,
+) -> Result<(), ApiError> {
+    let key = subject.key();
+    let live: Option<(i64, String, i64, u32)> = conn
+        .query_row(
+            "SELECT id, code_hash, expires_at, wrong FROM codes
+             WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'
+             ORDER BY id DESC LIMIT 1",
+            params![key, biz.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let dead = || ApiError::business(ResultCode::CodeDead);
+    let given_hash = code_hash(keys, &key, biz, given.as_str());
+    // A code that was already used, burned or replaced is dead, not wrong: say
+    // so, and do not charge a wrong entry against the live code for it.
+    let spent: Option<String> = conn
+        .query_row(
+            "SELECT state FROM codes WHERE subject = ?1 AND biz_type = ?2 AND code_hash = ?3 AND state != 'live'
+             ORDER BY id DESC LIMIT 1",
+            params![key, biz.as_str(), given_hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let live_matches = live.as_ref().is_some_and(|(_, h, _, _)| *h == given_hash);
+    if let (Some(state), false) = (spent, live_matches) {
+        let why = match state.as_str() {
+            "used" => "This verification code was already used. Request a new code.",
+            "replaced" => {
+                "A newer verification code was sent: use the newest one, or request a new code."
+            }
+            _ => "This verification code no longer works. Request a new code.",
+        };
+        return Err(dead().with_message(why));
+    }
+    let Some((id, hash, expires_at, wrong)) = live else {
+        return Err(dead());
+    };
+    if expires_at <= now {
+        conn.execute("UPDATE codes SET state = 'burned' WHERE id = ?1", [id])?;
+        return Err(dead().with_message("The verification code has expired. Request a new code."));
+    }
+    if given_hash == hash {
+        conn.execute("UPDATE codes SET state = 'used' WHERE id = ?1", [id])?;
+        return Ok(());
+    }
+    let wrong = wrong + 1;
+    let max = rules.code_max_wrong;
+    if wrong >= max {
+        conn.execute(
+            "UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1",
+            params![id, wrong],
+        )?;
+        return Err(dead().with_message(
+            "Too many wrong entries: this verification code no longer works. Request a new code.",
+        ));
+    }
+    conn.execute(
+        "UPDATE codes SET wrong = ?2 WHERE id = ?1",
+        params![id, wrong],
+    )?;
+    let remaining = max - wrong;
+    let code = if remaining == 1 {
+        ResultCode::LastTry
+    } else {
+        ResultCode::WrongCode
+    };
+    Err(ApiError::business(code).with(|f| f.remaining_attempts = Some(remaining)))
+}
+
+fn code_hash(keys: &Keys, subject: &str, biz: BizType, code: &str) -> String {
+    keys.keyed_hash("code", &format!("{subject}\n{}\n{code}", biz.as_str()))
+}

@@ -1,0 +1,437 @@
+//! The cloud through HTTP: sign-up, terminal binding, the code ladder, cooldown,
+//! sessions. Time moves through the QA clock, never by sleeping.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+use helpers::{terminal, TestCloud, PASSWORD};
+
+#[tokio::test]
+async fn area_list_names_each_region_with_its_api_domain() {
+    let cloud = TestCloud::spawn().await;
+    let r = cloud.areas().await;
+    assert_eq!(r.code(), 200);
+    let areas = r.json["areaList"].as_array().unwrap();
+    assert!(areas.len() >= 2);
+    let uk = areas.iter().find(|a| a["id"] == 44).unwrap();
+    assert_eq!(uk["telephoneCode"], "44");
+    assert_eq!(uk["apiDomain"], cloud.url.as_str());
+}
+
+#[tokio::test]
+async fn sign_up_with_a_code_binds_the_terminal_it_was_made_on() {
+    let cloud = TestCloud::spawn().await;
+    let sent = cloud
+        .send_code("Ana@Example.com", "USER_REGISTRATION")
+        .await;
+    assert_eq!(sent.code(), 200, "{}", sent.json);
+    assert_eq!(sent.json["contact"]["fuzzyContact"], "an***@example.com");
+    assert_eq!(sent.json["contact"]["type"], "email");
+
+    let code = cloud
+        .latest_code("ana@example.com", "USER_REGISTRATION")
+        .await;
+    assert_eq!(code.len(), 6);
+    let r = cloud
+        .sign_up("ana@example.com", PASSWORD, &code, &terminal(1))
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.json["loginUser"]["email"], "ana@example.com");
+
+    // The same terminal logs in with no code.
+    let r = cloud
+        .login("ana@example.com", PASSWORD, &terminal(1), None)
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    let session = r.json["loginSession"]["sessionId"].as_str().unwrap();
+    assert_eq!(session.split('.').count(), 3, "sessionId is a JWT");
+    assert!(r.json["loginSession"]["rfSessionId"].as_str().is_some());
+    assert_eq!(r.json["loginTerminalStatus"]["terminalBinded"], 1);
+
+    // A code is single-use: signing up again with it fails.
+    let again = cloud
+        .sign_up("ana@example.com", PASSWORD, &code, &terminal(1))
+        .await;
+    assert_eq!(again.code(), 1012);
+}
+
+#[tokio::test]
+async fn a_new_terminal_gets_6002_then_binds_with_the_code() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("bo@example.com").await;
+
+    let r = cloud
+        .login("bo@example.com", PASSWORD, &terminal(2), None)
+        .await;
+    assert_eq!(r.code(), 6002, "{}", r.json);
+    assert_eq!(r.json["contact"]["fuzzyContact"], "b***@example.com");
+    assert!(r.json.get("loginSession").is_none());
+
+    let sent = cloud.send_code("bo@example.com", "TERMINAL_BIND").await;
+    assert_eq!(sent.code(), 200);
+    let code = cloud.latest_code("bo@example.com", "TERMINAL_BIND").await;
+    let r = cloud
+        .login("bo@example.com", PASSWORD, &terminal(2), Some(&code))
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+
+    // Bound from now on.
+    let r = cloud
+        .login("bo@example.com", PASSWORD, &terminal(2), None)
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    // Another terminal is still new.
+    let r = cloud
+        .login("bo@example.com", PASSWORD, &terminal(3), None)
+        .await;
+    assert_eq!(r.code(), 6002);
+}
+
+#[tokio::test]
+async fn codes_are_typed_forgivingly() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("cy@example.com").await;
+    cloud.send_code("cy@example.com", "TERMINAL_BIND").await;
+    let code = cloud.latest_code("cy@example.com", "TERMINAL_BIND").await;
+    let typed = format!(" {}-{} ", &code[..3], &code[3..])
+        .replace('0', "O")
+        .replace('1', "l");
+    let r = cloud
+        .login("cy@example.com", PASSWORD, &terminal(2), Some(&typed))
+        .await;
+    assert_eq!(r.code(), 200, "typed {typed:?}: {}", r.json);
+}
+
+#[tokio::test]
+async fn wrong_codes_climb_the_ladder_then_the_code_dies() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("di@example.com").await;
+    cloud.send_code("di@example.com", "TERMINAL_BIND").await;
+    let right = cloud.latest_code("di@example.com", "TERMINAL_BIND").await;
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let r = cloud
+            .login("di@example.com", PASSWORD, &terminal(2), Some(wrong))
+            .await;
+        seen.push((r.code(), r.json["remainingAttempts"].as_u64()));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (1011, Some(4)),
+            (1011, Some(3)),
+            (1011, Some(2)),
+            (1043, Some(1)),
+            (1012, None)
+        ]
+    );
+    // The right code no longer works: it was burned.
+    let r = cloud
+        .login("di@example.com", PASSWORD, &terminal(2), Some(&right))
+        .await;
+    assert_eq!(r.code(), 1012);
+}
+
+#[tokio::test]
+async fn codes_expire_after_ten_minutes() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("ed@example.com").await;
+    cloud.send_code("ed@example.com", "TERMINAL_BIND").await;
+    let code = cloud.latest_code("ed@example.com", "TERMINAL_BIND").await;
+    cloud.advance_clock(10 * 60 + 1).await;
+    let r = cloud
+        .login("ed@example.com", PASSWORD, &terminal(2), Some(&code))
+        .await;
+    assert_eq!(r.code(), 1012);
+    assert!(r.json["meta"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired"));
+}
+
+#[tokio::test]
+async fn sending_is_throttled_and_a_newer_code_kills_the_older() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("fa@example.com").await;
+    assert_eq!(
+        cloud
+            .send_code("fa@example.com", "TERMINAL_BIND")
+            .await
+            .code(),
+        200
+    );
+    let first = cloud.latest_code("fa@example.com", "TERMINAL_BIND").await;
+
+    cloud.advance_clock(20).await;
+    let r = cloud.send_code("fa@example.com", "TERMINAL_BIND").await;
+    assert_eq!(r.code(), 1041, "{}", r.json);
+    assert_eq!(r.json["retryAfter"], 40);
+    assert_eq!(r.retry_after_header.as_deref(), Some("40"));
+    assert_eq!(
+        cloud
+            .outbox("fa@example.com")
+            .await
+            .iter()
+            .filter(|m| m["bizType"] == "TERMINAL_BIND")
+            .count(),
+        1
+    );
+
+    cloud.advance_clock(40).await;
+    assert_eq!(
+        cloud
+            .send_code("fa@example.com", "TERMINAL_BIND")
+            .await
+            .code(),
+        200
+    );
+    let second = cloud.latest_code("fa@example.com", "TERMINAL_BIND").await;
+    if first != second {
+        let r = cloud
+            .login("fa@example.com", PASSWORD, &terminal(2), Some(&first))
+            .await;
+        assert_eq!(r.code(), 1012, "the older code must be dead");
+    }
+    let r = cloud
+        .login("fa@example.com", PASSWORD, &terminal(2), Some(&second))
+        .await;
+    assert_eq!(r.code(), 200);
+}
+
+#[tokio::test]
+async fn sign_up_never_reveals_a_registered_address() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("gu@example.com").await;
+    cloud.advance_clock(3600).await;
+    let taken = cloud.send_code("gu@example.com", "USER_REGISTRATION").await;
+    let free = cloud.send_code("gx@example.com", "USER_REGISTRATION").await;
+    assert_eq!(taken.code(), 200);
+    assert_eq!(taken.json["retryAfter"], free.json["retryAfter"]);
+    let notice = &cloud.outbox("gu@example.com").await[0];
+    assert!(
+        notice["code"].is_null(),
+        "the owner gets a notice, not a code: {notice}"
+    );
+    assert!(notice["body"]
+        .as_str()
+        .unwrap()
+        .contains("already has an account"));
+    // Unknown accounts asking for a login code get the same reply and no message.
+    let r = cloud.send_code("nobody@example.com", "TERMINAL_BIND").await;
+    assert_eq!(r.code(), 200);
+    assert!(cloud.outbox("nobody@example.com").await.is_empty());
+}
+
+#[tokio::test]
+async fn login_errors_say_what_is_wrong() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("ha@example.com").await;
+    assert_eq!(
+        cloud
+            .login("nobody@example.com", PASSWORD, &terminal(1), None)
+            .await
+            .code(),
+        1013
+    );
+    assert_eq!(
+        cloud
+            .login("ha@example.com", "Wrong-pass-1", &terminal(1), None)
+            .await
+            .code(),
+        1014
+    );
+    // A wrong password on a new terminal is still 1014, never 6002.
+    assert_eq!(
+        cloud
+            .login("ha@example.com", "Wrong-pass-1", &terminal(9), None)
+            .await
+            .code(),
+        1014
+    );
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_never_a_5xx() {
+    let cloud = TestCloud::spawn().await;
+    let f = terminal(1);
+    let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("/v3/users/login/v2", vec![]),
+        (
+            "/v3/users/login/v2",
+            vec![("account", "x"), ("password", "y")],
+        ),
+        (
+            "/v3/users/login/v2",
+            vec![
+                ("account", "a@b.co"),
+                ("password", "zz"),
+                ("featureCode", "short"),
+            ],
+        ),
+        (
+            "/v3/users/regist/v2",
+            vec![
+                ("account", "a@b.co"),
+                ("password", "5f4dcc3b5aa765d61d8327deb882cf99"),
+                ("areaId", "999"),
+                ("smsCode", "123456"),
+            ],
+        ),
+        (
+            "/v3/sms/nologin/checkcode",
+            vec![("from", "a@b.co"), ("bizType", "NOPE")],
+        ),
+        (
+            "/v3/sms/nologin/checkcode",
+            vec![("from", "\u{0}"), ("bizType", "USER_REGISTRATION")],
+        ),
+    ];
+    for (path, form) in cases {
+        let r = cloud.post(path, &f, &form).await;
+        assert_eq!(r.status, 200, "{path} {form:?}");
+        assert_ne!(r.code(), 200, "{path} {form:?}");
+        assert!(!r.json["meta"]["message"].as_str().unwrap().is_empty());
+    }
+    let r = cloud
+        .send(
+            cloud
+                .http
+                .post(format!("{}/v3/users/login/v2", cloud.url))
+                .header("content-type", "application/json")
+                .body("{not json"),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_reused_token_revokes_the_family() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("io@example.com").await;
+    let r = cloud
+        .login("io@example.com", PASSWORD, &terminal(1), None)
+        .await;
+    let first = r.json["loginSession"]["rfSessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let r = cloud.refresh(&first, &terminal(1)).await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    let second = r.json["sessionInfo"]["refreshSessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session = r.json["sessionInfo"]["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, second);
+    assert_eq!(cloud.user_info(&session).await.code(), 200);
+
+    // The old token is dead once used, and showing it again kills the new one too.
+    assert_eq!(cloud.refresh(&first, &terminal(1)).await.status, 403);
+    assert_eq!(cloud.refresh(&second, &terminal(1)).await.status, 403);
+    assert_eq!(cloud.user_info(&session).await.status, 401);
+}
+
+#[tokio::test]
+async fn a_refresh_token_only_works_for_its_own_terminal_and_expires() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("jo@example.com").await;
+    let r = cloud
+        .login("jo@example.com", PASSWORD, &terminal(1), None)
+        .await;
+    let token = r.json["loginSession"]["rfSessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(cloud.refresh(&token, &terminal(2)).await.status, 403);
+    cloud.advance_clock(31 * 24 * 3600).await;
+    assert_eq!(cloud.refresh(&token, &terminal(1)).await.status, 403);
+}
+
+#[tokio::test]
+async fn sessions_expire_after_a_day() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("ka@example.com").await;
+    let r = cloud
+        .login("ka@example.com", PASSWORD, &terminal(1), None)
+        .await;
+    let session = r.json["loginSession"]["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(cloud.user_info(&session).await.code(), 200);
+    cloud.advance_clock(24 * 3600).await;
+    assert_eq!(cloud.user_info(&session).await.status, 401);
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_and_its_refresh_token() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("lu@example.com").await;
+    let r = cloud
+        .login("lu@example.com", PASSWORD, &terminal(1), None)
+        .await;
+    let session = r.json["loginSession"]["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = r.json["loginSession"]["rfSessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let info = cloud.user_info(&session).await;
+    assert_eq!(info.json["userInfo"]["fuzzyEmail"], "l***@example.com");
+
+    assert_eq!(cloud.logout(&session).await.code(), 200);
+    assert_eq!(cloud.user_info(&session).await.status, 401);
+    assert_eq!(cloud.refresh(&token, &terminal(1)).await.status, 403);
+    assert_eq!(cloud.logout(&session).await.status, 401);
+    assert_eq!(cloud.user_info("garbage").await.status, 401);
+}
+
+#[tokio::test]
+async fn state_survives_a_restart_on_the_same_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cloud.db");
+    let start = |db: std::path::PathBuf| async move {
+        let mut config = hik_cloud::Config::new("127.0.0.1:0".parse().unwrap(), db);
+        config.qa = true;
+        hik_cloud::spawn(config).await.unwrap()
+    };
+    let first = start(db.clone()).await;
+    let mut cloud = TestCloud::spawn().await;
+    cloud.url = first.url();
+    cloud.account("mo@example.com").await;
+    let r = cloud
+        .login("mo@example.com", PASSWORD, &terminal(1), None)
+        .await;
+    let session = r.json["loginSession"]["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    first.shutdown().await;
+
+    let second = start(db).await;
+    cloud.url = second.url();
+    assert_eq!(
+        cloud.user_info(&session).await.code(),
+        200,
+        "sessions survive"
+    );
+    assert_eq!(
+        cloud
+            .login("mo@example.com", PASSWORD, &terminal(1), None)
+            .await
+            .code(),
+        200,
+        "terminals survive"
+    );
+}

@@ -1,0 +1,11 @@
+//! The Hik-Connect account protocol, written once: result codes, parsed values and
+//! the wire types shared by the simulated cloud and the app's engine.
+
+pub mod result;
+pub mod types;
+pub mod wire;
+
+pub use result::ResultCode;
+pub use types::{
+    Account, AreaId, BizType, Email, FeatureCode, ParseError, PasswordDigest, Phone, VerifyCode,
+};

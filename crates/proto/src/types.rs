@@ -1,0 +1,348 @@
+//! Values parsed once at the edge: past their constructor nothing holds an
+//! unchecked account, code or fingerprint.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("enter a valid email address")]
+    Email,
+    #[error("enter a valid phone number (digits only, 5 to 15 of them)")]
+    Phone,
+    #[error("enter a valid email address or phone number")]
+    Account,
+    #[error("a verification code is {min} to {max} digits")]
+    Code { min: usize, max: usize },
+    #[error("a terminal fingerprint is 32 hexadecimal characters")]
+    FeatureCode,
+    #[error("a password digest is 32 hexadecimal characters")]
+    PasswordDigest,
+    #[error("unknown region")]
+    AreaId,
+    #[error("unknown bizType")]
+    BizType,
+}
+
+/// A lower-cased email address with one `@` and a dotted domain.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let s = input.trim().to_lowercase();
+        let (local, domain) = s.split_once('@').ok_or(ParseError::Email)?;
+        let ok = !local.is_empty()
+            && s.len() <= 254
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err(ParseError::Email)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A national phone number: digits only (spaces, dashes, dots and brackets typed
+/// by people are dropped), 5 to 15 of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let digits: String = input
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
+        if (5..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(digits))
+        } else {
+            Err(ParseError::Phone)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a person logs in with: an email address or a phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Account {
+    Email(Email),
+    Phone(Phone),
+}
+
+impl Account {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        if input.contains('@') {
+            Email::parse(input).map(Self::Email)
+        } else {
+            Phone::parse(input)
+                .map(Self::Phone)
+                .map_err(|_| ParseError::Account)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email(e) => e.as_str(),
+            Self::Phone(p) => p.as_str(),
+        }
+    }
+}
+
+impl fmt::Display for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A verification code as typed by a person, normalised: spaces and dashes
+/// dropped, O/o read as 0, I/i/l read as 1. Always a string: leading zeros count.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifyCode(String);
+
+impl VerifyCode {
+    pub const MIN_LEN: usize = 4;
+    pub const MAX_LEN: usize = 8;
+
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let err = ParseError::Code {
+            min: Self::MIN_LEN,
+            max: Self::MAX_LEN,
+        };
+        let mut out = String::with_capacity(input.len());
+        for c in input.chars() {
+            match c {
+                ' ' | '-' | '\t' | '\u{a0}' => {}
+                'O' | 'o' => out.push('0'),
+                'I' | 'i' | 'l' => out.push('1'),
+                d if d.is_ascii_digit() => out.push(d),
+                _ => return Err(err),
+            }
+        }
+        if (Self::MIN_LEN..=Self::MAX_LEN).contains(&out.len()) {
+            Ok(Self(out))
+        } else {
+            Err(err)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Codes are secrets: never print one by accident.
+impl fmt::Debug for VerifyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("VerifyCode(***)")
+    }
+}
+
+/// The terminal's fingerprint (`featureCode`): 128 bits as 32 lower-case hex characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct FeatureCode(String);
+
+impl FeatureCode {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let s = input.trim().to_ascii_lowercase();
+        if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Self(s))
+        } else {
+            Err(ParseError::FeatureCode)
+        }
+    }
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(hex(&bytes))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The lower-case hex MD5 of the UTF-8 password: what real clients send.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordDigest(String);
+
+impl PasswordDigest {
+    pub fn of_password(password: &str) -> Self {
+        use md5::{Digest, Md5};
+        Self(hex(&Md5::digest(password.as_bytes())))
+    }
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let s = input.trim().to_ascii_lowercase();
+        if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Self(s))
+        } else {
+            Err(ParseError::PasswordDigest)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PasswordDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordDigest(***)")
+    }
+}
+
+/// A region (area) id from the area list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AreaId(u32);
+
+impl AreaId {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        match input.trim().parse::<u32>() {
+            Ok(n) if n > 0 => Ok(Self(n)),
+            _ => Err(ParseError::AreaId),
+        }
+    }
+    pub const fn new(n: u32) -> Self {
+        Self(n)
+    }
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// What a verification code is for. A code is valid only for its own bizType.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BizType {
+    UserRegistration,
+    TerminalBind,
+    TerminalDelete,
+    RetrievePassword,
+    UserDelete,
+    UpdateEmailValidateOldEmail,
+    UpdateEmailValidateOldPhone,
+    UpdateEmailValidateNewEmail,
+    UpdatePhoneValidateOldPhone,
+    UpdatePhoneValidateOldEmail,
+    UpdatePhoneValidateNewPhone,
+}
+
+impl BizType {
+    pub const ALL: [BizType; 11] = [
+        Self::UserRegistration,
+        Self::TerminalBind,
+        Self::TerminalDelete,
+        Self::RetrievePassword,
+        Self::UserDelete,
+        Self::UpdateEmailValidateOldEmail,
+        Self::UpdateEmailValidateOldPhone,
+        Self::UpdateEmailValidateNewEmail,
+        Self::UpdatePhoneValidateOldPhone,
+        Self::UpdatePhoneValidateOldEmail,
+        Self::UpdatePhoneValidateNewPhone,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::UserRegistration => "USER_REGISTRATION",
+            Self::TerminalBind => "TERMINAL_BIND",
+            Self::TerminalDelete => "TERMINAL_DELETE",
+            Self::RetrievePassword => "RETRIEVE_PASSWORD",
+            Self::UserDelete => "USER_DELETE",
+            Self::UpdateEmailValidateOldEmail => "UPDATE_EMAIL_VALIDATE_OLD_EMAIL",
+            Self::UpdateEmailValidateOldPhone => "UPDATE_EMAIL_VALIDATE_OLD_PHONE",
+            Self::UpdateEmailValidateNewEmail => "UPDATE_EMAIL_VALIDATE_NEW_EMAIL",
+            Self::UpdatePhoneValidateOldPhone => "UPDATE_PHONE_VALIDATE_OLD_PHONE",
+            Self::UpdatePhoneValidateOldEmail => "UPDATE_PHONE_VALIDATE_OLD_EMAIL",
+            Self::UpdatePhoneValidateNewPhone => "UPDATE_PHONE_VALIDATE_NEW_PHONE",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|b| b.as_str() == input.trim())
+            .ok_or(ParseError::BizType)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_read_forgivingly_and_keep_leading_zeros() {
+        let ok = |s: &str| VerifyCode::parse(s).map(|c| c.as_str().to_owned());
+        assert_eq!(ok("012345"), Ok("012345".into()));
+        assert_eq!(ok(" 01 23-45 "), Ok("012345".into()));
+        assert_eq!(ok("O12345"), Ok("012345".into()));
+        assert_eq!(ok("oI2345"), Ok("012345".into()));
+        assert_eq!(ok("l23456"), Ok("123456".into()));
+        assert!(VerifyCode::parse("12a456").is_err());
+        assert!(VerifyCode::parse("123").is_err());
+        assert!(VerifyCode::parse("123456789").is_err());
+        assert!(VerifyCode::parse("").is_err());
+        assert_eq!(
+            format!("{:?}", VerifyCode::parse("123456")),
+            "Ok(VerifyCode(***))"
+        );
+    }
+
+    #[test]
+    fn accounts_are_emails_or_phones() {
+        assert!(
+            matches!(Account::parse(" Ana@Example.COM "), Ok(Account::Email(e)) if e.as_str() == "ana@example.com")
+        );
+        assert!(
+            matches!(Account::parse("138 0013-8000"), Ok(Account::Phone(p)) if p.as_str() == "13800138000")
+        );
+        for bad in [
+            "",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "12",
+            "12345abc",
+        ] {
+            assert!(Account::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn digests_and_fingerprints_are_hex() {
+        assert_eq!(
+            PasswordDigest::of_password("password").as_str(),
+            "5f4dcc3b5aa765d61d8327deb882cf99"
+        );
+        assert!(PasswordDigest::parse("5F4DCC3B5AA765D61D8327DEB882CF99").is_ok());
+        assert!(PasswordDigest::parse("xyz").is_err());
+        let f = FeatureCode::from_bytes([0xab; 16]);
+        assert_eq!(f.as_str().len(), 32);
+        assert_eq!(FeatureCode::parse(&f.as_str().to_uppercase()), Ok(f));
+        assert!(FeatureCode::parse("not-hex").is_err());
+    }
+
+    #[test]
+    fn biz_types_round_trip() {
+        for b in BizType::ALL {
+            assert_eq!(BizType::parse(b.as_str()), Ok(b));
+        }
+        assert!(BizType::parse("LOGIN").is_err());
+        assert!(AreaId::parse("0").is_err());
+        assert_eq!(AreaId::parse("44").map(AreaId::get), Ok(44));
+    }
+}

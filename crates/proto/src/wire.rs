@@ -1,0 +1,177 @@
+//! Reply bodies, field for field as PROTOCOL.md names them. Every reply is
+//! `{"meta": {...}}` plus the fields of one of these, flattened.
+
+use crate::ResultCode;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Meta {
+    pub code: ResultCode,
+    pub message: String,
+    #[serde(default)]
+    pub more_info: Option<serde_json::Value>,
+}
+
+/// A whole reply: meta and the body of one endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reply<T> {
+    pub meta: Meta,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+/// Where a code was sent, masked (`ab***@example.com`, `138****5678`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    /// `email` or `phone`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub fuzzy_contact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Area {
+    pub id: u32,
+    pub name: String,
+    pub code: String,
+    pub telephone_code: String,
+    pub api_domain: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AreaList {
+    pub area_list: Vec<Area>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeSent {
+    pub contact: Contact,
+    /// Seconds before another code may be requested (simulator extension).
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    /// Seconds the code stays valid (simulator extension).
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginUser {
+    pub user_id: String,
+    pub username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub area_id: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registered {
+    pub login_user: LoginUser,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginSession {
+    pub session_id: String,
+    pub rf_session_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginArea {
+    pub api_domain: String,
+    pub web_domain: String,
+    pub area_name: String,
+    pub area_id: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TerminalStatus {
+    pub terminal_binded: u8,
+    pub terminal_opened: u8,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoggedIn {
+    pub login_session: LoginSession,
+    pub login_user: LoginUser,
+    pub login_area: LoginArea,
+    pub login_terminal_status: TerminalStatus,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub session_id: String,
+    pub refresh_session_id: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refreshed {
+    pub session_info: SessionInfo,
+}
+
+/// Fields that may ride along with a non-200 `meta.code`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_attempts: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need_captcha: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_area: Option<LoginArea>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+/// One message of the QA outbox (PROTOCOL.md section 6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub channel: String,
+    pub to: String,
+    pub biz_type: Option<String>,
+    pub code: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub sent_at: i64,
+    pub delivered_at: Option<i64>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Outbox {
+    pub messages: Vec<OutboxMessage>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_reply_reads_back_with_its_extras() {
+        let json =
+            r#"{"meta":{"code":1011,"message":"wrong","moreInfo":null},"remainingAttempts":3}"#;
+        let reply: Reply<Failure> = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reply.meta.code, ResultCode::WrongCode);
+        assert_eq!(reply.body.remaining_attempts, Some(3));
+        assert_eq!(reply.body.retry_after, None);
+    }
+}
