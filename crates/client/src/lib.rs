@@ -1,1 +1,14 @@
+//! The app's engine, with no desktop in it: talks to the cloud (reqwest), runs the
+//! sign-up and login flows, keeps the terminal's fingerprint and the refresh token
+//! in the OS keyring and a little local state in SQLite. The Tauri commands and
+//! the tests call the same `Engine`.
 
+pub mod api;
+pub mod engine;
+pub mod error;
+pub mod secrets;
+pub mod store;
+
+pub use engine::{Engine, EngineConfig, Home, LoginOutcome, Status};
+pub use error::ClientError;
+pub use secrets::{KeyringStore, MemoryStore, SecretStore};

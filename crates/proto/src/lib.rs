@@ -1,6 +1,7 @@
 //! The Hik-Connect account protocol, written once: result codes, parsed values and
 //! the wire types shared by the simulated cloud and the app's engine.
 
+pub mod policy;
 pub mod result;
 pub mod types;
 pub mod wire;

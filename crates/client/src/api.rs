@@ -1,0 +1,214 @@
+//! The cloud's HTTP API as typed calls. Every reply goes through `decode`, which
+//! turns `meta.code` and HTTP 401/403 into `ClientError`s.
+
+use crate::ClientError;
+use hik_proto::wire::{
+    AreaList, CodeSent, Failure, LoggedIn, LoginUser, Refreshed, Registered, Reply,
+};
+use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+/// What this desktop app says about itself in every request.
+const CLIENT_TYPE: &str = "9";
+const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Clone)]
+pub struct CloudApi {
+    base: String,
+    http: reqwest::Client,
+    feature: FeatureCode,
+}
+
+impl CloudApi {
+    pub fn new(base: &str, feature: FeatureCode) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(20))
+            .build()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+            feature,
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        session: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("clientType", CLIENT_TYPE)
+            .header("featureCode", self.feature.as_str())
+            .header("lang", "en-US")
+            .header("clientVersion", CLIENT_VERSION)
+            .header("osVersion", std::env::consts::OS);
+        if let Some(s) = session {
+            req = req.header("sessionId", s);
+        }
+        req
+    }
+
+    async fn decode<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let res = req.send().await.map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            why: describe(&e),
+        })?;
+        match res.status().as_u16() {
+            401 | 403 => return Err(ClientError::SessionEnded),
+            _ => {}
+        }
+        let reply: Reply<serde_json::Value> = res
+            .json()
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        if reply.meta.code == ResultCode::Success {
+            serde_json::from_value(reply.body).map_err(|e| ClientError::Protocol(e.to_string()))
+        } else {
+            let failure: Failure = serde_json::from_value(reply.body).unwrap_or_default();
+            Err(ClientError::Cloud {
+                code: reply.meta.code,
+                message: reply.meta.message,
+                failure,
+            })
+        }
+    }
+
+    pub async fn areas(&self) -> Result<AreaList, ClientError> {
+        self.decode(self.request(reqwest::Method::GET, "/v3/users/area/list", None))
+            .await
+    }
+
+    pub async fn send_code(
+        &self,
+        from: &Account,
+        biz: BizType,
+        area: Option<AreaId>,
+    ) -> Result<CodeSent, ClientError> {
+        let mut form = vec![
+            ("from", from.as_str().to_owned()),
+            ("bizType", biz.as_str().to_owned()),
+        ];
+        if let Some(a) = area {
+            form.push(("areaId", a.get().to_string()));
+        }
+        self.decode(
+            self.request(reqwest::Method::POST, "/v3/sms/nologin/checkcode", None)
+                .form(&form),
+        )
+        .await
+    }
+
+    pub async fn register(
+        &self,
+        account: &Account,
+        digest: &PasswordDigest,
+        area: AreaId,
+        phone_code: Option<&str>,
+        code: &VerifyCode,
+    ) -> Result<LoginUser, ClientError> {
+        let mut form = vec![
+            ("account", account.as_str().to_owned()),
+            ("password", digest.as_str().to_owned()),
+            ("areaId", area.get().to_string()),
+            ("smsCode", code.as_str().to_owned()),
+        ];
+        if let Some(p) = phone_code {
+            form.push(("phoneCode", p.to_owned()));
+        }
+        let r: Registered = self
+            .decode(
+                self.request(reqwest::Method::POST, "/v3/users/regist/v2", None)
+                    .form(&form),
+            )
+            .await?;
+        Ok(r.login_user)
+    }
+
+    pub async fn login(
+        &self,
+        account: &Account,
+        digest: &PasswordDigest,
+        terminal_name: &str,
+        code: Option<&VerifyCode>,
+    ) -> Result<LoggedIn, ClientError> {
+        use base64::Engine;
+        let mut form = vec![
+            ("account", account.as_str().to_owned()),
+            ("password", digest.as_str().to_owned()),
+            ("featureCode", self.feature.as_str().to_owned()),
+            (
+                "cuName",
+                base64::engine::general_purpose::STANDARD.encode(terminal_name),
+            ),
+        ];
+        if let Some(c) = code {
+            form.push(("smsCode", c.as_str().to_owned()));
+            form.push(("msgType", "3".into()));
+            form.push(("bizType", BizType::TerminalBind.as_str().into()));
+        }
+        self.decode(
+            self.request(reqwest::Method::POST, "/v3/users/login/v2", None)
+                .form(&form),
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed, ClientError> {
+        let form = [
+            ("refreshSessionId", refresh_token),
+            ("featureCode", self.feature.as_str()),
+        ];
+        self.decode(
+            self.request(reqwest::Method::PUT, "/v3/apigateway/login", None)
+                .form(&form),
+        )
+        .await
+    }
+
+    pub async fn logout(&self, session: &str) -> Result<(), ClientError> {
+        let _: serde_json::Value = self
+            .decode(self.request(
+                reqwest::Method::DELETE,
+                "/v3/users/logout/v2",
+                Some(session),
+            ))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn user_info(&self, session: &str) -> Result<LoginUser, ClientError> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Info {
+            user_info: LoginUser,
+        }
+        let i: Info = self
+            .decode(self.request(reqwest::Method::GET, "/v3/users/info", Some(session)))
+            .await?;
+        Ok(i.user_info)
+    }
+}
+
+/// A person-readable reason for a transport failure.
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "it did not answer in time".into()
+    } else if e.is_connect() {
+        "the connection was refused or could not be made".into()
+    } else {
+        e.to_string()
+    }
+}

@@ -1,0 +1,423 @@
+//! The account flows as a state machine: logged out, a login waiting for the new
+//! terminal's code (6002), logged in. One lock around the state means one flow
+//! step at a time: a double click cannot submit twice.
+
+use crate::api::CloudApi;
+use crate::secrets::{SecretError, SecretStore};
+use crate::store::LocalStore;
+use crate::ClientError;
+use hik_proto::policy::PasswordCheck;
+use hik_proto::wire::{Area, CodeSent, Contact, LoggedIn, LoginUser};
+use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+const FEATURE_CODE: &str = "featureCode";
+const REFRESH_TOKEN: &str = "refreshToken";
+
+pub struct EngineConfig {
+    /// Base URL of the cloud, e.g. `http://127.0.0.1:8080`.
+    pub cloud_url: String,
+    /// Folder for the local database.
+    pub data_dir: PathBuf,
+    pub secrets: Arc<dyn SecretStore>,
+    /// The QA inbox page, when the cloud serves one (shown to people).
+    pub qa_inbox_url: Option<String>,
+}
+
+/// What the home screen shows about the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Home {
+    pub user_id: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub area_id: u32,
+}
+
+impl From<LoginUser> for Home {
+    fn from(u: LoginUser) -> Self {
+        Self {
+            user_id: u.user_id,
+            username: u.username,
+            email: u.email,
+            phone: u.phone,
+            area_id: u.area_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum LoginOutcome {
+    /// Logged in: the terminal was bound, or two-step verification is off.
+    LoggedIn { home: Home },
+    /// 6002: this terminal is new; a `TERMINAL_BIND` code is needed.
+    #[serde(rename_all = "camelCase")]
+    NeedsTerminalCode { contact: Option<Contact> },
+}
+
+/// Everything the UI needs at start and after each step.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    pub cloud_url: String,
+    pub qa_inbox_url: Option<String>,
+    /// Whether this terminal is remembered (fingerprint kept in the keyring).
+    pub terminal_remembered: bool,
+    pub keyring_problem: Option<String>,
+    pub last_account: Option<String>,
+    pub last_area: Option<u32>,
+    pub home: Option<Home>,
+    pub pending_contact: Option<Contact>,
+}
+
+enum State {
+    LoggedOut,
+    /// The password was right but the terminal is new: kept in memory only until
+    /// the code is entered or the person goes back.
+    AwaitingTerminalCode {
+        account: Account,
+        digest: PasswordDigest,
+        contact: Option<Contact>,
+    },
+    LoggedIn {
+        session_id: String,
+        home: Home,
+    },
+}
+
+pub struct Engine {
+    api: CloudApi,
+    secrets: Arc<dyn SecretStore>,
+    store: LocalStore,
+    feature: FeatureCode,
+    keyring_problem: Option<String>,
+    terminal_name: String,
+    qa_inbox_url: Option<String>,
+    state: Mutex<State>,
+}
+
+async fn blocking<R: Send + 'static>(
+    f: impl FnOnce() -> Result<R, SecretError> + Send + 'static,
+) -> Result<R, SecretError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| SecretError(e.to_string()))?
+}
+
+impl Engine {
+    /// Open the local store and load (or make, once) this terminal's fingerprint.
+    pub async fn open(config: EngineConfig) -> Result<Self, ClientError> {
+        let store = LocalStore::open(&config.data_dir.join("app.db"))?;
+        let (feature, keyring_problem) = load_feature_code(Arc::clone(&config.secrets)).await;
+        if let Some(p) = &keyring_problem {
+            tracing::warn!(problem = %p, "the keyring is unavailable: this terminal will not be remembered");
+        }
+        Ok(Self {
+            api: CloudApi::new(&config.cloud_url, feature.clone())?,
+            secrets: config.secrets,
+            store,
+            feature,
+            keyring_problem,
+            terminal_name: terminal_name(),
+            qa_inbox_url: config.qa_inbox_url,
+            state: Mutex::new(State::LoggedOut),
+        })
+    }
+
+    pub fn feature_code(&self) -> &FeatureCode {
+        &self.feature
+    }
+
+    pub async fn status(&self) -> Result<Status, ClientError> {
+        let state = self.state.lock().await;
+        let (home, pending_contact) = match &*state {
+            State::LoggedIn { home, .. } => (Some(home.clone()), None),
+            State::AwaitingTerminalCode { contact, .. } => (None, contact.clone()),
+            State::LoggedOut => (None, None),
+        };
+        Ok(Status {
+            cloud_url: self.api.base().to_owned(),
+            qa_inbox_url: self.qa_inbox_url.clone(),
+            terminal_remembered: self.keyring_problem.is_none(),
+            keyring_problem: self.keyring_problem.clone(),
+            last_account: self.store.get("last_account").await?,
+            last_area: self
+                .store
+                .get("last_area")
+                .await?
+                .and_then(|a| a.parse().ok()),
+            home,
+            pending_contact,
+        })
+    }
+
+    /// Pick up where the last run left off: a kept refresh token logs in silently.
+    pub async fn resume(&self) -> Result<Option<Home>, ClientError> {
+        let mut state = self.state.lock().await;
+        if let State::LoggedIn { home, .. } = &*state {
+            return Ok(Some(home.clone()));
+        }
+        if self.keyring_problem.is_some() {
+            return Ok(None);
+        }
+        let secrets = Arc::clone(&self.secrets);
+        let Ok(Some(token)) = blocking(move || secrets.get(REFRESH_TOKEN)).await else {
+            return Ok(None);
+        };
+        let refreshed = match self.api.refresh(&token).await {
+            Ok(r) => r,
+            Err(ClientError::SessionEnded) => {
+                self.forget_refresh_token().await;
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let info = refreshed.session_info;
+        self.keep_refresh_token(info.refresh_session_id.clone())
+            .await;
+        let home = Home::from(self.api.user_info(&info.session_id).await?);
+        *state = State::LoggedIn {
+            session_id: info.session_id,
+            home: home.clone(),
+        };
+        Ok(Some(home))
+    }
+
+    pub async fn areas(&self) -> Result<Vec<Area>, ClientError> {
+        Ok(self.api.areas().await?.area_list)
+    }
+
+    /// Ask for a `USER_REGISTRATION` code for `account` in `area`.
+    pub async fn request_sign_up_code(
+        &self,
+        area: u32,
+        account: &str,
+    ) -> Result<CodeSent, ClientError> {
+        let area = parse_area(area)?;
+        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        let sent = self
+            .api
+            .send_code(&account, BizType::UserRegistration, Some(area))
+            .await?;
+        self.store.set("last_area", area.get().to_string()).await?;
+        Ok(sent)
+    }
+
+    /// Create the account with the code, then log in (this terminal is bound by
+    /// the sign-up, so no second code is asked).
+    pub async fn sign_up(
+        &self,
+        area: u32,
+        account: &str,
+        code: &str,
+        password: &str,
+        phone_code: Option<&str>,
+    ) -> Result<Home, ClientError> {
+        let area = parse_area(area)?;
+        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        if let Some(why) = PasswordCheck::of(password).explain() {
+            return Err(ClientError::invalid("password", why));
+        }
+        let digest = PasswordDigest::of_password(password);
+        let mut state = self.state.lock().await;
+        self.api
+            .register(&account, &digest, area, phone_code, &code)
+            .await?;
+        match self
+            .api
+            .login(&account, &digest, &self.terminal_name, None)
+            .await
+        {
+            Ok(logged_in) => self.enter(&mut state, &account, logged_in).await,
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Log in. A new terminal on an account with two-step verification gets
+    /// `NeedsTerminalCode`; the password is then kept in memory until the code.
+    pub async fn login(&self, account: &str, password: &str) -> Result<LoginOutcome, ClientError> {
+        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        if password.is_empty() {
+            return Err(ClientError::invalid("password", "enter your password"));
+        }
+        let digest = PasswordDigest::of_password(password);
+        let mut state = self.state.lock().await;
+        match self
+            .api
+            .login(&account, &digest, &self.terminal_name, None)
+            .await
+        {
+            Ok(logged_in) => {
+                let home = self.enter(&mut state, &account, logged_in).await?;
+                Ok(LoginOutcome::LoggedIn { home })
+            }
+            Err(e) if e.result_code() == Some(ResultCode::NewTerminal) => {
+                let contact = e.failure().and_then(|f| f.contact.clone());
+                self.store
+                    .set("last_account", account.as_str().to_owned())
+                    .await?;
+                *state = State::AwaitingTerminalCode {
+                    account,
+                    digest,
+                    contact: contact.clone(),
+                };
+                Ok(LoginOutcome::NeedsTerminalCode { contact })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Send (or resend) the `TERMINAL_BIND` code for the login waiting on it.
+    pub async fn send_terminal_code(&self) -> Result<CodeSent, ClientError> {
+        let state = self.state.lock().await;
+        let State::AwaitingTerminalCode { account, .. } = &*state else {
+            return Err(ClientError::NoPendingLogin(
+                "There is no login waiting for a code. Log in again.",
+            ));
+        };
+        self.api
+            .send_code(account, BizType::TerminalBind, None)
+            .await
+    }
+
+    /// Finish the waiting login with the code; binds this terminal.
+    pub async fn submit_terminal_code(&self, code: &str) -> Result<Home, ClientError> {
+        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        let mut state = self.state.lock().await;
+        let State::AwaitingTerminalCode {
+            account, digest, ..
+        } = &*state
+        else {
+            return Err(ClientError::NoPendingLogin(
+                "There is no login waiting for a code. Log in again.",
+            ));
+        };
+        let (account, digest) = (account.clone(), digest.clone());
+        let logged_in = self
+            .api
+            .login(&account, &digest, &self.terminal_name, Some(&code))
+            .await?;
+        self.enter(&mut state, &account, logged_in).await
+    }
+
+    /// Leave the code screen without finishing: forget the password held for it.
+    pub async fn cancel_login(&self) {
+        let mut state = self.state.lock().await;
+        if matches!(*state, State::AwaitingTerminalCode { .. }) {
+            *state = State::LoggedOut;
+        }
+    }
+
+    /// Log out: the cloud revokes the session and its refresh token; this side
+    /// forgets both. Local state is cleared even if the cloud cannot be reached.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        let mut state = self.state.lock().await;
+        let previous = std::mem::replace(&mut *state, State::LoggedOut);
+        self.forget_refresh_token().await;
+        if let State::LoggedIn { session_id, .. } = previous {
+            match self.api.logout(&session_id).await {
+                Ok(()) | Err(ClientError::SessionEnded) => {}
+                Err(e) => tracing::warn!(error = %e, "the cloud did not hear the logout"),
+            }
+        }
+        Ok(())
+    }
+
+    async fn enter(
+        &self,
+        state: &mut State,
+        account: &Account,
+        logged_in: LoggedIn,
+    ) -> Result<Home, ClientError> {
+        let home = Home::from(logged_in.login_user);
+        self.keep_refresh_token(logged_in.login_session.rf_session_id)
+            .await;
+        self.store
+            .set("last_account", account.as_str().to_owned())
+            .await?;
+        self.store
+            .set("last_area", logged_in.login_area.area_id.to_string())
+            .await?;
+        *state = State::LoggedIn {
+            session_id: logged_in.login_session.session_id,
+            home: home.clone(),
+        };
+        Ok(home)
+    }
+
+    async fn keep_refresh_token(&self, token: String) {
+        if self.keyring_problem.is_some() {
+            return;
+        }
+        let secrets = Arc::clone(&self.secrets);
+        if let Err(e) = blocking(move || secrets.set(REFRESH_TOKEN, &token)).await {
+            tracing::warn!(error = %e, "could not keep the refresh token");
+        }
+    }
+
+    async fn forget_refresh_token(&self) {
+        if self.keyring_problem.is_some() {
+            return;
+        }
+        let secrets = Arc::clone(&self.secrets);
+        if let Err(e) = blocking(move || secrets.delete(REFRESH_TOKEN)).await {
+            tracing::warn!(error = %e, "could not forget the refresh token");
+        }
+    }
+}
+
+fn parse_area(area: u32) -> Result<AreaId, ClientError> {
+    AreaId::parse(&area.to_string()).map_err(|e| ClientError::invalid("region", e))
+}
+
+/// The fingerprint kept in the keyring, made on first use. With no keyring, a
+/// fingerprint for this run only, and the reason.
+async fn load_feature_code(secrets: Arc<dyn SecretStore>) -> (FeatureCode, Option<String>) {
+    let fresh = || FeatureCode::from_bytes(random_16());
+    let result = blocking(move || {
+        if let Some(v) = secrets.get(FEATURE_CODE)? {
+            if let Ok(f) = FeatureCode::parse(&v) {
+                return Ok(f);
+            }
+        }
+        let f = FeatureCode::from_bytes(random_16());
+        secrets.set(FEATURE_CODE, f.as_str())?;
+        Ok(f)
+    })
+    .await;
+    match result {
+        Ok(f) => (f, None),
+        Err(e) => (fresh(), Some(e.to_string())),
+    }
+}
+
+fn random_16() -> [u8; 16] {
+    let mut b = [0u8; 16];
+    if getrandom::fill(&mut b).is_err() {
+        // Fall back to time and address entropy only for the fingerprint, which
+        // identifies rather than protects; never for secrets.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        b = t.to_le_bytes();
+    }
+    b
+}
+
+/// The name this terminal shows in the account's terminal list.
+fn terminal_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "this computer".to_owned());
+    format!("Hik-Connect Simulator on {host}")
+}

@@ -1,0 +1,101 @@
+//! The engine's one error type. It crosses to the UI as `{code, message, ...}`:
+//! `code` is the cloud's `meta.code` as a string ("1011") or a stable word for
+//! failures on this side ("unreachable", "invalid_input", ...), so the UI never
+//! matches on messages.
+
+use hik_proto::wire::{Contact, Failure};
+use hik_proto::ResultCode;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The cloud answered with a business outcome other than 200.
+    #[error("{message}")]
+    Cloud {
+        code: ResultCode,
+        message: String,
+        failure: Failure,
+    },
+    #[error("The cloud at {url} cannot be reached: {why}")]
+    Unreachable { url: String, why: String },
+    #[error("{field}: {why}")]
+    InvalidInput { field: &'static str, why: String },
+    #[error("The session has ended. Log in again.")]
+    SessionEnded,
+    #[error("{0}")]
+    NoPendingLogin(&'static str),
+    #[error("The cloud sent a reply this app does not understand: {0}")]
+    Protocol(String),
+    #[error("The local database failed: {0}")]
+    Storage(String),
+}
+
+impl ClientError {
+    pub fn code(&self) -> String {
+        match self {
+            Self::Cloud { code, .. } => code.number().to_string(),
+            Self::Unreachable { .. } => "unreachable".into(),
+            Self::InvalidInput { .. } => "invalid_input".into(),
+            Self::SessionEnded => "session_ended".into(),
+            Self::NoPendingLogin(_) => "no_pending_login".into(),
+            Self::Protocol(_) => "protocol".into(),
+            Self::Storage(_) => "storage".into(),
+        }
+    }
+
+    pub fn result_code(&self) -> Option<ResultCode> {
+        match self {
+            Self::Cloud { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            Self::Cloud { failure, .. } => Some(failure),
+            _ => None,
+        }
+    }
+
+    pub fn invalid(field: &'static str, why: impl std::fmt::Display) -> Self {
+        Self::InvalidInput {
+            field,
+            why: why.to_string(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ClientError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Storage(e.to_string())
+    }
+}
+
+/// `{code, message}` plus whatever the cloud said alongside (`remainingAttempts`,
+/// `retryAfter`, `contact`, `policy`) and the field at fault for local checks.
+impl Serialize for ClientError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("code", &self.code())?;
+        map.serialize_entry("message", &self.to_string())?;
+        if let Self::InvalidInput { field, .. } = self {
+            map.serialize_entry("field", field)?;
+        }
+        if let Some(f) = self.failure() {
+            if let Some(n) = f.remaining_attempts {
+                map.serialize_entry("remainingAttempts", &n)?;
+            }
+            if let Some(n) = f.retry_after {
+                map.serialize_entry("retryAfter", &n)?;
+            }
+            if let Some(c) = &f.contact {
+                map.serialize_entry::<_, Contact>("contact", c)?;
+            }
+            if let Some(p) = &f.policy {
+                map.serialize_entry("policy", p)?;
+            }
+        }
+        map.end()
+    }
+}

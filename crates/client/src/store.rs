@@ -1,0 +1,74 @@
+//! Local state in SQLite (nothing secret): the last account and region, settings.
+
+use crate::ClientError;
+use rusqlite::{Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+const MIGRATIONS: &[&str] = &["CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"];
+
+#[derive(Clone)]
+pub struct LocalStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl LocalStore {
+    pub fn open(path: &Path) -> Result<Self, ClientError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                ClientError::Storage(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i + 1)?;
+            tx.commit()?;
+        }
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    async fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    ) -> Result<R, ClientError> {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let guard = conn
+                .lock()
+                .map_err(|_| ClientError::Storage("local database lock poisoned".into()))?;
+            f(&guard).map_err(ClientError::from)
+        })
+        .await
+        .map_err(|e| ClientError::Storage(e.to_string()))?
+    }
+
+    pub async fn get(&self, key: &'static str) -> Result<Option<String>, ClientError> {
+        self.call(move |c| {
+            c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+        })
+        .await
+    }
+
+    pub async fn set(&self, key: &'static str, value: String) -> Result<(), ClientError> {
+        self.call(move |c| {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = ?2",
+                (key, value),
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+}

@@ -1,0 +1,356 @@
+//! The engine against a real in-process cloud, secrets in memory: the same flows
+//! the desktop app runs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use hik_client::{ClientError, Engine, EngineConfig, LoginOutcome, MemoryStore, SecretStore};
+use std::sync::Arc;
+
+const PASSWORD: &str = "Correct-Horse-9";
+const AREA: u32 = 44;
+
+struct World {
+    cloud: hik_cloud::RunningCloud,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// One install of the app: its own data folder and secret store.
+struct Install {
+    engine: Engine,
+    secrets: Arc<MemoryStore>,
+    data: tempfile::TempDir,
+}
+
+impl World {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config =
+            hik_cloud::Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("cloud.db"));
+        config.qa = true;
+        Self {
+            cloud: hik_cloud::spawn(config).await.unwrap(),
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    async fn install(&self) -> Install {
+        let secrets = Arc::new(MemoryStore::new());
+        let data = tempfile::tempdir().unwrap();
+        let engine = self
+            .open(Arc::clone(&secrets) as Arc<dyn SecretStore>, data.path())
+            .await;
+        Install {
+            engine,
+            secrets,
+            data,
+        }
+    }
+
+    async fn open(&self, secrets: Arc<dyn SecretStore>, data: &std::path::Path) -> Engine {
+        Engine::open(EngineConfig {
+            cloud_url: self.cloud.url(),
+            data_dir: data.to_owned(),
+            secrets,
+            qa_inbox_url: None,
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Quit and start the same install again.
+    async fn restart(&self, install: Install) -> Install {
+        let Install {
+            engine,
+            secrets,
+            data,
+        } = install;
+        drop(engine);
+        let engine = self
+            .open(Arc::clone(&secrets) as Arc<dyn SecretStore>, data.path())
+            .await;
+        Install {
+            engine,
+            secrets,
+            data,
+        }
+    }
+
+    async fn latest_code(&self, to: &str, biz: &str) -> String {
+        let r: serde_json::Value = self
+            .http
+            .get(format!("{}/qa/outbox", self.cloud.url()))
+            .query(&[("to", to), ("bizType", biz), ("limit", "1")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["messages"][0]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no code: {r}"))
+            .to_owned()
+    }
+
+    async fn advance_clock(&self, secs: u64) {
+        self.http
+            .post(format!("{}/qa/clock", self.cloud.url()))
+            .json(&serde_json::json!({ "advanceSeconds": secs }))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    async fn signed_up(&self, email: &str) -> Install {
+        let install = self.install().await;
+        let sent = install
+            .engine
+            .request_sign_up_code(AREA, email)
+            .await
+            .unwrap();
+        assert_eq!(sent.retry_after, Some(60));
+        let code = self.latest_code(email, "USER_REGISTRATION").await;
+        let home = install
+            .engine
+            .sign_up(AREA, email, &code, PASSWORD, None)
+            .await
+            .unwrap();
+        assert_eq!(home.email.as_deref(), Some(email));
+        install
+    }
+}
+
+fn code_of(e: &ClientError) -> String {
+    e.code()
+}
+
+#[tokio::test]
+async fn sign_up_logs_in_and_the_terminal_stays_trusted_across_restarts() {
+    let world = World::new().await;
+    let install = world.signed_up("ana@example.com").await;
+    let feature = install.secrets.get("featureCode").unwrap().unwrap();
+    assert_eq!(feature, install.engine.feature_code().as_str());
+    assert!(install.engine.status().await.unwrap().home.is_some());
+
+    install.engine.logout().await.unwrap();
+    assert!(
+        install.secrets.get("refreshToken").unwrap().is_none(),
+        "logout forgets the refresh token"
+    );
+    let install = world.restart(install).await;
+    assert_eq!(
+        install.engine.feature_code().as_str(),
+        feature,
+        "same fingerprint after restart"
+    );
+    assert!(
+        install.engine.resume().await.unwrap().is_none(),
+        "logged out stays logged out"
+    );
+
+    let outcome = install
+        .engine
+        .login("ana@example.com", PASSWORD)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::LoggedIn { .. }),
+        "{outcome:?}"
+    );
+    let status = install.engine.status().await.unwrap();
+    assert_eq!(status.last_account.as_deref(), Some("ana@example.com"));
+    assert_eq!(status.last_area, Some(AREA));
+}
+
+#[tokio::test]
+async fn quitting_without_logout_resumes_with_a_rotated_refresh_token() {
+    let world = World::new().await;
+    let install = world.signed_up("bo@example.com").await;
+    let first = install.secrets.get("refreshToken").unwrap().unwrap();
+    let install = world.restart(install).await;
+    let home = install.engine.resume().await.unwrap().expect("resumed");
+    assert_eq!(home.email.as_deref(), Some("bo@example.com"));
+    let second = install.secrets.get("refreshToken").unwrap().unwrap();
+    assert_ne!(first, second, "the refresh token rotates");
+}
+
+#[tokio::test]
+async fn a_second_install_needs_the_code_then_is_trusted() {
+    let world = World::new().await;
+    world.signed_up("cy@example.com").await;
+    let second = world.install().await;
+
+    let outcome = second
+        .engine
+        .login("cy@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let LoginOutcome::NeedsTerminalCode { contact } = outcome else {
+        panic!("expected a code request, got {outcome:?}");
+    };
+    assert_eq!(contact.unwrap().fuzzy_contact, "c***@example.com");
+    let sent = second.engine.send_terminal_code().await.unwrap();
+    assert_eq!(sent.retry_after, Some(60));
+
+    let code = world.latest_code("cy@example.com", "TERMINAL_BIND").await;
+    let typed = format!("{} {}", &code[..3], &code[3..]);
+    let home = second.engine.submit_terminal_code(&typed).await.unwrap();
+    assert_eq!(home.email.as_deref(), Some("cy@example.com"));
+
+    second.engine.logout().await.unwrap();
+    let second = world.restart(second).await;
+    let outcome = second
+        .engine
+        .login("cy@example.com", PASSWORD)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::LoggedIn { .. }),
+        "bound now: {outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_codes_report_tries_left_then_the_code_dies() {
+    let world = World::new().await;
+    world.signed_up("di@example.com").await;
+    let second = world.install().await;
+    second
+        .engine
+        .login("di@example.com", PASSWORD)
+        .await
+        .unwrap();
+    second.engine.send_terminal_code().await.unwrap();
+    let right = world.latest_code("di@example.com", "TERMINAL_BIND").await;
+    let wrong = if right == "999999" {
+        "888888"
+    } else {
+        "999999"
+    };
+
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let e = second.engine.submit_terminal_code(wrong).await.unwrap_err();
+        let json = serde_json::to_value(&e).unwrap();
+        seen.push((code_of(&e), json["remainingAttempts"].as_u64()));
+        assert!(!json["message"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(
+        seen,
+        vec![
+            ("1011".into(), Some(4)),
+            ("1011".into(), Some(3)),
+            ("1011".into(), Some(2)),
+            ("1043".into(), Some(1)),
+            ("1012".into(), None)
+        ]
+    );
+    // Still waiting for a code: a new one can be requested once the cooldown ends.
+    let e = second.engine.send_terminal_code().await.unwrap_err();
+    assert_eq!(e.code(), "1041");
+    assert!(
+        serde_json::to_value(&e).unwrap()["retryAfter"]
+            .as_u64()
+            .unwrap()
+            <= 60
+    );
+    world.advance_clock(60).await;
+    second.engine.send_terminal_code().await.unwrap();
+    let code = world.latest_code("di@example.com", "TERMINAL_BIND").await;
+    second.engine.submit_terminal_code(&code).await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_the_cloud_sees_it() {
+    let world = World::new().await;
+    let install = world.install().await;
+    let e = install
+        .engine
+        .login("not an account", "x")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (
+            e.code().as_str(),
+            serde_json::to_value(&e).unwrap()["field"].as_str()
+        ),
+        ("invalid_input", Some("account"))
+    );
+    let e = install
+        .engine
+        .sign_up(AREA, "ed@example.com", "123456", "weak", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.to_string().contains("at least 8"), "{e}");
+    let e = install
+        .engine
+        .submit_terminal_code("123456")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "no_pending_login");
+    let e = install
+        .engine
+        .login("nobody@example.com", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "1013");
+}
+
+#[tokio::test]
+async fn an_unreachable_cloud_is_named_and_nothing_is_lost() {
+    let world = World::new().await;
+    let install = world.signed_up("fa@example.com").await;
+    install.engine.logout().await.unwrap();
+    let World { cloud, .. } = world;
+    cloud.shutdown().await;
+    let e = install
+        .engine
+        .login("fa@example.com", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "unreachable");
+    assert!(e.to_string().contains("cannot be reached"), "{e}");
+    assert_eq!(
+        install
+            .engine
+            .status()
+            .await
+            .unwrap()
+            .last_account
+            .as_deref(),
+        Some("fa@example.com")
+    );
+}
+
+#[tokio::test]
+async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
+    let world = World::new().await;
+    world.signed_up("gu@example.com").await;
+    let data = tempfile::tempdir().unwrap();
+    let engine = world
+        .open(Arc::new(MemoryStore::unreachable()), data.path())
+        .await;
+    let status = engine.status().await.unwrap();
+    assert!(!status.terminal_remembered);
+    assert!(status.keyring_problem.unwrap().contains("keyring"));
+    let outcome = engine.login("gu@example.com", PASSWORD).await.unwrap();
+    assert!(matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }));
+    engine.send_terminal_code().await.unwrap();
+    let code = world.latest_code("gu@example.com", "TERMINAL_BIND").await;
+    engine.submit_terminal_code(&code).await.unwrap();
+    engine.logout().await.unwrap();
+    drop(engine);
+
+    // Started again, still with no keyring: the terminal was not remembered.
+    let engine = world
+        .open(Arc::new(MemoryStore::unreachable()), data.path())
+        .await;
+    assert!(engine.resume().await.unwrap().is_none());
+    let outcome = engine.login("gu@example.com", PASSWORD).await.unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }),
+        "{outcome:?}"
+    );
+}
