@@ -7,7 +7,9 @@ use hik_proto::wire::{
 };
 use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
 use serde::de::DeserializeOwned;
-use std::time::Duration;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What this desktop app says about itself in every request.
 const CLIENT_TYPE: &str = "9";
@@ -18,6 +20,8 @@ pub struct CloudApi {
     base: String,
     http: reqwest::Client,
     feature: FeatureCode,
+    /// The cloud's clock minus ours, in seconds, from the last reply's `Date`.
+    skew: Arc<AtomicI64>,
 }
 
 impl CloudApi {
@@ -31,6 +35,7 @@ impl CloudApi {
             base: base.trim_end_matches('/').to_owned(),
             http,
             feature,
+            skew: Arc::default(),
         })
     }
 
@@ -66,6 +71,17 @@ impl CloudApi {
             url: self.base.clone(),
             why: describe(&e),
         })?;
+        if let Some(cloud_time) = res
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+        {
+            self.skew.store(
+                unix(cloud_time) - unix(SystemTime::now()),
+                Ordering::Relaxed,
+            );
+        }
         match res.status().as_u16() {
             401 | 403 => return Err(ClientError::SessionEnded),
             _ => {}
@@ -84,6 +100,11 @@ impl CloudApi {
                 failure,
             })
         }
+    }
+
+    /// Now on the cloud's clock (Unix seconds), as of the last reply.
+    pub fn cloud_now(&self) -> i64 {
+        unix(SystemTime::now()) + self.skew.load(Ordering::Relaxed)
     }
 
     pub async fn areas(&self) -> Result<AreaList, ClientError> {
@@ -211,4 +232,10 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         e.to_string()
     }
+}
+
+fn unix(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }

@@ -188,6 +188,18 @@ impl Engine {
         Ok(Some(home))
     }
 
+    /// Now on the cloud's clock (Unix seconds), read afresh from the cloud.
+    /// Countdowns (resend, expiry) run on this time, never on a local guess.
+    pub async fn sync_clock(&self) -> Result<i64, ClientError> {
+        self.api.areas().await?;
+        Ok(self.api.cloud_now())
+    }
+
+    /// Now on the cloud's clock as of its last reply, without asking it.
+    pub fn cloud_now(&self) -> i64 {
+        self.api.cloud_now()
+    }
+
     pub async fn areas(&self) -> Result<Vec<Area>, ClientError> {
         Ok(self.api.areas().await?.area_list)
     }

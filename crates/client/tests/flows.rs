@@ -354,3 +354,18 @@ async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
         "{outcome:?}"
     );
 }
+
+#[tokio::test]
+async fn the_engine_follows_the_clouds_clock() {
+    let world = World::new().await;
+    let install = world.install().await;
+    let before = install.engine.sync_clock().await.unwrap();
+    world.advance_clock(3600).await;
+    let after = install.engine.sync_clock().await.unwrap();
+    assert!(
+        (3599..=3602).contains(&(after - before)),
+        "moved {}",
+        after - before
+    );
+    assert!((install.engine.cloud_now() - after).abs() <= 1);
+}

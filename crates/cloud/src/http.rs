@@ -34,7 +34,26 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         app = app.merge(crate::qa::router());
     }
     app.fallback(|| async { ApiError::not_found() })
+        .layer(axum::middleware::map_response_with_state(
+            Arc::clone(&cloud),
+            stamp_date,
+        ))
         .with_state(cloud)
+}
+
+/// The `Date` header tells the cloud's own clock (which QA can move), so clients
+/// can run countdowns on the cloud's time rather than guess.
+async fn stamp_date(
+    State(cloud): State<Arc<Cloud>>,
+    mut res: axum::response::Response,
+) -> axum::response::Response {
+    let secs = u64::try_from(cloud.clock.now()).unwrap_or(0);
+    let date =
+        httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
+        res.headers_mut().insert(axum::http::header::DATE, v);
+    }
+    res
 }
 
 /// Request fields from the query string and, for POST/PUT, a form or JSON body.
