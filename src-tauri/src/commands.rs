@@ -1,0 +1,101 @@
+//! The commands the window may call. Each one extracts, calls the engine, and
+//! returns its result; errors cross as `{code, message, ...}` (ClientError).
+
+use hik_client::{ClientError, Engine, Home, LoginOutcome, Status};
+use hik_proto::wire::{Area, CodeSent};
+use serde::Serialize;
+use std::sync::Arc;
+use tauri::State;
+
+type Result<T> = std::result::Result<T, ClientError>;
+
+/// A code was sent: where, and the cloud's time at sending, so the UI runs the
+/// resend and expiry countdowns on the cloud's clock.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sent {
+    #[serde(flatten)]
+    sent: CodeSent,
+    cloud_now: i64,
+}
+
+impl Sent {
+    fn new(engine: &Engine, sent: CodeSent) -> Self {
+        Self {
+            sent,
+            cloud_now: engine.cloud_now(),
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn app_status(engine: State<'_, Arc<Engine>>) -> Result<Status> {
+    engine.status().await
+}
+
+#[tauri::command]
+pub async fn resume(engine: State<'_, Arc<Engine>>) -> Result<Option<Home>> {
+    engine.resume().await
+}
+
+#[tauri::command]
+pub async fn sync_clock(engine: State<'_, Arc<Engine>>) -> Result<i64> {
+    engine.sync_clock().await
+}
+
+#[tauri::command]
+pub async fn list_areas(engine: State<'_, Arc<Engine>>) -> Result<Vec<Area>> {
+    engine.areas().await
+}
+
+#[tauri::command]
+pub async fn request_sign_up_code(
+    engine: State<'_, Arc<Engine>>,
+    area: u32,
+    account: String,
+) -> Result<Sent> {
+    let sent = engine.request_sign_up_code(area, &account).await?;
+    Ok(Sent::new(&engine, sent))
+}
+
+#[tauri::command]
+pub async fn sign_up(
+    engine: State<'_, Arc<Engine>>,
+    area: u32,
+    account: String,
+    code: String,
+    password: String,
+) -> Result<Home> {
+    engine.sign_up(area, &account, &code, &password, None).await
+}
+
+#[tauri::command]
+pub async fn login(
+    engine: State<'_, Arc<Engine>>,
+    account: String,
+    password: String,
+) -> Result<LoginOutcome> {
+    engine.login(&account, &password).await
+}
+
+#[tauri::command]
+pub async fn send_terminal_code(engine: State<'_, Arc<Engine>>) -> Result<Sent> {
+    let sent = engine.send_terminal_code().await?;
+    Ok(Sent::new(&engine, sent))
+}
+
+#[tauri::command]
+pub async fn submit_terminal_code(engine: State<'_, Arc<Engine>>, code: String) -> Result<Home> {
+    engine.submit_terminal_code(&code).await
+}
+
+#[tauri::command]
+pub async fn cancel_login(engine: State<'_, Arc<Engine>>) -> Result<()> {
+    engine.cancel_login().await;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn logout(engine: State<'_, Arc<Engine>>) -> Result<()> {
+    engine.logout().await
+}
