@@ -11,11 +11,12 @@ const banners = document.getElementById('banners') as HTMLElement;
 const footer = document.getElementById('footer') as HTMLElement;
 let leaving: (() => void)[] = [];
 
-function show(screen: HTMLElement, name: string): void {
+/** Leave the current screen (stopping its timers), then build and show the next. */
+function show(build: () => HTMLElement, name: string): void {
   for (const dispose of leaving) dispose();
   leaving = [];
+  app.replaceChildren(build());
   app.dataset.screen = name;
-  app.replaceChildren(screen);
 }
 
 function renderChrome(status: Status): void {
@@ -47,21 +48,21 @@ async function start(): Promise<void> {
     login: (message?: string) => {
       void backend.appStatus().then((s) => {
         nav.status = s;
-        show(loginScreen(nav, message), 'login');
+        show(() => loginScreen(nav, message), 'login');
       });
     },
-    signUp: () => show(signUpScreen(nav), 'signup'),
-    verify: (contact: Contact | null) => show(verifyScreen(nav, contact), 'verify'),
-    home: (home: Home) => show(homeScreen(nav, home), 'home'),
+    signUp: () => show(() => signUpScreen(nav), 'signup'),
+    verify: (contact: Contact | null) => show(() => verifyScreen(nav, contact), 'verify'),
+    home: (home: Home) => show(() => homeScreen(nav, home), 'home'),
     onLeave: (dispose) => leaving.push(dispose),
   };
   if (status.home) return nav.home(status.home);
   try {
     const home = await backend.resume();
     if (home) return nav.home(home);
-    show(loginScreen(nav), 'login');
+    show(() => loginScreen(nav), 'login');
   } catch (e) {
-    show(loginScreen(nav, describe(e as AppError)), 'login');
+    show(() => loginScreen(nav, describe(e as AppError)), 'login');
   }
 }
 

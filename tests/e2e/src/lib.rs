@@ -1,1 +1,481 @@
+//! Harness for end-to-end suites: the built app in a real window, driven through
+//! tauri-driver and WebKitWebDriver, against a cloud of its own.
+//!
+//! Run by `scripts/test` inside Xvfb and a private D-Bus session with an
+//! unlocked gnome-keyring. `HIK_APP_BINARY` names the app (default: the debug
+//! build in the workspace target folder); `HIK_E2E_ARTIFACTS` a folder for
+//! screenshots (default `artifacts/e2e`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const PASSWORD: &str = "Correct-Horse-9";
+const WAIT: Duration = Duration::from_secs(20);
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("HIK_APP_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/debug/hik-connect-sim"))
+}
+
+fn artifacts() -> PathBuf {
+    let dir = std::env::var_os("HIK_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("artifacts/e2e"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A simulated cloud for one test: port 0, temporary database, QA on.
+pub struct Cloud {
+    running: Option<hik_cloud::RunningCloud>,
+    url: String,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+impl Cloud {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config =
+            hik_cloud::Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("cloud.db"));
+        config.qa = true;
+        let running = hik_cloud::spawn(config).await.unwrap();
+        Self {
+            url: running.url(),
+            running: Some(running),
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub async fn outbox(&self, to: &str, biz: &str) -> Vec<Value> {
+        let r: Value = self
+            .http
+            .get(format!("{}/qa/outbox", self.url))
+            .query(&[("to", to), ("bizType", biz)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The newest code sent to `to` for `biz`, waiting briefly for it to arrive.
+    pub async fn latest_code(&self, to: &str, biz: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(code) = self
+                .outbox(to, biz)
+                .await
+                .first()
+                .and_then(|m| m["code"].as_str())
+            {
+                return code.to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {biz} code for {to} in the outbox"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn advance_clock(&self, secs: u64) {
+        let r = self
+            .http
+            .post(format!("{}/qa/clock", self.url))
+            .json(&json!({ "advanceSeconds": secs }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+
+    /// An account made through the cloud's own API (not the UI under test),
+    /// bound to a throwaway terminal.
+    pub async fn create_account(&self, email: &str) {
+        let feature = "f".repeat(32);
+        let send = |path: &'static str, form: Vec<(&'static str, String)>| {
+            self.http
+                .post(format!("{}{path}", self.url))
+                .header("featureCode", feature.clone())
+                .form(&form)
+                .send()
+        };
+        send(
+            "/v3/sms/nologin/checkcode",
+            vec![
+                ("from", email.into()),
+                ("bizType", "USER_REGISTRATION".into()),
+                ("areaId", "44".into()),
+            ],
+        )
+        .await
+        .unwrap();
+        let code = self.latest_code(email, "USER_REGISTRATION").await;
+        let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
+        let r: Value = send(
+            "/v3/users/regist/v2",
+            vec![
+                ("account", email.into()),
+                ("password", digest.as_str().into()),
+                ("areaId", "44".into()),
+                ("smsCode", code),
+            ],
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(r["meta"]["code"], 200, "{r}");
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(c) = self.running.take() {
+            c.shutdown().await;
+        }
+    }
+}
+
+/// One install of the app: a data folder and a keyring namespace of its own.
+pub struct Install {
+    pub data: tempfile::TempDir,
+    pub keyring_service: String,
+}
+
+impl Install {
+    pub fn new() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let keyring_service = format!(
+            "hik-e2e-{}-{}",
+            std::process::id(),
+            data.path().file_name().unwrap().to_string_lossy()
+        );
+        Self {
+            data,
+            keyring_service,
+        }
+    }
+
+    /// Read a secret of this install straight from the OS keyring (secret-tool),
+    /// independently of the app's own code.
+    pub fn keyring_secret(&self, name: &str) -> Option<String> {
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", &self.keyring_service, "username", name])
+            .output()
+            .expect("secret-tool (libsecret-tools) is installed");
+        let s = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        (out.status.success() && !s.is_empty()).then_some(s)
+    }
+}
+
+impl Default for Install {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The app running in a window, with a WebDriver session on it.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    name: String,
+    shots: u32,
+}
+
+impl App {
+    /// Start tauri-driver on free ports and open a session that launches the app
+    /// against `cloud` with `install`'s data folder and keyring namespace.
+    pub async fn launch(name: &str, cloud: &Cloud, install: &Install) -> Self {
+        Self::launch_with(name, cloud.url(), install, &[]).await
+    }
+
+    pub async fn launch_with(
+        name: &str,
+        cloud_url: &str,
+        install: &Install,
+        env: &[(&str, &str)],
+    ) -> Self {
+        let binary = app_binary();
+        assert!(
+            binary.exists(),
+            "build the app first: {} is missing",
+            binary.display()
+        );
+        let (port, native) = (free_port(), free_port());
+        let log = std::fs::File::create(artifacts().join(format!("{name}-driver.log"))).unwrap();
+        let mut cmd =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()));
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let driver = cmd
+            .spawn()
+            .expect("tauri-driver is installed (cargo install tauri-driver)");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + WAIT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({
+                "application": binary,
+                "args": [
+                    "--cloud-url", cloud_url,
+                    "--data-dir", install.data.path(),
+                    "--keyring-service", install.keyring_service,
+                ],
+            }),
+        );
+        let client = loop {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < deadline => {
+                    eprintln!("retrying the WebDriver session: {e}");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => panic!("no WebDriver session: {e}"),
+            }
+        };
+        let app = Self {
+            client,
+            driver,
+            name: name.to_owned(),
+            shots: 0,
+        };
+        app.wait_for_screen_other_than("").await;
+        app
+    }
+
+    fn by(testid: &str) -> Locator<'_> {
+        // testids are plain words: no quoting needed.
+        Locator::Css(Box::leak(
+            format!("[data-testid='{testid}']").into_boxed_str(),
+        ))
+    }
+
+    /// The first element with `testid` that is displayed, waiting for it.
+    pub async fn find(&self, testid: &str) -> Element {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(all) = self.client.find_all(Self::by(testid)).await {
+                for e in all {
+                    if e.is_displayed().await.unwrap_or(false) {
+                        return e;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                self.snap(&format!("missing-{testid}")).await;
+                panic!(
+                    "[{}] no visible element with data-testid={testid}",
+                    self.name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn fill(&self, testid: &str, text: &str) {
+        let e = self.find(testid).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, testid: &str) {
+        self.find(testid).await.click().await.unwrap();
+    }
+
+    pub async fn text(&self, testid: &str) -> String {
+        self.find(testid).await.text().await.unwrap()
+    }
+
+    pub async fn is_enabled(&self, testid: &str) -> bool {
+        self.find(testid).await.is_enabled().await.unwrap()
+    }
+
+    /// Wait until `check` holds for the text of `testid`; returns that text.
+    pub async fn wait_text(
+        &self,
+        testid: &str,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.text(testid).await;
+            if check(&text) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                self.snap(&format!("timeout-{testid}")).await;
+                panic!(
+                    "[{}] {testid} never showed {what}; it shows {text:?}",
+                    self.name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn wait_enabled(&self, testid: &str, enabled: bool, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.is_enabled(testid).await != enabled {
+            if Instant::now() > deadline {
+                self.snap(&format!("timeout-enabled-{testid}")).await;
+                panic!("[{}] {testid} never became enabled={enabled}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Which screen is showing (`login`, `signup`, `verify`, `home`).
+    pub async fn screen(&self) -> String {
+        let v = self
+            .client
+            .execute(
+                "return document.getElementById('app').dataset.screen || ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn wait_screen(&self, name: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let now = self.screen().await;
+            if now == name {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.snap(&format!("timeout-screen-{name}")).await;
+                let error = self.client.find(Self::by("error-message")).await;
+                let error = match error {
+                    Ok(e) => e.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                panic!(
+                    "[{}] expected screen {name}, still on {now:?} (error: {error:?})",
+                    self.name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn wait_for_screen_other_than(&self, name: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.screen().await == name {
+            assert!(
+                Instant::now() < deadline,
+                "[{}] the app never showed a screen",
+                self.name
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A screenshot of the X display (WebDriver's own screenshot hangs here).
+    pub async fn snap(&self, step: &str) {
+        let path = artifacts().join(format!("{}-{:02}-{step}.png", self.name, self.shots));
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status();
+    }
+
+    pub async fn shot(&mut self, step: &str) {
+        self.shots += 1;
+        self.snap(step).await;
+    }
+
+    /// End the session: the app quits.
+    pub async fn quit(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// Sign up through the UI and land on home.
+pub async fn sign_up_through_ui(app: &mut App, cloud: &Cloud, email: &str) {
+    app.click("nav-signup").await;
+    app.wait_screen("signup").await;
+    app.find("signup-region")
+        .await
+        .select_by_value("44")
+        .await
+        .unwrap();
+    app.fill("signup-email", email).await;
+    app.click("signup-send-code").await;
+    app.wait_text("signup-code-sent", "where the code went", |t| {
+        t.contains("@example.com")
+    })
+    .await;
+    let code = cloud.latest_code(email, "USER_REGISTRATION").await;
+    app.fill("signup-code", &code).await;
+    app.fill("signup-password", PASSWORD).await;
+    app.shot("signup-filled").await;
+    app.click("signup-submit").await;
+    app.wait_screen("home").await;
+}
+
+/// Log in through the UI (account and password) and press the button.
+pub async fn log_in_through_ui(app: &App, email: &str) {
+    app.wait_screen("login").await;
+    app.fill("login-account", email).await;
+    app.fill("login-password", PASSWORD).await;
+    app.click("login-submit").await;
+}
