@@ -93,7 +93,8 @@ impl CloudApi {
         if reply.meta.code == ResultCode::Success {
             serde_json::from_value(reply.body).map_err(|e| ClientError::Protocol(e.to_string()))
         } else {
-            let failure: Failure = serde_json::from_value(reply.body).unwrap_or_default();
+            let failure: Box<Failure> =
+                Box::new(serde_json::from_value(reply.body).unwrap_or_default());
             Err(ClientError::Cloud {
                 code: reply.meta.code,
                 message: reply.meta.message,

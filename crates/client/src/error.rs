@@ -15,7 +15,8 @@ pub enum ClientError {
     Cloud {
         code: ResultCode,
         message: String,
-        failure: Failure,
+        /// Extras beside `meta` (boxed: most errors carry none).
+        failure: Box<Failure>,
     },
     #[error("The cloud at {url} cannot be reached: {why}")]
     Unreachable { url: String, why: String },

@@ -13,7 +13,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: ResultCode,
     pub message: String,
-    pub failure: Failure,
+    /// Extras beside `meta` (boxed: most errors carry none).
+    pub failure: Box<Failure>,
 }
 
 impl ApiError {
@@ -23,7 +24,7 @@ impl ApiError {
             status: StatusCode::OK,
             code,
             message: code.message().to_owned(),
-            failure: Failure::default(),
+            failure: Box::default(),
         }
     }
     pub fn with(mut self, f: impl FnOnce(&mut Failure)) -> Self {
@@ -44,7 +45,7 @@ impl ApiError {
             status: StatusCode::UNAUTHORIZED,
             code: ResultCode::Other(401),
             message: "The session is missing, expired or revoked. Log in again.".into(),
-            failure: Failure::default(),
+            failure: Box::default(),
         }
     }
     /// HTTP 403: a refresh token is dead.
@@ -53,7 +54,7 @@ impl ApiError {
             status: StatusCode::FORBIDDEN,
             code: ResultCode::Other(403),
             message: "The refresh token is invalid, expired or revoked. Log in again.".into(),
-            failure: Failure::default(),
+            failure: Box::default(),
         }
     }
     /// HTTP 400: the request could not be parsed at all.
@@ -62,7 +63,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: ResultCode::Other(400),
             message: format!("The request could not be parsed: {why}"),
-            failure: Failure::default(),
+            failure: Box::default(),
         }
     }
     pub fn not_found() -> Self {
@@ -70,7 +71,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             code: ResultCode::Other(404),
             message: "No such endpoint.".into(),
-            failure: Failure::default(),
+            failure: Box::default(),
         }
     }
     /// A fault of the cloud itself (database unavailable); never bad input.
@@ -80,7 +81,7 @@ impl ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: ResultCode::Other(500),
             message: "The cloud had an internal error.".into(),
-            failure: Failure::default(),
+            failure: Box::default(),
         }
     }
 }
@@ -100,7 +101,7 @@ impl IntoResponse for ApiError {
                 message: self.message,
                 more_info: None,
             },
-            body: self.failure,
+            body: *self.failure,
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = retry_after {

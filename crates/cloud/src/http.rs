@@ -449,16 +449,12 @@ async fn refresh(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params)
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let result = sessions::refresh(
-                &tx,
-                &c.keys,
-                &c.rules,
-                now,
-                &token,
-                &feature,
-                client.client_type,
-                "",
-            );
+            let caller = sessions::Caller {
+                feature: &feature,
+                client_type: client.client_type,
+                client_name: "",
+            };
+            let result = sessions::refresh(&tx, &c.keys, &c.rules, now, &token, &caller);
             // Commit even on refusal: a reused token's family revocation must stick.
             tx.commit()?;
             result

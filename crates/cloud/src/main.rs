@@ -16,7 +16,12 @@ struct Args {
     #[arg(long, env = "HIK_CLOUD_DB", default_value = "./hik-cloud.db")]
     db: PathBuf,
     /// Serve the QA surface (/qa/outbox, /qa/inbox, /qa/clock). Never on a shared network.
-    #[arg(long, env = "HIK_CLOUD_QA")]
+    #[arg(
+        long,
+        env = "HIK_CLOUD_QA",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     qa: bool,
 }
 
@@ -27,6 +32,7 @@ async fn main() -> std::process::ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,hik_cloud=info".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let mut config = hik_cloud::Config::new(args.listen, args.db);

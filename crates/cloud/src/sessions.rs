@@ -89,6 +89,13 @@ pub fn authenticate(
     Ok(Authenticated { user_id, family })
 }
 
+/// The terminal presenting a refresh token.
+pub struct Caller<'a> {
+    pub feature: &'a FeatureCode,
+    pub client_type: u32,
+    pub client_name: &'a str,
+}
+
 /// Rotate a refresh token: HTTP 403 if it is unknown, expired, revoked, for
 /// another terminal, or already used (then the whole family is revoked too).
 pub fn refresh(
@@ -97,10 +104,9 @@ pub fn refresh(
     rules: &Rules,
     now: i64,
     token: &str,
-    feature: &FeatureCode,
-    client_type: u32,
-    client_name: &str,
+    caller: &Caller<'_>,
 ) -> Result<Issued, ApiError> {
+    let feature = caller.feature;
     let row: Option<(String, i64, String, i64, Option<i64>, bool)> = conn
         .query_row(
             "SELECT family, user_id, feature_code, expires_at, used_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
@@ -134,8 +140,8 @@ pub fn refresh(
     let s = NewSession {
         user_id,
         feature,
-        client_type,
-        client_name,
+        client_type: caller.client_type,
+        client_name: caller.client_name,
     };
     issue(conn, keys, rules, now, &s, Some(&family))
 }
