@@ -86,11 +86,7 @@ async fn start(
             None,
         ),
         None => {
-            let mut config = hik_cloud::Config::new(
-                ([127, 0, 0, 1], 0).into(),
-                data_dir.join("embedded-cloud.db"),
-            );
-            config.qa = true;
+            let config = hik_cloud::Config::embedded(data_dir.join("embedded-cloud.db"));
             let cloud = hik_cloud::spawn(config).await?;
             tracing::info!(url = %cloud.url(), "embedded cloud started");
             (

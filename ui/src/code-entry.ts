@@ -4,7 +4,7 @@
 import type { Contact, Sent } from './backend';
 import type { CloudClock } from './clock';
 import { looksComplete } from './code';
-import { busy, errorLine, field, h, showError } from './dom';
+import { busy, errorLine, field, h, onSubmit, showError } from './dom';
 import { describe, formatDuration, type AppError } from './errors';
 
 export interface CodeEntryOptions {
@@ -24,6 +24,8 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
   let resendAt = 0;
   let expiresAt = 0;
   let sentOnce = false;
+  /** The cloud said 1012: the code on screen can no longer work. */
+  let codeDead = false;
 
   const contactText = h('strong', { testid: `${o.prefix}-contact` }, o.contact?.fuzzyContact ?? 'your email or phone');
   const intro = h(
@@ -69,7 +71,9 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     const left = o.clock.left(resendAt);
     resendBtn.disabled = left > 0 || resendBtn.getAttribute('aria-busy') === 'true';
     resendBtn.textContent = left > 0 ? `Resend code (${formatDuration(left)})` : 'Resend code';
-    if (sentOnce) {
+    if (codeDead) {
+      expiry.textContent = 'This code no longer works. Request a new code.';
+    } else if (sentOnce) {
       const valid = o.clock.left(expiresAt);
       expiry.textContent =
         valid > 0 ? `The code is valid for ${formatDuration(valid)}.` : 'The code has expired. Request a new code.';
@@ -89,6 +93,8 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     resendAt = sent.cloudNow + (sent.retryAfter ?? 60);
     expiresAt = sent.cloudNow + (sent.expiresIn ?? 600);
     sentOnce = true;
+    codeDead = false;
+    resendBtn.classList.remove('attention');
     contactText.textContent = sent.contact.fuzzyContact;
     intro.replaceChildren('We sent a verification code to ', contactText, '.');
     sendBtn.hidden = true;
@@ -128,24 +134,26 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     resendBtn,
     help,
   );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    showError(error, null);
-    if (!looksComplete(input.value)) {
-      showError(error, 'Enter the 6-digit code from the message.');
-      return;
-    }
-    try {
-      await busy(submitBtn, 'Checking…', () => o.submit(input.value));
-    } catch (e) {
-      const err = e as AppError;
-      showError(error, describe(err));
+  onSubmit(
+    form,
+    submitBtn,
+    'Checking…',
+    error,
+    async () => {
+      if (!looksComplete(input.value)) {
+        throw { code: 'invalid_input', message: 'Enter the 6-digit code from the message.' } satisfies AppError;
+      }
+      await o.submit(input.value);
+    },
+    (err) => {
       if (err.code === '1012') {
+        codeDead = true;
         input.value = '';
         resendBtn.classList.add('attention');
+        tick();
       }
-    }
-  });
+    },
+  );
   tick();
   return {
     element: form,

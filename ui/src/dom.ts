@@ -1,4 +1,6 @@
-// A tiny element builder: h('button', {testid: 'login-submit', onclick}, 'Log in').
+// A tiny element builder: h('button', {testid: 'login-submit', onclick}, 'Log in'),
+// and the few form behaviours every screen shares.
+import { describe, toAppError, type AppError } from './errors';
 
 type Attrs = Record<string, unknown> & { testid?: string };
 type Child = Node | string | null | undefined | false;
@@ -38,6 +40,32 @@ export function errorLine(): HTMLParagraphElement {
 export function showError(line: HTMLElement, text: string | null): void {
   line.textContent = text ?? '';
   line.hidden = !text;
+}
+
+/**
+ * Submit `form` through `action`: the error line is cleared first, the button is
+ * busy while it runs, and a failure lands in the error line (after `onError`,
+ * which may react to its code).
+ */
+export function onSubmit(
+  form: HTMLFormElement,
+  button: HTMLButtonElement,
+  busyLabel: string,
+  error: HTMLElement,
+  action: () => Promise<void>,
+  onError?: (e: AppError) => void,
+): void {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    showError(error, null);
+    try {
+      await busy(button, busyLabel, action);
+    } catch (e) {
+      const err = toAppError(e);
+      onError?.(err);
+      showError(error, describe(err));
+    }
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
 import { backend, type Area, type Contact, type Home, type Status } from './backend';
 import type { CloudClock } from './clock';
 import { codeEntry } from './code-entry';
-import { busy, errorLine, field, h, showError } from './dom';
+import { busy, errorLine, field, h, onSubmit, showError } from './dom';
 import { describe, formatDuration, type AppError } from './errors';
 
 export interface Nav {
@@ -45,16 +45,10 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
     error,
     submit,
   );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    showError(error, null);
-    try {
-      const outcome = await busy(submit, 'Logging in…', () => backend.login(account.value, password.value));
-      if (outcome.outcome === 'loggedIn') nav.home(outcome.home);
-      else nav.verify(outcome.contact);
-    } catch (e) {
-      showError(error, describe(e as AppError));
-    }
+  onSubmit(form, submit, 'Logging in…', error, async () => {
+    const outcome = await backend.login(account.value, password.value);
+    if (outcome.outcome === 'loggedIn') nav.home(outcome.home);
+    else nav.verify(outcome.contact);
   });
   queueMicrotask(() => (account.value ? password : account).focus());
   return card(
@@ -127,17 +121,8 @@ export function signUpScreen(nav: Nav): HTMLElement {
     error,
     submit,
   );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    showError(error, null);
-    try {
-      const home = await busy(submit, 'Creating account…', () =>
-        backend.signUp(Number(region.value), email.value, code.value, password.value),
-      );
-      nav.home(home);
-    } catch (e) {
-      showError(error, describe(e as AppError));
-    }
+  onSubmit(form, submit, 'Creating account…', error, async () => {
+    nav.home(await backend.signUp(Number(region.value), email.value, code.value, password.value));
   });
   const inbox = nav.status.qaInboxUrl
     ? h('p', { class: 'muted' }, 'Simulator: read your code in the QA inbox at ', h('code', {}, nav.status.qaInboxUrl), '.')

@@ -24,9 +24,7 @@ struct Install {
 impl World {
     async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut config =
-            hik_cloud::Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("cloud.db"));
-        config.qa = true;
+        let config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
         Self {
             cloud: hik_cloud::spawn(config).await.unwrap(),
             http: reqwest::Client::new(),

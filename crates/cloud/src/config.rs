@@ -27,6 +27,16 @@ impl Config {
             clock: None,
         }
     }
+
+    /// The embedded default: loopback, a port the OS picks, QA surface on.
+    /// What the desktop app starts when no cloud address is set, and what
+    /// tests start one per test.
+    pub fn embedded(db_path: impl Into<PathBuf>) -> Self {
+        Self {
+            qa: true,
+            ..Self::new(SocketAddr::from(([127, 0, 0, 1], 0)), db_path)
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

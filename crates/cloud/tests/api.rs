@@ -402,8 +402,7 @@ async fn state_survives_a_restart_on_the_same_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cloud.db");
     let start = |db: std::path::PathBuf| async move {
-        let mut config = hik_cloud::Config::new("127.0.0.1:0".parse().unwrap(), db);
-        config.qa = true;
+        let config = hik_cloud::Config::embedded(db);
         hik_cloud::spawn(config).await.unwrap()
     };
     let first = start(db.clone()).await;

@@ -46,9 +46,7 @@ pub struct Cloud {
 impl Cloud {
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut config =
-            hik_cloud::Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("cloud.db"));
-        config.qa = true;
+        let config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
         let running = hik_cloud::spawn(config).await.unwrap();
         Self {
             url: running.url(),
@@ -78,19 +76,25 @@ impl Cloud {
 
     /// The newest code sent to `to` for `biz`, waiting briefly for it to arrive.
     pub async fn latest_code(&self, to: &str, biz: &str) -> String {
+        self.nth_code(to, biz, 1).await
+    }
+
+    /// The code of the `n`th message (counting from 1) sent to `to` for `biz`,
+    /// waiting for it: after a resend, this is the new code, never the old one.
+    pub async fn nth_code(&self, to: &str, biz: &str, n: usize) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
-            if let Some(code) = self
-                .outbox(to, biz)
-                .await
-                .first()
-                .and_then(|m| m["code"].as_str())
-            {
-                return code.to_owned();
+            let messages = self.outbox(to, biz).await;
+            if messages.len() >= n {
+                let m = &messages[messages.len() - n];
+                let code = m["code"].as_str();
+                return code
+                    .unwrap_or_else(|| panic!("message without a code: {m}"))
+                    .to_owned();
             }
             assert!(
                 Instant::now() < deadline,
-                "no {biz} code for {to} in the outbox"
+                "no message {n} for {biz} to {to} in the outbox"
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }

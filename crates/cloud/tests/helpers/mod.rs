@@ -35,9 +35,7 @@ impl Reply {
 impl TestCloud {
     pub async fn spawn() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut config =
-            hik_cloud::Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("cloud.db"));
-        config.qa = true;
+        let config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
         let cloud = hik_cloud::spawn(config).await.unwrap();
         Self {
             url: cloud.url(),
