@@ -40,6 +40,7 @@ fn main() {
                 .unwrap_or_else(|_| "info,hik_cloud=info,hik_client=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
 

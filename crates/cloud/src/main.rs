@@ -33,6 +33,7 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "info,hik_cloud=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
     let mut config = hik_cloud::Config::new(args.listen, args.db);
