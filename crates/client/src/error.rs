@@ -20,7 +20,9 @@ pub enum ClientError {
     },
     #[error("The cloud at {url} cannot be reached: {why}")]
     Unreachable { url: String, why: String },
-    #[error("{field}: {why}")]
+    /// Refused before the cloud saw it; `why` is a sentence for people and
+    /// `field` tells the UI which input to point at.
+    #[error("{why}")]
     InvalidInput { field: &'static str, why: String },
     #[error("The session has ended. Log in again.")]
     SessionEnded,
@@ -62,9 +64,22 @@ impl ClientError {
     pub fn invalid(field: &'static str, why: impl std::fmt::Display) -> Self {
         Self::InvalidInput {
             field,
-            why: why.to_string(),
+            why: sentence(&why.to_string()),
         }
     }
+}
+
+/// "a verification code is 4 to 8 digits" -> "A verification code is 4 to 8 digits."
+fn sentence(s: &str) -> String {
+    let mut chars = s.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 impl From<rusqlite::Error> for ClientError {

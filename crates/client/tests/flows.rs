@@ -284,6 +284,12 @@ async fn bad_input_is_refused_before_the_cloud_sees_it() {
     assert!(e.to_string().contains("at least 8"), "{e}");
     let e = install
         .engine
+        .sign_up(AREA, "ed@example.com", "12", "Correct-Horse-9", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "A verification code is 4 to 8 digits.");
+    let e = install
+        .engine
         .submit_terminal_code("123456")
         .await
         .unwrap_err();
