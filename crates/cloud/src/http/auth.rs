@@ -1,184 +1,25 @@
-//! The HTTP edge: routes, request parsing, and one thin handler per endpoint.
-//! Handlers parse at the edge, run the flow under the database lock, map to a reply.
+//! Logged-out flows: codes, sign-up, login, sessions.
 
+use super::{find_area, Client, Params};
 use crate::accounts::{self, NewUser, Terminal};
 use crate::error::{ok, ApiError, ApiResult};
 use crate::outbox::{self, Channel, NewMessage};
 use crate::sessions::{self, NewSession};
 use crate::verification::{self, Subject};
 use crate::Cloud;
-use axum::extract::{FromRequest, Request, State};
-use axum::http::{HeaderMap, Method};
-use axum::routing::{delete, get, post, put};
-use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
 use base64::Engine;
 use hik_proto::wire::{
-    Area, AreaList, CodeSent, LoggedIn, LoginArea, LoginSession, Refreshed, Registered,
-    SessionInfo, TerminalStatus,
+    Area, CodeSent, LoggedIn, LoginArea, LoginSession, Refreshed, Registered, SessionInfo,
+    TerminalStatus,
 };
-use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
-use std::collections::HashMap;
+use hik_proto::{Account, AreaId, BizType, PasswordDigest, ResultCode, VerifyCode};
 use std::sync::Arc;
-
-pub fn router(cloud: Arc<Cloud>) -> Router {
-    let mut app = Router::new()
-        .route("/v3/users/area/list", get(area_list))
-        .route("/v3/sms/nologin/checkcode", post(send_code_logged_out))
-        .route("/v3/users/regist/v2", post(sign_up))
-        .route("/v3/users/login/v2", post(login))
-        .route("/v3/users/login/v5", post(login))
-        .route("/v3/apigateway/login", put(refresh))
-        .route("/v3/users/logout/v2", delete(logout))
-        .route("/v3/users/info", get(user_info));
-    if cloud.qa {
-        app = app.merge(crate::qa::router());
-    }
-    app.fallback(|| async { ApiError::not_found() })
-        .layer(axum::middleware::map_response_with_state(
-            Arc::clone(&cloud),
-            stamp_date,
-        ))
-        .with_state(cloud)
-}
-
-/// The `Date` header tells the cloud's own clock (which QA can move), so clients
-/// can run countdowns on the cloud's time rather than guess.
-async fn stamp_date(
-    State(cloud): State<Arc<Cloud>>,
-    mut res: axum::response::Response,
-) -> axum::response::Response {
-    let secs = u64::try_from(cloud.clock.now()).unwrap_or(0);
-    let date =
-        httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
-    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
-        res.headers_mut().insert(axum::http::header::DATE, v);
-    }
-    res
-}
-
-/// Request fields from the query string and, for POST/PUT, a form or JSON body.
-pub struct Params(HashMap<String, String>);
-
-impl<S: Send + Sync> FromRequest<S> for Params {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let mut map: HashMap<String, String> = match req.uri().query() {
-            Some(q) => serde_urlencoded::from_str(q).map_err(ApiError::unparseable)?,
-            None => HashMap::new(),
-        };
-        if matches!(*req.method(), Method::GET | Method::DELETE | Method::HEAD) {
-            return Ok(Self(map));
-        }
-        let is_json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let body = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(ApiError::unparseable)?;
-        if body.is_empty() {
-            return Ok(Self(map));
-        }
-        if is_json {
-            let obj: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_slice(&body).map_err(ApiError::unparseable)?;
-            for (k, v) in obj {
-                let s = match v {
-                    serde_json::Value::String(s) => s,
-                    serde_json::Value::Null => continue,
-                    other => other.to_string(),
-                };
-                map.insert(k, s);
-            }
-        } else {
-            let form: HashMap<String, String> =
-                serde_urlencoded::from_bytes(&body).map_err(ApiError::unparseable)?;
-            map.extend(form);
-        }
-        Ok(Self(map))
-    }
-}
-
-impl Params {
-    pub fn opt(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|s| !s.trim().is_empty())
-    }
-    pub fn req(&self, name: &str) -> Result<&str, ApiError> {
-        self.opt(name)
-            .ok_or_else(|| ApiError::bad_field(name, "is required"))
-    }
-    /// A required field through its parser, naming the field on failure.
-    pub fn parsed<T, E: std::fmt::Display>(
-        &self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Result<T, ApiError> {
-        parse(self.req(name)?).map_err(|e| ApiError::bad_field(name, e))
-    }
-}
-
-/// The headers every client sends about itself.
-struct Client {
-    feature: Option<FeatureCode>,
-    client_type: u32,
-    session: Option<String>,
-}
-
-impl Client {
-    fn from_headers(h: &HeaderMap) -> Self {
-        let get = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-        Self {
-            feature: get("featureCode").and_then(|f| FeatureCode::parse(f).ok()),
-            client_type: get("clientType").and_then(|c| c.parse().ok()).unwrap_or(55),
-            session: get("sessionId")
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-        }
-    }
-
-    /// `featureCode` from the form, else from the header.
-    fn feature_code(&self, p: &Params) -> Result<FeatureCode, ApiError> {
-        match p.opt("featureCode") {
-            Some(f) => FeatureCode::parse(f).map_err(|e| ApiError::bad_field("featureCode", e)),
-            None => self
-                .feature
-                .clone()
-                .ok_or_else(|| ApiError::bad_field("featureCode", "is required")),
-        }
-    }
-}
-
-fn areas(cloud: &Cloud) -> Vec<Area> {
-    crate::config::AREAS
-        .iter()
-        .map(|a| Area {
-            id: a.id,
-            name: a.name.into(),
-            code: a.code.into(),
-            telephone_code: a.telephone_code.into(),
-            api_domain: cloud.api_domain.clone(),
-        })
-        .collect()
-}
-
-fn find_area(cloud: &Cloud, id: AreaId) -> Option<Area> {
-    areas(cloud).into_iter().find(|a| a.id == id.get())
-}
-
-async fn area_list(State(cloud): State<Arc<Cloud>>) -> ApiResult {
-    Ok(ok(AreaList {
-        area_list: areas(&cloud),
-    }))
-}
 
 /// `POST /v3/sms/nologin/checkcode`. Never reveals whether an address is
 /// registered: unknown accounts get the same reply and no message.
-async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+pub async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
     let from = p.parsed("from", Account::parse)?;
     let biz = p.parsed("bizType", BizType::parse)?;
     let contact = outbox::masked(&from);
@@ -262,7 +103,7 @@ async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> Api
 
 /// `POST /v3/users/regist/v2`: the code sent to the address, then the account.
 /// The terminal that signs up is bound to the new account.
-async fn sign_up(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn sign_up(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
     let client = Client::from_headers(&headers);
     let account = p.parsed("account", Account::parse)?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
@@ -325,7 +166,7 @@ async fn sign_up(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params)
 }
 
 /// `POST /v3/users/login/v2` (and v5).
-async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
     let client = Client::from_headers(&headers);
     let account = p.parsed("account", Account::parse)?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
@@ -436,7 +277,7 @@ async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -
 }
 
 /// `PUT /v3/apigateway/login`: rotate the refresh token (HTTP 403 when dead).
-async fn refresh(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn refresh(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
     let client = Client::from_headers(&headers);
     let token = p
         .opt("refreshSessionId")
@@ -468,54 +309,12 @@ async fn refresh(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params)
     }))
 }
 
-/// The session of a logged-in request, or HTTP 401.
-async fn authenticate(
-    cloud: &Arc<Cloud>,
-    headers: &HeaderMap,
-) -> Result<sessions::Authenticated, ApiError> {
-    let token = Client::from_headers(headers)
-        .session
-        .ok_or_else(ApiError::unauthorized)?;
-    let now = cloud.clock.now();
-    let c = Arc::clone(cloud);
-    cloud
-        .db
-        .call(move |conn| sessions::authenticate(conn, &c.keys, now, &token))
-        .await
-}
-
 /// `DELETE /v3/users/logout/v2`: revoke this session and its refresh token.
-async fn logout(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiResult {
-    let who = authenticate(&cloud, &headers).await?;
+pub async fn logout(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
     cloud
         .db
         .call(move |conn| sessions::revoke_family(conn, &who.family))
         .await?;
     Ok(ok(serde_json::json!({})))
-}
-
-/// `GET /v3/users/info`: the profile, with contacts in full and masked.
-async fn user_info(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiResult {
-    let who = authenticate(&cloud, &headers).await?;
-    let user = cloud
-        .db
-        .call(move |conn| accounts::find_by_id(conn, who.user_id))
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    let fuzzy = |v: &Option<String>| {
-        v.as_deref()
-            .and_then(|s| Account::parse(s).ok())
-            .map(|a| outbox::masked(&a).fuzzy_contact)
-    };
-    Ok(ok(serde_json::json!({
-        "userInfo": {
-            "userId": user.id.to_string(),
-            "username": user.user_name,
-            "email": user.email,
-            "phone": user.phone,
-            "fuzzyEmail": fuzzy(&user.email),
-            "fuzzyPhone": fuzzy(&user.phone),
-            "areaId": user.area_id,
-        }
-    })))
 }

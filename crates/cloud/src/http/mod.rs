@@ -1,0 +1,191 @@
+//! The HTTP edge: routes, request parsing, who is calling. Handlers live in
+//! the submodules by domain; each parses at the edge, runs its flow under the
+//! database lock, and maps the result to a reply.
+
+mod account;
+mod auth;
+
+use crate::error::{ok, ApiError, ApiResult};
+use crate::sessions;
+use crate::Cloud;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{HeaderMap, Method};
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use hik_proto::wire::{Area, AreaList};
+use hik_proto::{AreaId, FeatureCode};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub fn router(cloud: Arc<Cloud>) -> Router {
+    let mut app = Router::new()
+        .route("/v3/users/area/list", get(area_list))
+        .route(
+            "/v3/sms/nologin/checkcode",
+            post(auth::send_code_logged_out),
+        )
+        .route("/v3/users/regist/v2", post(auth::sign_up))
+        .route("/v3/users/login/v2", post(auth::login))
+        .route("/v3/users/login/v5", post(auth::login))
+        .route("/v3/apigateway/login", put(auth::refresh))
+        .route("/v3/users/logout/v2", delete(auth::logout))
+        .route("/v3/users/info", get(account::user_info));
+    if cloud.qa {
+        app = app.merge(crate::qa::router());
+    }
+    app.fallback(|| async { ApiError::not_found() })
+        .layer(axum::middleware::map_response_with_state(
+            Arc::clone(&cloud),
+            stamp_date,
+        ))
+        .with_state(cloud)
+}
+/// The `Date` header tells the cloud's own clock (which QA can move), so clients
+/// can run countdowns on the cloud's time rather than guess.
+async fn stamp_date(
+    State(cloud): State<Arc<Cloud>>,
+    mut res: axum::response::Response,
+) -> axum::response::Response {
+    let secs = u64::try_from(cloud.clock.now()).unwrap_or(0);
+    let date =
+        httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
+        res.headers_mut().insert(axum::http::header::DATE, v);
+    }
+    res
+}
+
+/// Request fields from the query string and, for POST/PUT, a form or JSON body.
+pub struct Params(HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequest<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let mut map: HashMap<String, String> = match req.uri().query() {
+            Some(q) => serde_urlencoded::from_str(q).map_err(ApiError::unparseable)?,
+            None => HashMap::new(),
+        };
+        if matches!(*req.method(), Method::GET | Method::DELETE | Method::HEAD) {
+            return Ok(Self(map));
+        }
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(ApiError::unparseable)?;
+        if body.is_empty() {
+            return Ok(Self(map));
+        }
+        if is_json {
+            let obj: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(&body).map_err(ApiError::unparseable)?;
+            for (k, v) in obj {
+                let s = match v {
+                    serde_json::Value::String(s) => s,
+                    serde_json::Value::Null => continue,
+                    other => other.to_string(),
+                };
+                map.insert(k, s);
+            }
+        } else {
+            let form: HashMap<String, String> =
+                serde_urlencoded::from_bytes(&body).map_err(ApiError::unparseable)?;
+            map.extend(form);
+        }
+        Ok(Self(map))
+    }
+}
+
+impl Params {
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|s| !s.trim().is_empty())
+    }
+    pub fn req(&self, name: &str) -> Result<&str, ApiError> {
+        self.opt(name)
+            .ok_or_else(|| ApiError::bad_field(name, "is required"))
+    }
+    /// A required field through its parser, naming the field on failure.
+    pub fn parsed<T, E: std::fmt::Display>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, ApiError> {
+        parse(self.req(name)?).map_err(|e| ApiError::bad_field(name, e))
+    }
+}
+
+/// The headers every client sends about itself.
+pub(crate) struct Client {
+    pub feature: Option<FeatureCode>,
+    pub client_type: u32,
+    pub session: Option<String>,
+}
+
+impl Client {
+    pub fn from_headers(h: &HeaderMap) -> Self {
+        let get = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+        Self {
+            feature: get("featureCode").and_then(|f| FeatureCode::parse(f).ok()),
+            client_type: get("clientType").and_then(|c| c.parse().ok()).unwrap_or(55),
+            session: get("sessionId")
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+        }
+    }
+
+    /// `featureCode` from the form, else from the header.
+    pub fn feature_code(&self, p: &Params) -> Result<FeatureCode, ApiError> {
+        match p.opt("featureCode") {
+            Some(f) => FeatureCode::parse(f).map_err(|e| ApiError::bad_field("featureCode", e)),
+            None => self
+                .feature
+                .clone()
+                .ok_or_else(|| ApiError::bad_field("featureCode", "is required")),
+        }
+    }
+}
+
+fn areas(cloud: &Cloud) -> Vec<Area> {
+    crate::config::AREAS
+        .iter()
+        .map(|a| Area {
+            id: a.id,
+            name: a.name.into(),
+            code: a.code.into(),
+            telephone_code: a.telephone_code.into(),
+            api_domain: cloud.api_domain.clone(),
+        })
+        .collect()
+}
+
+pub(crate) fn find_area(cloud: &Cloud, id: AreaId) -> Option<Area> {
+    areas(cloud).into_iter().find(|a| a.id == id.get())
+}
+
+async fn area_list(State(cloud): State<Arc<Cloud>>) -> ApiResult {
+    Ok(ok(AreaList {
+        area_list: areas(&cloud),
+    }))
+}
+/// The session of a logged-in request, or HTTP 401.
+pub(crate) async fn authenticate(
+    cloud: &Arc<Cloud>,
+    headers: &HeaderMap,
+) -> Result<sessions::Authenticated, ApiError> {
+    let token = Client::from_headers(headers)
+        .session
+        .ok_or_else(ApiError::unauthorized)?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(cloud);
+    cloud
+        .db
+        .call(move |conn| sessions::authenticate(conn, &c.keys, now, &token))
+        .await
+}
