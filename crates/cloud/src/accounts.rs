@@ -137,3 +137,11 @@ pub fn bind(conn: &Connection, user_id: i64, now: i64, t: Terminal<'_>) -> Resul
     )?;
     Ok(())
 }
+
+pub fn set_password(conn: &Connection, user_id: i64, password_hash: &str) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![user_id, password_hash],
+    )?;
+    Ok(())
+}

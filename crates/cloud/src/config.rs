@@ -46,6 +46,12 @@ pub struct Rules {
     pub code_max_wrong: u32,
     pub send_cooldown_secs: i64,
     pub sends_per_hour: u32,
+    /// Wrong passwords in a row before a captcha is required, and before a lock.
+    pub captcha_after_failures: u32,
+    pub lock_after_failures: u32,
+    pub lock_secs: i64,
+    /// How long a captcha image stays answerable.
+    pub captcha_ttl_secs: i64,
     pub session_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
     /// Argon2id memory in KiB, passes and lanes.
@@ -62,6 +68,10 @@ impl Default for Rules {
             code_max_wrong: 5,
             send_cooldown_secs: 60,
             sends_per_hour: 5,
+            captcha_after_failures: 5,
+            lock_after_failures: 10,
+            lock_secs: 20 * 60,
+            captcha_ttl_secs: 5 * 60,
             session_ttl_secs: 24 * 3600,
             refresh_ttl_secs: 30 * 24 * 3600,
             argon2_memory_kib: 19 * 1024,

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Schema versions in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
@@ -85,7 +86,19 @@ CREATE TABLE outbox (
     delivered_at INTEGER,
     status       TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Password guessing: wrong passwords in a row, and a lock (PROTOCOL.md section 5).
+ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
+-- The current captcha of an account: one at a time, used up by any attempt.
+CREATE TABLE captchas (
+    user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    answer     TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+"#,
+];
 
 #[derive(Clone)]
 pub struct Db {

@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod accounts;
+mod captcha;
 mod clock;
 mod config;
 mod crypto;
@@ -14,6 +15,8 @@ mod db;
 mod error;
 mod http;
 mod outbox;
+mod password_policy;
+mod protection;
 mod qa;
 mod sessions;
 mod verification;

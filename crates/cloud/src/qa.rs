@@ -16,6 +16,7 @@ pub fn router() -> Router<Arc<Cloud>> {
         .route("/qa/outbox", get(outbox_messages))
         .route("/qa/inbox", get(inbox_page))
         .route("/qa/clock", post(advance_clock).get(clock_now))
+        .route("/qa/captcha", get(captcha_answer))
 }
 
 /// `GET /qa/outbox?to=&bizType=&limit=`: messages, newest first.
@@ -109,3 +110,17 @@ refresh(); setInterval(refresh, 2000);
 </body>
 </html>
 "#;
+
+/// `GET /qa/captcha?account=`: `{"answer"}` of the account's current captcha
+/// (null when it has none: fetch `/v3/captcha` first).
+async fn captcha_answer(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+    let account = p.parsed("account", hik_proto::Account::parse)?;
+    let answer = cloud
+        .db
+        .call(move |conn| match crate::accounts::find(conn, &account)? {
+            Some(user) => crate::protection::captcha_answer(conn, user.id),
+            None => Ok(None),
+        })
+        .await?;
+    Ok(Json(serde_json::json!({ "answer": answer })).into_response())
+}

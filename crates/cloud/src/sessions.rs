@@ -157,3 +157,16 @@ pub fn revoke_family(conn: &Connection, family: &str) -> Result<(), ApiError> {
     )?;
     Ok(())
 }
+
+/// End every session and refresh token of the account, but for `keep`'s family.
+pub fn revoke_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2",
+        params![user_id, keep],
+    )?;
+    conn.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2",
+        params![user_id, keep],
+    )?;
+    Ok(())
+}

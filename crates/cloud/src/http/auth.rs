@@ -4,6 +4,8 @@ use super::{find_area, Client, Params};
 use crate::accounts::{self, NewUser, Terminal};
 use crate::error::{ok, ApiError, ApiResult};
 use crate::outbox::{self, Channel, NewMessage};
+use crate::password_policy;
+use crate::protection;
 use crate::sessions::{self, NewSession};
 use crate::verification::{self, Subject};
 use crate::Cloud;
@@ -120,6 +122,7 @@ pub async fn sign_up(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Par
         .opt("userName")
         .map_or_else(|| account.as_str().to_owned(), str::to_owned);
     let feature = client.feature.clone();
+    password_policy::check(&digest)?;
     // Hash before taking the lock: Argon2 is the slow part.
     let password_hash = cloud.hasher.hash(digest.as_str()).await?;
     let now = cloud.clock.now();
@@ -198,15 +201,28 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
         .call(move |conn| accounts::find(conn, &lookup))
         .await?
         .ok_or_else(|| ApiError::business(ResultCode::AccountMissing))?;
+
+    // Locked, or a captcha due: refuse before the password is even looked at.
+    let now = cloud.clock.now();
+    let (c, user_id) = (Arc::clone(&cloud), user.id);
+    let image_code = p.opt("imageCode").map(str::to_owned);
+    cloud
+        .db
+        .call(move |conn| protection::gate(conn, &c.rules, now, user_id, image_code.as_deref()))
+        .await?;
     if !cloud
         .hasher
         .verify(digest.as_str(), &user.password_hash)
         .await?
     {
-        return Err(ApiError::business(ResultCode::WrongPassword));
+        let c = Arc::clone(&cloud);
+        let refusal = cloud
+            .db
+            .call(move |conn| protection::failed(conn, &c.rules, now, user_id))
+            .await?;
+        return Err(refusal);
     }
 
-    let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let login_area = find_area(&cloud, AreaId::new(user.area_id));
     let (issued, user) = cloud
@@ -232,6 +248,7 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
                 )?;
             }
             let tx = conn.transaction()?;
+            protection::succeeded(&tx, user.id)?;
             let t = Terminal {
                 sign: &feature,
                 name: &terminal_name,
@@ -317,4 +334,71 @@ pub async fn logout(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiR
         .call(move |conn| sessions::revoke_family(conn, &who.family))
         .await?;
     Ok(ok(serde_json::json!({})))
+}
+
+/// `POST /v3/users/password/reset`: a `RETRIEVE_PASSWORD` code, then the new
+/// password. Clears wrong-password count, lock and captcha, and ends every
+/// session of the account. Unknown accounts fail like a dead code.
+pub async fn reset_password(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+    let account = p.parsed("account", Account::parse)?;
+    let digest = p.parsed("password", PasswordDigest::parse)?;
+    let code = p.parsed("smsCode", VerifyCode::parse)?;
+    password_policy::check(&digest)?;
+    // Hashed whether or not the account exists: the reply time tells nothing.
+    let password_hash = cloud.hasher.hash(digest.as_str()).await?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let Some(user) = accounts::find(conn, &account)? else {
+                return Err(ApiError::business(ResultCode::CodeDead));
+            };
+            let subject = Subject::User(user.id);
+            verification::consume(
+                conn,
+                &c.keys,
+                &c.rules,
+                now,
+                &subject,
+                BizType::RetrievePassword,
+                &code,
+            )?;
+            let tx = conn.transaction()?;
+            accounts::set_password(&tx, user.id, &password_hash)?;
+            protection::clear(&tx, user.id)?;
+            sessions::revoke_user(&tx, user.id, None)?;
+            tx.commit()?;
+            tracing::info!(user_id = user.id, "password reset");
+            Ok(())
+        })
+        .await?;
+    Ok(ok(serde_json::json!({})))
+}
+
+/// `GET /v3/captcha?account=&featureCode=`: a new captcha picture (PNG) for the
+/// account, replacing the previous one. Unknown accounts get a picture too.
+pub async fn captcha(State(cloud): State<Arc<Cloud>>, p: Params) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let account = p.opt("account").and_then(|a| Account::parse(a).ok());
+    let now = cloud.clock.now();
+    let answer = match account {
+        Some(account) => cloud
+            .db
+            .call(move |conn| match accounts::find(conn, &account)? {
+                Some(user) => protection::new_captcha(conn, now, user.id),
+                None => Ok(crate::captcha::answer()),
+            })
+            .await
+            .unwrap_or_else(|_| crate::captcha::answer()),
+        None => crate::captcha::answer(),
+    };
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        crate::captcha::render(&answer),
+    )
+        .into_response()
 }

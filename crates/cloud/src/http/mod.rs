@@ -29,7 +29,10 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/v3/users/login/v5", post(auth::login))
         .route("/v3/apigateway/login", put(auth::refresh))
         .route("/v3/users/logout/v2", delete(auth::logout))
-        .route("/v3/users/info", get(account::user_info));
+        .route("/v3/users/info", get(account::user_info))
+        .route("/v3/users/password/reset", post(auth::reset_password))
+        .route("/v3/users/password/mod", post(account::change_password))
+        .route("/v3/captcha", get(auth::captcha));
     if cloud.qa {
         app = app.merge(crate::qa::router());
     }

@@ -123,6 +123,83 @@ impl TestCloud {
         self.post("/v3/users/login/v2", feature, &form).await
     }
 
+    /// Log in from terminal 1 with a captcha answer.
+    pub async fn login_with_captcha(
+        &self,
+        account: &str,
+        password: &str,
+        image_code: &str,
+    ) -> Reply {
+        let digest = PasswordDigest::of_password(password);
+        let form = [
+            ("account", account),
+            ("password", digest.as_str()),
+            ("imageCode", image_code),
+        ];
+        self.post("/v3/users/login/v2", &terminal(1), &form).await
+    }
+
+    /// Fetch a captcha picture for `account` (as a client would), then read its
+    /// answer through the QA surface.
+    pub async fn captcha_answer(&self, account: &str) -> String {
+        let res = self
+            .http
+            .get(format!("{}/v3/captcha", self.url))
+            .query(&[("account", account), ("featureCode", &terminal(1))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-type"], "image/png");
+        let png = res.bytes().await.unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a real PNG");
+        let r = self
+            .send(
+                self.http
+                    .get(format!("{}/qa/captcha", self.url))
+                    .query(&[("account", account)]),
+            )
+            .await;
+        r.json["answer"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no captcha answer: {}", r.json))
+            .to_owned()
+    }
+
+    pub async fn reset_password(&self, account: &str, new_password: &str, code: &str) -> Reply {
+        let digest = PasswordDigest::of_password(new_password);
+        let form = [
+            ("account", account),
+            ("password", digest.as_str()),
+            ("smsCode", code),
+        ];
+        self.post("/v3/users/password/reset", &terminal(1), &form)
+            .await
+    }
+
+    pub async fn change_password(&self, session: &str, old: &str, new: &str) -> Reply {
+        let (old, new) = (
+            PasswordDigest::of_password(old),
+            PasswordDigest::of_password(new),
+        );
+        self.send(
+            self.http
+                .post(format!("{}/v3/users/password/mod", self.url))
+                .header("sessionId", session)
+                .form(&[("oldPassword", old.as_str()), ("newPassword", new.as_str())]),
+        )
+        .await
+    }
+
+    /// A session of `account` logged in from terminal 1.
+    pub async fn session(&self, account: &str, password: &str) -> String {
+        let r = self.login(account, password, &terminal(1), None).await;
+        assert_eq!(r.code(), 200, "{}", r.json);
+        r.json["loginSession"]["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     pub async fn refresh(&self, token: &str, feature: &str) -> Reply {
         self.send(
             self.http

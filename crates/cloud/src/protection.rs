@@ -1,0 +1,144 @@
+//! Password guessing gets harder the more it fails: after `captcha_after_failures`
+//! wrong passwords in a row every login needs a captcha, after
+//! `lock_after_failures` the account is locked for `lock_secs` (1015 either way).
+//! A right password clears the count; a password reset clears count and lock.
+//! The count stays past a lock, so each further wrong password locks again.
+
+use crate::error::ApiError;
+use crate::Rules;
+use hik_proto::ResultCode;
+use rusqlite::{params, Connection, OptionalExtension};
+
+fn state(conn: &Connection, user_id: i64) -> Result<(u32, i64), ApiError> {
+    Ok(conn.query_row(
+        "SELECT failed_logins, locked_until FROM users WHERE id = ?1",
+        [user_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+fn locked(until: i64, now: i64) -> ApiError {
+    let secs = u64::try_from(until - now).unwrap_or(1).max(1);
+    ApiError::business(ResultCode::AccountProtected)
+        .with_message(format!(
+            "Too many wrong passwords: this account is locked for {} more minutes. Reset the password to unlock it now.",
+            secs.div_ceil(60)
+        ))
+        .with(|f| f.retry_after = Some(secs))
+}
+
+fn captcha_needed(message: &str) -> ApiError {
+    ApiError::business(ResultCode::AccountProtected)
+        .with_message(message)
+        .with(|f| f.need_captcha = Some(true))
+}
+
+/// Before the password is checked: refuse while locked; when a captcha is due,
+/// require the right answer to the current one (used up by this attempt).
+pub fn gate(
+    conn: &Connection,
+    rules: &Rules,
+    now: i64,
+    user_id: i64,
+    image_code: Option<&str>,
+) -> Result<(), ApiError> {
+    let (failed, locked_until) = state(conn, user_id)?;
+    if locked_until > now {
+        return Err(locked(locked_until, now));
+    }
+    if failed < rules.captcha_after_failures {
+        return Ok(());
+    }
+    let Some(given) = image_code.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Err(captcha_needed("Enter the characters shown in the picture."));
+    };
+    let current: Option<(String, i64)> = conn
+        .query_row(
+            "SELECT answer, created_at FROM captchas WHERE user_id = ?1",
+            [user_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    conn.execute("DELETE FROM captchas WHERE user_id = ?1", [user_id])?;
+    match current {
+        Some((answer, at))
+            if at + rules.captcha_ttl_secs > now && answer.eq_ignore_ascii_case(given) =>
+        {
+            Ok(())
+        }
+        _ => Err(captcha_needed(
+            "The characters did not match the picture. Try the new one.",
+        )),
+    }
+}
+
+/// After a wrong password: count it. Returns what to answer: 1014 (saying a
+/// captcha is now needed when it is), or 1015 with the lock.
+pub fn failed(
+    conn: &Connection,
+    rules: &Rules,
+    now: i64,
+    user_id: i64,
+) -> Result<ApiError, ApiError> {
+    conn.execute(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1",
+        [user_id],
+    )?;
+    let (failed, _) = state(conn, user_id)?;
+    if failed >= rules.lock_after_failures {
+        let until = now + rules.lock_secs;
+        conn.execute(
+            "UPDATE users SET locked_until = ?2 WHERE id = ?1",
+            params![user_id, until],
+        )?;
+        tracing::warn!(user_id, failed, "account locked after wrong passwords");
+        return Ok(locked(until, now));
+    }
+    let wrong = ApiError::business(ResultCode::WrongPassword);
+    Ok(if failed >= rules.captcha_after_failures {
+        wrong.with(|f| f.need_captcha = Some(true))
+    } else {
+        wrong
+    })
+}
+
+/// A right password: the count starts again.
+pub fn succeeded(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET failed_logins = 0 WHERE id = ?1",
+        [user_id],
+    )?;
+    Ok(())
+}
+
+/// A password reset: count, lock and captcha are gone.
+pub fn clear(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1",
+        [user_id],
+    )?;
+    conn.execute("DELETE FROM captchas WHERE user_id = ?1", [user_id])?;
+    Ok(())
+}
+
+/// A new captcha for the account, replacing any current one; returns its answer.
+pub fn new_captcha(conn: &Connection, now: i64, user_id: i64) -> Result<String, ApiError> {
+    let answer = crate::captcha::answer();
+    conn.execute(
+        "INSERT INTO captchas (user_id, answer, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (user_id) DO UPDATE SET answer = ?2, created_at = ?3",
+        params![user_id, answer, now],
+    )?;
+    Ok(answer)
+}
+
+/// The current captcha's answer (for the QA surface).
+pub fn captcha_answer(conn: &Connection, user_id: i64) -> Result<Option<String>, ApiError> {
+    Ok(conn
+        .query_row(
+            "SELECT answer FROM captchas WHERE user_id = ?1",
+            [user_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
