@@ -145,3 +145,57 @@ pub fn set_password(conn: &Connection, user_id: i64, password_hash: &str) -> Res
     )?;
     Ok(())
 }
+
+/// The account's email or phone, as an address codes can go to.
+pub fn email_of(user: &User) -> Option<Account> {
+    user.email
+        .as_deref()
+        .and_then(|e| Email::parse(e).ok())
+        .map(Account::Email)
+}
+
+pub fn phone_of(user: &User) -> Option<Account> {
+    user.phone
+        .as_deref()
+        .and_then(|p| Phone::parse(p).ok())
+        .map(Account::Phone)
+}
+
+/// Move the account to a new email or phone: 2004 when another account has it.
+pub fn set_contact(
+    conn: &Connection,
+    user_id: i64,
+    to: &Account,
+    phone_code: Option<&str>,
+) -> Result<(), ApiError> {
+    let result = match to {
+        Account::Email(e) => conn.execute(
+            "UPDATE users SET email = ?2 WHERE id = ?1",
+            params![user_id, e.as_str()],
+        ),
+        Account::Phone(p) => conn.execute(
+            "UPDATE users SET phone = ?2, phone_code = COALESCE(?3, phone_code) WHERE id = ?1",
+            params![user_id, p.as_str(), phone_code],
+        ),
+    };
+    match result {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(ApiError::business(ResultCode::AddressTaken))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Delete the account and everything hanging off it (terminals, sessions,
+/// tokens, captcha, pending codes). Messages already sent stay in the outbox.
+pub fn delete(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "DELETE FROM codes WHERE subject = ?1 OR subject LIKE ?2",
+        params![format!("u:{user_id}"), format!("n:{user_id}:%")],
+    )?;
+    conn.execute("DELETE FROM users WHERE id = ?1", [user_id])?;
+    Ok(())
+}

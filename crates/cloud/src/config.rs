@@ -52,6 +52,8 @@ pub struct Rules {
     pub lock_secs: i64,
     /// How long a captcha image stays answerable.
     pub captcha_ttl_secs: i64,
+    /// Bound terminals an account may have before a new one gets 1069.
+    pub max_terminals: u32,
     pub session_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
     /// Argon2id memory in KiB, passes and lanes.
@@ -72,6 +74,7 @@ impl Default for Rules {
             lock_after_failures: 10,
             lock_secs: 20 * 60,
             captcha_ttl_secs: 5 * 60,
+            max_terminals: 10,
             session_ttl_secs: 24 * 3600,
             refresh_ttl_secs: 30 * 24 * 3600,
             argon2_memory_kib: 19 * 1024,

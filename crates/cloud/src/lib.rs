@@ -19,6 +19,7 @@ mod password_policy;
 mod protection;
 mod qa;
 mod sessions;
+mod terminals;
 mod verification;
 
 pub use clock::Clock;

@@ -66,6 +66,8 @@ pub fn issue(
 pub struct Authenticated {
     pub user_id: i64,
     pub family: String,
+    /// The terminal the session was opened on.
+    pub feature: String,
 }
 
 /// HTTP 401 unless `token` is our unexpired, unrevoked session JWT.
@@ -78,15 +80,20 @@ pub fn authenticate(
     let claims = keys
         .verify_jwt(token, now)
         .ok_or_else(ApiError::unauthorized)?;
-    let row: Option<(i64, String)> = conn
+    let row: Option<(i64, String, String)> = conn
         .query_row(
-            "SELECT user_id, family FROM sessions WHERE jti_hash = ?1 AND revoked = 0 AND expires_at > ?2",
+            "SELECT user_id, family, feature_code FROM sessions
+             WHERE jti_hash = ?1 AND revoked = 0 AND expires_at > ?2",
             params![keys.keyed_hash("session", &claims.jti), now],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let (user_id, family) = row.ok_or_else(ApiError::unauthorized)?;
-    Ok(Authenticated { user_id, family })
+    let (user_id, family, feature) = row.ok_or_else(ApiError::unauthorized)?;
+    Ok(Authenticated {
+        user_id,
+        family,
+        feature,
+    })
 }
 
 /// The terminal presenting a refresh token.
@@ -167,6 +174,19 @@ pub fn revoke_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Resul
     conn.execute(
         "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2",
         params![user_id, keep],
+    )?;
+    Ok(())
+}
+
+/// End the sessions and refresh tokens opened on one terminal of the account.
+pub fn revoke_terminal(conn: &Connection, user_id: i64, sign: &str) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2",
+        params![user_id, sign],
+    )?;
+    conn.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2",
+        params![user_id, sign],
     )?;
     Ok(())
 }

@@ -6,8 +6,9 @@
 
 use crate::crypto::{random_code, Keys};
 use crate::error::ApiError;
+use crate::outbox::{self, Channel, NewMessage};
 use crate::Rules;
-use hik_proto::{BizType, ResultCode, VerifyCode};
+use hik_proto::{Account, BizType, ResultCode, VerifyCode};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Whom a code belongs to: an account, or an address that is signing up.
@@ -15,6 +16,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub enum Subject {
     User(i64),
     Address(String),
+    /// A new address an account is moving to: its code works for that account only.
+    NewAddress(i64, String),
 }
 
 impl Subject {
@@ -22,8 +25,38 @@ impl Subject {
         match self {
             Self::User(id) => format!("u:{id}"),
             Self::Address(a) => format!("a:{a}"),
+            Self::NewAddress(id, a) => format!("n:{id}:{a}"),
         }
     }
+}
+
+/// Send a code for `subject` and `biz` to `to`: throttled (1041), a new code
+/// killing the older, worded for its purpose, through the outbox.
+pub fn send(
+    conn: &Connection,
+    keys: &Keys,
+    rules: &Rules,
+    now: i64,
+    subject: &Subject,
+    biz: BizType,
+    to: &Account,
+) -> Result<(), ApiError> {
+    record_send(conn, rules, now, subject, biz)?;
+    let code = issue(conn, keys, rules, now, subject, biz)?;
+    let channel = Channel::of(to);
+    let (subject_line, body) = outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60);
+    outbox::deliver(
+        conn,
+        now,
+        NewMessage {
+            channel,
+            to: to.as_str(),
+            biz,
+            code: Some(&code),
+            subject: subject_line,
+            body,
+        },
+    )
 }
 
 /// Refuse with 1041 (and `retryAfter`) inside the cooldown or past the hourly
@@ -100,6 +133,28 @@ pub fn consume(
     biz: BizType,
     given: &VerifyCode,
 ) -> Result<(), ApiError> {
+    let id = check(conn, keys, rules, now, subject, biz, given)?;
+    mark_used(conn, id)
+}
+
+/// Spend a code that `check` accepted.
+pub fn mark_used(conn: &Connection, code_id: i64) -> Result<(), ApiError> {
+    conn.execute("UPDATE codes SET state = 'used' WHERE id = ?1", [code_id])?;
+    Ok(())
+}
+
+/// Check the live code of `subject` for `biz` without spending it: a wrong
+/// entry is counted (and may burn the code), a right one returns its id for
+/// `mark_used`, so an operation needing two codes spends both or neither.
+pub fn check(
+    conn: &Connection,
+    keys: &Keys,
+    rules: &Rules,
+    now: i64,
+    subject: &Subject,
+    biz: BizType,
+    given: &VerifyCode,
+) -> Result<i64, ApiError> {
     let key = subject.key();
     let live: Option<(i64, String, i64, u32)> = conn
         .query_row(
@@ -141,8 +196,7 @@ pub fn consume(
         return Err(dead().with_message("The verification code has expired. Request a new code."));
     }
     if given_hash == hash {
-        conn.execute("UPDATE codes SET state = 'used' WHERE id = ?1", [id])?;
-        return Ok(());
+        return Ok(id);
     }
     let wrong = wrong + 1;
     let max = rules.code_max_wrong;
@@ -170,4 +224,27 @@ pub fn consume(
 
 fn code_hash(keys: &Keys, subject: &str, biz: BizType, code: &str) -> String {
     keys.keyed_hash("code", &format!("{subject}\n{}\n{code}", biz.as_str()))
+}
+
+/// A sensitive operation needs a fresh code of `biz`: 80000 (with where to ask
+/// for it) when none was given, otherwise the code is checked and spent.
+pub fn require_code(
+    conn: &Connection,
+    keys: &Keys,
+    rules: &Rules,
+    now: i64,
+    user: &crate::accounts::User,
+    biz: BizType,
+    given: Option<&VerifyCode>,
+) -> Result<(), ApiError> {
+    let Some(code) = given else {
+        let contact = user.contact().map(|a| outbox::masked(&a));
+        return Err(ApiError::business(ResultCode::SensitiveOperation)
+            .with_message(format!(
+                "This needs a verification code: request one with bizType {} and send it as smsCode.",
+                biz.as_str()
+            ))
+            .with(|f| f.contact = contact));
+    };
+    consume(conn, keys, rules, now, &Subject::User(user.id), biz, code)
 }

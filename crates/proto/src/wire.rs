@@ -138,6 +138,53 @@ pub struct Failure {
     pub login_area: Option<LoginArea>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// With 1069: the terminals to choose from and the id to remove them with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_data: Option<TerminalData>,
+}
+
+/// A terminal bound to an account. Times are Unix seconds (simulator-defined).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TerminalInfo {
+    pub terminal_id: i64,
+    pub name: String,
+    /// The terminal's `featureCode`.
+    pub sign: String,
+    pub client_type: u32,
+    pub add_time: i64,
+    pub last_modifytime: i64,
+    pub ip: String,
+    /// Whether this is the terminal making the request.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TerminalData {
+    pub temp_id: String,
+    pub limits: u32,
+    pub terminals: Vec<TerminalInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+    pub total: u32,
+    pub has_next: bool,
+}
+
+impl Page {
+    pub fn new(limit: u32, offset: u32, total: u32) -> Self {
+        Self {
+            limit,
+            offset,
+            total,
+            has_next: offset.saturating_add(limit) < total,
+        }
+    }
 }
 
 /// One message of the QA outbox (PROTOCOL.md section 6).

@@ -4,11 +4,12 @@ use super::Params;
 use crate::accounts;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::outbox;
+use crate::verification::{self, Subject};
 use crate::Cloud;
 use crate::{password_policy, sessions};
 use axum::extract::State;
 use axum::http::HeaderMap;
-use hik_proto::{Account, PasswordDigest, ResultCode};
+use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, ResultCode, VerifyCode};
 use std::sync::Arc;
 
 /// `GET /v3/users/info`: the profile, with contacts in full and masked.
@@ -73,4 +74,263 @@ pub async fn change_password(
         })
         .await?;
     Ok(ok(serde_json::json!({})))
+}
+
+fn sms_type(p: &Params) -> Result<Option<u8>, ApiError> {
+    match p.opt("smsType").map(str::trim) {
+        None => Ok(None),
+        Some("1") => Ok(Some(1)),
+        Some("3") => Ok(Some(3)),
+        Some(other) => Err(ApiError::bad_field(
+            "smsType",
+            format!("is 1 (SMS) or 3 (email), not {other:?}"),
+        )),
+    }
+}
+
+fn no_contact(what: &str) -> ApiError {
+    ApiError::bad_field("smsType", format!("this account has no {what}"))
+}
+
+/// `POST /v3/users/checkcode/mt`: a code for a logged-in operation. Codes for a
+/// new address (`UPDATE_*_VALIDATE_NEW_*`) go to `contact` (simulator-defined
+/// field); the others to the account's email or phone, as `smsType` chooses.
+pub async fn send_code(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    p: Params,
+) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
+    let biz = p.parsed("bizType", BizType::parse)?;
+    let sms_type = sms_type(&p)?;
+    let new_contact = match biz {
+        BizType::UpdateEmailValidateNewEmail => {
+            Some(p.parsed("contact", Email::parse).map(Account::Email)?)
+        }
+        BizType::UpdatePhoneValidateNewPhone => {
+            Some(p.parsed("contact", Phone::parse).map(Account::Phone)?)
+        }
+        BizType::UserRegistration => {
+            return Err(ApiError::bad_field("bizType", "is for signing up"))
+        }
+        _ => None,
+    };
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    let contact = cloud
+        .db
+        .call(move |conn| {
+            let user =
+                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let (subject, to) = match (biz, new_contact) {
+                (_, Some(to)) => (Subject::NewAddress(user.id, to.as_str().to_owned()), to),
+                (
+                    BizType::UpdateEmailValidateOldEmail | BizType::UpdatePhoneValidateOldEmail,
+                    _,
+                ) => (
+                    Subject::User(user.id),
+                    accounts::email_of(&user).ok_or_else(|| no_contact("email"))?,
+                ),
+                (
+                    BizType::UpdateEmailValidateOldPhone | BizType::UpdatePhoneValidateOldPhone,
+                    _,
+                ) => (
+                    Subject::User(user.id),
+                    accounts::phone_of(&user).ok_or_else(|| no_contact("phone"))?,
+                ),
+                _ => {
+                    let to = match sms_type {
+                        Some(1) => accounts::phone_of(&user).ok_or_else(|| no_contact("phone"))?,
+                        Some(_) => accounts::email_of(&user).ok_or_else(|| no_contact("email"))?,
+                        None => user.contact().ok_or_else(|| no_contact("contact"))?,
+                    };
+                    (Subject::User(user.id), to)
+                }
+            };
+            let tx = conn.transaction()?;
+            verification::send(&tx, &c.keys, &c.rules, now, &subject, biz, &to)?;
+            tx.commit()?;
+            Ok(outbox::masked(&to))
+        })
+        .await?;
+    Ok(super::auth::code_sent(&cloud, contact))
+}
+
+/// `DELETE /v3/users?smsCode=`: delete the account with a `USER_DELETE` code
+/// (80000 without one).
+pub async fn delete_account(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    p: Params,
+) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
+    let code = p
+        .opt("smsCode")
+        .map(|c| VerifyCode::parse(c).map_err(|e| ApiError::bad_field("smsCode", e)))
+        .transpose()?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let user =
+                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            verification::require_code(
+                conn,
+                &c.keys,
+                &c.rules,
+                now,
+                &user,
+                BizType::UserDelete,
+                code.as_ref(),
+            )?;
+            let tx = conn.transaction()?;
+            accounts::delete(&tx, user.id)?;
+            tx.commit()?;
+            tracing::info!(user_id = user.id, "account deleted");
+            Ok(())
+        })
+        .await?;
+    Ok(ok(serde_json::json!({})))
+}
+
+/// What a contact change needs: the new address, the code sent to it, and the
+/// code sent to one of the account's current contacts (`oldSmsType` 3 email, 1 SMS).
+struct ContactChange {
+    to: Account,
+    phone_code: Option<String>,
+    new_code: VerifyCode,
+    old_code: VerifyCode,
+    old_by_phone: bool,
+}
+
+impl ContactChange {
+    fn parse(p: &Params, to: Account) -> Result<Self, ApiError> {
+        Ok(Self {
+            phone_code: p
+                .opt("phoneCode")
+                .map(|c| c.trim().trim_start_matches('+').to_owned()),
+            new_code: p.parsed("smsCode", VerifyCode::parse)?,
+            old_code: p.parsed("oldSmsCode", VerifyCode::parse)?,
+            old_by_phone: sms_type(p)?.is_some_and(|t| t == 1)
+                || p.opt("oldSmsType").is_some_and(|t| t.trim() == "1"),
+            to,
+        })
+    }
+}
+
+/// Both codes are checked before either is spent; the move is one transaction.
+async fn change_contact(cloud: Arc<Cloud>, headers: HeaderMap, change: ContactChange) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let user =
+                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let email = matches!(change.to, Account::Email(_));
+            let (old_biz, new_biz) = match (email, change.old_by_phone) {
+                (true, false) => (
+                    BizType::UpdateEmailValidateOldEmail,
+                    BizType::UpdateEmailValidateNewEmail,
+                ),
+                (true, true) => (
+                    BizType::UpdateEmailValidateOldPhone,
+                    BizType::UpdateEmailValidateNewEmail,
+                ),
+                (false, false) => (
+                    BizType::UpdatePhoneValidateOldEmail,
+                    BizType::UpdatePhoneValidateNewPhone,
+                ),
+                (false, true) => (
+                    BizType::UpdatePhoneValidateOldPhone,
+                    BizType::UpdatePhoneValidateNewPhone,
+                ),
+            };
+            let current = if email {
+                user.email.as_deref()
+            } else {
+                user.phone.as_deref()
+            };
+            if current == Some(change.to.as_str()) {
+                return Err(ApiError::bad_field(
+                    "contact",
+                    "is already this account's address",
+                ));
+            }
+            if accounts::find(conn, &change.to)?.is_some() {
+                return Err(ApiError::business(ResultCode::AddressTaken));
+            }
+            let (keys, rules) = (&c.keys, &c.rules);
+            let old_id = verification::check(
+                conn,
+                keys,
+                rules,
+                now,
+                &Subject::User(user.id),
+                old_biz,
+                &change.old_code,
+            )?;
+            let new_subject = Subject::NewAddress(user.id, change.to.as_str().to_owned());
+            let new_id = verification::check(
+                conn,
+                keys,
+                rules,
+                now,
+                &new_subject,
+                new_biz,
+                &change.new_code,
+            )?;
+            let tx = conn.transaction()?;
+            verification::mark_used(&tx, old_id)?;
+            verification::mark_used(&tx, new_id)?;
+            accounts::set_contact(&tx, user.id, &change.to, change.phone_code.as_deref())?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(ok(serde_json::json!({})))
+}
+
+/// `PUT /v3/users/email`: `email`, `smsCode` (sent to it), `oldSmsCode`, `oldSmsType`.
+pub async fn change_email(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    p: Params,
+) -> ApiResult {
+    let to = p.parsed("email", Email::parse).map(Account::Email)?;
+    change_contact(cloud, headers, ContactChange::parse(&p, to)?).await
+}
+
+/// `PUT /v3/users/phone`: `phone`, `phoneCode`, `smsCode` (sent to it), `oldSmsCode`, `oldSmsType`.
+pub async fn change_phone(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    p: Params,
+) -> ApiResult {
+    let to = p.parsed("phone", Phone::parse).map(Account::Phone)?;
+    change_contact(cloud, headers, ContactChange::parse(&p, to)?).await
+}
+
+/// `GET /v3/configurations/system/info`: the rules this cloud runs by.
+pub async fn system_info(State(cloud): State<Arc<Cloud>>) -> ApiResult {
+    let r = &cloud.rules;
+    Ok(ok(serde_json::json!({
+        "systemConfigInfo": {
+            "simulator": true,
+            "codeLength": r.code_length,
+            "codeValiditySeconds": r.code_ttl_secs,
+            "codeMaxWrongEntries": r.code_max_wrong,
+            "sendCooldownSeconds": r.send_cooldown_secs,
+            "sendsPerHour": r.sends_per_hour,
+            "captchaAfterFailures": r.captcha_after_failures,
+            "lockAfterFailures": r.lock_after_failures,
+            "lockSeconds": r.lock_secs,
+            "maxTerminals": r.max_terminals,
+            "sessionSeconds": r.session_ttl_secs,
+            "refreshSeconds": r.refresh_ttl_secs,
+            "passwordPolicy": crate::password_policy::POLICY,
+        }
+    })))
 }

@@ -7,6 +7,7 @@ use crate::outbox::{self, Channel, NewMessage};
 use crate::password_policy;
 use crate::protection;
 use crate::sessions::{self, NewSession};
+use crate::terminals;
 use crate::verification::{self, Subject};
 use crate::Cloud;
 use axum::extract::State;
@@ -14,7 +15,7 @@ use axum::http::HeaderMap;
 use base64::Engine;
 use hik_proto::wire::{
     Area, CodeSent, LoggedIn, LoginArea, LoginSession, Refreshed, Registered, SessionInfo,
-    TerminalStatus,
+    TerminalData, TerminalStatus,
 };
 use hik_proto::{Account, AreaId, BizType, PasswordDigest, ResultCode, VerifyCode};
 use std::sync::Arc;
@@ -26,7 +27,6 @@ pub async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) ->
     let biz = p.parsed("bizType", BizType::parse)?;
     let contact = outbox::masked(&from);
     let now = cloud.clock.now();
-    let rules = cloud.rules.clone();
     let c = Arc::clone(&cloud);
     let sent = match biz {
         BizType::UserRegistration => {
@@ -39,26 +39,23 @@ pub async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) ->
                 .call(move |conn| {
                     let tx = conn.transaction()?;
                     let subject = Subject::Address(from.as_str().to_owned());
-                    verification::record_send(&tx, &rules, now, &subject, biz)?;
-                    let channel = Channel::of(&from);
-                    let (subject_line, body, code) = if accounts::find(&tx, &from)?.is_some() {
-                        let (s, b) = outbox::already_registered_notice(channel);
-                        (s, b, None)
+                    if accounts::find(&tx, &from)?.is_some() {
+                        // Same throttle and same reply: only the owner learns.
+                        verification::record_send(&tx, &c.rules, now, &subject, biz)?;
+                        let channel = Channel::of(&from);
+                        let (subject_line, body) = outbox::already_registered_notice(channel);
+                        let notice = NewMessage {
+                            channel,
+                            to: from.as_str(),
+                            biz,
+                            code: None,
+                            subject: subject_line,
+                            body,
+                        };
+                        outbox::deliver(&tx, now, notice)?;
                     } else {
-                        let code = verification::issue(&tx, &c.keys, &rules, now, &subject, biz)?;
-                        let (s, b) =
-                            outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60);
-                        (s, b, Some(code))
-                    };
-                    let message = NewMessage {
-                        channel,
-                        to: from.as_str(),
-                        biz,
-                        code: code.as_deref(),
-                        subject: subject_line,
-                        body,
-                    };
-                    outbox::deliver(&tx, now, message)?;
+                        verification::send(&tx, &c.keys, &c.rules, now, &subject, biz, &from)?;
+                    }
                     tx.commit()?;
                     Ok(contact)
                 })
@@ -73,21 +70,15 @@ pub async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) ->
                         return Ok(contact);
                     };
                     let to = user.contact().unwrap_or(from);
-                    let subject = Subject::User(user.id);
-                    verification::record_send(&tx, &rules, now, &subject, biz)?;
-                    let code = verification::issue(&tx, &c.keys, &rules, now, &subject, biz)?;
-                    let channel = Channel::of(&to);
-                    let (subject_line, body) =
-                        outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60);
-                    let message = NewMessage {
-                        channel,
-                        to: to.as_str(),
+                    verification::send(
+                        &tx,
+                        &c.keys,
+                        &c.rules,
+                        now,
+                        &Subject::User(user.id),
                         biz,
-                        code: Some(&code),
-                        subject: subject_line,
-                        body,
-                    };
-                    outbox::deliver(&tx, now, message)?;
+                        &to,
+                    )?;
                     tx.commit()?;
                     Ok(outbox::masked(&to))
                 })
@@ -95,12 +86,20 @@ pub async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) ->
         }
         _ => return Err(ApiError::bad_field("bizType", "needs a logged-in session")),
     };
-    let rules = &cloud.rules;
-    Ok(ok(CodeSent {
-        contact: sent,
-        retry_after: u64::try_from(rules.send_cooldown_secs).ok(),
-        expires_in: u64::try_from(rules.code_ttl_secs).ok(),
-    }))
+    Ok(code_sent(&cloud, sent))
+}
+
+/// The reply to a code request: where it went, when another may be asked, how
+/// long it lives.
+pub(crate) fn code_sent(
+    cloud: &Cloud,
+    contact: hik_proto::wire::Contact,
+) -> axum::response::Response {
+    ok(CodeSent {
+        contact,
+        retry_after: u64::try_from(cloud.rules.send_cooldown_secs).ok(),
+        expires_in: u64::try_from(cloud.rules.code_ttl_secs).ok(),
+    })
 }
 
 /// `POST /v3/users/regist/v2`: the code sent to the address, then the account.
@@ -225,11 +224,25 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
 
     let c = Arc::clone(&cloud);
     let login_area = find_area(&cloud, AreaId::new(user.area_id));
-    let (issued, user) = cloud
+    let (issued, user, binded) = cloud
         .db
         .call(move |conn| {
             let bound = accounts::is_bound(conn, user.id, &feature)?;
             if user.two_step && !bound {
+                // A new terminal: first room for it (1069), then its code (6002).
+                if terminals::count(conn, user.id)? >= c.rules.max_terminals {
+                    let temp_id =
+                        terminals::new_temp_id(conn, &c.keys, now, c.rules.code_ttl_secs, user.id)?;
+                    let limit = c.rules.max_terminals;
+                    let (_, list) = terminals::list(conn, user.id, feature.as_str(), limit, 0)?;
+                    let data = TerminalData {
+                        temp_id,
+                        limits: limit,
+                        terminals: list,
+                    };
+                    return Err(ApiError::business(ResultCode::TooManyTerminals)
+                        .with(|f| f.terminal_data = Some(data)));
+                }
                 let Some(code) = code else {
                     let contact = user.contact().map(|a| outbox::masked(&a));
                     return Err(
@@ -249,13 +262,18 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
             }
             let tx = conn.transaction()?;
             protection::succeeded(&tx, user.id)?;
-            let t = Terminal {
-                sign: &feature,
-                name: &terminal_name,
-                client_type: client.client_type,
-                ip: "",
-            };
-            accounts::bind(&tx, user.id, now, t)?;
+            // With two-step verification off, new terminals are not bound:
+            // they neither count against the limit nor become trusted.
+            let binds = bound || user.two_step;
+            if binds {
+                let t = Terminal {
+                    sign: &feature,
+                    name: &terminal_name,
+                    client_type: client.client_type,
+                    ip: "",
+                };
+                accounts::bind(&tx, user.id, now, t)?;
+            }
             let s = NewSession {
                 user_id: user.id,
                 feature: &feature,
@@ -264,7 +282,7 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
             };
             let issued = sessions::issue(&tx, &c.keys, &c.rules, now, &s, None)?;
             tx.commit()?;
-            Ok((issued, user))
+            Ok((issued, user, binds))
         })
         .await?;
     let area = login_area.unwrap_or_else(|| Area {
@@ -287,7 +305,7 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
             area_id: area.id,
         },
         login_terminal_status: TerminalStatus {
-            terminal_binded: 1,
+            terminal_binded: u8::from(binded),
             terminal_opened: u8::from(user.two_step),
         },
     }))

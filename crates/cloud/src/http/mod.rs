@@ -4,6 +4,7 @@
 
 mod account;
 mod auth;
+mod terminals;
 
 use crate::error::{ok, ApiError, ApiResult};
 use crate::sessions;
@@ -32,7 +33,19 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/v3/users/info", get(account::user_info))
         .route("/v3/users/password/reset", post(auth::reset_password))
         .route("/v3/users/password/mod", post(account::change_password))
-        .route("/v3/captcha", get(auth::captcha));
+        .route("/v3/captcha", get(auth::captcha))
+        .route("/v3/users/checkcode/mt", post(account::send_code))
+        .route("/v3/users", delete(account::delete_account))
+        .route("/v3/users/email", put(account::change_email))
+        .route("/v3/users/phone", put(account::change_phone))
+        .route("/v3/configurations/system/info", get(account::system_info))
+        .route("/v3/terminals", get(terminals::list))
+        .route(
+            "/v3/terminals/status",
+            get(terminals::status).put(terminals::switch_two_step),
+        )
+        .route("/v3/terminals/unbind", post(terminals::unbind))
+        .route("/v3/terminals/nologin", post(terminals::unbind_logged_out));
     if cloud.qa {
         app = app.merge(crate::qa::router());
     }

@@ -1,0 +1,192 @@
+//! Terminals of the logged-in account, and removal during a login that found
+//! the account full (1069).
+
+use super::Params;
+use crate::error::{ok, ApiError, ApiResult};
+use crate::{accounts, terminals, verification, Cloud};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use hik_proto::wire::{Page, TerminalStatus};
+use hik_proto::{BizType, FeatureCode, ResultCode, VerifyCode};
+use std::sync::Arc;
+
+fn optional_code(p: &Params) -> Result<Option<VerifyCode>, ApiError> {
+    p.opt("smsCode")
+        .map(|c| VerifyCode::parse(c).map_err(|e| ApiError::bad_field("smsCode", e)))
+        .transpose()
+}
+
+/// `signs`: featureCodes separated by commas.
+fn signs(p: &Params) -> Result<Vec<String>, ApiError> {
+    p.req("signs")?
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            FeatureCode::parse(s)
+                .map(|f| f.as_str().to_owned())
+                .map_err(|e| ApiError::bad_field("signs", e))
+        })
+        .collect()
+}
+
+fn number(p: &Params, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
+    match p.opt(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u32>()
+            .map(|n| n.min(max))
+            .map_err(|e| ApiError::bad_field(name, e)),
+    }
+}
+
+/// `GET /v3/terminals?limit=&offset=`
+pub async fn list(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
+    let limit = number(&p, "limit", 10, 50)?;
+    let offset = number(&p, "offset", 0, u32::MAX)?;
+    let (total, list) = cloud
+        .db
+        .call(move |conn| terminals::list(conn, who.user_id, &who.feature, limit, offset))
+        .await?;
+    Ok(ok(serde_json::json!({
+        "page": Page::new(limit, offset, total),
+        "terminals": list,
+    })))
+}
+
+/// `GET /v3/terminals/status`: whether this terminal is bound and two-step
+/// verification is on.
+pub async fn status(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
+    let status = cloud
+        .db
+        .call(move |conn| {
+            let user =
+                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
+            Ok(TerminalStatus {
+                terminal_binded: u8::from(accounts::is_bound(conn, user.id, &sign)?),
+                terminal_opened: u8::from(user.two_step),
+            })
+        })
+        .await?;
+    Ok(ok(serde_json::json!({ "terminalStatus": status })))
+}
+
+/// Run `f` for the logged-in account once a fresh `biz` code is given, unless
+/// the request comes from a bound terminal (which needs none).
+async fn confirmed<R: Send + 'static>(
+    cloud: &Arc<Cloud>,
+    headers: &HeaderMap,
+    code: Option<VerifyCode>,
+    biz: BizType,
+    f: impl FnOnce(&rusqlite::Connection, &accounts::User) -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    let who = super::authenticate(cloud, headers).await?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let user =
+                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
+            if !accounts::is_bound(conn, user.id, &sign)? {
+                verification::require_code(
+                    conn,
+                    &c.keys,
+                    &c.rules,
+                    now,
+                    &user,
+                    biz,
+                    code.as_ref(),
+                )?;
+            }
+            let tx = conn.transaction()?;
+            let r = f(&tx, &user)?;
+            tx.commit()?;
+            Ok(r)
+        })
+        .await
+}
+
+/// `PUT /v3/terminals/status`: two-step verification on (`enable=1`) or off.
+pub async fn switch_two_step(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    p: Params,
+) -> ApiResult {
+    let enable = match p.req("enable")?.trim() {
+        "1" | "true" => true,
+        "0" | "false" => false,
+        other => {
+            return Err(ApiError::bad_field(
+                "enable",
+                format!("is 0 or 1, not {other:?}"),
+            ))
+        }
+    };
+    let code = optional_code(&p)?;
+    confirmed(
+        &cloud,
+        &headers,
+        code,
+        BizType::TerminalBind,
+        move |conn, user| terminals::set_two_step(conn, user.id, enable),
+    )
+    .await?;
+    Ok(ok(serde_json::json!({})))
+}
+
+/// `POST /v3/terminals/unbind`: remove terminals (their sessions end too).
+pub async fn unbind(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+    let signs = signs(&p)?;
+    let code = optional_code(&p)?;
+    let removed = confirmed(
+        &cloud,
+        &headers,
+        code,
+        BizType::TerminalDelete,
+        move |conn, user| terminals::unbind(conn, user.id, &signs),
+    )
+    .await?;
+    Ok(ok(serde_json::json!({ "removed": removed })))
+}
+
+/// `POST /v3/terminals/nologin`: with the `tempId` of a 1069 reply and a
+/// `TERMINAL_DELETE` code, remove terminals; then the login can be repeated.
+pub async fn unbind_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+    let temp_id = p.req("tempId")?.to_owned();
+    let signs = signs(&p)?;
+    let code = p.parsed("smsCode", VerifyCode::parse)?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    let removed = cloud
+        .db
+        .call(move |conn| {
+            let user_id =
+                terminals::temp_id_owner(conn, &c.keys, now, &temp_id)?.ok_or_else(|| {
+                    ApiError::business(ResultCode::BadRequest).with_message(
+                        "tempId is unknown or expired: log in again to get a new one.",
+                    )
+                })?;
+            let subject = verification::Subject::User(user_id);
+            verification::consume(
+                conn,
+                &c.keys,
+                &c.rules,
+                now,
+                &subject,
+                BizType::TerminalDelete,
+                &code,
+            )?;
+            let tx = conn.transaction()?;
+            let removed = terminals::unbind(&tx, user_id, &signs)?;
+            tx.commit()?;
+            Ok(removed)
+        })
+        .await?;
+    Ok(ok(serde_json::json!({ "removed": removed })))
+}
