@@ -12,6 +12,7 @@ mod clock;
 mod config;
 mod crypto;
 mod db;
+mod devices;
 mod error;
 mod http;
 mod outbox;

@@ -17,6 +17,8 @@ pub fn router() -> Router<Arc<Cloud>> {
         .route("/qa/inbox", get(inbox_page))
         .route("/qa/clock", post(advance_clock).get(clock_now))
         .route("/qa/captcha", get(captcha_answer))
+        .route("/qa/accounts", post(create_account))
+        .route("/qa/accounts/{account}", get(inspect_account))
 }
 
 /// `GET /qa/outbox?to=&bizType=&limit=`: messages, newest first.
@@ -123,4 +125,84 @@ async fn captcha_answer(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult
         })
         .await?;
     Ok(Json(serde_json::json!({ "answer": answer })).into_response())
+}
+
+/// `POST /qa/accounts {"account", "password", "areaId", "twoStep", "devices"}`:
+/// a ready account, no code needed. `password` is the plain password here.
+async fn create_account(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+    use hik_proto::{Account, AreaId, PasswordDigest};
+    let account = p.parsed("account", Account::parse)?;
+    let password = p.req("password")?.to_owned();
+    let area = match p.opt("areaId") {
+        Some(a) => AreaId::parse(a).map_err(|e| ApiError::bad_field("areaId", e))?,
+        None => AreaId::new(44),
+    };
+    let two_step = !matches!(p.opt("twoStep").map(str::trim), Some("false" | "0"));
+    let devices = crate::http::number(&p, "devices", crate::devices::DEFAULT_COUNT, 200)?;
+    let hash = cloud
+        .hasher
+        .hash(PasswordDigest::of_password(&password).as_str())
+        .await?;
+    let now = cloud.clock.now();
+    let user = cloud
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let phone_code = matches!(account, Account::Phone(_)).then(|| area.get().to_string());
+            let new = crate::accounts::NewUser {
+                account: &account,
+                phone_code: phone_code.as_deref(),
+                area,
+                user_name: account.as_str(),
+                password_hash: &hash,
+            };
+            let user = crate::accounts::create(&tx, now, new)?;
+            crate::terminals::set_two_step(&tx, user.id, two_step)?;
+            crate::devices::provision(&tx, user.id, devices)?;
+            tx.commit()?;
+            Ok(user)
+        })
+        .await?;
+    Ok(Json(
+        serde_json::json!({ "account": p.req("account")?.trim(), "userId": user.id.to_string() }),
+    )
+    .into_response())
+}
+
+/// `GET /qa/accounts/{account}`: what the cloud knows of the account.
+async fn inspect_account(
+    State(cloud): State<Arc<Cloud>>,
+    axum::extract::Path(account): axum::extract::Path<String>,
+) -> ApiResult {
+    let account =
+        hik_proto::Account::parse(&account).map_err(|e| ApiError::bad_field("account", e))?;
+    let now = cloud.clock.now();
+    let rules = cloud.rules.clone();
+    let state = cloud
+        .db
+        .call(move |conn| {
+            let user = crate::accounts::find(conn, &account)?
+                .ok_or_else(|| ApiError::business(hik_proto::ResultCode::AccountMissing))?;
+            let (failed, locked_until): (u32, i64) = conn.query_row(
+                "SELECT failed_logins, locked_until FROM users WHERE id = ?1",
+                [user.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let (_, terminals) = crate::terminals::list(conn, user.id, "", 100, 0)?;
+            Ok(serde_json::json!({
+                "account": account.as_str(),
+                "userId": user.id.to_string(),
+                "email": user.email,
+                "phone": user.phone,
+                "areaId": user.area_id,
+                "twoStep": user.two_step,
+                "failedLogins": failed,
+                "captchaRequired": failed >= rules.captcha_after_failures,
+                "lockedForSeconds": (locked_until - now).max(0),
+                "terminals": terminals,
+                "devices": crate::devices::count(conn, user.id)?,
+            }))
+        })
+        .await?;
+    Ok(Json(state).into_response())
 }

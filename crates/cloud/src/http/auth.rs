@@ -148,6 +148,7 @@ pub async fn sign_up(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Par
                 password_hash: &password_hash,
             };
             let user = accounts::create(&tx, now, new)?;
+            crate::devices::provision(&tx, user.id, crate::devices::DEFAULT_COUNT)?;
             if let Some(sign) = &feature {
                 let t = Terminal {
                     sign,

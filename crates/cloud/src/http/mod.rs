@@ -4,6 +4,7 @@
 
 mod account;
 mod auth;
+mod devices;
 mod terminals;
 
 use crate::error::{ok, ApiError, ApiResult};
@@ -39,6 +40,8 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/v3/users/email", put(account::change_email))
         .route("/v3/users/phone", put(account::change_phone))
         .route("/v3/configurations/system/info", get(account::system_info))
+        .route("/v3/userdevices/v1/devices/pagelist", get(devices::page))
+        .route("/v3/userdevices/v1/cameras/info", get(devices::cameras))
         .route("/v3/terminals", get(terminals::list))
         .route(
             "/v3/terminals/status",
@@ -204,4 +207,16 @@ pub(crate) async fn authenticate(
         .db
         .call(move |conn| sessions::authenticate(conn, &c.keys, now, &token))
         .await
+}
+
+/// An optional whole-number field, capped at `max`.
+pub(crate) fn number(p: &Params, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
+    match p.opt(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u32>()
+            .map(|n| n.min(max))
+            .map_err(|e| ApiError::bad_field(name, e)),
+    }
 }

@@ -30,22 +30,11 @@ fn signs(p: &Params) -> Result<Vec<String>, ApiError> {
         .collect()
 }
 
-fn number(p: &Params, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
-    match p.opt(name) {
-        None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse::<u32>()
-            .map(|n| n.min(max))
-            .map_err(|e| ApiError::bad_field(name, e)),
-    }
-}
-
 /// `GET /v3/terminals?limit=&offset=`
 pub async fn list(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let limit = number(&p, "limit", 10, 50)?;
-    let offset = number(&p, "offset", 0, u32::MAX)?;
+    let limit = super::number(&p, "limit", 10, 50)?;
+    let offset = super::number(&p, "offset", 0, u32::MAX)?;
     let (total, list) = cloud
         .db
         .call(move |conn| terminals::list(conn, who.user_id, &who.feature, limit, offset))

@@ -1,0 +1,73 @@
+//! The logged-in account's devices and their cameras.
+
+use super::Params;
+use crate::error::{ok, ApiError, ApiResult};
+use crate::{devices, Cloud};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use hik_proto::wire::Page;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// `GET /v3/userdevices/v1/devices/pagelist?groupId=-1&limit=&offset=&filter=`.
+/// `filter` names the maps to include (STATUS, CONNECTION, WIFI, comma-separated);
+/// without it all are included.
+pub async fn page(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
+    let limit = super::number(&p, "limit", 10, 50)?;
+    let offset = super::number(&p, "offset", 0, u32::MAX)?;
+    let filter = p.opt("filter").map(str::to_uppercase);
+    let wants = |map: &str| {
+        filter
+            .as_deref()
+            .is_none_or(|f| f.split(',').any(|x| x.trim() == map))
+    };
+    let (total, list) = cloud
+        .db
+        .call(move |conn| devices::page(conn, who.user_id, limit, offset))
+        .await?;
+    let (mut status, mut connection, mut wifi) = (Map::new(), Map::new(), Map::new());
+    for d in &list {
+        status.insert(
+            d.device_serial.clone(),
+            json!({"globalStatus": u8::from(d.online), "upgradeAvailable": u8::from(d.upgrade_available), "optionals": {}}),
+        );
+        connection.insert(
+            d.device_serial.clone(),
+            json!({"localIp": d.local_ip, "netIp": d.net_ip}),
+        );
+        if let Some((address, signal)) = &d.wifi {
+            wifi.insert(
+                d.device_serial.clone(),
+                json!({"address": address, "signal": signal}),
+            );
+        }
+    }
+    let mut body = Map::new();
+    body.insert("page".into(), json!(Page::new(limit, offset, total)));
+    body.insert("deviceInfos".into(), json!(list));
+    for (name, key, map) in [
+        ("STATUS", "statusInfos", status),
+        ("CONNECTION", "connectionInfos", connection),
+        ("WIFI", "wifiInfos", wifi),
+    ] {
+        if wants(name) {
+            body.insert(key.into(), Value::Object(map));
+        }
+    }
+    Ok(ok(Value::Object(body)))
+}
+
+/// `GET /v3/userdevices/v1/cameras/info?deviceSerial=`
+pub async fn cameras(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+    let who = super::authenticate(&cloud, &headers).await?;
+    let serial = p.req("deviceSerial")?.trim().to_uppercase();
+    let list = cloud
+        .db
+        .call(move |conn| devices::cameras(conn, who.user_id, &serial))
+        .await?
+        .ok_or_else(|| {
+            ApiError::bad_field("deviceSerial", "no device with this serial on this account")
+        })?;
+    Ok(ok(json!({ "cameraInfos": list })))
+}
