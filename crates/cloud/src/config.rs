@@ -62,6 +62,45 @@ pub struct Rules {
     pub argon2_lanes: u32,
 }
 
+impl Rules {
+    /// Refuse settings the protocol cannot work with, naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        let checks: [(bool, &str); 8] = [
+            (
+                (4..=8).contains(&self.code_length),
+                "code_length must be 4 to 8",
+            ),
+            (self.code_ttl_secs > 0, "code_ttl_secs must be positive"),
+            (
+                self.code_max_wrong >= 2,
+                "code_max_wrong must be at least 2",
+            ),
+            (
+                self.send_cooldown_secs >= 0,
+                "send_cooldown_secs must not be negative",
+            ),
+            (
+                self.sends_per_hour >= 1,
+                "sends_per_hour must be at least 1",
+            ),
+            (
+                self.captcha_after_failures >= 1
+                    && self.lock_after_failures > self.captcha_after_failures,
+                "lock_after_failures must be more than captcha_after_failures (at least 1)",
+            ),
+            (
+                self.session_ttl_secs > 0 && self.refresh_ttl_secs > 0,
+                "token lifetimes must be positive",
+            ),
+            (self.max_terminals >= 1, "max_terminals must be at least 1"),
+        ];
+        match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, why)) => Err((*why).to_owned()),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Default for Rules {
     fn default() -> Self {
         Self {

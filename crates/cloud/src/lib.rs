@@ -88,10 +88,13 @@ pub enum StartError {
     },
     #[error("the start-up task failed: {0}")]
     Task(String),
+    #[error("invalid setting: {0}")]
+    Config(String),
 }
 
 /// Open the database (running migrations), bind the listener and serve.
 pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
+    config.rules.validate().map_err(StartError::Config)?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Listen {

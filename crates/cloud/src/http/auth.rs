@@ -244,12 +244,16 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
                     return Err(ApiError::business(ResultCode::TooManyTerminals)
                         .with(|f| f.terminal_data = Some(data)));
                 }
-                let Some(code) = code else {
+                if code.is_none() {
                     let contact = user.contact().map(|a| outbox::masked(&a));
                     return Err(
                         ApiError::business(ResultCode::NewTerminal).with(|f| f.contact = contact)
                     );
-                };
+                }
+            }
+            // A code that is presented is checked, bound terminal or not: one
+            // code opens one session, however many logins race with it.
+            if let Some(code) = &code {
                 let subject = Subject::User(user.id);
                 verification::consume(
                     conn,
@@ -258,7 +262,7 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
                     now,
                     &subject,
                     BizType::TerminalBind,
-                    &code,
+                    code,
                 )?;
             }
             let tx = conn.transaction()?;

@@ -34,8 +34,14 @@ impl Reply {
 
 impl TestCloud {
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A cloud whose rules `change` adjusts.
+    pub async fn spawn_with(change: impl FnOnce(&mut hik_cloud::Rules)) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
+        let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
+        change(&mut config.rules);
         let cloud = hik_cloud::spawn(config).await.unwrap();
         Self {
             url: cloud.url(),

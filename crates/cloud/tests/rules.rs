@@ -1,0 +1,217 @@
+//! Guarantees under load and across restarts, phone sign-up, and rules as settings.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+use helpers::{terminal, TestCloud, PASSWORD};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_logins_with_one_code_open_exactly_one_session() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("ana@example.com").await;
+    cloud.send_code("ana@example.com", "TERMINAL_BIND").await;
+    let code = cloud.latest_code("ana@example.com", "TERMINAL_BIND").await;
+    let new_terminal = terminal(2);
+    let logins =
+        (0..50).map(|_| cloud.login("ana@example.com", PASSWORD, &new_terminal, Some(&code)));
+    let codes: Vec<u64> = futures_join_all(logins)
+        .await
+        .iter()
+        .map(|r| r.code())
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 1, "{codes:?}");
+    assert!(codes.iter().all(|c| *c == 200 || *c == 1012), "{codes:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_code_requests_in_one_cooldown_send_one_message() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("bo@example.com").await;
+    let sends = (0..20).map(|_| cloud.send_code("bo@example.com", "TERMINAL_BIND"));
+    let codes: Vec<u64> = futures_join_all(sends)
+        .await
+        .iter()
+        .map(|r| r.code())
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 1, "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| **c == 1041).count(),
+        19,
+        "{codes:?}"
+    );
+    assert_eq!(
+        cloud
+            .outbox("bo@example.com")
+            .await
+            .iter()
+            .filter(|m| m["bizType"] == "TERMINAL_BIND")
+            .count(),
+        1
+    );
+}
+
+/// Run futures concurrently on the runtime and collect their outputs in order.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future,
+{
+    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(Option::unwrap).collect()
+}
+
+#[tokio::test]
+async fn pending_codes_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cloud.db");
+    let first = hik_cloud::spawn(hik_cloud::Config::embedded(&db))
+        .await
+        .unwrap();
+    let mut cloud = TestCloud::spawn().await;
+    cloud.url = first.url();
+    cloud.account("cy@example.com").await;
+    cloud.send_code("cy@example.com", "TERMINAL_BIND").await;
+    let code = cloud.latest_code("cy@example.com", "TERMINAL_BIND").await;
+    first.shutdown().await;
+
+    let second = hik_cloud::spawn(hik_cloud::Config::embedded(&db))
+        .await
+        .unwrap();
+    cloud.url = second.url();
+    let r = cloud
+        .login("cy@example.com", PASSWORD, &terminal(2), Some(&code))
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    // The cooldown survived too.
+    assert_eq!(
+        cloud
+            .send_code("cy@example.com", "TERMINAL_BIND")
+            .await
+            .code(),
+        1041
+    );
+}
+
+#[tokio::test]
+async fn phones_sign_up_with_their_dialling_code_and_get_sms() {
+    let cloud = TestCloud::spawn().await;
+    let sent = cloud.send_code("7700 900-456", "USER_REGISTRATION").await;
+    assert_eq!(sent.code(), 200, "{}", sent.json);
+    assert_eq!(
+        sent.json["contact"],
+        serde_json::json!({"type": "phone", "fuzzyContact": "770***0456"})
+    );
+    let sms = &cloud.outbox("7700900456").await[0];
+    assert_eq!(sms["channel"], "sms");
+    assert!(sms["body"].as_str().unwrap().starts_with("[Hik-Connect]"));
+    let code = sms["code"].as_str().unwrap();
+
+    let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
+    let form = [
+        ("account", "7700900456"),
+        ("password", digest.as_str()),
+        ("areaId", "44"),
+        ("smsCode", code),
+    ];
+    let r = cloud.post("/v3/users/regist/v2", &terminal(1), &form).await;
+    assert_eq!(
+        r.code(),
+        2005,
+        "a phone needs its dialling code: {}",
+        r.json
+    );
+    let mut with_code = form.to_vec();
+    with_code.push(("phoneCode", "+44"));
+    let r = cloud
+        .post("/v3/users/regist/v2", &terminal(1), &with_code)
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.json["loginUser"]["phone"], "7700900456");
+    assert_eq!(
+        cloud
+            .login("7700900456", PASSWORD, &terminal(1), None)
+            .await
+            .code(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn the_code_length_is_a_setting_from_four_to_eight() {
+    for length in [4, 8] {
+        let cloud = TestCloud::spawn_with(|r| r.code_length = length).await;
+        cloud.account("di@example.com").await;
+        cloud.send_code("di@example.com", "TERMINAL_BIND").await;
+        let code = cloud.latest_code("di@example.com", "TERMINAL_BIND").await;
+        assert_eq!(code.len(), length);
+        let r = cloud
+            .login("di@example.com", PASSWORD, &terminal(2), Some(&code))
+            .await;
+        assert_eq!(r.code(), 200, "{}", r.json);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = hik_cloud::Config::embedded(dir.path().join("c.db"));
+    config.rules.code_length = 9;
+    let err = hik_cloud::spawn(config).await.err().expect("refused");
+    assert!(err.to_string().contains("code_length"), "{err}");
+}
+
+#[tokio::test]
+async fn cooldown_and_hourly_limit_follow_their_settings() {
+    let cloud = TestCloud::spawn_with(|r| {
+        r.send_cooldown_secs = 10;
+        r.sends_per_hour = 2;
+    })
+    .await;
+    cloud.account("ed@example.com").await;
+    assert_eq!(
+        cloud
+            .send_code("ed@example.com", "TERMINAL_BIND")
+            .await
+            .code(),
+        200
+    );
+    assert_eq!(
+        cloud
+            .send_code("ed@example.com", "TERMINAL_BIND")
+            .await
+            .json["retryAfter"],
+        10
+    );
+    cloud.advance_clock(10).await;
+    assert_eq!(
+        cloud
+            .send_code("ed@example.com", "TERMINAL_BIND")
+            .await
+            .code(),
+        200
+    );
+    cloud.advance_clock(10).await;
+    let r = cloud.send_code("ed@example.com", "TERMINAL_BIND").await;
+    assert_eq!(r.code(), 1041, "two an hour");
+    assert_eq!(r.json["retryAfter"], 3600 - 20);
+    // Another bizType has its own allowance.
+    assert_eq!(
+        cloud
+            .send_code("ed@example.com", "RETRIEVE_PASSWORD")
+            .await
+            .code(),
+        200
+    );
+}
