@@ -17,7 +17,8 @@ const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[derive(Clone)]
 pub struct CloudApi {
-    base: String,
+    /// The region's base URL; it changes when the cloud sends us elsewhere (1100).
+    base: Arc<std::sync::RwLock<String>>,
     http: reqwest::Client,
     feature: FeatureCode,
     /// The cloud's clock minus ours, in seconds, from the last reply's `Date`.
@@ -32,15 +33,31 @@ impl CloudApi {
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok(Self {
-            base: base.trim_end_matches('/').to_owned(),
+            base: Arc::new(std::sync::RwLock::new(
+                base.trim_end_matches('/').to_owned(),
+            )),
             http,
             feature,
             skew: Arc::default(),
         })
     }
 
-    pub fn base(&self) -> &str {
-        &self.base
+    pub fn base(&self) -> String {
+        self.base.read().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Talk to another region from now on. Only http(s) URLs are followed.
+    pub fn set_base(&self, url: &str) -> Result<(), ClientError> {
+        let url = url.trim().trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ClientError::Protocol(format!(
+                "the cloud named an unusable region address: {url:?}"
+            )));
+        }
+        if let Ok(mut b) = self.base.write() {
+            url.clone_into(&mut b);
+        }
+        Ok(())
     }
 
     fn request(
@@ -51,7 +68,7 @@ impl CloudApi {
     ) -> reqwest::RequestBuilder {
         let mut req = self
             .http
-            .request(method, format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base()))
             .header("clientType", CLIENT_TYPE)
             .header("featureCode", self.feature.as_str())
             .header("lang", "en-US")
@@ -68,7 +85,7 @@ impl CloudApi {
         req: reqwest::RequestBuilder,
     ) -> Result<T, ClientError> {
         let res = req.send().await.map_err(|e| ClientError::Unreachable {
-            url: self.base.clone(),
+            url: self.base(),
             why: describe(&e),
         })?;
         if let Some(cloud_time) = res

@@ -98,6 +98,8 @@ pub struct Engine {
     keyring_problem: Option<String>,
     terminal_name: String,
     qa_inbox_url: Option<String>,
+    /// Whether the remembered region has been looked up since start.
+    routed: std::sync::atomic::AtomicBool,
     state: Mutex<State>,
 }
 
@@ -125,6 +127,7 @@ impl Engine {
             keyring_problem,
             terminal_name: terminal_name(),
             qa_inbox_url: config.qa_inbox_url,
+            routed: std::sync::atomic::AtomicBool::new(false),
             state: Mutex::new(State::LoggedOut),
         })
     }
@@ -141,7 +144,7 @@ impl Engine {
             State::LoggedOut => (None, None),
         };
         Ok(Status {
-            cloud_url: self.api.base().to_owned(),
+            cloud_url: self.api.base(),
             qa_inbox_url: self.qa_inbox_url.clone(),
             terminal_remembered: self.keyring_problem.is_none(),
             keyring_problem: self.keyring_problem.clone(),
@@ -169,6 +172,7 @@ impl Engine {
         let Ok(Some(token)) = blocking(move || secrets.get(REFRESH_TOKEN)).await else {
             return Ok(None);
         };
+        self.ensure_region().await;
         let refreshed = match self.api.refresh(&token).await {
             Ok(r) => r,
             Err(ClientError::SessionEnded) => {
@@ -212,6 +216,7 @@ impl Engine {
     ) -> Result<CodeSent, ClientError> {
         let area = parse_area(area)?;
         let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        self.go_to_area(area).await?;
         let sent = self
             .api
             .send_code(&account, BizType::UserRegistration, Some(area))
@@ -238,6 +243,7 @@ impl Engine {
         }
         let digest = PasswordDigest::of_password(password);
         let mut state = self.state.lock().await;
+        self.go_to_area(area).await?;
         self.api
             .register(&account, &digest, area, phone_code, &code)
             .await?;
@@ -260,11 +266,8 @@ impl Engine {
         }
         let digest = PasswordDigest::of_password(password);
         let mut state = self.state.lock().await;
-        match self
-            .api
-            .login(&account, &digest, &self.terminal_name, None)
-            .await
-        {
+        self.ensure_region().await;
+        match self.login_in_region(&account, &digest, None).await {
             Ok(logged_in) => {
                 let home = self.enter(&mut state, &account, logged_in).await?;
                 Ok(LoginOutcome::LoggedIn { home })
@@ -311,10 +314,7 @@ impl Engine {
             ));
         };
         let (account, digest) = (account.clone(), digest.clone());
-        let logged_in = self
-            .api
-            .login(&account, &digest, &self.terminal_name, Some(&code))
-            .await?;
+        let logged_in = self.login_in_region(&account, &digest, Some(&code)).await?;
         self.enter(&mut state, &account, logged_in).await
     }
 
@@ -339,6 +339,69 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// Log in where the account lives: a 1100 answer names the region, which is
+    /// followed once, without bothering the person, and remembered.
+    async fn login_in_region(
+        &self,
+        account: &Account,
+        digest: &PasswordDigest,
+        code: Option<&VerifyCode>,
+    ) -> Result<LoggedIn, ClientError> {
+        match self
+            .api
+            .login(account, digest, &self.terminal_name, code)
+            .await
+        {
+            Err(e) if e.result_code() == Some(ResultCode::WrongRegion) => {
+                let Some(area) = e.failure().and_then(|f| f.login_area.clone()) else {
+                    return Err(e);
+                };
+                tracing::info!(region = %area.api_domain, "the account lives in another region; following");
+                self.api.set_base(&area.api_domain)?;
+                self.store
+                    .set("last_area", area.area_id.to_string())
+                    .await?;
+                self.api
+                    .login(account, digest, &self.terminal_name, code)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// Talk to the region serving `area` (from the area list's apiDomain).
+    async fn go_to_area(&self, area: AreaId) -> Result<(), ClientError> {
+        let areas = self.api.areas().await?.area_list;
+        let found = areas.iter().find(|a| a.id == area.get()).ok_or_else(|| {
+            ClientError::invalid("region", "this region is not offered by the cloud")
+        })?;
+        self.api.set_base(&found.api_domain)?;
+        self.routed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Once per run, go back to the region of the last account, if known. A
+    /// failure leaves us where we are (the next login's 1100 would fix it).
+    async fn ensure_region(&self) {
+        use std::sync::atomic::Ordering;
+        if self.routed.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let last = self
+            .store
+            .get("last_area")
+            .await
+            .ok()
+            .flatten()
+            .and_then(|a| AreaId::parse(&a).ok());
+        if let Some(area) = last {
+            if self.go_to_area(area).await.is_err() {
+                self.routed.store(false, Ordering::Relaxed);
+            }
+        }
     }
 
     async fn enter(

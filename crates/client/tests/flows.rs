@@ -373,3 +373,55 @@ async fn the_engine_follows_the_clouds_clock() {
     );
     assert!((install.engine.cloud_now() - after).abs() <= 1);
 }
+
+#[tokio::test]
+async fn accounts_of_another_region_are_reached_and_the_region_remembered() {
+    let world = World::new().await;
+    let americas = world.cloud.region_urls()[1].1.clone();
+    let install = world.install().await;
+    install
+        .engine
+        .request_sign_up_code(1, "us@example.com")
+        .await
+        .unwrap();
+    let code = world
+        .latest_code("us@example.com", "USER_REGISTRATION")
+        .await;
+    install
+        .engine
+        .sign_up(1, "us@example.com", &code, PASSWORD, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        install.engine.status().await.unwrap().cloud_url,
+        americas,
+        "sign-up went to the area's region"
+    );
+
+    // A second install starts at the first region; the 1100 is followed silently.
+    let second = world.install().await;
+    assert_ne!(second.engine.status().await.unwrap().cloud_url, americas);
+    let outcome = second
+        .engine
+        .login("us@example.com", PASSWORD)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }),
+        "{outcome:?}"
+    );
+    let status = second.engine.status().await.unwrap();
+    assert_eq!(
+        (status.cloud_url.as_str(), status.last_area),
+        (americas.as_str(), Some(1))
+    );
+    second.engine.send_terminal_code().await.unwrap();
+    let code = world.latest_code("us@example.com", "TERMINAL_BIND").await;
+    second.engine.submit_terminal_code(&code).await.unwrap();
+
+    // Restarted, it resumes in the remembered region.
+    let second = world.restart(second).await;
+    let home = second.engine.resume().await.unwrap().expect("resumed");
+    assert_eq!(home.area_id, 1);
+    assert_eq!(second.engine.status().await.unwrap().cloud_url, americas);
+}

@@ -5,9 +5,21 @@ use crate::Clock;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// One region: a listener with its own `apiDomain`, serving some areas.
+/// Accounts belong to the region of the area they signed up in.
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub name: String,
+    pub listen: SocketAddr,
+    /// Area ids (see `AREAS`) whose accounts live here.
+    pub areas: Vec<u32>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub listen: SocketAddr,
+    /// At least one; the first is where clients start (the area list is the
+    /// same everywhere).
+    pub regions: Vec<Region>,
     pub db_path: PathBuf,
     /// Serve the `/qa/` surface (outbox, inbox page, clock).
     pub qa: bool,
@@ -17,10 +29,15 @@ pub struct Config {
 }
 
 impl Config {
-    /// A cloud on `listen` with the database at `db_path`, protocol defaults, QA off.
+    /// A one-region cloud serving every area on `listen`, with the database at
+    /// `db_path`, protocol defaults, QA off.
     pub fn new(listen: SocketAddr, db_path: impl Into<PathBuf>) -> Self {
         Self {
-            listen,
+            regions: vec![Region {
+                name: "Global".into(),
+                listen,
+                areas: AREAS.iter().map(|a| a.id).collect(),
+            }],
             db_path: db_path.into(),
             qa: false,
             rules: Rules::default(),
@@ -31,11 +48,48 @@ impl Config {
     /// The embedded default: loopback, a port the OS picks, QA surface on.
     /// What the desktop app starts when no cloud address is set, and what
     /// tests start one per test.
+    /// Two regions, as the real service has several: Europe, and the Americas
+    /// with Asia-Pacific.
     pub fn embedded(db_path: impl Into<PathBuf>) -> Self {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         Self {
+            regions: vec![
+                Region {
+                    name: "Europe".into(),
+                    listen: loopback,
+                    areas: vec![44, 49, 33, 39],
+                },
+                Region {
+                    name: "Americas and Asia-Pacific".into(),
+                    listen: loopback,
+                    areas: vec![1, 55, 61],
+                },
+            ],
             qa: true,
-            ..Self::new(SocketAddr::from(([127, 0, 0, 1], 0)), db_path)
+            ..Self::new(loopback, db_path)
         }
+    }
+
+    /// Every region has areas, every area is known and in one region at most.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.regions.is_empty() {
+            return Err("at least one region is needed".into());
+        }
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.regions {
+            if r.areas.is_empty() {
+                return Err(format!("region {} serves no area", r.name));
+            }
+            for a in &r.areas {
+                if !AREAS.iter().any(|d| d.id == *a) {
+                    return Err(format!("region {} names unknown area {a}", r.name));
+                }
+                if !seen.insert(*a) {
+                    return Err(format!("area {a} is in two regions"));
+                }
+            }
+        }
+        self.rules.validate()
     }
 }
 

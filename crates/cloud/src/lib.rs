@@ -24,11 +24,10 @@ mod terminals;
 mod verification;
 
 pub use clock::Clock;
-pub use config::{Config, Rules};
+pub use config::{Config, Region, Rules};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::sync::oneshot;
 
 /// Everything a request handler needs, shared by all of them.
 pub(crate) struct Cloud {
@@ -38,39 +37,52 @@ pub(crate) struct Cloud {
     pub hasher: crypto::PasswordHasher,
     pub rules: Rules,
     pub qa: bool,
-    /// `http://host:port` of this region's listener, as the area list gives it.
-    pub api_domain: String,
+    pub regions: Vec<RegionInfo>,
 }
 
-/// A cloud serving on a bound address until `shutdown` (or drop).
+/// A region as requests see it: its name, its `apiDomain` and its areas.
+pub(crate) struct RegionInfo {
+    pub name: String,
+    /// `http://host:port` of the region's listener.
+    pub api_domain: String,
+    pub areas: Vec<u32>,
+}
+
+/// A cloud serving its regions until `shutdown` (or drop).
 pub struct RunningCloud {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    listeners: Vec<(String, SocketAddr)>,
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningCloud {
+    /// The first region's address: where clients start.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.listeners[0].1
     }
-    /// The base URL clients use, e.g. `http://127.0.0.1:8080`.
+    /// The first region's base URL, e.g. `http://127.0.0.1:8080`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.addr())
+    }
+    /// Every region's name and base URL, in configuration order.
+    pub fn region_urls(&self) -> Vec<(String, String)> {
+        self.listeners
+            .iter()
+            .map(|(name, addr)| (name.clone(), format!("http://{addr}")))
+            .collect()
     }
     /// Stop accepting, finish requests under way, and return when done.
     pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+        let _ = self.stop.send(true);
+        for task in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
         }
-        let _ = (&mut self.task).await;
     }
 }
 
 impl Drop for RunningCloud {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        let _ = self.stop.send(true);
     }
 }
 
@@ -92,19 +104,21 @@ pub enum StartError {
     Config(String),
 }
 
-/// Open the database (running migrations), bind the listener and serve.
+/// Open the database (running migrations), bind every region's listener and serve.
 pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
-    config.rules.validate().map_err(StartError::Config)?;
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| StartError::Listen {
-            addr: config.listen,
+    config.validate().map_err(StartError::Config)?;
+    let mut bound = Vec::new();
+    for region in &config.regions {
+        let listen_error = |source| StartError::Listen {
+            addr: region.listen,
             source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Listen {
-        addr: config.listen,
-        source,
-    })?;
+        };
+        let listener = tokio::net::TcpListener::bind(region.listen)
+            .await
+            .map_err(listen_error)?;
+        let addr = listener.local_addr().map_err(listen_error)?;
+        bound.push((region, listener, addr));
+    }
     let path = config.db_path.clone();
     let (db, secret) = tokio::task::spawn_blocking(move || db::Db::open(&path))
         .await
@@ -113,30 +127,42 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             path: config.db_path.display().to_string(),
             source,
         })?;
-    let clock = config.clock.clone().unwrap_or_default();
     let cloud = Arc::new(Cloud {
         db,
-        clock,
+        clock: config.clock.clone().unwrap_or_default(),
         keys: crypto::Keys::new(secret),
         hasher: crypto::PasswordHasher::new(&config.rules),
         rules: config.rules.clone(),
         qa: config.qa,
-        api_domain: format!("http://{addr}"),
+        regions: bound
+            .iter()
+            .map(|(r, _, addr)| RegionInfo {
+                name: r.name.clone(),
+                api_domain: format!("http://{addr}"),
+                areas: r.areas.clone(),
+            })
+            .collect(),
     });
-    let app = http::router(cloud);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "cloud listener failed");
-        }
-    });
-    tracing::info!(%addr, qa = config.qa, "simulated Hik-Connect cloud listening");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut tasks = Vec::new();
+    let mut listeners = Vec::new();
+    for (index, (region, listener, addr)) in bound.into_iter().enumerate() {
+        let app = http::router(Arc::clone(&cloud), index);
+        let mut stopped = stopped.clone();
+        tasks.push(tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "cloud listener failed");
+            }
+        }));
+        tracing::info!(region = %region.name, %addr, qa = config.qa, "simulated Hik-Connect cloud listening");
+        listeners.push((region.name.clone(), addr));
+    }
     Ok(RunningCloud {
-        addr,
-        stop: Some(stop),
-        task,
+        listeners,
+        stop,
+        tasks,
     })
 }

@@ -1,6 +1,6 @@
 //! Logged-out flows: codes, sign-up, login, sessions.
 
-use super::{find_area, Client, Params};
+use super::{find_area, require_region, Client, Here, Params};
 use crate::accounts::{self, NewUser, Terminal};
 use crate::error::{ok, ApiError, ApiResult};
 use crate::outbox::{self, Channel, NewMessage};
@@ -12,17 +12,22 @@ use crate::verification::{self, Subject};
 use crate::Cloud;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::Extension;
 use base64::Engine;
 use hik_proto::wire::{
-    Area, CodeSent, LoggedIn, LoginArea, LoginSession, Refreshed, Registered, SessionInfo,
-    TerminalData, TerminalStatus,
+    CodeSent, LoggedIn, LoginArea, LoginSession, Refreshed, Registered, SessionInfo, TerminalData,
+    TerminalStatus,
 };
 use hik_proto::{Account, AreaId, BizType, PasswordDigest, ResultCode, VerifyCode};
 use std::sync::Arc;
 
 /// `POST /v3/sms/nologin/checkcode`. Never reveals whether an address is
 /// registered: unknown accounts get the same reply and no message.
-pub async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+pub async fn send_code_logged_out(
+    State(cloud): State<Arc<Cloud>>,
+    Extension(here): Extension<Here>,
+    p: Params,
+) -> ApiResult {
     let from = p.parsed("from", Account::parse)?;
     let biz = p.parsed("bizType", BizType::parse)?;
     let contact = outbox::masked(&from);
@@ -31,9 +36,9 @@ pub async fn send_code_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) ->
     let sent = match biz {
         BizType::UserRegistration => {
             let area = p.parsed("areaId", AreaId::parse)?;
-            if find_area(&cloud, area).is_none() {
-                return Err(ApiError::bad_field("areaId", "unknown region"));
-            }
+            let area = find_area(&cloud, area)
+                .ok_or_else(|| ApiError::bad_field("areaId", "unknown region"))?;
+            require_region(&cloud, here, &area)?;
             cloud
                 .db
                 .call(move |conn| {
@@ -104,14 +109,19 @@ pub(crate) fn code_sent(
 
 /// `POST /v3/users/regist/v2`: the code sent to the address, then the account.
 /// The terminal that signs up is bound to the new account.
-pub async fn sign_up(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn sign_up(
+    State(cloud): State<Arc<Cloud>>,
+    Extension(here): Extension<Here>,
+    headers: HeaderMap,
+    p: Params,
+) -> ApiResult {
     let client = Client::from_headers(&headers);
     let account = p.parsed("account", Account::parse)?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
     let area = p.parsed("areaId", AreaId::parse)?;
-    if find_area(&cloud, area).is_none() {
-        return Err(ApiError::bad_field("areaId", "unknown region"));
-    }
+    let known =
+        find_area(&cloud, area).ok_or_else(|| ApiError::bad_field("areaId", "unknown region"))?;
+    require_region(&cloud, here, &known)?;
     let code = p.parsed("smsCode", VerifyCode::parse)?;
     let phone_code = match account {
         Account::Phone(_) => Some(p.req("phoneCode")?.trim_start_matches('+').to_owned()),
@@ -169,7 +179,12 @@ pub async fn sign_up(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Par
 }
 
 /// `POST /v3/users/login/v2` (and v5).
-pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn login(
+    State(cloud): State<Arc<Cloud>>,
+    Extension(here): Extension<Here>,
+    headers: HeaderMap,
+    p: Params,
+) -> ApiResult {
     let client = Client::from_headers(&headers);
     let account = p.parsed("account", Account::parse)?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
@@ -224,7 +239,12 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
     }
 
     let c = Arc::clone(&cloud);
-    let login_area = find_area(&cloud, AreaId::new(user.area_id));
+    // The account lives in another region: say where (after the password, so
+    // the redirect tells nothing to someone without it).
+    let home_area = find_area(&cloud, AreaId::new(user.area_id));
+    if let Some(area) = &home_area {
+        require_region(&cloud, here, area)?;
+    }
     let (issued, user, binded) = cloud
         .db
         .call(move |conn| {
@@ -290,25 +310,22 @@ pub async fn login(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Param
             Ok((issued, user, binds))
         })
         .await?;
-    let area = login_area.unwrap_or_else(|| Area {
-        id: user.area_id,
-        name: String::new(),
-        code: String::new(),
-        telephone_code: String::new(),
-        api_domain: cloud.api_domain.clone(),
-    });
+    let login_area = match &home_area {
+        Some(area) => super::login_area(&cloud, area),
+        None => LoginArea {
+            api_domain: cloud.regions[here.0].api_domain.clone(),
+            web_domain: cloud.regions[here.0].api_domain.clone(),
+            area_name: cloud.regions[here.0].name.clone(),
+            area_id: user.area_id,
+        },
+    };
     Ok(ok(LoggedIn {
         login_session: LoginSession {
             session_id: issued.session_id,
             rf_session_id: issued.refresh,
         },
         login_user: user.login_user(),
-        login_area: LoginArea {
-            api_domain: area.api_domain.clone(),
-            web_domain: area.api_domain,
-            area_name: area.name,
-            area_id: area.id,
-        },
+        login_area,
         login_terminal_status: TerminalStatus {
             terminal_binded: u8::from(binded),
             terminal_opened: u8::from(user.two_step),

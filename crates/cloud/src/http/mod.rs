@@ -14,12 +14,16 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
-use hik_proto::wire::{Area, AreaList};
+use hik_proto::wire::{Area, AreaList, LoginArea};
 use hik_proto::{AreaId, FeatureCode};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub fn router(cloud: Arc<Cloud>) -> Router {
+/// Which region's listener a request came in on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Here(pub usize);
+
+pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
     let mut app = Router::new()
         .route("/v3/users/area/list", get(area_list))
         .route(
@@ -53,6 +57,7 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         app = app.merge(crate::qa::router());
     }
     app.fallback(|| async { ApiError::not_found() })
+        .layer(axum::Extension(Here(region)))
         .layer(axum::middleware::map_response_with_state(
             Arc::clone(&cloud),
             stamp_date,
@@ -171,21 +176,56 @@ impl Client {
     }
 }
 
+/// The region serving `area`, if any.
+pub(crate) fn region_of(cloud: &Cloud, area: u32) -> Option<usize> {
+    cloud.regions.iter().position(|r| r.areas.contains(&area))
+}
+
 fn areas(cloud: &Cloud) -> Vec<Area> {
     crate::config::AREAS
         .iter()
-        .map(|a| Area {
-            id: a.id,
-            name: a.name.into(),
-            code: a.code.into(),
-            telephone_code: a.telephone_code.into(),
-            api_domain: cloud.api_domain.clone(),
+        .filter_map(|a| {
+            let region = &cloud.regions[region_of(cloud, a.id)?];
+            Some(Area {
+                id: a.id,
+                name: a.name.into(),
+                code: a.code.into(),
+                telephone_code: a.telephone_code.into(),
+                api_domain: region.api_domain.clone(),
+            })
         })
         .collect()
 }
 
 pub(crate) fn find_area(cloud: &Cloud, id: AreaId) -> Option<Area> {
     areas(cloud).into_iter().find(|a| a.id == id.get())
+}
+
+/// Where an area's accounts live, as `loginArea`.
+pub(crate) fn login_area(cloud: &Cloud, area: &Area) -> LoginArea {
+    let region = region_of(cloud, area.id).map(|r| cloud.regions[r].name.clone());
+    LoginArea {
+        api_domain: area.api_domain.clone(),
+        web_domain: area.api_domain.clone(),
+        area_name: region.map_or_else(|| area.name.clone(), |r| format!("{} ({r})", area.name)),
+        area_id: area.id,
+    }
+}
+
+/// 1100 unless `area` is served by the region the request came in on.
+pub(crate) fn require_region(cloud: &Cloud, here: Here, area: &Area) -> Result<(), ApiError> {
+    match region_of(cloud, area.id) {
+        Some(r) if r != here.0 => {
+            let to = login_area(cloud, area);
+            Err(ApiError::business(hik_proto::ResultCode::WrongRegion)
+                .with_message(format!(
+                    "This account belongs to another region: repeat the request at {}.",
+                    to.api_domain
+                ))
+                .with(|f| f.login_area = Some(to)))
+        }
+        _ => Ok(()),
+    }
 }
 
 async fn area_list(State(cloud): State<Arc<Cloud>>) -> ApiResult {
