@@ -20,6 +20,12 @@ impl Clock {
         wall + self.offset.load(Ordering::Relaxed)
     }
 
+    /// Back to the wall clock (QA reset, with everything that depended on the
+    /// old time wiped along with it).
+    pub fn reset(&self) {
+        self.offset.store(0, Ordering::Relaxed);
+    }
+
     /// Move the clock forward (never backward: expiry must stay monotonic).
     pub fn advance(&self, seconds: u64) -> i64 {
         let secs = i64::try_from(seconds).unwrap_or(i64::MAX / 4);

@@ -26,6 +26,51 @@ pub struct Config {
     pub rules: Rules,
     /// A clock shared with the caller; a fresh wall clock when `None`.
     pub clock: Option<Clock>,
+    /// Where messages go beyond the outbox.
+    pub delivery: DeliveryConfig,
+}
+
+/// Email by SMTP and SMS by an HTTP webhook, when configured; otherwise
+/// messages stay in the outbox (for the QA inbox).
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    pub smtp: Option<Smtp>,
+    /// SMS are POSTed as JSON `{"id", "to", "body", "bizType", "code"}` here.
+    pub sms_webhook: Option<String>,
+    /// Tries per message before it is marked failed, and the pause after the
+    /// first failed try (doubling after each).
+    pub attempts: u32,
+    pub retry_delay_ms: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            smtp: None,
+            sms_webhook: None,
+            attempts: 3,
+            retry_delay_ms: 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender, e.g. `Hik-Connect <noreply@hik-connect.example>`.
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain SMTP (a local relay or test server).
+    None,
+    StartTls,
+    Tls,
 }
 
 impl Config {
@@ -42,6 +87,7 @@ impl Config {
             qa: false,
             rules: Rules::default(),
             clock: None,
+            delivery: DeliveryConfig::default(),
         }
     }
 

@@ -12,6 +12,7 @@ mod clock;
 mod config;
 mod crypto;
 mod db;
+mod delivery;
 mod devices;
 mod error;
 mod http;
@@ -24,7 +25,8 @@ mod terminals;
 mod verification;
 
 pub use clock::Clock;
-pub use config::{Config, Region, Rules};
+pub use config::{Config, DeliveryConfig, Region, Rules, Smtp, SmtpSecurity};
+pub use delivery::Fault;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,6 +40,7 @@ pub(crate) struct Cloud {
     pub rules: Rules,
     pub qa: bool,
     pub regions: Vec<RegionInfo>,
+    pub postman: delivery::Postman,
 }
 
 /// A region as requests see it: its name, its `apiDomain` and its areas.
@@ -127,7 +130,9 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             path: config.db_path.display().to_string(),
             source,
         })?;
+    let (postman, queue) = delivery::Postman::new(&config.delivery);
     let cloud = Arc::new(Cloud {
+        postman,
         db,
         clock: config.clock.clone().unwrap_or_default(),
         keys: crypto::Keys::new(secret),
@@ -144,7 +149,14 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             .collect(),
     });
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut tasks = Vec::new();
+    let mut tasks = vec![
+        tokio::spawn(delivery::run(
+            Arc::downgrade(&cloud),
+            queue,
+            config.delivery.clone(),
+        )),
+        tokio::spawn(delivery::tick(Arc::downgrade(&cloud), stopped.clone())),
+    ];
     let mut listeners = Vec::new();
     for (index, (region, listener, addr)) in bound.into_iter().enumerate() {
         let app = http::router(Arc::clone(&cloud), index);

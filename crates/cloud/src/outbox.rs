@@ -7,7 +7,7 @@ use hik_proto::wire::{Contact, OutboxMessage};
 use hik_proto::{Account, BizType};
 use rusqlite::{params, Connection};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
     Email,
     Sms,
@@ -20,7 +20,7 @@ impl Channel {
             Account::Phone(_) => Self::Sms,
         }
     }
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
             Self::Sms => "sms",
@@ -115,15 +115,6 @@ pub struct NewMessage<'a> {
     pub code: Option<&'a str>,
     pub subject: String,
     pub body: String,
-}
-
-pub fn deliver(conn: &Connection, now: i64, m: NewMessage<'_>) -> Result<(), ApiError> {
-    conn.execute(
-        "INSERT INTO outbox (channel, to_addr, biz_type, code, subject, body, sent_at, delivered_at, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 'delivered')",
-        params![m.channel.as_str(), m.to, m.biz.as_str(), m.code, m.subject, m.body, now],
-    )?;
-    Ok(())
 }
 
 /// Newest first, optionally only to one address and of one bizType.

@@ -18,6 +18,11 @@ pub fn router() -> Router<Arc<Cloud>> {
         .route("/qa/clock", post(advance_clock).get(clock_now))
         .route("/qa/captcha", get(captcha_answer))
         .route("/qa/accounts", post(create_account))
+        .route(
+            "/qa/faults",
+            post(set_fault).get(faults).delete(clear_faults),
+        )
+        .route("/qa/reset", post(reset))
         .route("/qa/accounts/{account}", get(inspect_account))
 }
 
@@ -32,9 +37,15 @@ async fn outbox_messages(State(cloud): State<Arc<Cloud>>, p: Params) -> Result<R
             .min(500),
         None => 50,
     };
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
     let messages = cloud
         .db
-        .call(move |conn| outbox::list(conn, to.as_deref(), biz.as_deref(), limit))
+        .call(move |conn| {
+            // Whatever the clock has reached is shown as arrived, not half a second later.
+            c.postman.wake_due(conn, now)?;
+            outbox::list(conn, to.as_deref(), biz.as_deref(), limit)
+        })
         .await?;
     Ok(Json(hik_proto::wire::Outbox { messages }).into_response())
 }
@@ -205,4 +216,94 @@ async fn inspect_account(
         })
         .await?;
     Ok(Json(state).into_response())
+}
+
+fn channel(p: &Params) -> Result<crate::outbox::Channel, ApiError> {
+    match p.req("channel")?.trim() {
+        "email" => Ok(crate::outbox::Channel::Email),
+        "sms" => Ok(crate::outbox::Channel::Sms),
+        other => Err(ApiError::bad_field(
+            "channel",
+            format!("is email or sms, not {other:?}"),
+        )),
+    }
+}
+
+/// `POST /qa/faults {"channel", "delaySeconds", "dropRate", "failNext"}`: from
+/// now on, messages on that channel arrive late, get lost, or fail.
+async fn set_fault(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+    let channel = channel(&p)?;
+    let fault = crate::delivery::Fault {
+        delay_seconds: p
+            .opt("delaySeconds")
+            .map_or(Ok(0), |v| v.trim().parse())
+            .map_err(|e| ApiError::bad_field("delaySeconds", e))?,
+        drop_rate: p
+            .opt("dropRate")
+            .map_or(Ok(0.0), |v| v.trim().parse())
+            .map_err(|e| ApiError::bad_field("dropRate", e))?,
+        fail_next: p
+            .opt("failNext")
+            .map_or(Ok(0), |v| v.trim().parse())
+            .map_err(|e| ApiError::bad_field("failNext", e))?,
+    };
+    if !(0.0..=1.0).contains(&fault.drop_rate) {
+        return Err(ApiError::bad_field("dropRate", "is between 0 and 1"));
+    }
+    cloud.postman.set_fault(channel, fault);
+    tracing::info!(
+        channel = channel.as_str(),
+        ?fault,
+        "QA set a delivery fault"
+    );
+    faults(State(cloud)).await
+}
+
+/// `GET /qa/faults`: the faults in force, by channel.
+async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
+    let faults: serde_json::Map<String, serde_json::Value> = cloud
+        .postman
+        .faults()
+        .into_iter()
+        .map(|(ch, f)| (ch.as_str().to_owned(), serde_json::json!(f)))
+        .collect();
+    Ok(Json(serde_json::json!({ "faults": faults })).into_response())
+}
+
+/// `DELETE /qa/faults`: deliver normally again.
+async fn clear_faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
+    cloud.postman.clear_faults();
+    faults(State(cloud)).await
+}
+
+/// `POST /qa/reset`: wipe every account, code, session and message, clear the
+/// faults and put the clock back to the wall clock.
+async fn reset(State(cloud): State<Arc<Cloud>>) -> ApiResult {
+    cloud
+        .db
+        .call(|conn| {
+            let tx = conn.transaction()?;
+            for table in [
+                "cameras",
+                "devices",
+                "temp_logins",
+                "captchas",
+                "sessions",
+                "refresh_tokens",
+                "terminals",
+                "codes",
+                "sends",
+                "outbox",
+                "users",
+            ] {
+                tx.execute(&format!("DELETE FROM {table}"), [])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    cloud.postman.clear_faults();
+    cloud.clock.reset();
+    tracing::info!("QA reset the cloud");
+    Ok(Json(serde_json::json!({ "reset": true, "now": cloud.clock.now() })).into_response())
 }

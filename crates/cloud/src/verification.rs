@@ -34,18 +34,18 @@ impl Subject {
 /// killing the older, worded for its purpose, through the outbox.
 pub fn send(
     conn: &Connection,
-    keys: &Keys,
-    rules: &Rules,
+    cloud: &crate::Cloud,
     now: i64,
     subject: &Subject,
     biz: BizType,
     to: &Account,
 ) -> Result<(), ApiError> {
+    let rules = &cloud.rules;
     record_send(conn, rules, now, subject, biz)?;
-    let code = issue(conn, keys, rules, now, subject, biz)?;
+    let code = issue(conn, &cloud.keys, rules, now, subject, biz)?;
     let channel = Channel::of(to);
     let (subject_line, body) = outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60);
-    outbox::deliver(
+    cloud.postman.post(
         conn,
         now,
         NewMessage {

@@ -148,7 +148,7 @@ pub async fn send_code(
                 }
             };
             let tx = conn.transaction()?;
-            verification::send(&tx, &c.keys, &c.rules, now, &subject, biz, &to)?;
+            verification::send(&tx, &c, now, &subject, biz, &to)?;
             tx.commit()?;
             Ok(outbox::masked(&to))
         })

@@ -57,9 +57,9 @@ pub async fn send_code_logged_out(
                             subject: subject_line,
                             body,
                         };
-                        outbox::deliver(&tx, now, notice)?;
+                        c.postman.post(&tx, now, notice)?;
                     } else {
-                        verification::send(&tx, &c.keys, &c.rules, now, &subject, biz, &from)?;
+                        verification::send(&tx, &c, now, &subject, biz, &from)?;
                     }
                     tx.commit()?;
                     Ok(contact)
@@ -75,15 +75,7 @@ pub async fn send_code_logged_out(
                         return Ok(contact);
                     };
                     let to = user.contact().unwrap_or(from);
-                    verification::send(
-                        &tx,
-                        &c.keys,
-                        &c.rules,
-                        now,
-                        &Subject::User(user.id),
-                        biz,
-                        &to,
-                    )?;
+                    verification::send(&tx, &c, now, &Subject::User(user.id), biz, &to)?;
                     tx.commit()?;
                     Ok(outbox::masked(&to))
                 })

@@ -39,9 +39,14 @@ impl TestCloud {
 
     /// A cloud whose rules `change` adjusts.
     pub async fn spawn_with(change: impl FnOnce(&mut hik_cloud::Rules)) -> Self {
+        Self::spawn_config(|config| change(&mut config.rules)).await
+    }
+
+    /// A cloud whose whole configuration `change` adjusts.
+    pub async fn spawn_config(change: impl FnOnce(&mut hik_cloud::Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
-        change(&mut config.rules);
+        change(&mut config);
         let cloud = hik_cloud::spawn(config).await.unwrap();
         Self {
             url: cloud.url(),
@@ -303,6 +308,30 @@ impl TestCloud {
             .as_str()
             .unwrap_or_else(|| panic!("no {biz} code in the outbox for {to}: {}", r.json))
             .to_owned()
+    }
+
+    /// A QA request with a JSON body.
+    pub async fn qa(&self, method: &str, path: &str, body: Value) -> Reply {
+        let url = format!("{}{path}", self.url);
+        let req = match method {
+            "DELETE" => self.http.delete(url),
+            "GET" => self.http.get(url),
+            _ => self.http.post(url).json(&body),
+        };
+        self.send(req).await
+    }
+
+    /// Wait until the newest message to `to` has `status`; returns it.
+    pub async fn wait_status(&self, to: &str, status: &str) -> Value {
+        for _ in 0..100 {
+            if let Some(m) = self.outbox(to).await.first() {
+                if m["status"] == status {
+                    return m.clone();
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no {status} message to {to}: {:?}", self.outbox(to).await);
     }
 
     pub async fn outbox(&self, to: &str) -> Vec<Value> {

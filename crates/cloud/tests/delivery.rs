@@ -1,0 +1,366 @@
+//! Delivery: QA faults on each channel, reset, SMTP to a real SMTP server and
+//! SMS to a webhook, with retries.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+use helpers::{terminal, TestCloud, PASSWORD};
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[tokio::test]
+async fn a_delayed_code_arrives_when_the_clock_gets_there_and_works() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("ana@example.com").await;
+    let r = cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"channel": "email", "delaySeconds": 120}),
+        )
+        .await;
+    assert_eq!(r.json["faults"]["email"]["delaySeconds"], 120, "{}", r.json);
+
+    assert_eq!(
+        cloud
+            .send_code("ana@example.com", "TERMINAL_BIND")
+            .await
+            .code(),
+        200,
+        "the client cannot tell"
+    );
+    let m = &cloud.outbox("ana@example.com").await[0];
+    assert_eq!(
+        (m["status"].as_str(), m["deliveredAt"].as_i64()),
+        (Some("delayed"), None)
+    );
+    cloud.advance_clock(119).await;
+    assert_eq!(
+        cloud.outbox("ana@example.com").await[0]["status"],
+        "delayed"
+    );
+    cloud.advance_clock(2).await;
+    let m = &cloud.outbox("ana@example.com").await[0];
+    assert_eq!(m["status"], "delivered");
+    assert_eq!(
+        m["deliveredAt"].as_i64().unwrap() - m["sentAt"].as_i64().unwrap(),
+        120
+    );
+    let code = m["code"].as_str().unwrap();
+    assert_eq!(
+        cloud
+            .login("ana@example.com", PASSWORD, &terminal(2), Some(code))
+            .await
+            .code(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn dropped_and_failing_messages_per_channel_until_cleared() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("bo@example.com").await;
+    cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"channel": "email", "failNext": 2}),
+        )
+        .await;
+    cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"channel": "sms", "dropRate": 1.0}),
+        )
+        .await;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        cloud.advance_clock(61).await;
+        assert_eq!(
+            cloud
+                .send_code("bo@example.com", "TERMINAL_BIND")
+                .await
+                .code(),
+            200
+        );
+        statuses.push(
+            cloud.outbox("bo@example.com").await[0]["status"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(statuses, ["failed", "failed", "delivered"]);
+    assert_eq!(
+        cloud.qa("GET", "/qa/faults", json!({})).await.json["faults"]["email"]["failNext"],
+        0
+    );
+
+    // SMS are all lost; email is not affected by the SMS fault.
+    let sent = cloud.send_code("7700900777", "USER_REGISTRATION").await;
+    assert_eq!(sent.code(), 200);
+    assert_eq!(cloud.outbox("7700900777").await[0]["status"], "dropped");
+
+    cloud.qa("DELETE", "/qa/faults", json!({})).await;
+    cloud.advance_clock(61).await;
+    cloud.send_code("7700900777", "USER_REGISTRATION").await;
+    assert_eq!(cloud.outbox("7700900777").await[0]["status"], "delivered");
+    let bad = cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"channel": "fax", "dropRate": 0.5}),
+        )
+        .await;
+    assert_eq!(bad.code(), 2005);
+    let bad = cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"channel": "sms", "dropRate": 2}),
+        )
+        .await;
+    assert_eq!(bad.code(), 2005);
+}
+
+#[tokio::test]
+async fn reset_wipes_everything() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("cy@example.com").await;
+    cloud.advance_clock(5000).await;
+    cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"channel": "email", "failNext": 1}),
+        )
+        .await;
+    let r = cloud.qa("POST", "/qa/reset", json!({})).await;
+    assert_eq!(r.json["reset"], true);
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        (r.json["now"].as_i64().unwrap() - wall).abs() < 5,
+        "clock back to the wall clock"
+    );
+    assert_eq!(
+        cloud
+            .login("cy@example.com", PASSWORD, &terminal(1), None)
+            .await
+            .code(),
+        1013
+    );
+    assert!(cloud.outbox("cy@example.com").await.is_empty());
+    assert_eq!(
+        cloud.qa("GET", "/qa/faults", json!({})).await.json["faults"],
+        json!({})
+    );
+    cloud.account("cy@example.com").await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real SMTP server (aiosmtpd) storing what it receives in a maildir.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    async fn start() -> Self {
+        let maildir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir.path().join("mail"))
+            .spawn()
+            .expect("python3 with aiosmtpd (pip install aiosmtpd) runs");
+        // Owned from here on: dropped (and killed) even if it never listens.
+        let server = Self {
+            child,
+            port,
+            maildir,
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("aiosmtpd did not listen on {port}: is it installed (pip install aiosmtpd)?");
+    }
+
+    /// Every message received, as raw text.
+    fn messages(&self) -> Vec<String> {
+        let new = self.maildir.path().join("mail/new");
+        let Ok(dir) = std::fs::read_dir(new) else {
+            return Vec::new();
+        };
+        dir.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn smtp(port: u16) -> hik_cloud::Smtp {
+    hik_cloud::Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        security: hik_cloud::SmtpSecurity::None,
+        username: None,
+        password: None,
+        from: "Hik-Connect <noreply@hik-connect.example>".into(),
+    }
+}
+
+#[tokio::test]
+async fn email_goes_out_by_smtp_to_a_real_server() {
+    let server = SmtpServer::start().await;
+    let cloud = TestCloud::spawn_config(|c| c.delivery.smtp = Some(smtp(server.port))).await;
+    assert_eq!(
+        cloud
+            .send_code("di@example.com", "USER_REGISTRATION")
+            .await
+            .code(),
+        200
+    );
+    let m = cloud.wait_status("di@example.com", "delivered").await;
+    let code = m["code"].as_str().unwrap();
+    let mails = server.messages();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert!(mail.contains("To: di@example.com"), "{mail}");
+    assert!(
+        mail.contains(&format!("Subject: Hik-Connect verification code: {code}")),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(&format!("Your verification code is {code}.")),
+        "{mail}"
+    );
+}
+
+#[tokio::test]
+async fn smtp_failures_are_retried_then_marked_failed() {
+    let closed = free_port();
+    let cloud = TestCloud::spawn_config(|c| {
+        c.delivery.smtp = Some(smtp(closed));
+        c.delivery.attempts = 2;
+        c.delivery.retry_delay_ms = 10;
+    })
+    .await;
+    cloud.send_code("ed@example.com", "USER_REGISTRATION").await;
+    cloud.wait_status("ed@example.com", "failed").await;
+}
+
+/// A tiny HTTP receiver: answers the first `fail_first` requests with 500,
+/// then 200, and keeps the bodies it was sent.
+async fn webhook(fail_first: usize) -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&seen);
+    tokio::spawn(async move {
+        let mut served = 0;
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let body = loop {
+                let n = sock.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    break None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let len = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap())
+                        })
+                        .unwrap_or(0);
+                    if buf.len() >= end + 4 + len {
+                        break Some(buf[end + 4..end + 4 + len].to_vec());
+                    }
+                }
+            };
+            served += 1;
+            let status = if served <= fail_first {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            if let (Some(body), true) = (body, served > fail_first) {
+                kept.lock()
+                    .unwrap()
+                    .push(serde_json::from_slice(&body).unwrap());
+            }
+            let _ = sock
+                .write_all(
+                    format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                        .as_bytes(),
+                )
+                .await;
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn sms_go_to_the_webhook_and_a_failure_is_retried() {
+    let (url, seen) = webhook(1).await;
+    let cloud = TestCloud::spawn_config(|c| {
+        c.delivery.sms_webhook = Some(url);
+        c.delivery.retry_delay_ms = 10;
+    })
+    .await;
+    assert_eq!(
+        cloud
+            .send_code("7700900888", "USER_REGISTRATION")
+            .await
+            .code(),
+        200
+    );
+    let m = cloud.wait_status("7700900888", "delivered").await;
+    let received = seen.lock().unwrap().clone();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0]["to"], "7700900888");
+    assert_eq!(received[0]["code"], m["code"]);
+    assert_eq!(received[0]["bizType"], "USER_REGISTRATION");
+    assert!(received[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains(m["code"].as_str().unwrap()));
+    // Email has no transport here: it stays in the outbox, delivered.
+    cloud.send_code("fa@example.com", "USER_REGISTRATION").await;
+    assert_eq!(
+        cloud.outbox("fa@example.com").await[0]["status"],
+        "delivered"
+    );
+}
