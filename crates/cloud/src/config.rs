@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 /// One region: a listener with its own `apiDomain`, serving some areas.
 /// Accounts belong to the region of the area they signed up in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Region {
     pub name: String,
     pub listen: SocketAddr,
@@ -32,7 +33,8 @@ pub struct Config {
 
 /// Email by SMTP and SMS by an HTTP webhook, when configured; otherwise
 /// messages stay in the outbox (for the QA inbox).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DeliveryConfig {
     pub smtp: Option<Smtp>,
     /// SMS are POSTed as JSON `{"id", "to", "body", "bizType", "code"}` here.
@@ -54,20 +56,40 @@ impl Default for DeliveryConfig {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Smtp {
     pub host: String,
     pub port: u16,
+    #[serde(default)]
     pub security: SmtpSecurity,
+    #[serde(default)]
     pub username: Option<String>,
+    #[serde(default)]
     pub password: Option<String>,
     /// The sender, e.g. `Hik-Connect <noreply@hik-connect.example>`.
     pub from: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Never print the SMTP password.
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SmtpSecurity {
     /// Plain SMTP (a local relay or test server).
+    #[default]
     None,
     StartTls,
     Tls,
@@ -139,7 +161,8 @@ impl Config {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Rules {
     pub code_length: usize,
     pub code_ttl_secs: i64,

@@ -1,28 +1,122 @@
 //! `hik-cloud`: the simulated Hik-Connect cloud, standalone.
+//!
+//! Settings come in layers: protocol defaults, then an optional TOML file
+//! (`--config`), then environment variables and flags (flags win).
 
 use clap::Parser;
+use hik_cloud::{Config, DeliveryConfig, Region, Rules, Smtp, SmtpSecurity};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// The simulated Hik-Connect cloud: account service, verification codes and
-/// sessions over HTTP, with an optional QA surface under /qa/.
+/// The simulated Hik-Connect cloud: account service, verification codes,
+/// sessions and devices over HTTP, with an optional QA surface under /qa/.
+/// Every setting not given here can be set in the TOML file (see
+/// hik-cloud.example.toml).
 #[derive(Parser, Debug)]
 #[command(name = "hik-cloud", version)]
 struct Args {
-    /// Address to listen on.
-    #[arg(long, env = "HIK_CLOUD_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// SQLite database file (created and migrated at start).
-    #[arg(long, env = "HIK_CLOUD_DB", default_value = "./hik-cloud.db")]
-    db: PathBuf,
-    /// Serve the QA surface (/qa/outbox, /qa/inbox, /qa/clock). Never on a shared network.
-    #[arg(
-        long,
-        env = "HIK_CLOUD_QA",
-        action = clap::ArgAction::SetTrue,
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
+    /// TOML file with regions, rules and delivery settings.
+    #[arg(long, env = "HIK_CLOUD_CONFIG")]
+    config: Option<PathBuf>,
+    /// Serve one region with every area on this address (replaces the file's
+    /// regions). Default 127.0.0.1:8080 when the file names no region.
+    #[arg(long, env = "HIK_CLOUD_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// SQLite database file, created and migrated at start [default: ./hik-cloud.db].
+    #[arg(long, env = "HIK_CLOUD_DB")]
+    db: Option<PathBuf>,
+    /// Serve the QA surface (/qa/: outbox, inbox page, clock, faults, accounts,
+    /// captcha answers, reset). Never on a shared network: it shows every code.
+    #[arg(long, env = "HIK_CLOUD_QA", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     qa: bool,
+    /// SMTP server for email, as host:port (plain SMTP unless --smtp-security).
+    #[arg(long, env = "HIK_CLOUD_SMTP")]
+    smtp: Option<String>,
+    /// none, starttls or tls.
+    #[arg(long, env = "HIK_CLOUD_SMTP_SECURITY", value_parser = ["none", "starttls", "tls"])]
+    smtp_security: Option<String>,
+    /// SMTP user name.
+    #[arg(long, env = "HIK_CLOUD_SMTP_USER")]
+    smtp_user: Option<String>,
+    /// SMTP password (prefer the environment variable to the flag).
+    #[arg(long, env = "HIK_CLOUD_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// Sender of email [default: Hik-Connect <noreply@hik-connect.example>].
+    #[arg(long, env = "HIK_CLOUD_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// URL that receives SMS as a JSON POST {"id","to","body","bizType","code"}.
+    #[arg(long, env = "HIK_CLOUD_SMS_WEBHOOK")]
+    sms_webhook: Option<String>,
+}
+
+/// The TOML file: every key optional.
+#[derive(serde::Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    db: Option<PathBuf>,
+    qa: Option<bool>,
+    #[serde(default)]
+    region: Vec<Region>,
+    rules: Option<Rules>,
+    delivery: Option<DeliveryConfig>,
+}
+
+fn read_file(path: &std::path::Path) -> Result<FileSettings, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Defaults, then the file, then environment and flags.
+fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
+    let db = args
+        .db
+        .clone()
+        .or(file.db)
+        .unwrap_or_else(|| "./hik-cloud.db".into());
+    let default_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+    let mut config = Config::new(args.listen.unwrap_or(default_listen), db);
+    if args.listen.is_none() && !file.region.is_empty() {
+        config.regions = file.region;
+    }
+    config.qa = args.qa || file.qa.unwrap_or(false);
+    config.rules = file.rules.unwrap_or_default();
+    config.delivery = file.delivery.unwrap_or_default();
+    if let Some(hostport) = &args.smtp {
+        let (host, port) = hostport
+            .rsplit_once(':')
+            .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))
+            .ok_or_else(|| format!("--smtp {hostport:?} is not host:port"))?;
+        config.delivery.smtp = Some(Smtp {
+            host,
+            port,
+            security: SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Hik-Connect <noreply@hik-connect.example>".into(),
+        });
+    }
+    if let Some(smtp) = &mut config.delivery.smtp {
+        if let Some(s) = &args.smtp_security {
+            smtp.security = match s.as_str() {
+                "starttls" => SmtpSecurity::StartTls,
+                "tls" => SmtpSecurity::Tls,
+                _ => SmtpSecurity::None,
+            };
+        }
+        smtp.username = args.smtp_user.clone().or(smtp.username.take());
+        smtp.password = args.smtp_password.clone().or(smtp.password.take());
+        smtp.from = args
+            .smtp_from
+            .clone()
+            .unwrap_or(std::mem::take(&mut smtp.from));
+    }
+    if let Some(url) = &args.sms_webhook {
+        config.delivery.sms_webhook = Some(url.clone());
+    }
+    config.validate()?;
+    Ok(config)
 }
 
 #[tokio::main]
@@ -36,8 +130,30 @@ async fn main() -> std::process::ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
-    let mut config = hik_cloud::Config::new(args.listen, args.db);
-    config.qa = args.qa;
+    let file = match &args.config {
+        Some(path) => read_file(path),
+        None => Ok(FileSettings::default()),
+    };
+    let config = match file.and_then(|f| settings(&args, f)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("hik-cloud: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let qa = config.qa;
+    let email = config
+        .delivery
+        .smtp
+        .as_ref()
+        .map_or("outbox only".to_owned(), |s| {
+            format!("SMTP {}:{}", s.host, s.port)
+        });
+    let sms = config
+        .delivery
+        .sms_webhook
+        .clone()
+        .unwrap_or_else(|| "outbox only".into());
     let cloud = match hik_cloud::spawn(config).await {
         Ok(c) => c,
         Err(e) => {
@@ -45,11 +161,86 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    println!("hik-cloud listening on {}", cloud.url());
-    if args.qa {
+    for (name, url) in cloud.region_urls() {
+        println!("hik-cloud region {name} listening on {url}");
+    }
+    println!("email: {email}; SMS: {sms}");
+    if qa {
         println!("QA inbox: {}/qa/inbox", cloud.url());
     }
     let _ = tokio::signal::ctrl_c().await;
     cloud.shutdown().await;
     std::process::ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn args(extra: &[&str]) -> Args {
+        Args::parse_from(std::iter::once("hik-cloud").chain(extra.iter().copied()))
+    }
+
+    #[test]
+    fn the_example_file_parses_and_every_layer_applies() {
+        let file = read_file(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/hik-cloud.example.toml"
+        )))
+        .unwrap();
+        let config = settings(&args(&[]), file).unwrap();
+        assert_eq!(config.regions.len(), 2);
+        assert_eq!(config.regions[1].areas, [1, 55, 61]);
+        assert_eq!(config.rules.code_length, 6);
+        assert_eq!(config.rules.lock_secs, 1200);
+        assert!(config.qa);
+
+        let file = read_file(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/hik-cloud.example.toml"
+        )))
+        .unwrap();
+        let flags = args(&[
+            "--listen",
+            "127.0.0.1:9000",
+            "--smtp",
+            "mail.local:2525",
+            "--smtp-security",
+            "starttls",
+            "--sms-webhook",
+            "http://127.0.0.1:9/sms",
+            "--smtp-password",
+            "hunter2-secret",
+        ]);
+        let config = settings(&flags, file).unwrap();
+        assert_eq!(config.regions.len(), 1, "--listen makes one region");
+        let smtp = config.delivery.smtp.unwrap();
+        assert_eq!(
+            (smtp.host.as_str(), smtp.port, smtp.security),
+            ("mail.local", 2525, SmtpSecurity::StartTls)
+        );
+        assert_eq!(smtp.password.as_deref(), Some("hunter2-secret"));
+        assert!(
+            !format!("{smtp:?}").contains("hunter2"),
+            "the password never prints"
+        );
+        assert_eq!(
+            config.delivery.sms_webhook.as_deref(),
+            Some("http://127.0.0.1:9/sms")
+        );
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_their_name() {
+        let bad: FileSettings = toml::from_str("[rules]\ncode_length = 12").unwrap();
+        assert!(settings(&args(&[]), bad)
+            .unwrap_err()
+            .contains("code_length"));
+        let unknown = toml::from_str::<FileSettings>("[rules]\ncode_lenght = 6")
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("code_lenght"), "{unknown}");
+        assert!(settings(&args(&["--smtp", "nohost"]), FileSettings::default()).is_err());
+    }
 }
