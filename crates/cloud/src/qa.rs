@@ -7,23 +7,34 @@ use crate::outbox;
 use crate::Cloud;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::sync::Arc;
 
-pub fn router() -> Router<Arc<Cloud>> {
-    Router::new()
-        .route("/qa/outbox", get(outbox_messages))
-        .route("/qa/inbox", get(inbox_page))
-        .route("/qa/clock", post(advance_clock).get(clock_now))
-        .route("/qa/captcha", get(captcha_answer))
-        .route("/qa/accounts", post(create_account))
-        .route(
-            "/qa/faults",
-            post(set_fault).get(faults).delete(clear_faults),
-        )
-        .route("/qa/reset", post(reset))
-        .route("/qa/accounts/{account}", get(inspect_account))
+crate::openapi::endpoints! { QA, qa_routes;
+    get "/qa/outbox" => outbox_messages {
+        session: false, fields: ["to", "bizType", "limit"], summary: "Messages sent, newest first, with their codes and status" }
+    get "/qa/inbox" => inbox_page {
+        session: false, fields: [], summary: "A page for people showing the outbox, refreshed live" }
+    post "/qa/clock" => advance_clock {
+        session: false, fields: ["advanceSeconds"], summary: "Move the cloud's clock forward" }
+    get "/qa/clock" => clock_now {
+        session: false, fields: [], summary: "The cloud's clock" }
+    get "/qa/captcha" => captcha_answer {
+        session: false, fields: ["account"], summary: "The answer of the account's current captcha" }
+    post "/qa/accounts" => create_account {
+        session: false, fields: ["account", "password", "areaId", "twoStep", "devices"],
+        summary: "Create a ready account (plain password; no code needed)" }
+    get "/qa/accounts/{account}" => inspect_account {
+        session: false, fields: [], summary: "An account's state: failures, captcha, lock, terminals, devices" }
+    post "/qa/faults" => set_fault {
+        session: false, fields: ["channel", "delaySeconds", "dropRate", "failNext"],
+        summary: "Delivery faults on a channel (email or sms)" }
+    get "/qa/faults" => faults {
+        session: false, fields: [], summary: "The delivery faults in force" }
+    delete "/qa/faults" => clear_faults {
+        session: false, fields: [], summary: "Clear the delivery faults" }
+    post "/qa/reset" => reset {
+        session: false, fields: [], summary: "Wipe every account, code, session and message; clear faults and clock" }
 }
 
 /// `GET /qa/outbox?to=&bizType=&limit=`: messages, newest first.

@@ -12,7 +12,6 @@ use crate::sessions;
 use crate::Cloud;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, Method};
-use axum::routing::{delete, get, post, put};
 use axum::Router;
 use hik_proto::wire::{Area, AreaList, LoginArea};
 use hik_proto::{AreaId, FeatureCode};
@@ -23,38 +22,84 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Here(pub usize);
 
-pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
-    let mut app = Router::new()
-        .route("/v3/users/area/list", get(area_list))
-        .route(
-            "/v3/sms/nologin/checkcode",
-            post(auth::send_code_logged_out),
-        )
-        .route("/v3/users/regist/v2", post(auth::sign_up))
-        .route("/v3/users/login/v2", post(auth::login))
-        .route("/v3/users/login/v5", post(auth::login))
-        .route("/v3/apigateway/login", put(auth::refresh))
-        .route("/v3/users/logout/v2", delete(auth::logout))
-        .route("/v3/users/info", get(account::user_info))
-        .route("/v3/users/password/reset", post(auth::reset_password))
-        .route("/v3/users/password/mod", post(account::change_password))
-        .route("/v3/captcha", get(auth::captcha))
-        .route("/v3/users/checkcode/mt", post(account::send_code))
-        .route("/v3/users", delete(account::delete_account))
-        .route("/v3/users/email", put(account::change_email))
-        .route("/v3/users/phone", put(account::change_phone))
-        .route("/v3/configurations/system/info", get(account::system_info))
-        .route("/v3/userdevices/v1/devices/pagelist", get(devices::page))
-        .route("/v3/userdevices/v1/cameras/info", get(devices::cameras))
-        .route("/v3/terminals", get(terminals::list))
-        .route(
-            "/v3/terminals/status",
-            get(terminals::status).put(terminals::switch_two_step),
-        )
-        .route("/v3/terminals/unbind", post(terminals::unbind))
-        .route("/v3/terminals/nologin", post(terminals::unbind_logged_out));
+crate::openapi::endpoints! { API, api_routes;
+    get "/v3/users/area/list" => area_list {
+        session: false, fields: [], summary: "The areas (countries) and the apiDomain of the region serving each" }
+    post "/v3/sms/nologin/checkcode" => auth::send_code_logged_out {
+        session: false, fields: ["from", "bizType", "smsType", "areaId"],
+        summary: "Send a code while logged out (USER_REGISTRATION, TERMINAL_BIND, TERMINAL_DELETE, RETRIEVE_PASSWORD)" }
+    post "/v3/users/regist/v2" => auth::sign_up {
+        session: false, fields: ["account", "password", "areaId", "phoneCode", "smsCode", "userName"],
+        summary: "Sign up with the USER_REGISTRATION code; binds the featureCode header's terminal" }
+    post "/v3/users/login/v2" => auth::login {
+        session: false, fields: ["account", "password", "featureCode", "cuName", "smsCode", "msgType", "bizType", "imageCode"],
+        summary: "Log in (6002 for a new terminal, 1069 when full, 1015 captcha or lock, 1100 other region)" }
+    post "/v3/users/login/v5" => auth::login {
+        session: false, fields: ["account", "password", "featureCode", "cuName", "smsCode", "msgType", "bizType", "imageCode"],
+        summary: "Log in (alias of v2)" }
+    put "/v3/apigateway/login" => auth::refresh {
+        session: false, fields: ["refreshSessionId", "featureCode"],
+        summary: "Rotate the refresh token for a new session (HTTP 403 when dead; reuse revokes the family)" }
+    delete "/v3/users/logout/v2" => auth::logout {
+        session: true, fields: [], summary: "Log out: revoke this session and its refresh token" }
+    get "/v3/users/info" => account::user_info {
+        session: true, fields: [], summary: "The profile, contacts in full and masked" }
+    post "/v3/users/password/reset" => auth::reset_password {
+        session: false, fields: ["account", "password", "smsCode"],
+        summary: "Reset the password with a RETRIEVE_PASSWORD code; lifts captcha and lock" }
+    post "/v3/users/password/mod" => account::change_password {
+        session: true, fields: ["oldPassword", "newPassword"], summary: "Change the password; other sessions end" }
+    get "/v3/captcha" => auth::captcha {
+        session: false, fields: ["account", "featureCode"], summary: "A new captcha picture (PNG) for the account" }
+    post "/v3/users/checkcode/mt" => account::send_code {
+        session: true, fields: ["bizType", "smsType", "contact"],
+        summary: "Send a code while logged in (contact: the new address for UPDATE_*_VALIDATE_NEW_*)" }
+    delete "/v3/users" => account::delete_account {
+        session: true, fields: ["smsCode"], summary: "Delete the account with a USER_DELETE code (80000 without)" }
+    put "/v3/users/email" => account::change_email {
+        session: true, fields: ["email", "smsCode", "oldSmsCode", "oldSmsType"],
+        summary: "Change the email: a code from an old contact and one sent to the new address" }
+    put "/v3/users/phone" => account::change_phone {
+        session: true, fields: ["phone", "phoneCode", "smsCode", "oldSmsCode", "oldSmsType"],
+        summary: "Change the phone: a code from an old contact and one sent to the new number" }
+    get "/v3/configurations/system/info" => account::system_info {
+        session: false, fields: [], summary: "The rules this cloud runs by" }
+    get "/v3/userdevices/v1/devices/pagelist" => devices::page {
+        session: true, fields: ["groupId", "limit", "offset", "filter"],
+        summary: "The account's devices, with status, connection and Wi-Fi maps keyed by serial" }
+    get "/v3/userdevices/v1/cameras/info" => devices::cameras {
+        session: true, fields: ["deviceSerial"], summary: "The cameras (channels) of one device" }
+    get "/v3/terminals" => terminals::list {
+        session: true, fields: ["limit", "offset"], summary: "The account's bound terminals, this one marked current" }
+    get "/v3/terminals/status" => terminals::status {
+        session: true, fields: [], summary: "Whether this terminal is bound and two-step verification is on" }
+    put "/v3/terminals/status" => terminals::switch_two_step {
+        session: true, fields: ["enable", "smsCode"],
+        summary: "Two-step verification on or off (a code when this terminal is not bound)" }
+    post "/v3/terminals/unbind" => terminals::unbind {
+        session: true, fields: ["signs", "smsCode"],
+        summary: "Remove terminals, ending their sessions (a code when this terminal is not bound)" }
+    post "/v3/terminals/nologin" => terminals::unbind_logged_out {
+        session: false, fields: ["tempId", "signs", "smsCode"],
+        summary: "Remove terminals during a login that got 1069, with a TERMINAL_DELETE code" }
+    get "/openapi.json" => openapi_json {
+        session: false, fields: [], summary: "This document" }
+}
+
+/// `GET /openapi.json`: every endpoint this cloud serves, QA ones included
+/// when the QA surface is on.
+async fn openapi_json(State(cloud): State<Arc<Cloud>>) -> axum::Json<serde_json::Value> {
+    let mut surfaces: Vec<(&str, &[crate::openapi::Endpoint])> = vec![("api", API)];
     if cloud.qa {
-        app = app.merge(crate::qa::router());
+        surfaces.push(("qa", crate::qa::QA));
+    }
+    axum::Json(crate::openapi::document(&surfaces))
+}
+
+pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
+    let mut app = api_routes();
+    if cloud.qa {
+        app = app.merge(crate::qa::qa_routes());
     }
     app.fallback(|| async { ApiError::not_found() })
         .layer(axum::Extension(Here(region)))

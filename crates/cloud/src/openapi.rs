@@ -1,0 +1,137 @@
+//! The endpoint catalogue and the OpenAPI document made from it. Each surface
+//! (the API, the QA surface) declares its endpoints once with `endpoints!`,
+//! which builds both its router and its entries here: nothing can be served
+//! without being documented, or documented without being served.
+
+use serde_json::{json, Map, Value};
+
+/// One endpoint as documented.
+pub struct Endpoint {
+    /// Lower-case HTTP method, as axum's routing functions are named.
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// Request fields: the query for GET and DELETE, the form (or JSON) body
+    /// for POST and PUT.
+    pub fields: &'static [&'static str],
+    /// Needs a `sessionId` header (HTTP 401 without a valid one).
+    pub session: bool,
+}
+
+/// `endpoints! { TABLE, routes_fn; get "/path" => handler { session: false, fields: [..], summary: ".." } ... }`
+macro_rules! endpoints {
+    ($table:ident, $routes:ident;
+     $( $method:ident $path:literal => $handler:path {
+            session: $session:literal, fields: [$($field:literal),* $(,)?], summary: $summary:literal $(,)?
+        } )*) => {
+        pub(crate) const $table: &[crate::openapi::Endpoint] = &[$(
+            crate::openapi::Endpoint {
+                method: stringify!($method),
+                path: $path,
+                summary: $summary,
+                fields: &[$($field),*],
+                session: $session,
+            }
+        ),*];
+
+        pub(crate) fn $routes() -> axum::Router<std::sync::Arc<crate::Cloud>> {
+            axum::Router::new()$(.route($path, axum::routing::$method($handler)))*
+        }
+    };
+}
+pub(crate) use endpoints;
+
+/// The OpenAPI 3 document of everything this cloud serves.
+pub fn document(surfaces: &[(&str, &[Endpoint])]) -> Value {
+    let mut paths = Map::new();
+    for (tag, endpoints) in surfaces {
+        for e in *endpoints {
+            let entry = paths.entry(e.path).or_insert_with(|| json!({}));
+            entry[e.method] = operation(tag, e);
+        }
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Simulated Hik-Connect cloud",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The account service of Hik-Connect as simulated here. Business outcomes \
+                            are HTTP 200 with the result in meta.code (200, 1011, 1012, 1013, 1014, 1015, \
+                            1041, 1043, 1069, 1100, 6002, 80000, 2001-2005); HTTP 401 for a missing or \
+                            dead sessionId, 403 for a dead refresh token, 400 for an unparseable request. \
+                            Clients send clientType, featureCode, lang, clientVersion and osVersion headers. \
+                            Passwords travel as the lower-case hex MD5 of the password."
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "sessionId": {"type": "apiKey", "in": "header", "name": "sessionId"}
+            },
+            "schemas": {
+                "Reply": {
+                    "type": "object",
+                    "required": ["meta"],
+                    "properties": {
+                        "meta": {
+                            "type": "object",
+                            "properties": {
+                                "code": {"type": "integer"},
+                                "message": {"type": "string"},
+                                "moreInfo": {}
+                            }
+                        }
+                    },
+                    "additionalProperties": true
+                }
+            }
+        }
+    })
+}
+
+fn operation(tag: &str, e: &Endpoint) -> Value {
+    let mut parameters: Vec<Value> = e
+        .path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .collect();
+    let body_fields = matches!(e.method, "post" | "put");
+    if !body_fields {
+        parameters.extend(e.fields.iter().map(
+            |f| json!({"name": f, "in": "query", "required": false, "schema": {"type": "string"}}),
+        ));
+    }
+    let mut op = json!({
+        "tags": [tag],
+        "summary": e.summary,
+        "operationId": format!("{}{}", e.method, e.path.replace(['/', '{', '}'], "_")),
+        "parameters": parameters,
+        "responses": {
+            "200": {
+                "description": "A reply; the outcome is in meta.code.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reply"}}}
+            },
+            "400": {"description": "The request could not be parsed at all."}
+        }
+    });
+    if body_fields {
+        let properties: Map<String, Value> = e
+            .fields
+            .iter()
+            .map(|f| ((*f).to_owned(), json!({"type": "string"})))
+            .collect();
+        let schema = json!({"type": "object", "properties": properties});
+        op["requestBody"] = json!({
+            "required": !e.fields.is_empty(),
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": schema},
+                "application/json": {"schema": schema}
+            }
+        });
+    }
+    if e.session {
+        op["security"] = json!([{"sessionId": []}]);
+        op["responses"]["401"] = json!({"description": "No valid sessionId."});
+    }
+    op
+}

@@ -1,0 +1,117 @@
+//! /openapi.json lists every endpoint of PROTOCOL.md and of the QA surface, and
+//! everything it lists is served.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+use helpers::TestCloud;
+
+/// Every endpoint PROTOCOL.md names (section 3, sessions and section 6).
+const PROTOCOL: &[(&str, &str)] = &[
+    ("get", "/v3/users/area/list"),
+    ("post", "/v3/sms/nologin/checkcode"),
+    ("post", "/v3/users/regist/v2"),
+    ("post", "/v3/users/login/v2"),
+    ("post", "/v3/users/login/v5"),
+    ("get", "/v3/captcha"),
+    ("post", "/v3/users/password/reset"),
+    ("post", "/v3/users/password/mod"),
+    ("get", "/v3/users/info"),
+    ("post", "/v3/users/checkcode/mt"),
+    ("put", "/v3/users/email"),
+    ("put", "/v3/users/phone"),
+    ("get", "/v3/terminals"),
+    ("get", "/v3/terminals/status"),
+    ("put", "/v3/terminals/status"),
+    ("post", "/v3/terminals/unbind"),
+    ("post", "/v3/terminals/nologin"),
+    ("delete", "/v3/users"),
+    ("get", "/v3/userdevices/v1/devices/pagelist"),
+    ("get", "/v3/userdevices/v1/cameras/info"),
+    ("get", "/v3/configurations/system/info"),
+    ("put", "/v3/apigateway/login"),
+    ("delete", "/v3/users/logout/v2"),
+];
+
+const QA: &[(&str, &str)] = &[
+    ("get", "/qa/outbox"),
+    ("get", "/qa/inbox"),
+    ("post", "/qa/clock"),
+    ("post", "/qa/faults"),
+    ("delete", "/qa/faults"),
+    ("post", "/qa/accounts"),
+    ("get", "/qa/accounts/{account}"),
+    ("get", "/qa/captcha"),
+    ("post", "/qa/reset"),
+];
+
+async fn document(cloud: &TestCloud) -> serde_json::Value {
+    let r = cloud
+        .send(cloud.http.get(format!("{}/openapi.json", cloud.url)))
+        .await;
+    assert_eq!(r.status, 200);
+    r.json
+}
+
+#[tokio::test]
+async fn the_document_lists_every_endpoint_and_each_one_is_served() {
+    let cloud = TestCloud::spawn().await;
+    let doc = document(&cloud).await;
+    assert_eq!(doc["openapi"], "3.0.3");
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in PROTOCOL.iter().chain(QA) {
+        let op = &paths
+            .get(*path)
+            .unwrap_or_else(|| panic!("{path} is not documented"))[*method];
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        paths["/v3/users/info"]["get"]["security"][0]["sessionId"],
+        serde_json::json!([])
+    );
+    assert!(
+        paths["/v3/users/login/v2"]["post"]["requestBody"]["content"]
+            ["application/x-www-form-urlencoded"]["schema"]["properties"]["featureCode"]
+            .is_object()
+    );
+
+    // Everything documented answers (never 404 or 405), even with no input.
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            let url = format!(
+                "{}{}",
+                cloud.url,
+                path.replace("{account}", "nobody@example.com")
+            );
+            let req = match method.as_str() {
+                "get" => cloud.http.get(url),
+                "post" => cloud.http.post(url).json(&serde_json::json!({})),
+                "put" => cloud.http.put(url),
+                "delete" => cloud.http.delete(url),
+                other => panic!("unexpected method {other}"),
+            };
+            let status = req.send().await.unwrap().status().as_u16();
+            assert!(
+                ![404, 405].contains(&status) && status < 500,
+                "{method} {path} answered {status}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_the_qa_surface_neither_document_nor_cloud_has_it() {
+    let cloud = TestCloud::spawn_config(|c| c.qa = false).await;
+    let doc = document(&cloud).await;
+    assert!(doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .all(|p| !p.starts_with("/qa/")));
+    let r = cloud
+        .send(cloud.http.get(format!("{}/qa/outbox", cloud.url)))
+        .await;
+    assert_eq!(r.status, 404);
+}
