@@ -7,7 +7,7 @@ use crate::outbox;
 use crate::Cloud;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use axum::{Json, Router};
+use axum::Json;
 use std::sync::Arc;
 
 crate::openapi::endpoints! { QA, qa_routes;
