@@ -88,9 +88,10 @@ async fn no_secret_ever_reaches_the_logs() {
         .latest_code("ana@example.com", "RETRIEVE_PASSWORD")
         .await;
     keep(&reset);
-    cloud
+    let r = cloud
         .reset_password("ana@example.com", "Brand-New-Pass-7", &reset)
         .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
     let r = cloud
         .login("ana@example.com", "Brand-New-Pass-7", &terminal(1), None)
         .await;
@@ -100,9 +101,10 @@ async fn no_secret_ever_reaches_the_logs() {
         .unwrap()
         .to_owned();
     keep(&s);
-    cloud
+    let r = cloud
         .change_password(&s, "Brand-New-Pass-7", PASSWORD)
         .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
 
     // Contact change, terminals, deletion.
     let old = cloud
@@ -128,8 +130,9 @@ async fn no_secret_ever_reaches_the_logs() {
         ("smsCode", new.as_str()),
         ("oldSmsCode", old.as_str()),
     ];
-    cloud.authed("PUT", "/v3/users/email", &s, &form).await;
-    cloud
+    let r = cloud.authed("PUT", "/v3/users/email", &s, &form).await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    let r = cloud
         .authed(
             "POST",
             "/v3/terminals/unbind",
@@ -137,20 +140,25 @@ async fn no_secret_ever_reaches_the_logs() {
             &[("signs", &terminal(2))],
         )
         .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
     let delete = cloud
         .code_for(&s, "USER_DELETE", "anna@example.com", &[])
         .await;
     keep(&delete);
-    cloud
+    let r = cloud
         .authed("DELETE", "/v3/users", &s, &[("smsCode", &delete)])
         .await;
-    cloud.logout(&s).await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(
+        cloud.logout(&s).await.status,
+        401,
+        "the deleted account's session is gone"
+    );
 
     for p in [PASSWORD, "Wrong-Pass-11", "Brand-New-Pass-7"] {
         keep(hik_proto::PasswordDigest::of_password(p).as_str());
         keep(p);
     }
-    drop(keep);
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(
