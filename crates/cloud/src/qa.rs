@@ -138,7 +138,7 @@ refresh(); setInterval(refresh, 2000);
 /// `GET /qa/captcha?account=`: `{"answer"}` of the account's current captcha
 /// (null when it has none: fetch `/v3/captcha` first).
 async fn captcha_answer(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
-    let account = p.parsed("account", hik_proto::Account::parse)?;
+    let account = p.account("account")?;
     let answer = cloud
         .db
         .call(move |conn| match crate::accounts::find(conn, &account)? {
@@ -153,7 +153,7 @@ async fn captcha_answer(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult
 /// a ready account, no code needed. `password` is the plain password here.
 async fn create_account(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
     use hik_proto::{Account, AreaId, PasswordDigest};
-    let account = p.parsed("account", Account::parse)?;
+    let account = p.account("account")?;
     let password = p.req("password")?.to_owned();
     let area = match p.opt("areaId") {
         Some(a) => AreaId::parse(a).map_err(|e| ApiError::bad_field("areaId", e))?,

@@ -434,3 +434,19 @@ async fn state_survives_a_restart_on_the_same_database() {
         "terminals survive"
     );
 }
+
+#[tokio::test]
+async fn a_malformed_account_is_2003_and_login_v5_is_an_alias() {
+    let cloud = TestCloud::spawn().await;
+    let r = cloud.send_code("not an address", "USER_REGISTRATION").await;
+    assert_eq!(r.code(), 2003, "{}", r.json);
+    let r = cloud.login("12", PASSWORD, &terminal(1), None).await;
+    assert_eq!(r.code(), 2003);
+
+    cloud.account("v5@example.com").await;
+    let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
+    let form = [("account", "v5@example.com"), ("password", digest.as_str())];
+    let r = cloud.post("/v3/users/login/v5", &terminal(1), &form).await;
+    assert_eq!(r.code(), 200, "featureCode from the header: {}", r.json);
+    assert!(r.json["loginSession"]["sessionId"].as_str().is_some());
+}

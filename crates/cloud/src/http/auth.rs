@@ -28,7 +28,7 @@ pub async fn send_code_logged_out(
     Extension(here): Extension<Here>,
     p: Params,
 ) -> ApiResult {
-    let from = p.parsed("from", Account::parse)?;
+    let from = p.account("from")?;
     let biz = p.parsed("bizType", BizType::parse)?;
     let contact = outbox::masked(&from);
     let now = cloud.clock.now();
@@ -108,7 +108,7 @@ pub async fn sign_up(
     p: Params,
 ) -> ApiResult {
     let client = Client::from_headers(&headers);
-    let account = p.parsed("account", Account::parse)?;
+    let account = p.account("account")?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
     let area = p.parsed("areaId", AreaId::parse)?;
     let known =
@@ -178,7 +178,7 @@ pub async fn login(
     p: Params,
 ) -> ApiResult {
     let client = Client::from_headers(&headers);
-    let account = p.parsed("account", Account::parse)?;
+    let account = p.account("account")?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
     let feature = client.feature_code(&p)?;
     let code = match p.opt("smsCode") {
@@ -372,7 +372,7 @@ pub async fn logout(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiR
 /// password. Clears wrong-password count, lock and captcha, and ends every
 /// session of the account. Unknown accounts fail like a dead code.
 pub async fn reset_password(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
-    let account = p.parsed("account", Account::parse)?;
+    let account = p.account("account")?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
     let code = p.parsed("smsCode", VerifyCode::parse)?;
     password_policy::check(&digest)?;

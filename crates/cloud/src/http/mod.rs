@@ -180,6 +180,14 @@ impl Params {
         self.opt(name)
             .ok_or_else(|| ApiError::bad_field(name, "is required"))
     }
+    /// A required email or phone: 2003 when it is neither.
+    pub fn account(&self, name: &str) -> Result<hik_proto::Account, ApiError> {
+        hik_proto::Account::parse(self.req(name)?).map_err(|e| {
+            ApiError::business(hik_proto::ResultCode::InvalidAccount)
+                .with_message(format!("{name}: {e}"))
+        })
+    }
+
     /// A required field through its parser, naming the field on failure.
     pub fn parsed<T, E: std::fmt::Display>(
         &self,
