@@ -91,11 +91,8 @@ pub fn create(conn: &Connection, now: i64, new: NewUser<'_>) -> Result<User, Api
         Account::Email(e) => (Some(e.as_str()), None),
         Account::Phone(p) => (None, Some(p.as_str())),
     };
-    let inserted = conn.execute(
-        "INSERT INTO users (email, phone, phone_code, area_id, user_name, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![email, phone, new.phone_code, new.area.get(), new.user_name, new.password_hash, now],
-    );
+    let inserted = conn.prepare_cached("INSERT INTO users (email, phone, phone_code, area_id, user_name, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![email, phone, new.phone_code, new.area.get(), new.user_name, new.password_hash, now]);
     match inserted {
         Ok(_) => {}
         Err(rusqlite::Error::SqliteFailure(e, _))
@@ -129,20 +126,25 @@ pub struct Terminal<'a> {
 
 /// Bind the terminal to the account, or refresh its name and last use if bound.
 pub fn bind(conn: &Connection, user_id: i64, now: i64, t: Terminal<'_>) -> Result<(), ApiError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO terminals (user_id, sign, name, client_type, added_at, last_used_at, ip)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
          ON CONFLICT (user_id, sign) DO UPDATE SET name = ?3, last_used_at = ?5, ip = ?6",
-        params![user_id, t.sign.as_str(), t.name, t.client_type, now, t.ip],
-    )?;
+    )?
+    .execute(params![
+        user_id,
+        t.sign.as_str(),
+        t.name,
+        t.client_type,
+        now,
+        t.ip
+    ])?;
     Ok(())
 }
 
 pub fn set_password(conn: &Connection, user_id: i64, password_hash: &str) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-        params![user_id, password_hash],
-    )?;
+    conn.prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
+        .execute(params![user_id, password_hash])?;
     Ok(())
 }
 
@@ -169,14 +171,14 @@ pub fn set_contact(
     phone_code: Option<&str>,
 ) -> Result<(), ApiError> {
     let result = match to {
-        Account::Email(e) => conn.execute(
-            "UPDATE users SET email = ?2 WHERE id = ?1",
-            params![user_id, e.as_str()],
-        ),
-        Account::Phone(p) => conn.execute(
-            "UPDATE users SET phone = ?2, phone_code = COALESCE(?3, phone_code) WHERE id = ?1",
-            params![user_id, p.as_str(), phone_code],
-        ),
+        Account::Email(e) => conn
+            .prepare_cached("UPDATE users SET email = ?2 WHERE id = ?1")?
+            .execute(params![user_id, e.as_str()]),
+        Account::Phone(p) => conn
+            .prepare_cached(
+                "UPDATE users SET phone = ?2, phone_code = COALESCE(?3, phone_code) WHERE id = ?1",
+            )?
+            .execute(params![user_id, p.as_str(), phone_code]),
     };
     match result {
         Ok(_) => Ok(()),
@@ -192,10 +194,9 @@ pub fn set_contact(
 /// Delete the account and everything hanging off it (terminals, sessions,
 /// tokens, captcha, pending codes). Messages already sent stay in the outbox.
 pub fn delete(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
-    conn.execute(
-        "DELETE FROM codes WHERE subject = ?1 OR subject LIKE ?2",
-        params![format!("u:{user_id}"), format!("n:{user_id}:%")],
-    )?;
-    conn.execute("DELETE FROM users WHERE id = ?1", [user_id])?;
+    conn.prepare_cached("DELETE FROM codes WHERE subject = ?1 OR subject LIKE ?2")?
+        .execute(params![format!("u:{user_id}"), format!("n:{user_id}:%")])?;
+    conn.prepare_cached("DELETE FROM users WHERE id = ?1")?
+        .execute([user_id])?;
     Ok(())
 }

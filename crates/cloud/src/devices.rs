@@ -77,11 +77,9 @@ fn serial() -> String {
 
 /// Give the account `count` devices after those it has.
 pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiError> {
-    let existing: u32 = conn.query_row(
-        "SELECT COUNT(*) FROM devices WHERE user_id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?;
+    let existing: u32 = conn
+        .prepare_cached("SELECT COUNT(*) FROM devices WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))?;
     for n in existing..existing + count {
         let t = &TEMPLATES[(n % 4) as usize];
         let round = n / 4;
@@ -92,11 +90,9 @@ pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiE
         };
         let serial = serial();
         let host = 64 + (n % 150);
-        conn.execute(
-            "INSERT INTO devices (user_id, serial, full_serial, name, device_type, category, version, online,
+        conn.prepare_cached("INSERT INTO devices (user_id, serial, full_serial, name, device_type, category, version, online,
                                   upgrade_available, local_ip, net_ip, wifi_address, wifi_signal)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?.execute(params![
                 user_id,
                 serial,
                 format!("{}{}CCRR{serial}", t.model, 20_230_101 + n),
@@ -110,32 +106,26 @@ pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiE
                 format!("203.0.113.{}", 10 + (n % 200)),
                 t.wifi.then(|| format!("{}:{:02x}:{:02x}", "c0:56:e3:4a", n % 256, host)),
                 t.wifi.then_some(-48 - i64::from(n % 20)),
-            ],
-        )?;
+            ])?;
         let device_id = conn.last_insert_rowid();
         for ch in 1..=t.channels {
             let named = t.named.get((ch - 1) as usize);
-            conn.execute(
-                "INSERT INTO cameras (device_id, channel_no, name, is_show, signal_status) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
+            conn.prepare_cached("INSERT INTO cameras (device_id, channel_no, name, is_show, signal_status) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
                     device_id,
                     ch,
                     named.map_or_else(|| format!("Camera {ch:02}"), |s| (*s).to_owned()),
                     named.is_some(),
                     t.online && named.is_some(),
-                ],
-            )?;
+                ])?;
         }
     }
     Ok(())
 }
 
 pub fn count(conn: &Connection, user_id: i64) -> Result<u32, ApiError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM devices WHERE user_id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM devices WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))?)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -242,9 +232,7 @@ pub fn cameras(
 }
 
 fn count_serial(conn: &Connection, user_id: i64, serial: &str) -> Result<u32, ApiError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM devices WHERE user_id = ?1 AND serial = ?2",
-        params![user_id, serial],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM devices WHERE user_id = ?1 AND serial = ?2")?
+        .query_row(params![user_id, serial], |r| r.get(0))?)
 }

@@ -98,10 +98,7 @@ pub enum StartError {
         source: std::io::Error,
     },
     #[error("cannot open the database {path}: {source}")]
-    Database {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Database { path: String, source: db::OpenError },
     #[error("the start-up task failed: {0}")]
     Task(String),
     #[error("invalid setting: {0}")]

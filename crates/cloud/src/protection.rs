@@ -10,11 +10,9 @@ use hik_proto::ResultCode;
 use rusqlite::{params, Connection, OptionalExtension};
 
 fn state(conn: &Connection, user_id: i64) -> Result<(u32, i64), ApiError> {
-    Ok(conn.query_row(
-        "SELECT failed_logins, locked_until FROM users WHERE id = ?1",
-        [user_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT failed_logins, locked_until FROM users WHERE id = ?1")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 fn locked(until: i64, now: i64) -> ApiError {
@@ -59,7 +57,8 @@ pub fn gate(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    conn.execute("DELETE FROM captchas WHERE user_id = ?1", [user_id])?;
+    conn.prepare_cached("DELETE FROM captchas WHERE user_id = ?1")?
+        .execute([user_id])?;
     match current {
         Some((answer, at))
             if at + rules.captcha_ttl_secs > now && answer.eq_ignore_ascii_case(given) =>
@@ -80,17 +79,13 @@ pub fn failed(
     now: i64,
     user_id: i64,
 ) -> Result<ApiError, ApiError> {
-    conn.execute(
-        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1",
-        [user_id],
-    )?;
+    conn.prepare_cached("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1")?
+        .execute([user_id])?;
     let (failed, _) = state(conn, user_id)?;
     if failed >= rules.lock_after_failures {
         let until = now + rules.lock_secs;
-        conn.execute(
-            "UPDATE users SET locked_until = ?2 WHERE id = ?1",
-            params![user_id, until],
-        )?;
+        conn.prepare_cached("UPDATE users SET locked_until = ?2 WHERE id = ?1")?
+            .execute(params![user_id, until])?;
         tracing::warn!(user_id, failed, "account locked after wrong passwords");
         return Ok(locked(until, now));
     }
@@ -104,31 +99,28 @@ pub fn failed(
 
 /// A right password: the count starts again.
 pub fn succeeded(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE users SET failed_logins = 0 WHERE id = ?1",
-        [user_id],
-    )?;
+    conn.prepare_cached("UPDATE users SET failed_logins = 0 WHERE id = ?1")?
+        .execute([user_id])?;
     Ok(())
 }
 
 /// A password reset: count, lock and captcha are gone.
 pub fn clear(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1",
-        [user_id],
-    )?;
-    conn.execute("DELETE FROM captchas WHERE user_id = ?1", [user_id])?;
+    conn.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1")?
+        .execute([user_id])?;
+    conn.prepare_cached("DELETE FROM captchas WHERE user_id = ?1")?
+        .execute([user_id])?;
     Ok(())
 }
 
 /// A new captcha for the account, replacing any current one; returns its answer.
 pub fn new_captcha(conn: &Connection, now: i64, user_id: i64) -> Result<String, ApiError> {
     let answer = crate::captcha::answer();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO captchas (user_id, answer, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (user_id) DO UPDATE SET answer = ?2, created_at = ?3",
-        params![user_id, answer, now],
-    )?;
+    )?
+    .execute(params![user_id, answer, now])?;
     Ok(answer)
 }
 

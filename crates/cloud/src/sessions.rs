@@ -42,20 +42,14 @@ pub fn issue(
     };
     let session_id = keys.issue_jwt(&claims);
     let refresh = random_token();
-    conn.execute(
-        "INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![keys.keyed_hash("session", &jti), family, s.user_id, s.feature.as_str(), claims.exp],
-    )?;
-    conn.execute(
-        "INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+    conn.prepare_cached("INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![keys.keyed_hash("session", &jti), family, s.user_id, s.feature.as_str(), claims.exp])?;
+    conn.prepare_cached("INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
             keys.keyed_hash("refresh", &refresh),
             family,
             s.user_id,
             s.feature.as_str(),
             now + rules.refresh_ttl_secs
-        ],
-    )?;
+        ])?;
     Ok(Issued {
         session_id,
         refresh,
@@ -135,15 +129,11 @@ pub fn refresh(
     if revoked || expires_at <= now || bound_feature != feature.as_str() {
         return Err(ApiError::forbidden());
     }
-    conn.execute(
-        "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1",
-        params![keys.keyed_hash("refresh", token), now],
-    )?;
+    conn.prepare_cached("UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1")?
+        .execute(params![keys.keyed_hash("refresh", token), now])?;
     // The session the old refresh token belonged to is superseded.
-    conn.execute(
-        "UPDATE sessions SET revoked = 1 WHERE family = ?1",
-        [&family],
-    )?;
+    conn.prepare_cached("UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0")?
+        .execute([&family])?;
     let s = NewSession {
         user_id,
         feature,
@@ -154,39 +144,35 @@ pub fn refresh(
 }
 
 pub fn revoke_family(conn: &Connection, family: &str) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE sessions SET revoked = 1 WHERE family = ?1",
-        [family],
-    )?;
-    conn.execute(
-        "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1",
-        [family],
-    )?;
+    conn.prepare_cached("UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0")?
+        .execute([family])?;
+    conn.prepare_cached("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1 AND revoked = 0")?
+        .execute([family])?;
     Ok(())
 }
 
 /// End every session and refresh token of the account, but for `keep`'s family.
 pub fn revoke_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2",
-        params![user_id, keep],
-    )?;
-    conn.execute(
-        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2",
-        params![user_id, keep],
-    )?;
+    conn.prepare_cached(
+        "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2 AND revoked = 0",
+    )?
+    .execute(params![user_id, keep])?;
+    conn.prepare_cached(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2 AND revoked = 0",
+    )?
+    .execute(params![user_id, keep])?;
     Ok(())
 }
 
 /// End the sessions and refresh tokens opened on one terminal of the account.
 pub fn revoke_terminal(conn: &Connection, user_id: i64, sign: &str) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2",
-        params![user_id, sign],
-    )?;
-    conn.execute(
-        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2",
-        params![user_id, sign],
-    )?;
+    conn.prepare_cached(
+        "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2 AND revoked = 0",
+    )?
+    .execute(params![user_id, sign])?;
+    conn.prepare_cached(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2 AND revoked = 0",
+    )?
+    .execute(params![user_id, sign])?;
     Ok(())
 }

@@ -37,11 +37,9 @@ pub fn list(
 }
 
 pub fn count(conn: &Connection, user_id: i64) -> Result<u32, ApiError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM terminals WHERE user_id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM terminals WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))?)
 }
 
 /// Remove these terminals (unknown signs are ignored) and end their sessions.
@@ -49,20 +47,17 @@ pub fn count(conn: &Connection, user_id: i64) -> Result<u32, ApiError> {
 pub fn unbind(conn: &Connection, user_id: i64, signs: &[String]) -> Result<usize, ApiError> {
     let mut removed = 0;
     for sign in signs {
-        removed += conn.execute(
-            "DELETE FROM terminals WHERE user_id = ?1 AND sign = ?2",
-            params![user_id, sign],
-        )?;
+        removed += conn
+            .prepare_cached("DELETE FROM terminals WHERE user_id = ?1 AND sign = ?2")?
+            .execute(params![user_id, sign])?;
         sessions::revoke_terminal(conn, user_id, sign)?;
     }
     Ok(removed)
 }
 
 pub fn set_two_step(conn: &Connection, user_id: i64, on: bool) -> Result<(), ApiError> {
-    conn.execute(
-        "UPDATE users SET two_step = ?2 WHERE id = ?1",
-        params![user_id, on],
-    )?;
+    conn.prepare_cached("UPDATE users SET two_step = ?2 WHERE id = ?1")?
+        .execute(params![user_id, on])?;
     Ok(())
 }
 
@@ -75,11 +70,12 @@ pub fn new_temp_id(
     user_id: i64,
 ) -> Result<String, ApiError> {
     let id = random_token();
-    conn.execute("DELETE FROM temp_logins WHERE expires_at <= ?1", [now])?;
-    conn.execute(
+    conn.prepare_cached("DELETE FROM temp_logins WHERE expires_at <= ?1")?
+        .execute([now])?;
+    conn.prepare_cached(
         "INSERT INTO temp_logins (id_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-        params![keys.keyed_hash("temp", &id), user_id, now + ttl],
-    )?;
+    )?
+    .execute(params![keys.keyed_hash("temp", &id), user_id, now + ttl])?;
     Ok(id)
 }
 

@@ -69,14 +69,16 @@ pub fn record_send(
     biz: BizType,
 ) -> Result<(), ApiError> {
     let key = subject.key();
-    let (last, count, oldest): (Option<i64>, u32, Option<i64>) = conn.query_row(
-        "SELECT MAX(sent_at),
+    let (last, count, oldest): (Option<i64>, u32, Option<i64>) = conn
+        .prepare_cached(
+            "SELECT MAX(sent_at),
                 COUNT(*) FILTER (WHERE sent_at > ?3 - 3600),
                 MIN(sent_at) FILTER (WHERE sent_at > ?3 - 3600)
          FROM sends WHERE subject = ?1 AND biz_type = ?2",
-        params![key, biz.as_str(), now],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+        )?
+        .query_row(params![key, biz.as_str(), now], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let cooldown_left = last.map_or(0, |t| rules.send_cooldown_secs - (now - t));
     let hourly_left = match oldest {
         Some(t) if count >= rules.sends_per_hour => t + 3600 - now,
@@ -87,10 +89,8 @@ pub fn record_send(
         let secs = u64::try_from(wait).unwrap_or(1);
         return Err(ApiError::business(ResultCode::TooOften).with(|f| f.retry_after = Some(secs)));
     }
-    conn.execute(
-        "INSERT INTO sends (subject, biz_type, sent_at) VALUES (?1, ?2, ?3)",
-        params![key, biz.as_str(), now],
-    )?;
+    conn.prepare_cached("INSERT INTO sends (subject, biz_type, sent_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![key, biz.as_str(), now])?;
     Ok(())
 }
 
@@ -105,21 +105,15 @@ pub fn issue(
     biz: BizType,
 ) -> Result<String, ApiError> {
     let key = subject.key();
-    conn.execute(
-        "UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'",
-        params![key, biz.as_str()],
-    )?;
+    conn.prepare_cached("UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'")?.execute(params![key, biz.as_str()])?;
     let code = random_code(rules.code_length);
-    conn.execute(
-        "INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+    conn.prepare_cached("INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
             key,
             biz.as_str(),
             code_hash(keys, &key, biz, &code),
             now,
             now + rules.code_ttl_secs
-        ],
-    )?;
+        ])?;
     Ok(code)
 }
 
@@ -139,7 +133,8 @@ pub fn consume(
 
 /// Spend a code that `check` accepted.
 pub fn mark_used(conn: &Connection, code_id: i64) -> Result<(), ApiError> {
-    conn.execute("UPDATE codes SET state = 'used' WHERE id = ?1", [code_id])?;
+    conn.prepare_cached("UPDATE codes SET state = 'used' WHERE id = ?1")?
+        .execute([code_id])?;
     Ok(())
 }
 
@@ -192,7 +187,8 @@ pub fn check(
         return Err(dead());
     };
     if expires_at <= now {
-        conn.execute("UPDATE codes SET state = 'burned' WHERE id = ?1", [id])?;
+        conn.prepare_cached("UPDATE codes SET state = 'burned' WHERE id = ?1")?
+            .execute([id])?;
         return Err(dead().with_message("The verification code has expired. Request a new code."));
     }
     if given_hash == hash {
@@ -201,18 +197,14 @@ pub fn check(
     let wrong = wrong + 1;
     let max = rules.code_max_wrong;
     if wrong >= max {
-        conn.execute(
-            "UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1",
-            params![id, wrong],
-        )?;
+        conn.prepare_cached("UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1")?
+            .execute(params![id, wrong])?;
         return Err(dead().with_message(
             "Too many wrong entries: this verification code no longer works. Request a new code.",
         ));
     }
-    conn.execute(
-        "UPDATE codes SET wrong = ?2 WHERE id = ?1",
-        params![id, wrong],
-    )?;
+    conn.prepare_cached("UPDATE codes SET wrong = ?2 WHERE id = ?1")?
+        .execute(params![id, wrong])?;
     let remaining = max - wrong;
     let code = if remaining == 1 {
         ResultCode::LastTry
