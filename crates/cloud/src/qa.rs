@@ -96,6 +96,10 @@ const INBOX_PAGE: &str = r#"<!doctype html>
   .meta { color: GrayText; font-size: .85rem; }
   pre { white-space: pre-wrap; font: inherit; margin: .5rem 0 0; }
   .tag { font-size: .75rem; border-radius: 4px; padding: 0 .4rem; background: color-mix(in srgb, CanvasText 10%, transparent); }
+  .status { font-size: .75rem; font-weight: 700; border-radius: 4px; padding: 0 .4rem; text-transform: uppercase; }
+  .status-delayed, .status-queued { background: #fff1c2; color: #6b4e00; }
+  .status-dropped, .status-failed { background: #ffd9d9; color: #8a1020; }
+  article.not-delivered .code { opacity: .45; }
 </style>
 </head>
 <body>
@@ -117,9 +121,12 @@ async function refresh() {
     const { messages } = await res.json();
     list.replaceChildren(...messages.map(m => {
       const a = el('article'); a.dataset.testid = 'inbox-message';
+      if (m.status !== 'delivered') a.classList.add('not-delivered');
       const h = el('header');
+      const status = el('span', 'status status-' + m.status, m.status === 'delivered' ? '' : m.status);
+      status.dataset.testid = 'inbox-status';
       h.append(el('span', 'tag', m.channel), el('strong', null, m.to), el('span', 'tag', m.bizType || ''),
-               el('span', 'meta', new Date(m.sentAt * 1000).toLocaleString() + ' · ' + m.status));
+               el('span', 'meta', new Date(m.sentAt * 1000).toLocaleString() + (m.status === 'delivered' ? ' · delivered' : '')), status);
       a.append(h);
       if (m.code) { const c = el('div', 'code', m.code); c.dataset.testid = 'inbox-code'; a.append(c); }
       a.append(el('div', null, m.subject), el('pre', 'meta', m.body));
