@@ -164,10 +164,7 @@ pub async fn delete_account(
     p: Params,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let code = p
-        .opt("smsCode")
-        .map(|c| VerifyCode::parse(c).map_err(|e| ApiError::bad_field("smsCode", e)))
-        .transpose()?;
+    let code = p.optional("smsCode", VerifyCode::parse)?;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     cloud

@@ -181,10 +181,7 @@ pub async fn login(
     let account = p.account("account")?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
     let feature = client.feature_code(&p)?;
-    let code = match p.opt("smsCode") {
-        Some(c) => Some(VerifyCode::parse(c).map_err(|e| ApiError::bad_field("smsCode", e))?),
-        None => None,
-    };
+    let code = p.optional("smsCode", VerifyCode::parse)?;
     let terminal_name = p
         .opt("cuName")
         .and_then(|n| {

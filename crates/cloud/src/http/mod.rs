@@ -188,6 +188,18 @@ impl Params {
         })
     }
 
+    /// An optional field through its parser: absent or blank is `None`, a
+    /// malformed one is refused naming the field.
+    pub fn optional<T, E: std::fmt::Display>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, ApiError> {
+        self.opt(name)
+            .map(|v| parse(v).map_err(|e| ApiError::bad_field(name, e)))
+            .transpose()
+    }
+
     /// A required field through its parser, naming the field on failure.
     pub fn parsed<T, E: std::fmt::Display>(
         &self,

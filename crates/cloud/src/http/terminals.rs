@@ -10,12 +10,6 @@ use hik_proto::wire::{Page, TerminalStatus};
 use hik_proto::{BizType, FeatureCode, ResultCode, VerifyCode};
 use std::sync::Arc;
 
-fn optional_code(p: &Params) -> Result<Option<VerifyCode>, ApiError> {
-    p.opt("smsCode")
-        .map(|c| VerifyCode::parse(c).map_err(|e| ApiError::bad_field("smsCode", e)))
-        .transpose()
-}
-
 /// `signs`: featureCodes separated by commas.
 fn signs(p: &Params) -> Result<Vec<String>, ApiError> {
     p.req("signs")?
@@ -117,7 +111,7 @@ pub async fn switch_two_step(
             ))
         }
     };
-    let code = optional_code(&p)?;
+    let code = p.optional("smsCode", VerifyCode::parse)?;
     confirmed(
         &cloud,
         &headers,
@@ -132,7 +126,7 @@ pub async fn switch_two_step(
 /// `POST /v3/terminals/unbind`: remove terminals (their sessions end too).
 pub async fn unbind(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
     let signs = signs(&p)?;
-    let code = optional_code(&p)?;
+    let code = p.optional("smsCode", VerifyCode::parse)?;
     let removed = confirmed(
         &cloud,
         &headers,
