@@ -33,9 +33,19 @@ impl User {
 
     /// Where codes for this account go: the email if it has one, else the phone.
     pub fn contact(&self) -> Option<Account> {
-        if let Some(e) = self.email.as_deref().and_then(|e| Email::parse(e).ok()) {
-            return Some(Account::Email(e));
-        }
+        self.email_address().or_else(|| self.phone_number())
+    }
+
+    /// The account's email, as an address codes can go to.
+    pub fn email_address(&self) -> Option<Account> {
+        self.email
+            .as_deref()
+            .and_then(|e| Email::parse(e).ok())
+            .map(Account::Email)
+    }
+
+    /// The account's phone, as an address codes can go to.
+    pub fn phone_number(&self) -> Option<Account> {
         self.phone
             .as_deref()
             .and_then(|p| Phone::parse(p).ok())
@@ -75,6 +85,11 @@ pub fn find_by_id(conn: &Connection, id: i64) -> Result<Option<User>, ApiError> 
             User::from_row,
         )
         .optional()?)
+}
+
+/// The account a valid session belongs to; HTTP 401 if it no longer exists.
+pub fn of_session(conn: &Connection, user_id: i64) -> Result<User, ApiError> {
+    find_by_id(conn, user_id)?.ok_or_else(ApiError::unauthorized)
 }
 
 pub struct NewUser<'a> {
@@ -146,21 +161,6 @@ pub fn set_password(conn: &Connection, user_id: i64, password_hash: &str) -> Res
     conn.prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
         .execute(params![user_id, password_hash])?;
     Ok(())
-}
-
-/// The account's email or phone, as an address codes can go to.
-pub fn email_of(user: &User) -> Option<Account> {
-    user.email
-        .as_deref()
-        .and_then(|e| Email::parse(e).ok())
-        .map(Account::Email)
-}
-
-pub fn phone_of(user: &User) -> Option<Account> {
-    user.phone
-        .as_deref()
-        .and_then(|p| Phone::parse(p).ok())
-        .map(Account::Phone)
 }
 
 /// Move the account to a new email or phone: 2004 when another account has it.

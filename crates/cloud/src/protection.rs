@@ -9,7 +9,8 @@ use crate::Rules;
 use hik_proto::ResultCode;
 use rusqlite::{params, Connection, OptionalExtension};
 
-fn state(conn: &Connection, user_id: i64) -> Result<(u32, i64), ApiError> {
+/// Wrong passwords in a row, and the time the lock ends (0 when never locked).
+pub fn state(conn: &Connection, user_id: i64) -> Result<(u32, i64), ApiError> {
     Ok(conn
         .prepare_cached("SELECT failed_logins, locked_until FROM users WHERE id = ?1")?
         .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?)

@@ -212,11 +212,7 @@ async fn inspect_account(
         .call(move |conn| {
             let user = crate::accounts::find(conn, &account)?
                 .ok_or_else(|| ApiError::business(hik_proto::ResultCode::AccountMissing))?;
-            let (failed, locked_until): (u32, i64) = conn.query_row(
-                "SELECT failed_logins, locked_until FROM users WHERE id = ?1",
-                [user.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (failed, locked_until) = crate::protection::state(conn, user.id)?;
             let (_, terminals) = crate::terminals::list(conn, user.id, "", 100, 0)?;
             Ok(serde_json::json!({
                 "account": account.as_str(),

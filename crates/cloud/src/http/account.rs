@@ -17,9 +17,8 @@ pub async fn user_info(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> A
     let who = super::authenticate(&cloud, &headers).await?;
     let user = cloud
         .db
-        .call(move |conn| accounts::find_by_id(conn, who.user_id))
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+        .call(move |conn| accounts::of_session(conn, who.user_id))
+        .await?;
     let fuzzy = |v: &Option<String>| {
         v.as_deref()
             .and_then(|s| Account::parse(s).ok())
@@ -52,9 +51,8 @@ pub async fn change_password(
     let user_id = who.user_id;
     let user = cloud
         .db
-        .call(move |conn| accounts::find_by_id(conn, user_id))
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+        .call(move |conn| accounts::of_session(conn, user_id))
+        .await?;
     if !cloud
         .hasher
         .verify(old.as_str(), &user.password_hash)
@@ -120,8 +118,7 @@ pub async fn send_code(
     let contact = cloud
         .db
         .call(move |conn| {
-            let user =
-                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let user = accounts::of_session(conn, who.user_id)?;
             let (subject, to) = match (biz, new_contact) {
                 (_, Some(to)) => (Subject::NewAddress(user.id, to.as_str().to_owned()), to),
                 (
@@ -129,19 +126,19 @@ pub async fn send_code(
                     _,
                 ) => (
                     Subject::User(user.id),
-                    accounts::email_of(&user).ok_or_else(|| no_contact("email"))?,
+                    user.email_address().ok_or_else(|| no_contact("email"))?,
                 ),
                 (
                     BizType::UpdateEmailValidateOldPhone | BizType::UpdatePhoneValidateOldPhone,
                     _,
                 ) => (
                     Subject::User(user.id),
-                    accounts::phone_of(&user).ok_or_else(|| no_contact("phone"))?,
+                    user.phone_number().ok_or_else(|| no_contact("phone"))?,
                 ),
                 _ => {
                     let to = match sms_type {
-                        Some(1) => accounts::phone_of(&user).ok_or_else(|| no_contact("phone"))?,
-                        Some(_) => accounts::email_of(&user).ok_or_else(|| no_contact("email"))?,
+                        Some(1) => user.phone_number().ok_or_else(|| no_contact("phone"))?,
+                        Some(_) => user.email_address().ok_or_else(|| no_contact("email"))?,
                         None => user.contact().ok_or_else(|| no_contact("contact"))?,
                     };
                     (Subject::User(user.id), to)
@@ -170,8 +167,7 @@ pub async fn delete_account(
     cloud
         .db
         .call(move |conn| {
-            let user =
-                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let user = accounts::of_session(conn, who.user_id)?;
             verification::require_code(
                 conn,
                 &c.keys,
@@ -224,8 +220,7 @@ async fn change_contact(cloud: Arc<Cloud>, headers: HeaderMap, change: ContactCh
     cloud
         .db
         .call(move |conn| {
-            let user =
-                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let user = accounts::of_session(conn, who.user_id)?;
             let email = matches!(change.to, Account::Email(_));
             let (old_biz, new_biz) = match (email, change.old_by_phone) {
                 (true, false) => (

@@ -46,8 +46,7 @@ pub async fn status(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiR
     let status = cloud
         .db
         .call(move |conn| {
-            let user =
-                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let user = accounts::of_session(conn, who.user_id)?;
             let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
             Ok(TerminalStatus {
                 terminal_binded: u8::from(accounts::is_bound(conn, user.id, &sign)?),
@@ -73,8 +72,7 @@ async fn confirmed<R: Send + 'static>(
     cloud
         .db
         .call(move |conn| {
-            let user =
-                accounts::find_by_id(conn, who.user_id)?.ok_or_else(ApiError::unauthorized)?;
+            let user = accounts::of_session(conn, who.user_id)?;
             let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
             if !accounts::is_bound(conn, user.id, &sign)? {
                 verification::require_code(
