@@ -2,6 +2,7 @@
 //! returns its result; errors cross as `{code, message, ...}` (ClientError).
 
 use hik_client::{ClientError, Engine, Home, LoginOutcome, Status};
+use hik_proto::policy::PasswordCheck;
 use hik_proto::wire::{Area, CodeSent};
 use serde::Serialize;
 use std::sync::Arc;
@@ -66,7 +67,13 @@ pub async fn sign_up(
     code: String,
     password: String,
 ) -> Result<Home> {
-    engine.sign_up(area, &account, &code, &password, None).await
+    engine.sign_up(area, &account, &code, &password).await
+}
+
+/// The password rules, rule by rule, for live feedback while typing.
+#[tauri::command]
+pub fn check_password(password: String) -> PasswordCheck {
+    PasswordCheck::of(&password)
 }
 
 #[tauri::command]
@@ -74,8 +81,48 @@ pub async fn login(
     engine: State<'_, Arc<Engine>>,
     account: String,
     password: String,
+    captcha: Option<String>,
 ) -> Result<LoginOutcome> {
-    engine.login(&account, &password).await
+    engine.login(&account, &password, captcha.as_deref()).await
+}
+
+#[tauri::command]
+pub async fn captcha(engine: State<'_, Arc<Engine>>, account: String) -> Result<String> {
+    engine.captcha(&account).await
+}
+
+#[tauri::command]
+pub async fn send_terminal_removal_code(engine: State<'_, Arc<Engine>>) -> Result<Sent> {
+    let sent = engine.send_terminal_removal_code().await?;
+    Ok(Sent::new(&engine, sent))
+}
+
+#[tauri::command]
+pub async fn remove_terminals(
+    engine: State<'_, Arc<Engine>>,
+    signs: Vec<String>,
+    code: String,
+) -> Result<LoginOutcome> {
+    engine.remove_terminals(&signs, &code).await
+}
+
+#[tauri::command]
+pub async fn request_password_reset_code(
+    engine: State<'_, Arc<Engine>>,
+    account: String,
+) -> Result<Sent> {
+    let sent = engine.request_password_reset_code(&account).await?;
+    Ok(Sent::new(&engine, sent))
+}
+
+#[tauri::command]
+pub async fn reset_password(
+    engine: State<'_, Arc<Engine>>,
+    account: String,
+    code: String,
+    password: String,
+) -> Result<()> {
+    engine.reset_password(&account, &code, &password).await
 }
 
 #[tauri::command]

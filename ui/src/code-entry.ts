@@ -1,11 +1,13 @@
-// The code entry used wherever a code is asked: where it went, one forgiving
-// field, resend with a countdown on the cloud's clock, tries left, and help for
-// a code that does not arrive.
+// The code entry used wherever a code is asked (sign-up, new terminal, removing
+// terminals, forgotten password): where it went, one forgiving field, how long
+// it stays valid, resend with a countdown on the cloud's clock, tries left, a
+// plain "request a new code" once it is dead, and help for a code that does not
+// arrive (the advice of the Hik-Connect verification guide).
 import type { Contact, Sent } from './backend';
 import type { CloudClock } from './clock';
 import { looksComplete } from './code';
-import { busy, errorLine, field, h, onSubmit, showError } from './dom';
-import { describe, formatDuration, type AppError } from './errors';
+import { act, errorLine, field, h, onSubmit } from './dom';
+import { formatDuration, type AppError } from './errors';
 
 export interface CodeEntryOptions {
   /** testid prefix: `verify` gives verify-code, verify-submit, verify-resend... */
@@ -18,23 +20,25 @@ export interface CodeEntryOptions {
   qaInboxUrl: string | null;
   /** Resync with the cloud's clock while a countdown runs. */
   syncClock: () => Promise<void>;
+  /** A code already sent (the screen before sent it): start counting from it. */
+  initial?: Sent;
+  /** More fields, shown under the code (a new password, say). */
+  extra?: Node[];
+  /** The locked-out advice: where "reset your password" leads, when it applies. */
+  onForgotPassword?: () => void;
 }
 
 export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose: () => void } {
   let resendAt = 0;
   let expiresAt = 0;
+  let validFor = 600;
   let sentOnce = false;
   /** The cloud said 1012: the code on screen can no longer work. */
   let codeDead = false;
 
   const contactText = h('strong', { testid: `${o.prefix}-contact` }, o.contact?.fuzzyContact ?? 'your email or phone');
-  const intro = h(
-    'p',
-    {},
-    'We will send a verification code to ',
-    contactText,
-    o.contact?.type === 'phone' ? ' by SMS.' : ' by email.',
-  );
+  const by = (c: Contact | null) => (c?.type === 'phone' ? ' by SMS.' : ' by email.');
+  const intro = h('p', { testid: `${o.prefix}-code-sent`, role: 'status' }, 'We will send a verification code to ', contactText, by(o.contact));
   const sendBtn = h('button', { class: 'primary', type: 'button', testid: `${o.prefix}-send` }, 'Send code');
   const resendBtn = h('button', { type: 'button', class: 'link', testid: `${o.prefix}-resend`, hidden: true }, 'Resend code');
   const expiry = h('p', { class: 'muted', testid: `${o.prefix}-expiry`, 'aria-live': 'off' });
@@ -42,15 +46,20 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     testid: `${o.prefix}-code`,
     inputmode: 'numeric',
     autocomplete: 'one-time-code',
-    placeholder: '6-digit code',
-    maxlength: 20,
+    placeholder: 'Code from the message',
+    maxlength: 24,
+    spellcheck: false,
     class: 'code-input',
   });
   const submitBtn = h('button', { class: 'primary', type: 'submit', testid: `${o.prefix}-submit` }, o.submitLabel);
   const error = errorLine();
+  const validity = h('li', {}, 'A code is valid for 10 minutes, and only the newest code works: after "Resend code", use the new one.');
   const inbox = o.qaInboxUrl
     ? h('li', {}, 'Simulator: every code this cloud sends is shown in the QA inbox at ', h('code', { testid: 'qa-inbox-hint' }, o.qaInboxUrl), '.')
     : null;
+  const forgot = o.onForgotPassword
+    ? h('button', { type: 'button', class: 'link', testid: `${o.prefix}-help-reset`, onclick: o.onForgotPassword }, 'reset your password')
+    : 'reset your password';
   const help = h(
     'details',
     { class: 'help', testid: `${o.prefix}-help` },
@@ -58,26 +67,36 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     h(
       'ul',
       {},
-      h('li', {}, 'Check your spam or junk folder: codes are sometimes filtered there.'),
-      h('li', {}, 'Check that the contact shown above is yours and still in use.'),
+      h('li', {}, 'Check your spam or junk folder: emails with codes are sometimes filtered there.'),
+      h('li', {}, 'Check that the address shown above is yours and still in use. If it is out of date, you will need to update it in your account settings once you are in.'),
       h('li', {}, 'Codes can take a few minutes to arrive. Wait a little, then use "Resend code".'),
-      h('li', {}, 'A code is valid for 10 minutes, and only the newest code works.'),
-      h('li', {}, 'After 5 wrong entries a code stops working: request a new one.'),
+      validity,
+      h('li', {}, 'After 5 wrong entries a code stops working: request a new one. If you are locked out of your account, wait, or ', forgot, '.'),
       inbox,
     ),
   );
 
   const tick = () => {
     const left = o.clock.left(resendAt);
+    const expired = sentOnce && o.clock.left(expiresAt) === 0;
+    const needNew = codeDead || expired;
     resendBtn.disabled = left > 0 || resendBtn.getAttribute('aria-busy') === 'true';
-    resendBtn.textContent = left > 0 ? `Resend code (${formatDuration(left)})` : 'Resend code';
+    if (resendBtn.getAttribute('aria-busy') !== 'true') {
+      const label = needNew ? 'Request a new code' : 'Resend code';
+      resendBtn.textContent = left > 0 ? `${label} (${formatDuration(left)})` : label;
+    }
+    resendBtn.classList.toggle('attention', needNew);
+    resendBtn.classList.toggle('link', !needNew);
+    resendBtn.classList.toggle('primary', needNew && left === 0);
+    submitBtn.classList.toggle('primary', !needNew);
     if (codeDead) {
       expiry.textContent = 'This code no longer works. Request a new code.';
+    } else if (expired) {
+      expiry.textContent = 'The code has expired. Request a new code.';
     } else if (sentOnce) {
-      const valid = o.clock.left(expiresAt);
-      expiry.textContent =
-        valid > 0 ? `The code is valid for ${formatDuration(valid)}.` : 'The code has expired. Request a new code.';
+      expiry.textContent = `The code is valid for ${formatDuration(o.clock.left(expiresAt))}.`;
     }
+    expiry.classList.toggle('error', needNew);
   };
   const ticker = window.setInterval(tick, 1000);
   // While a countdown runs, ask the cloud for its time every few seconds, so a
@@ -91,34 +110,28 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
   const applySent = (sent: Sent) => {
     o.clock.sync(sent.cloudNow);
     resendAt = sent.cloudNow + (sent.retryAfter ?? 60);
-    expiresAt = sent.cloudNow + (sent.expiresIn ?? 600);
+    validFor = sent.expiresIn ?? validFor;
+    expiresAt = sent.cloudNow + validFor;
     sentOnce = true;
     codeDead = false;
-    resendBtn.classList.remove('attention');
+    validity.textContent = `A code is valid for ${formatDuration(validFor)} (minutes:seconds), and only the newest code works: after "Resend code", use the new one.`;
     contactText.textContent = sent.contact.fuzzyContact;
-    intro.replaceChildren('We sent a verification code to ', contactText, '.');
+    intro.replaceChildren('We sent a verification code to ', contactText, by(sent.contact));
     sendBtn.hidden = true;
     resendBtn.hidden = false;
+    input.value = '';
     input.focus();
     tick();
   };
   const onSendError = (e: AppError) => {
     if (e.code === '1041' && e.retryAfter != null) {
       resendAt = o.clock.now() + e.retryAfter;
-      tick();
-    }
-    showError(error, describe(e));
-  };
-  const send = async (btn: HTMLButtonElement) => {
-    showError(error, null);
-    try {
-      applySent(await busy(btn, 'Sending…', o.send));
-    } catch (e) {
-      onSendError(e as AppError);
-    } finally {
+      resendBtn.hidden = false;
       tick();
     }
   };
+  const send = (btn: HTMLButtonElement) =>
+    act(btn, 'Sending…', error, async () => applySent(await o.send()), onSendError).finally(tick);
   sendBtn.addEventListener('click', () => void send(sendBtn));
   resendBtn.addEventListener('click', () => void send(resendBtn));
 
@@ -127,8 +140,9 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     { class: 'stack', novalidate: true },
     intro,
     sendBtn,
-    field('Verification code', input, 'Spaces and dashes are fine; O is read as 0, I and l as 1.'),
+    field('Verification code', input, 'Type or paste it. Spaces and dashes are fine; O is read as 0, I and l as 1.'),
     expiry,
+    ...(o.extra ?? []),
     error,
     submitBtn,
     resendBtn,
@@ -141,7 +155,8 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     error,
     async () => {
       if (!looksComplete(input.value)) {
-        throw { code: 'invalid_input', message: 'Enter the 6-digit code from the message.' } satisfies AppError;
+        input.focus();
+        throw { code: 'invalid_input', message: 'Enter the code from the message: 4 to 8 digits.' } satisfies AppError;
       }
       await o.submit(input.value);
     },
@@ -149,11 +164,13 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
       if (err.code === '1012') {
         codeDead = true;
         input.value = '';
-        resendBtn.classList.add('attention');
-        tick();
+      } else if (err.code === '1011' || err.code === '1043') {
+        input.select();
       }
+      tick();
     },
   );
+  if (o.initial) applySent(o.initial);
   tick();
   return {
     element: form,

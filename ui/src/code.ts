@@ -8,8 +8,8 @@ export function normalizeCode(input: string): string {
     .replace(/[Iil]/g, '1');
 }
 
-/** Whether the typed text reads as a whole code of `length` digits. */
-export function looksComplete(input: string, length = 6): boolean {
-  const code = normalizeCode(input);
-  return code.length === length && /^\d+$/.test(code);
+/** Whether the typed text reads as a whole code: 4 to 8 digits (the cloud's
+ * code length is a setting in that range). Leading zeros count. */
+export function looksComplete(input: string): boolean {
+  return /^\d{4,8}$/.test(normalizeCode(input));
 }

@@ -1,5 +1,6 @@
 // A tiny element builder: h('button', {testid: 'login-submit', onclick}, 'Log in'),
 // and the few form behaviours every screen shares.
+import { cloudDown, cloudUp } from './connectivity';
 import { describe, toAppError, type AppError } from './errors';
 
 type Attrs = Record<string, unknown> & { testid?: string };
@@ -25,7 +26,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 let ids = 0;
 /** A labelled input: every field has a visible label tied to it. */
-export function field(label: string, input: HTMLInputElement | HTMLSelectElement, hint?: string): HTMLElement {
+export function field(
+  label: string,
+  input: HTMLInputElement | HTMLSelectElement,
+  hint?: string | Node,
+): HTMLElement {
   input.id ||= `f${++ids}`;
   const hintEl = hint ? h('small', { class: 'hint', id: `${input.id}-hint` }, hint) : null;
   if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
@@ -42,31 +47,59 @@ export function showError(line: HTMLElement, text: string | null): void {
   line.hidden = !text;
 }
 
+/** Sees a failure first; 'handled' keeps it out of the error line. */
+export type OnError = (e: AppError) => void | 'handled';
+
 /**
- * Submit `form` through `action`: the error line is cleared first, the button is
- * busy while it runs, and a failure lands in the error line (after `onError`,
- * which may react to its code).
+ * Run a network action from `button`: the error line is cleared first, the
+ * button is busy while it runs (a second press does nothing), and a failure
+ * lands in the error line after `onError` has seen it (unless it
+ * says 'handled'). An unreachable cloud also
+ * raises the banner, whose "Try again" runs the same action from the same button.
+ * Resolves to whether the action succeeded.
  */
+export async function act(
+  button: HTMLButtonElement,
+  busyLabel: string,
+  error: HTMLElement,
+  action: () => Promise<void>,
+  onError?: OnError,
+): Promise<boolean> {
+  if (button.getAttribute('aria-busy') === 'true') return false;
+  showError(error, null);
+  try {
+    await busy(button, busyLabel, action);
+    cloudUp();
+    return true;
+  } catch (e) {
+    const err = toAppError(e);
+    if (err.code === 'unreachable') {
+      cloudDown(describe(err), () => act(button, busyLabel, error, action, onError));
+    } else {
+      cloudUp();
+    }
+    if (onError?.(err) !== 'handled') showError(error, describe(err));
+    return false;
+  }
+}
+
+/** Submit `form` through `action` (see `act`); Enter in any field submits. */
 export function onSubmit(
   form: HTMLFormElement,
   button: HTMLButtonElement,
   busyLabel: string,
   error: HTMLElement,
   action: () => Promise<void>,
-  onError?: (e: AppError) => void,
+  onError?: OnError,
 ): void {
-  form.addEventListener('submit', async (ev) => {
+  form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    showError(error, null);
-    try {
-      await busy(button, busyLabel, action);
-    } catch (e) {
-      const err = toAppError(e);
-      onError?.(err);
-      showError(error, describe(err));
-    }
+    void act(button, busyLabel, error, action, onError);
   });
 }
+
+/** After this long without an answer, a busy button says the cloud is slow. */
+const SLOW_MS = 4000;
 
 /**
  * Run a network action with its button disabled and a busy label, so nothing
@@ -77,9 +110,13 @@ export async function busy<T>(button: HTMLButtonElement, label: string, action: 
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   button.textContent = label;
+  const slow = window.setTimeout(() => {
+    button.textContent = `${label} (the cloud is slow to answer)`;
+  }, SLOW_MS);
   try {
     return await action();
   } finally {
+    window.clearTimeout(slow);
     button.removeAttribute('aria-busy');
     button.textContent = before;
     button.disabled = false;

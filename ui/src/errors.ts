@@ -10,6 +10,7 @@ export interface AppError {
   retryAfter?: number;
   contact?: Contact;
   policy?: string;
+  needCaptcha?: boolean;
 }
 
 export function toAppError(e: unknown): AppError {
@@ -17,6 +18,11 @@ export function toAppError(e: unknown): AppError {
     return e as AppError;
   }
   return { code: 'internal', message: typeof e === 'string' ? e : String(e) };
+}
+
+/** A 1015 that locks the account for a while (not a captcha request). */
+export function isLock(e: AppError): boolean {
+  return e.code === '1015' && !e.needCaptcha && e.retryAfter != null;
 }
 
 /** The sentence shown under a form for an error. */
@@ -33,11 +39,20 @@ export function describe(e: AppError): string {
     case '1013':
       return 'No account uses this email address or phone number. Check it, or sign up.';
     case '1014':
-      return 'The password is incorrect.';
+      return e.needCaptcha
+        ? 'The password is incorrect. To keep your account safe, also type the characters in the picture from now on.'
+        : 'The password is incorrect.';
+    case '1015':
+      if (e.needCaptcha) return e.message;
+      return e.retryAfter != null
+        ? `Too many wrong passwords: this account is locked for ${formatDuration(e.retryAfter)}. Wait, or reset your password to unlock it now.`
+        : e.message;
     case '1041':
       return e.retryAfter != null
         ? `Codes were requested too often. You can ask for a new one in ${formatDuration(e.retryAfter)}.`
         : e.message;
+    case '2002':
+      return e.policy ? `${e.message} A password needs ${lowerFirst(e.policy)}` : e.message;
     case 'unreachable':
       return `${e.message} Check that the cloud is running, then try again.`;
     default:
@@ -45,8 +60,14 @@ export function describe(e: AppError): string {
   }
 }
 
-/** 75 -> "1:15", 9 -> "0:09". */
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** 75 -> "1:15", 9 -> "0:09", 3725 -> "1:02:05". */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  const mm = `${Math.floor((s % 3600) / 60)}`;
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
 }

@@ -1,10 +1,16 @@
 // Start-up and navigation: reads the app's status, resumes a kept session, and
 // swaps screens. Banners and the footer say where the cloud is.
-import { backend, type Contact, type Home, type Status } from './backend';
+import { backend, type Status } from './backend';
 import { CloudClock } from './clock';
+import { cloudDown, cloudUp } from './connectivity';
 import { h } from './dom';
 import { describe, type AppError } from './errors';
-import { homeScreen, loginScreen, signUpScreen, verifyScreen, type Nav } from './screens';
+import { forgotScreen } from './screens/forgot';
+import { homeScreen } from './screens/home';
+import { loginScreen } from './screens/login';
+import type { Nav } from './screens/nav';
+import { signUpScreen } from './screens/signup';
+import { terminalsScreen, verifyScreen } from './screens/verify';
 
 const app = document.getElementById('app') as HTMLElement;
 const banners = document.getElementById('banners') as HTMLElement;
@@ -15,19 +21,21 @@ let leaving: (() => void)[] = [];
 function show(build: () => HTMLElement, name: string): void {
   for (const dispose of leaving) dispose();
   leaving = [];
+  // A retry offered by the screen being left would act on a screen that is gone.
+  cloudUp();
   app.replaceChildren(build());
   app.dataset.screen = name;
 }
 
 function renderChrome(status: Status): void {
-  banners.replaceChildren();
+  banners.querySelector('[data-testid="keyring-banner"]')?.remove();
   if (!status.terminalRemembered) {
     banners.append(
       h(
         'div',
         { class: 'banner warn', role: 'alert', testid: 'keyring-banner' },
         h('strong', {}, 'This computer cannot be remembered. '),
-        'The system keyring is unavailable, so you will be asked for a verification code at each login. ',
+        'The system keyring is unavailable, so you will be asked for a verification code at each login. Logging in still works. ',
         h('small', {}, status.keyringProblem ?? ''),
       ),
     );
@@ -42,18 +50,30 @@ async function start(): Promise<void> {
   const status = await backend.appStatus();
   const clock = new CloudClock();
   renderChrome(status);
+  /** Re-read the status (the region may have moved after a 1100), then show. */
+  const refreshed = (then: () => void) =>
+    void backend.appStatus().then(
+      (s) => {
+        nav.status = s;
+        renderChrome(s);
+        then();
+      },
+      () => then(),
+    );
   const nav: Nav = {
     status,
     clock,
-    login: (message?: string) => {
-      void backend.appStatus().then((s) => {
-        nav.status = s;
-        show(() => loginScreen(nav, message), 'login');
-      });
-    },
+    login: (notice) => refreshed(() => show(() => loginScreen(nav, notice), 'login')),
     signUp: () => show(() => signUpScreen(nav), 'signup'),
-    verify: (contact: Contact | null) => show(() => verifyScreen(nav, contact), 'verify'),
-    home: (home: Home) => show(() => homeScreen(nav, home), 'home'),
+    forgot: (account) => show(() => forgotScreen(nav, account), 'forgot'),
+    verify: (contact) => show(() => verifyScreen(nav, contact), 'verify'),
+    terminals: (limits, list) => show(() => terminalsScreen(nav, limits, list), 'terminals'),
+    home: (home) => refreshed(() => show(() => homeScreen(nav, home), 'home')),
+    afterLogin: (outcome) => {
+      if (outcome.outcome === 'loggedIn') nav.home(outcome.home);
+      else if (outcome.outcome === 'needsTerminalCode') nav.verify(outcome.contact);
+      else nav.terminals(outcome.limits, outcome.terminals);
+    },
     onLeave: (dispose) => leaving.push(dispose),
   };
   if (status.home) return nav.home(status.home);
@@ -62,7 +82,15 @@ async function start(): Promise<void> {
     if (home) return nav.home(home);
     show(() => loginScreen(nav), 'login');
   } catch (e) {
-    show(() => loginScreen(nav, describe(e as AppError)), 'login');
+    const err = e as AppError;
+    show(() => loginScreen(nav), 'login');
+    if (err.code === 'unreachable') {
+      cloudDown(describe(err), async () => {
+        const home = await backend.resume();
+        cloudUp();
+        if (home) nav.home(home);
+      });
+    }
   }
 }
 

@@ -84,10 +84,7 @@ impl CloudApi {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T, ClientError> {
-        let res = req.send().await.map_err(|e| ClientError::Unreachable {
-            url: self.base(),
-            why: describe(&e),
-        })?;
+        let res = req.send().await.map_err(|e| self.unreachable(&e))?;
         if let Some(cloud_time) = res
             .headers()
             .get(reqwest::header::DATE)
@@ -117,6 +114,13 @@ impl CloudApi {
                 message: reply.meta.message,
                 failure,
             })
+        }
+    }
+
+    fn unreachable(&self, e: &reqwest::Error) -> ClientError {
+        ClientError::Unreachable {
+            url: self.base(),
+            why: describe(e),
         }
     }
 
@@ -182,6 +186,7 @@ impl CloudApi {
         digest: &PasswordDigest,
         terminal_name: &str,
         code: Option<&VerifyCode>,
+        captcha: Option<&str>,
     ) -> Result<LoggedIn, ClientError> {
         use base64::Engine;
         let mut form = vec![
@@ -198,11 +203,81 @@ impl CloudApi {
             form.push(("msgType", "3".into()));
             form.push(("bizType", BizType::TerminalBind.as_str().into()));
         }
+        if let Some(answer) = captcha {
+            form.push(("imageCode", answer.to_owned()));
+        }
         self.decode(
             self.request(reqwest::Method::POST, "/v3/users/login/v2", None)
                 .form(&form),
         )
         .await
+    }
+
+    /// A new captcha picture (PNG bytes) for `account`; it replaces the last one.
+    pub async fn captcha(&self, account: &Account) -> Result<Vec<u8>, ClientError> {
+        let res = self
+            .request(reqwest::Method::GET, "/v3/captcha", None)
+            .query(&[
+                ("account", account.as_str()),
+                ("featureCode", self.feature.as_str()),
+            ])
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&e))?;
+        let is_png = res
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"image/png"));
+        if !res.status().is_success() || !is_png {
+            return Err(ClientError::Protocol(format!(
+                "the captcha came back as HTTP {} without a picture",
+                res.status()
+            )));
+        }
+        let bytes = res.bytes().await.map_err(|e| self.unreachable(&e))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// 1069: remove terminals with the login's `tempId` and a `TERMINAL_DELETE` code.
+    pub async fn unbind_logged_out(
+        &self,
+        temp_id: &str,
+        signs: &[String],
+        code: &VerifyCode,
+    ) -> Result<(), ClientError> {
+        let form = [
+            ("tempId", temp_id.to_owned()),
+            ("signs", signs.join(",")),
+            ("smsCode", code.as_str().to_owned()),
+        ];
+        let _: serde_json::Value = self
+            .decode(
+                self.request(reqwest::Method::POST, "/v3/terminals/nologin", None)
+                    .form(&form),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// A forgotten password: the new one, with a `RETRIEVE_PASSWORD` code.
+    pub async fn reset_password(
+        &self,
+        account: &Account,
+        digest: &PasswordDigest,
+        code: &VerifyCode,
+    ) -> Result<(), ClientError> {
+        let form = [
+            ("account", account.as_str()),
+            ("password", digest.as_str()),
+            ("smsCode", code.as_str()),
+        ];
+        let _: serde_json::Value = self
+            .decode(
+                self.request(reqwest::Method::POST, "/v3/users/password/reset", None)
+                    .form(&form),
+            )
+            .await?;
+        Ok(())
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed, ClientError> {

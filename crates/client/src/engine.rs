@@ -1,13 +1,14 @@
 //! The account flows as a state machine: logged out, a login waiting for the new
-//! terminal's code (6002), logged in. One lock around the state means one flow
-//! step at a time: a double click cannot submit twice.
+//! terminal's code (6002) or for room among the account's terminals (1069),
+//! logged in. One lock around the state means one flow step at a time: a double
+//! click cannot submit twice.
 
 use crate::api::CloudApi;
 use crate::secrets::{SecretError, SecretStore};
 use crate::store::LocalStore;
 use crate::ClientError;
 use hik_proto::policy::PasswordCheck;
-use hik_proto::wire::{Area, CodeSent, Contact, LoggedIn, LoginUser};
+use hik_proto::wire::{Area, CodeSent, Contact, LoggedIn, LoginUser, TerminalInfo};
 use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -58,6 +59,13 @@ pub enum LoginOutcome {
     /// 6002: this terminal is new; a `TERMINAL_BIND` code is needed.
     #[serde(rename_all = "camelCase")]
     NeedsTerminalCode { contact: Option<Contact> },
+    /// 1069: the account has as many terminals as it may; some must go (with a
+    /// `TERMINAL_DELETE` code) before this one can be added.
+    #[serde(rename_all = "camelCase")]
+    TooManyTerminals {
+        limits: u32,
+        terminals: Vec<TerminalInfo>,
+    },
 }
 
 /// Everything the UI needs at start and after each step.
@@ -83,6 +91,13 @@ enum State {
         account: Account,
         digest: PasswordDigest,
         contact: Option<Contact>,
+    },
+    /// 1069: the password was right but the account is full; `temp_id` lets
+    /// terminals be removed without a session.
+    AwaitingTerminalRemoval {
+        account: Account,
+        digest: PasswordDigest,
+        temp_id: String,
     },
     LoggedIn {
         session_id: String,
@@ -141,7 +156,7 @@ impl Engine {
         let (home, pending_contact) = match &*state {
             State::LoggedIn { home, .. } => (Some(home.clone()), None),
             State::AwaitingTerminalCode { contact, .. } => (None, contact.clone()),
-            State::LoggedOut => (None, None),
+            State::AwaitingTerminalRemoval { .. } | State::LoggedOut => (None, None),
         };
         Ok(Status {
             cloud_url: self.api.base(),
@@ -233,43 +248,58 @@ impl Engine {
         account: &str,
         code: &str,
         password: &str,
-        phone_code: Option<&str>,
     ) -> Result<Home, ClientError> {
         let area = parse_area(area)?;
         let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
         let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
-        if let Some(why) = PasswordCheck::of(password).explain() {
-            return Err(ClientError::invalid("password", why));
-        }
-        let digest = PasswordDigest::of_password(password);
+        let digest = checked_password(password)?;
         let mut state = self.state.lock().await;
-        self.go_to_area(area).await?;
+        let found = self.go_to_area(area).await?;
+        // A phone number is national; its dialling code is the region's.
+        let phone_code = matches!(account, Account::Phone(_)).then_some(found.telephone_code.as_str());
         self.api
             .register(&account, &digest, area, phone_code, &code)
             .await?;
-        match self
+        let logged_in = self
             .api
-            .login(&account, &digest, &self.terminal_name, None)
-            .await
-        {
-            Ok(logged_in) => self.enter(&mut state, &account, logged_in).await,
-            Err(e) => Err(e),
-        }
+            .login(&account, &digest, &self.terminal_name, None, None)
+            .await?;
+        self.enter(&mut state, &account, logged_in).await
     }
 
     /// Log in. A new terminal on an account with two-step verification gets
-    /// `NeedsTerminalCode`; the password is then kept in memory until the code.
-    pub async fn login(&self, account: &str, password: &str) -> Result<LoginOutcome, ClientError> {
+    /// `NeedsTerminalCode` (or `TooManyTerminals` when the account is full); the
+    /// password is then kept in memory until the flow ends. `captcha` is the
+    /// answer to the picture, once the cloud asks for one (1015 `needCaptcha`).
+    pub async fn login(
+        &self,
+        account: &str,
+        password: &str,
+        captcha: Option<&str>,
+    ) -> Result<LoginOutcome, ClientError> {
         let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
         if password.is_empty() {
             return Err(ClientError::invalid("password", "enter your password"));
         }
+        let captcha = captcha.map(str::trim).filter(|c| !c.is_empty());
         let digest = PasswordDigest::of_password(password);
         let mut state = self.state.lock().await;
         self.ensure_region().await;
-        match self.login_in_region(&account, &digest, None).await {
+        let result = self.login_in_region(&account, &digest, None, captcha).await;
+        self.conclude(&mut state, account, digest, result).await
+    }
+
+    /// Where a login attempt leads: home, the terminal code, or the terminal list.
+    async fn conclude(
+        &self,
+        state: &mut State,
+        account: Account,
+        digest: PasswordDigest,
+        result: Result<LoggedIn, ClientError>,
+    ) -> Result<LoginOutcome, ClientError> {
+        match result {
             Ok(logged_in) => {
-                let home = self.enter(&mut state, &account, logged_in).await?;
+                let home = self.enter(state, &account, logged_in).await?;
                 Ok(LoginOutcome::LoggedIn { home })
             }
             Err(e) if e.result_code() == Some(ResultCode::NewTerminal) => {
@@ -284,8 +314,119 @@ impl Engine {
                 };
                 Ok(LoginOutcome::NeedsTerminalCode { contact })
             }
+            Err(e) if e.result_code() == Some(ResultCode::TooManyTerminals) => {
+                let Some(data) = e.failure().and_then(|f| f.terminal_data.clone()) else {
+                    return Err(e);
+                };
+                self.store
+                    .set("last_account", account.as_str().to_owned())
+                    .await?;
+                *state = State::AwaitingTerminalRemoval {
+                    account,
+                    digest,
+                    temp_id: data.temp_id,
+                };
+                Ok(LoginOutcome::TooManyTerminals {
+                    limits: data.limits,
+                    terminals: data.terminals,
+                })
+            }
             Err(e) => Err(e),
         }
+    }
+
+    /// A new captcha picture for `account`, as a `data:` URL the window can show.
+    pub async fn captcha(&self, account: &str) -> Result<String, ClientError> {
+        use base64::Engine as _;
+        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        self.ensure_region().await;
+        let png = self.api.captcha(&account).await?;
+        Ok(format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        ))
+    }
+
+    /// 1069: send the `TERMINAL_DELETE` code for the login waiting on room.
+    pub async fn send_terminal_removal_code(&self) -> Result<CodeSent, ClientError> {
+        let state = self.state.lock().await;
+        let State::AwaitingTerminalRemoval { account, .. } = &*state else {
+            return Err(ClientError::NoPendingLogin(
+                "There is no login waiting for terminals to be removed. Log in again.",
+            ));
+        };
+        self.api
+            .send_code(account, BizType::TerminalDelete, None)
+            .await
+    }
+
+    /// 1069: remove the chosen terminals with the code, then log in again; this
+    /// terminal still has to be verified (6002) unless two-step is off.
+    pub async fn remove_terminals(
+        &self,
+        signs: &[String],
+        code: &str,
+    ) -> Result<LoginOutcome, ClientError> {
+        if signs.is_empty() {
+            return Err(ClientError::invalid(
+                "terminals",
+                "choose at least one terminal to remove",
+            ));
+        }
+        let signs = signs
+            .iter()
+            .map(|s| {
+                FeatureCode::parse(s)
+                    .map(|f| f.as_str().to_owned())
+                    .map_err(|e| ClientError::invalid("terminals", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        let mut state = self.state.lock().await;
+        let State::AwaitingTerminalRemoval {
+            account,
+            digest,
+            temp_id,
+        } = &*state
+        else {
+            return Err(ClientError::NoPendingLogin(
+                "There is no login waiting for terminals to be removed. Log in again.",
+            ));
+        };
+        let (account, digest) = (account.clone(), digest.clone());
+        self.api.unbind_logged_out(temp_id, &signs, &code).await?;
+        tracing::info!(removed = signs.len(), "terminals removed during login");
+        let result = self.login_in_region(&account, &digest, None, None).await;
+        self.conclude(&mut state, account, digest, result).await
+    }
+
+    /// Forgotten password, step 1: a `RETRIEVE_PASSWORD` code to the account.
+    /// The cloud answers alike whether or not the account exists.
+    pub async fn request_password_reset_code(&self, account: &str) -> Result<CodeSent, ClientError> {
+        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        self.ensure_region().await;
+        self.api
+            .send_code(&account, BizType::RetrievePassword, None)
+            .await
+    }
+
+    /// Forgotten password, step 2: the new password with the code. Lifts a
+    /// lock and the captcha, and ends every session of the account.
+    pub async fn reset_password(
+        &self,
+        account: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<(), ClientError> {
+        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        let digest = checked_password(password)?;
+        self.ensure_region().await;
+        self.api.reset_password(&account, &digest, &code).await?;
+        self.store
+            .set("last_account", account.as_str().to_owned())
+            .await?;
+        Ok(())
     }
 
     /// Send (or resend) the `TERMINAL_BIND` code for the login waiting on it.
@@ -314,14 +455,19 @@ impl Engine {
             ));
         };
         let (account, digest) = (account.clone(), digest.clone());
-        let logged_in = self.login_in_region(&account, &digest, Some(&code)).await?;
+        let logged_in = self
+            .login_in_region(&account, &digest, Some(&code), None)
+            .await?;
         self.enter(&mut state, &account, logged_in).await
     }
 
-    /// Leave the code screen without finishing: forget the password held for it.
+    /// Leave a login halfway (code or terminal list): forget the password held.
     pub async fn cancel_login(&self) {
         let mut state = self.state.lock().await;
-        if matches!(*state, State::AwaitingTerminalCode { .. }) {
+        if matches!(
+            *state,
+            State::AwaitingTerminalCode { .. } | State::AwaitingTerminalRemoval { .. }
+        ) {
             *state = State::LoggedOut;
         }
     }
@@ -348,10 +494,11 @@ impl Engine {
         account: &Account,
         digest: &PasswordDigest,
         code: Option<&VerifyCode>,
+        captcha: Option<&str>,
     ) -> Result<LoggedIn, ClientError> {
         match self
             .api
-            .login(account, digest, &self.terminal_name, code)
+            .login(account, digest, &self.terminal_name, code, captcha)
             .await
         {
             Err(e) if e.result_code() == Some(ResultCode::WrongRegion) => {
@@ -364,7 +511,7 @@ impl Engine {
                     .set("last_area", area.area_id.to_string())
                     .await?;
                 self.api
-                    .login(account, digest, &self.terminal_name, code)
+                    .login(account, digest, &self.terminal_name, code, captcha)
                     .await
             }
             other => other,
@@ -372,7 +519,7 @@ impl Engine {
     }
 
     /// Talk to the region serving `area` (from the area list's apiDomain).
-    async fn go_to_area(&self, area: AreaId) -> Result<(), ClientError> {
+    async fn go_to_area(&self, area: AreaId) -> Result<Area, ClientError> {
         let areas = self.api.areas().await?.area_list;
         let found = areas.iter().find(|a| a.id == area.get()).ok_or_else(|| {
             ClientError::invalid("region", "this region is not offered by the cloud")
@@ -380,7 +527,7 @@ impl Engine {
         self.api.set_base(&found.api_domain)?;
         self.routed
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+        Ok(found.clone())
     }
 
     /// Once per run, go back to the region of the last account, if known. A
@@ -445,6 +592,15 @@ impl Engine {
             tracing::warn!(error = %e, "could not forget the refresh token");
         }
     }
+}
+
+/// The policy's checks this side can make (the cloud only sees a digest), then
+/// the digest that travels.
+fn checked_password(password: &str) -> Result<PasswordDigest, ClientError> {
+    if let Some(why) = PasswordCheck::of(password).explain() {
+        return Err(ClientError::invalid("password", why));
+    }
+    Ok(PasswordDigest::of_password(password))
 }
 
 fn parse_area(area: u32) -> Result<AreaId, ClientError> {

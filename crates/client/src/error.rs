@@ -89,7 +89,8 @@ impl From<rusqlite::Error> for ClientError {
 }
 
 /// `{code, message}` plus whatever the cloud said alongside (`remainingAttempts`,
-/// `retryAfter`, `contact`, `policy`) and the field at fault for local checks.
+/// `retryAfter`, `contact`, `policy`, `needCaptcha`) and the field at fault for
+/// local checks.
 impl Serialize for ClientError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
@@ -110,6 +111,9 @@ impl Serialize for ClientError {
             }
             if let Some(p) = &f.policy {
                 map.serialize_entry("policy", p)?;
+            }
+            if let Some(n) = f.need_captcha {
+                map.serialize_entry("needCaptcha", &n)?;
             }
         }
         map.end()

@@ -111,7 +111,7 @@ impl World {
         let code = self.latest_code(email, "USER_REGISTRATION").await;
         let home = install
             .engine
-            .sign_up(AREA, email, &code, PASSWORD, None)
+            .sign_up(AREA, email, &code, PASSWORD)
             .await
             .unwrap();
         assert_eq!(home.email.as_deref(), Some(email));
@@ -149,7 +149,7 @@ async fn sign_up_logs_in_and_the_terminal_stays_trusted_across_restarts() {
 
     let outcome = install
         .engine
-        .login("ana@example.com", PASSWORD)
+        .login("ana@example.com", PASSWORD, None)
         .await
         .unwrap();
     assert!(
@@ -181,7 +181,7 @@ async fn a_second_install_needs_the_code_then_is_trusted() {
 
     let outcome = second
         .engine
-        .login("cy@example.com", PASSWORD)
+        .login("cy@example.com", PASSWORD, None)
         .await
         .unwrap();
     let LoginOutcome::NeedsTerminalCode { contact } = outcome else {
@@ -200,7 +200,7 @@ async fn a_second_install_needs_the_code_then_is_trusted() {
     let second = world.restart(second).await;
     let outcome = second
         .engine
-        .login("cy@example.com", PASSWORD)
+        .login("cy@example.com", PASSWORD, None)
         .await
         .unwrap();
     assert!(
@@ -216,7 +216,7 @@ async fn wrong_codes_report_tries_left_then_the_code_dies() {
     let second = world.install().await;
     second
         .engine
-        .login("di@example.com", PASSWORD)
+        .login("di@example.com", PASSWORD, None)
         .await
         .unwrap();
     second.engine.send_terminal_code().await.unwrap();
@@ -265,7 +265,7 @@ async fn bad_input_is_refused_before_the_cloud_sees_it() {
     let install = world.install().await;
     let e = install
         .engine
-        .login("not an account", "x")
+        .login("not an account", "x", None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -277,14 +277,14 @@ async fn bad_input_is_refused_before_the_cloud_sees_it() {
     );
     let e = install
         .engine
-        .sign_up(AREA, "ed@example.com", "123456", "weak", None)
+        .sign_up(AREA, "ed@example.com", "123456", "weak")
         .await
         .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert!(e.to_string().contains("at least 8"), "{e}");
     let e = install
         .engine
-        .sign_up(AREA, "ed@example.com", "12", "Correct-Horse-9", None)
+        .sign_up(AREA, "ed@example.com", "12", "Correct-Horse-9")
         .await
         .unwrap_err();
     assert_eq!(e.to_string(), "A verification code is 4 to 8 digits.");
@@ -296,7 +296,7 @@ async fn bad_input_is_refused_before_the_cloud_sees_it() {
     assert_eq!(e.code(), "no_pending_login");
     let e = install
         .engine
-        .login("nobody@example.com", PASSWORD)
+        .login("nobody@example.com", PASSWORD, None)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "1013");
@@ -311,7 +311,7 @@ async fn an_unreachable_cloud_is_named_and_nothing_is_lost() {
     cloud.shutdown().await;
     let e = install
         .engine
-        .login("fa@example.com", PASSWORD)
+        .login("fa@example.com", PASSWORD, None)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "unreachable");
@@ -339,7 +339,7 @@ async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
     let status = engine.status().await.unwrap();
     assert!(!status.terminal_remembered);
     assert!(status.keyring_problem.unwrap().contains("keyring"));
-    let outcome = engine.login("gu@example.com", PASSWORD).await.unwrap();
+    let outcome = engine.login("gu@example.com", PASSWORD, None).await.unwrap();
     assert!(matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }));
     engine.send_terminal_code().await.unwrap();
     let code = world.latest_code("gu@example.com", "TERMINAL_BIND").await;
@@ -352,7 +352,7 @@ async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
         .open(Arc::new(MemoryStore::unreachable()), data.path())
         .await;
     assert!(engine.resume().await.unwrap().is_none());
-    let outcome = engine.login("gu@example.com", PASSWORD).await.unwrap();
+    let outcome = engine.login("gu@example.com", PASSWORD, None).await.unwrap();
     assert!(
         matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }),
         "{outcome:?}"
@@ -389,7 +389,7 @@ async fn accounts_of_another_region_are_reached_and_the_region_remembered() {
         .await;
     install
         .engine
-        .sign_up(1, "us@example.com", &code, PASSWORD, None)
+        .sign_up(1, "us@example.com", &code, PASSWORD)
         .await
         .unwrap();
     assert_eq!(
@@ -403,7 +403,7 @@ async fn accounts_of_another_region_are_reached_and_the_region_remembered() {
     assert_ne!(second.engine.status().await.unwrap().cloud_url, americas);
     let outcome = second
         .engine
-        .login("us@example.com", PASSWORD)
+        .login("us@example.com", PASSWORD, None)
         .await
         .unwrap();
     assert!(
@@ -424,4 +424,212 @@ async fn accounts_of_another_region_are_reached_and_the_region_remembered() {
     let home = second.engine.resume().await.unwrap().expect("resumed");
     assert_eq!(home.area_id, 1);
     assert_eq!(second.engine.status().await.unwrap().cloud_url, americas);
+}
+
+impl World {
+    async fn qa_get(&self, path: &str) -> serde_json::Value {
+        self.http
+            .get(format!("{}{path}", self.cloud.url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn sign_up_by_phone_takes_the_regions_dialling_code() {
+    let world = World::new().await;
+    let install = world.install().await;
+    let sent = install
+        .engine
+        .request_sign_up_code(49, "0151 2345-678")
+        .await
+        .unwrap();
+    assert_eq!(sent.contact.kind, "phone");
+    assert_eq!(sent.contact.fuzzy_contact, "015****5678");
+    let code = world.latest_code("01512345678", "USER_REGISTRATION").await;
+    let home = install
+        .engine
+        .sign_up(49, "0151 2345678", &code, PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(home.phone.as_deref(), Some("01512345678"));
+    assert_eq!(home.area_id, 49);
+    let state = world.qa_get("/qa/accounts/01512345678").await;
+    assert_eq!(state["phoneCode"], "49", "{state}");
+}
+
+#[tokio::test]
+async fn a_captcha_is_answered_from_the_picture_the_cloud_drew() {
+    let world = World::new().await;
+    let install = world.signed_up("ha@example.com").await;
+    install.engine.logout().await.unwrap();
+    for _ in 0..5 {
+        let e = install
+            .engine
+            .login("ha@example.com", "Wrong-Pass-1", None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "1014");
+    }
+    let e = install
+        .engine
+        .login("ha@example.com", PASSWORD, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "1015");
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["needCaptcha"], true, "{json}");
+
+    let picture = install.engine.captcha("ha@example.com").await.unwrap();
+    assert!(picture.starts_with("data:image/png;base64,iVBORw0KGgo"));
+    let answer = world.qa_get("/qa/captcha?account=ha@example.com").await["answer"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let outcome = install
+        .engine
+        .login("ha@example.com", PASSWORD, Some(&format!(" {answer} ")))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, LoginOutcome::LoggedIn { .. }), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn a_password_reset_lifts_a_lock() {
+    let world = World::new().await;
+    let install = world.signed_up("io@example.com").await;
+    install.engine.logout().await.unwrap();
+    for _ in 0..5 {
+        let _ = install.engine.login("io@example.com", "Wrong-Pass-1", None).await;
+    }
+    for _ in 0..5 {
+        install.engine.captcha("io@example.com").await.unwrap();
+        let answer = world.qa_get("/qa/captcha?account=io@example.com").await["answer"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let _ = install
+            .engine
+            .login("io@example.com", "Wrong-Pass-1", Some(&answer))
+            .await;
+    }
+    let e = install
+        .engine
+        .login("io@example.com", PASSWORD, None)
+        .await
+        .unwrap_err();
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["code"], "1015");
+    assert!(json["retryAfter"].as_u64().unwrap() > 1100, "{json}");
+
+    let sent = install
+        .engine
+        .request_password_reset_code("io@example.com")
+        .await
+        .unwrap();
+    assert_eq!(sent.contact.fuzzy_contact, "i***@example.com");
+    let e = install
+        .engine
+        .reset_password("io@example.com", "123456", "short")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    let code = world.latest_code("io@example.com", "RETRIEVE_PASSWORD").await;
+    install
+        .engine
+        .reset_password("io@example.com", &code, "New-Horse-77")
+        .await
+        .unwrap();
+    let outcome = install
+        .engine
+        .login("io@example.com", "New-Horse-77", None)
+        .await
+        .unwrap();
+    assert!(matches!(outcome, LoginOutcome::LoggedIn { .. }), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
+    let world = World::new().await;
+    // Ten other terminals bound, through the cloud's own API.
+    world.signed_up("jo@example.com").await;
+    for i in 1..10 {
+        let feature = format!("{i:032x}");
+        let form = |code: Option<String>| {
+            let mut f = vec![
+                ("account", "jo@example.com".to_owned()),
+                (
+                    "password",
+                    hik_proto::PasswordDigest::of_password(PASSWORD)
+                        .as_str()
+                        .to_owned(),
+                ),
+                ("featureCode", feature.clone()),
+            ];
+            if let Some(c) = code {
+                f.push(("smsCode", c));
+                f.push(("bizType", "TERMINAL_BIND".into()));
+            }
+            f
+        };
+        let url = format!("{}/v3/users/login/v2", world.cloud.url());
+        world.http.post(&url).form(&form(None)).send().await.unwrap();
+        // Past the cooldown and the hourly limit of codes.
+        world.advance_clock(721).await;
+        world
+            .http
+            .post(format!("{}/v3/sms/nologin/checkcode", world.cloud.url()))
+            .form(&[("from", "jo@example.com"), ("bizType", "TERMINAL_BIND")])
+            .send()
+            .await
+            .unwrap();
+        let code = world.latest_code("jo@example.com", "TERMINAL_BIND").await;
+        let r: serde_json::Value = world
+            .http
+            .post(&url)
+            .form(&form(Some(code)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["meta"]["code"], 200, "{r}");
+    }
+    let install = world.install().await;
+    let outcome = install
+        .engine
+        .login("jo@example.com", PASSWORD, None)
+        .await
+        .unwrap();
+    let LoginOutcome::TooManyTerminals { limits, terminals } = outcome else {
+        panic!("expected 1069, got {outcome:?}");
+    };
+    assert_eq!((limits, terminals.len()), (10, 10));
+    let e = install
+        .engine
+        .remove_terminals(&[], "123456")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    install.engine.send_terminal_removal_code().await.unwrap();
+    let code = world.latest_code("jo@example.com", "TERMINAL_DELETE").await;
+    let oldest = terminals[0].sign.clone();
+    let outcome = install
+        .engine
+        .remove_terminals(&[oldest], &code)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }),
+        "{outcome:?}"
+    );
+    world.advance_clock(721).await;
+    install.engine.send_terminal_code().await.unwrap();
+    let code = world.latest_code("jo@example.com", "TERMINAL_BIND").await;
+    install.engine.submit_terminal_code(&code).await.unwrap();
 }

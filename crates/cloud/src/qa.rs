@@ -176,7 +176,7 @@ async fn create_account(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult
     let user = cloud
         .db
         .call(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             let phone_code = matches!(account, Account::Phone(_)).then(|| area.get().to_string());
             let new = crate::accounts::NewUser {
                 account: &account,
@@ -214,11 +214,15 @@ async fn inspect_account(
                 .ok_or_else(|| ApiError::business(hik_proto::ResultCode::AccountMissing))?;
             let (failed, locked_until) = crate::protection::state(conn, user.id)?;
             let (_, terminals) = crate::terminals::list(conn, user.id, "", 100, 0)?;
+            let phone_code: Option<String> = conn
+                .prepare_cached("SELECT phone_code FROM users WHERE id = ?1")?
+                .query_row([user.id], |r| r.get(0))?;
             Ok(serde_json::json!({
                 "account": account.as_str(),
                 "userId": user.id.to_string(),
                 "email": user.email,
                 "phone": user.phone,
+                "phoneCode": phone_code,
                 "areaId": user.area_id,
                 "twoStep": user.two_step,
                 "failedLogins": failed,
@@ -296,7 +300,7 @@ async fn reset(State(cloud): State<Arc<Cloud>>) -> ApiResult {
     cloud
         .db
         .call(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             for table in [
                 "cameras",
                 "devices",

@@ -64,7 +64,7 @@ pub async fn change_password(
     cloud
         .db
         .call(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             accounts::set_password(&tx, user_id, &password_hash)?;
             sessions::revoke_user(&tx, user_id, Some(&who.family))?;
             tx.commit()?;
@@ -144,7 +144,7 @@ pub async fn send_code(
                     (Subject::User(user.id), to)
                 }
             };
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             verification::send(&tx, &c, now, &subject, biz, &to)?;
             tx.commit()?;
             Ok(outbox::masked(&to))
@@ -177,7 +177,7 @@ pub async fn delete_account(
                 BizType::UserDelete,
                 code.as_ref(),
             )?;
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             accounts::delete(&tx, user.id)?;
             tx.commit()?;
             tracing::info!(user_id = user.id, "account deleted");
@@ -274,7 +274,7 @@ async fn change_contact(cloud: Arc<Cloud>, headers: HeaderMap, change: ContactCh
                 new_biz,
                 &change.new_code,
             )?;
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             verification::mark_used(&tx, old_id)?;
             verification::mark_used(&tx, new_id)?;
             accounts::set_contact(&tx, user.id, &change.to, change.phone_code.as_deref())?;

@@ -42,7 +42,7 @@ pub async fn send_code_logged_out(
             cloud
                 .db
                 .call(move |conn| {
-                    let tx = conn.transaction()?;
+                    let tx = conn.savepoint()?;
                     let subject = Subject::Address(from.as_str().to_owned());
                     if accounts::find(&tx, &from)?.is_some() {
                         // Same throttle and same reply: only the owner learns.
@@ -70,7 +70,7 @@ pub async fn send_code_logged_out(
             cloud
                 .db
                 .call(move |conn| {
-                    let tx = conn.transaction()?;
+                    let tx = conn.savepoint()?;
                     let Some(user) = accounts::find(&tx, &from)? else {
                         return Ok(contact);
                     };
@@ -141,7 +141,7 @@ pub async fn sign_up(
                 BizType::UserRegistration,
                 &code,
             )?;
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             let new = NewUser {
                 account: &account,
                 phone_code: phone_code.as_deref(),
@@ -274,7 +274,7 @@ pub async fn login(
                     code,
                 )?;
             }
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             protection::succeeded(&tx, user.id)?;
             // With two-step verification off, new terminals are not bound:
             // they neither count against the limit nor become trusted.
@@ -335,7 +335,7 @@ pub async fn refresh(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Par
     let issued = cloud
         .db
         .call(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             let caller = sessions::Caller {
                 feature: &feature,
                 client_type: client.client_type,
@@ -393,7 +393,7 @@ pub async fn reset_password(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiRe
                 BizType::RetrievePassword,
                 &code,
             )?;
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             accounts::set_password(&tx, user.id, &password_hash)?;
             protection::clear(&tx, user.id)?;
             sessions::revoke_user(&tx, user.id, None)?;

@@ -85,7 +85,7 @@ async fn confirmed<R: Send + 'static>(
                     code.as_ref(),
                 )?;
             }
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             let r = f(&tx, &user)?;
             tx.commit()?;
             Ok(r)
@@ -163,7 +163,7 @@ pub async fn unbind_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> Ap
                 BizType::TerminalDelete,
                 &code,
             )?;
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             let removed = terminals::unbind(&tx, user_id, &signs)?;
             tx.commit()?;
             Ok(removed)

@@ -1,0 +1,54 @@
+// The password rules, ticked off live while a new password is typed. The checks
+// come from Rust (hik_proto's policy, the one the cloud's rules are written in).
+import { backend, type PasswordCheck } from './backend';
+import { h } from './dom';
+
+/** The rules as a list under `input`; `testid` names the list (items: `-length`, `-classes`). */
+export function passwordRules(input: HTMLInputElement, testid: string): HTMLElement {
+  const length = h('li', { testid: `${testid}-length` }, '8 to 64 characters');
+  const kinds = {
+    lower: h('span', { class: 'kind' }, 'lower case'),
+    upper: h('span', { class: 'kind' }, 'upper case'),
+    digit: h('span', { class: 'kind' }, 'digits'),
+    symbol: h('span', { class: 'kind' }, 'symbols'),
+  };
+  const classes = h(
+    'li',
+    { testid: `${testid}-classes` },
+    'At least three of: ',
+    kinds.lower,
+    ', ',
+    kinds.upper,
+    ', ',
+    kinds.digit,
+    ', ',
+    kinds.symbol,
+  );
+  const common = h('li', { class: 'note' }, 'Not one of the most common passwords (the cloud checks this).');
+  const list = h('ul', { class: 'rules', testid, id: `${testid}-list`, 'aria-live': 'polite' }, length, classes, common);
+  input.setAttribute('aria-describedby', list.id);
+
+  const mark = (el: HTMLElement, ok: boolean) => {
+    el.dataset.ok = String(ok);
+    el.setAttribute('aria-label', `${el.textContent ?? ''}: ${ok ? 'met' : 'not met'}`);
+  };
+  let asked = 0;
+  const update = async () => {
+    const mine = ++asked;
+    let c: PasswordCheck;
+    try {
+      c = await backend.checkPassword(input.value);
+    } catch {
+      return;
+    }
+    if (mine !== asked) return; // a newer keystroke already answered
+    const met = [c.lower, c.upper, c.digit, c.symbol].filter(Boolean).length;
+    mark(length, c.longEnough && c.shortEnough);
+    mark(classes, met >= 3);
+    for (const [k, el] of Object.entries(kinds)) el.dataset.ok = String(c[k as keyof PasswordCheck]);
+    list.dataset.ok = String(c.longEnough && c.shortEnough && met >= 3);
+  };
+  input.addEventListener('input', () => void update());
+  void update();
+  return list;
+}

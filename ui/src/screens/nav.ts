@@ -1,0 +1,29 @@
+// What every screen gets: the app's status, the cloud's clock, and the ways to
+// move to another screen. Screens never call each other directly.
+import type { Contact, Home, LoginOutcome, Status, TerminalInfo } from '../backend';
+import type { CloudClock } from '../clock';
+import { h } from '../dom';
+
+export interface Nav {
+  status: Status;
+  clock: CloudClock;
+  login(notice?: string): void;
+  signUp(): void;
+  forgot(account?: string): void;
+  verify(contact: Contact | null): void;
+  terminals(limits: number, terminals: TerminalInfo[]): void;
+  home(home: Home): void;
+  /** Go where a login attempt leads: home, the code, or the terminal list. */
+  afterLogin(outcome: LoginOutcome): void;
+  /** Stop timers of the screen being left. */
+  onLeave(dispose: () => void): void;
+}
+
+export function card(title: string, ...children: (Node | string | null)[]): HTMLElement {
+  return h('section', { class: 'card' }, h('h1', {}, title), ...children);
+}
+
+/** A link-styled button that moves to another screen. */
+export function navLink(testid: string, label: string, go: () => void): HTMLButtonElement {
+  return h('button', { type: 'button', class: 'link', testid, onclick: go }, label);
+}

@@ -1,0 +1,115 @@
+// Sign up in two steps. First the region (for good: said plainly) and an email
+// address or a phone number (with the region's dialling code); then the code
+// sent there, and a password with its rules ticked off live.
+import { backend, type Area, type Sent } from '../backend';
+import { codeEntry } from '../code-entry';
+import { errorLine, field, h, onSubmit, showError } from '../dom';
+import { describe, type AppError } from '../errors';
+import { passwordRules } from '../password-rules';
+import { card, navLink, type Nav } from './nav';
+
+export function signUpScreen(nav: Nav): HTMLElement {
+  let areas: Area[] = [];
+  const region = h('select', { testid: 'signup-region', required: true });
+  const warning = h(
+    'p',
+    { class: 'warning', testid: 'signup-region-warning' },
+    'Choose carefully: your account and its data stay in this region for good. The region cannot be changed after sign-up.',
+  );
+  const byEmail = h('input', { type: 'radio', name: 'method', value: 'email', testid: 'signup-method-email', checked: true, id: 'm-email' });
+  const byPhone = h('input', { type: 'radio', name: 'method', value: 'phone', testid: 'signup-method-phone', id: 'm-phone' });
+  const method = h(
+    'fieldset',
+    { class: 'method' },
+    h('legend', {}, 'Sign up with'),
+    h('label', { for: 'm-email' }, byEmail, ' Email address'),
+    h('label', { for: 'm-phone' }, byPhone, ' Phone number'),
+  );
+  const email = h('input', { testid: 'signup-email', type: 'email', autocomplete: 'email', placeholder: 'name@example.com' });
+  const dial = h('span', { class: 'dial', testid: 'signup-dial-code' }, '+');
+  const phone = h('input', { testid: 'signup-phone', type: 'tel', autocomplete: 'tel-national', placeholder: 'Phone number without the dialling code' });
+  const emailField = field('Email address', email);
+  const phoneField = h('div', { class: 'field', hidden: true }, h('label', { for: 'f-phone' }, 'Phone number'), h('div', { class: 'phone-row' }, dial, phone));
+  phone.id = 'f-phone';
+  const sendBtn = h('button', { class: 'primary', type: 'submit', testid: 'signup-send-code' }, 'Send code');
+  const error = errorLine();
+
+  const usePhone = () => byPhone.checked;
+  const showMethod = () => {
+    emailField.hidden = usePhone();
+    phoneField.hidden = !usePhone();
+    (usePhone() ? phone : email).focus();
+  };
+  byEmail.addEventListener('change', showMethod);
+  byPhone.addEventListener('change', showMethod);
+  const showDial = () => {
+    const a = areas.find((x) => String(x.id) === region.value);
+    dial.textContent = a ? `+${a.telephoneCode}` : '+';
+  };
+  region.addEventListener('change', showDial);
+
+  void backend.listAreas().then(
+    (list) => {
+      areas = list;
+      region.replaceChildren(
+        ...list.map((a) => h('option', { value: String(a.id), selected: a.id === nav.status.lastArea }, `${a.name} (+${a.telephoneCode})`)),
+      );
+      showDial();
+    },
+    (e) => showError(error, describe(e as AppError)),
+  );
+
+  const details = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    field('Region', region),
+    warning,
+    method,
+    emailField,
+    phoneField,
+    error,
+    sendBtn,
+  );
+  const step2 = h('div', { hidden: true });
+  const account = () => (usePhone() ? phone.value : email.value);
+
+  const toCode = (sent: Sent) => {
+    const area = Number(region.value);
+    const who = account();
+    const password = h('input', { testid: 'signup-password', type: 'password', autocomplete: 'new-password' });
+    const rules = passwordRules(password, 'signup-password-rules');
+    const entry = codeEntry({
+      prefix: 'signup',
+      contact: sent.contact,
+      clock: nav.clock,
+      initial: sent,
+      send: () => backend.requestSignUpCode(area, who),
+      submit: async (code) => nav.home(await backend.signUp(area, who, code, password.value)),
+      submitLabel: 'Create account',
+      qaInboxUrl: nav.status.qaInboxUrl,
+      syncClock: async () => nav.clock.sync(await backend.syncClock()),
+      extra: [field('Password', password), rules],
+    });
+    nav.onLeave(entry.dispose);
+    const back = navLink('signup-change', 'Change the region or address', () => {
+      entry.dispose();
+      step2.hidden = true;
+      details.hidden = false;
+      step2.replaceChildren();
+    });
+    step2.replaceChildren(entry.element, h('p', { class: 'alt' }, back));
+    details.hidden = true;
+    step2.hidden = false;
+  };
+  onSubmit(details, sendBtn, 'Sending…', error, async () => {
+    toCode(await backend.requestSignUpCode(Number(region.value), account()));
+  });
+
+  queueMicrotask(() => email.focus());
+  return card(
+    'Sign up',
+    details,
+    step2,
+    h('p', { class: 'alt' }, 'Already have an account? ', navLink('nav-login', 'Log in', () => nav.login())),
+  );
+}
