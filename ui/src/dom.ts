@@ -78,7 +78,11 @@ export async function act(
     } else {
       cloudUp();
     }
-    if (onError?.(err) !== 'handled') showError(error, describe(err));
+    if (onError?.(err) !== 'handled') {
+      // The banner explains an unreachable cloud at length; the form only
+      // needs to say that this action did not go through.
+      showError(error, err.code === 'unreachable' ? 'The cloud did not answer. Try again when it is back.' : describe(err));
+    }
     return false;
   }
 }

@@ -1,14 +1,16 @@
 import { describe as group, expect, it } from 'vitest';
 import { CloudClock } from '../src/clock';
 import { looksComplete, normalizeCode } from '../src/code';
-import { describe, formatDuration } from '../src/errors';
+import { describe, formatDuration, isLock } from '../src/errors';
 
 group('codes as people type them', () => {
   it('drops spaces and dashes and reads O as 0, I and l as 1', () => {
     expect(normalizeCode(' 01 2-3O ')).toBe('01230');
     expect(normalizeCode('I2l4o6')).toBe('121406');
     expect(looksComplete('O12 345')).toBe(true);
-    expect(looksComplete('12345')).toBe(false);
+    expect(looksComplete('0000')).toBe(true); // leading zeros are digits like any other
+    expect(looksComplete('123')).toBe(false);
+    expect(looksComplete('123456789')).toBe(false);
     expect(looksComplete('12a456')).toBe(false);
   });
 });
@@ -29,6 +31,7 @@ group('countdowns on the cloud clock', () => {
     expect(formatDuration(75)).toBe('1:15');
     expect(formatDuration(9)).toBe('0:09');
     expect(formatDuration(-3)).toBe('0:00');
+    expect(formatDuration(3725)).toBe('1:02:05');
   });
 });
 
@@ -42,5 +45,17 @@ group('error sentences', () => {
       'The verification code is no longer valid. Request a new code.',
     );
     expect(describe({ code: '1041', message: 'x', retryAfter: 42 })).toMatch(/0:42/);
+  });
+  it('tell a lock from a captcha, and explain a refused password', () => {
+    const lock = { code: '1015', message: 'x', retryAfter: 1200 };
+    expect(isLock(lock)).toBe(true);
+    expect(describe(lock)).toMatch(/locked for 20:00.*reset your password/);
+    const captcha = { code: '1015', message: 'Enter the characters shown in the picture.', needCaptcha: true };
+    expect(isLock(captcha)).toBe(false);
+    expect(describe(captcha)).toBe('Enter the characters shown in the picture.');
+    expect(describe({ code: '1014', message: 'x', needCaptcha: true })).toMatch(/characters in the picture/);
+    expect(
+      describe({ code: '2002', message: 'This password is one of the most common ones.', policy: '8 to 64 characters.' }),
+    ).toBe('This password is one of the most common ones. A password needs 8 to 64 characters.');
   });
 });

@@ -256,7 +256,8 @@ impl Engine {
         let mut state = self.state.lock().await;
         let found = self.go_to_area(area).await?;
         // A phone number is national; its dialling code is the region's.
-        let phone_code = matches!(account, Account::Phone(_)).then_some(found.telephone_code.as_str());
+        let phone_code =
+            matches!(account, Account::Phone(_)).then_some(found.telephone_code.as_str());
         self.api
             .register(&account, &digest, area, phone_code, &code)
             .await?;
@@ -402,7 +403,10 @@ impl Engine {
 
     /// Forgotten password, step 1: a `RETRIEVE_PASSWORD` code to the account.
     /// The cloud answers alike whether or not the account exists.
-    pub async fn request_password_reset_code(&self, account: &str) -> Result<CodeSent, ClientError> {
+    pub async fn request_password_reset_code(
+        &self,
+        account: &str,
+    ) -> Result<CodeSent, ClientError> {
         let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
         self.ensure_region().await;
         self.api

@@ -18,7 +18,7 @@ pub enum ClientError {
         /// Extras beside `meta` (boxed: most errors carry none).
         failure: Box<Failure>,
     },
-    #[error("The cloud at {url} cannot be reached: {why}")]
+    #[error("The cloud at {url} cannot be reached: {why}.")]
     Unreachable { url: String, why: String },
     /// Refused before the cloud saw it; `why` is a sentence for people and
     /// `field` tells the UI which input to point at.

@@ -339,7 +339,10 @@ async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
     let status = engine.status().await.unwrap();
     assert!(!status.terminal_remembered);
     assert!(status.keyring_problem.unwrap().contains("keyring"));
-    let outcome = engine.login("gu@example.com", PASSWORD, None).await.unwrap();
+    let outcome = engine
+        .login("gu@example.com", PASSWORD, None)
+        .await
+        .unwrap();
     assert!(matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }));
     engine.send_terminal_code().await.unwrap();
     let code = world.latest_code("gu@example.com", "TERMINAL_BIND").await;
@@ -352,7 +355,10 @@ async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
         .open(Arc::new(MemoryStore::unreachable()), data.path())
         .await;
     assert!(engine.resume().await.unwrap().is_none());
-    let outcome = engine.login("gu@example.com", PASSWORD, None).await.unwrap();
+    let outcome = engine
+        .login("gu@example.com", PASSWORD, None)
+        .await
+        .unwrap();
     assert!(
         matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }),
         "{outcome:?}"
@@ -495,7 +501,10 @@ async fn a_captcha_is_answered_from_the_picture_the_cloud_drew() {
         .login("ha@example.com", PASSWORD, Some(&format!(" {answer} ")))
         .await
         .unwrap();
-    assert!(matches!(outcome, LoginOutcome::LoggedIn { .. }), "{outcome:?}");
+    assert!(
+        matches!(outcome, LoginOutcome::LoggedIn { .. }),
+        "{outcome:?}"
+    );
 }
 
 #[tokio::test]
@@ -504,7 +513,10 @@ async fn a_password_reset_lifts_a_lock() {
     let install = world.signed_up("io@example.com").await;
     install.engine.logout().await.unwrap();
     for _ in 0..5 {
-        let _ = install.engine.login("io@example.com", "Wrong-Pass-1", None).await;
+        let _ = install
+            .engine
+            .login("io@example.com", "Wrong-Pass-1", None)
+            .await;
     }
     for _ in 0..5 {
         install.engine.captcha("io@example.com").await.unwrap();
@@ -538,7 +550,9 @@ async fn a_password_reset_lifts_a_lock() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
-    let code = world.latest_code("io@example.com", "RETRIEVE_PASSWORD").await;
+    let code = world
+        .latest_code("io@example.com", "RETRIEVE_PASSWORD")
+        .await;
     install
         .engine
         .reset_password("io@example.com", &code, "New-Horse-77")
@@ -549,7 +563,10 @@ async fn a_password_reset_lifts_a_lock() {
         .login("io@example.com", "New-Horse-77", None)
         .await
         .unwrap();
-    assert!(matches!(outcome, LoginOutcome::LoggedIn { .. }), "{outcome:?}");
+    assert!(
+        matches!(outcome, LoginOutcome::LoggedIn { .. }),
+        "{outcome:?}"
+    );
 }
 
 #[tokio::test]
@@ -577,7 +594,13 @@ async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
             f
         };
         let url = format!("{}/v3/users/login/v2", world.cloud.url());
-        world.http.post(&url).form(&form(None)).send().await.unwrap();
+        world
+            .http
+            .post(&url)
+            .form(&form(None))
+            .send()
+            .await
+            .unwrap();
         // Past the cooldown and the hourly limit of codes.
         world.advance_clock(721).await;
         world

@@ -35,10 +35,14 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-/// A simulated cloud for one test: port 0, temporary database, QA on.
+/// A simulated cloud for one test: two regions on ports the OS picks, a
+/// temporary database, QA on. It can be stopped and started again on the same
+/// ports and database, as a cloud that went away for a while.
 pub struct Cloud {
     running: Option<hik_cloud::RunningCloud>,
     url: String,
+    regions: Vec<(String, String)>,
+    config: hik_cloud::Config,
     http: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -46,18 +50,134 @@ pub struct Cloud {
 impl Cloud {
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
-        let running = hik_cloud::spawn(config).await.unwrap();
+        let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
+        let running = hik_cloud::spawn(config.clone()).await.unwrap();
+        let regions = running.region_urls();
+        // From now on, the same ports: a restart is the same cloud coming back.
+        for (region, (_, url)) in config.regions.iter_mut().zip(&regions) {
+            region.listen = url.trim_start_matches("http://").parse().unwrap();
+        }
         Self {
             url: running.url(),
             running: Some(running),
+            regions,
+            config,
             http: reqwest::Client::new(),
             _dir: dir,
         }
     }
 
+    /// The first region's base URL (Europe: areas 44, 49, 33, 39).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The second region's base URL (the Americas and Asia-Pacific: 1, 55, 61).
+    pub fn second_region_url(&self) -> &str {
+        &self.regions[1].1
+    }
+
+    /// Start again after `stop`, on the same ports and database.
+    pub async fn start_again(&mut self) {
+        assert!(self.running.is_none(), "the cloud is running");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match hik_cloud::spawn(self.config.clone()).await {
+                Ok(running) => {
+                    self.running = Some(running);
+                    return;
+                }
+                Err(e) if Instant::now() < deadline => {
+                    eprintln!("the cloud did not start again yet: {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("the cloud did not start again: {e}"),
+            }
+        }
+    }
+
+    async fn qa(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        assert!(r.status().is_success(), "{path}: HTTP {}", r.status());
+        r.json().await.unwrap()
+    }
+
+    /// A ready account made through the QA surface, in `area`, with no terminal.
+    pub async fn qa_account(&self, account: &str, area: u32) {
+        self.qa(
+            reqwest::Method::POST,
+            "/qa/accounts",
+            Some(json!({ "account": account, "password": PASSWORD, "areaId": area })),
+        )
+        .await;
+    }
+
+    /// An account's state as the QA surface shows it.
+    pub async fn qa_inspect(&self, account: &str) -> Value {
+        self.qa(
+            reqwest::Method::GET,
+            &format!("/qa/accounts/{account}"),
+            None,
+        )
+        .await
+    }
+
+    /// The answer to the account's current captcha.
+    pub async fn captcha_answer(&self, account: &str) -> String {
+        let r = self
+            .qa(
+                reqwest::Method::GET,
+                &format!("/qa/captcha?account={account}"),
+                None,
+            )
+            .await;
+        r["answer"].as_str().unwrap().to_owned()
+    }
+
+    /// Bind `n` more terminals to `account` through the cloud's own API, each
+    /// with its TERMINAL_BIND code (moving the clock past the send limits).
+    pub async fn bind_terminals(&self, account: &str, n: usize) {
+        let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
+        for i in 0..n {
+            let feature = format!("{:032x}", 0xabc0_0000 + i);
+            let name = format!("Phone {}", i + 1);
+            let login = |code: Option<String>| {
+                let mut form = vec![
+                    ("account", account.to_owned()),
+                    ("password", digest.as_str().to_owned()),
+                    ("featureCode", feature.clone()),
+                    (
+                        "cuName",
+                        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &name),
+                    ),
+                ];
+                if let Some(c) = code {
+                    form.push(("smsCode", c));
+                    form.push(("bizType", "TERMINAL_BIND".into()));
+                }
+                self.http
+                    .post(format!("{}/v3/users/login/v2", self.url))
+                    .form(&form)
+                    .send()
+            };
+            login(None).await.unwrap();
+            // Past the cooldown and the hourly limit of codes.
+            self.advance_clock(721).await;
+            let before = self.outbox(account, "TERMINAL_BIND").await.len();
+            self.http
+                .post(format!("{}/v3/sms/nologin/checkcode", self.url))
+                .form(&[("from", account), ("bizType", "TERMINAL_BIND")])
+                .send()
+                .await
+                .unwrap();
+            let code = self.nth_code(account, "TERMINAL_BIND", before + 1).await;
+            let r: Value = login(Some(code)).await.unwrap().json().await.unwrap();
+            assert_eq!(r["meta"]["code"], 200, "{r}");
+        }
     }
 
     pub async fn outbox(&self, to: &str, biz: &str) -> Vec<Value> {
@@ -74,7 +194,8 @@ impl Cloud {
         r["messages"].as_array().cloned().unwrap_or_default()
     }
 
-    /// The newest code sent to `to` for `biz`, waiting briefly for it to arrive.
+    /// The first code sent to `to` for `biz`, waiting briefly for it to arrive
+    /// (the newest too, in tests that send one).
     pub async fn latest_code(&self, to: &str, biz: &str) -> String {
         self.nth_code(to, biz, 1).await
     }
@@ -338,6 +459,86 @@ impl App {
         self.find(testid).await.text().await.unwrap()
     }
 
+    /// An attribute (or DOM property, e.g. `value`, `src`) of `testid`.
+    pub async fn prop(&self, testid: &str, name: &str) -> String {
+        self.find(testid)
+            .await
+            .prop(name)
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Wait until attribute `name` of `testid` reads `value`.
+    pub async fn wait_attr(&self, testid: &str, name: &str, value: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let now = self.find(testid).await.attr(name).await.unwrap();
+            if now.as_deref() == Some(value) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.snap(&format!("timeout-attr-{testid}")).await;
+                panic!(
+                    "[{}] {testid} never had {name}={value:?}; it has {now:?}",
+                    self.name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Whether an element with `testid` is on screen right now (no waiting).
+    pub async fn is_visible(&self, testid: &str) -> bool {
+        match self.client.find_all(Self::by(testid)).await {
+            Ok(all) => {
+                for e in all {
+                    if e.is_displayed().await.unwrap_or(false) {
+                        return true;
+                    }
+                }
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Wait until `testid` is shown (`true`) or gone (`false`).
+    pub async fn wait_visible(&self, testid: &str, visible: bool) {
+        let deadline = Instant::now() + WAIT;
+        while self.is_visible(testid).await != visible {
+            if Instant::now() > deadline {
+                self.snap(&format!("timeout-visible-{testid}")).await;
+                panic!("[{}] {testid} never became visible={visible}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Paste `text` into `testid` as a person does: onto the X clipboard
+    /// (xclip), then Ctrl+V in the focused field.
+    pub async fn paste(&self, testid: &str, text: &str) {
+        use std::io::Write;
+        let mut xclip = Command::new("xclip")
+            .args(["-selection", "clipboard", "-i"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("xclip is installed");
+        xclip
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        assert!(xclip.wait().unwrap().success());
+        let e = self.find(testid).await;
+        e.clear().await.unwrap();
+        e.click().await.unwrap();
+        e.send_keys(&(fantoccini::key::Key::Control + "v"))
+            .await
+            .unwrap();
+    }
+
     pub async fn is_enabled(&self, testid: &str) -> bool {
         self.find(testid).await.is_enabled().await.unwrap()
     }
@@ -478,8 +679,13 @@ pub async fn sign_up_through_ui(app: &mut App, cloud: &Cloud, email: &str) {
 
 /// Log in through the UI (account and password) and press the button.
 pub async fn log_in_through_ui(app: &App, email: &str) {
+    log_in_with(app, email, PASSWORD).await;
+}
+
+/// Log in through the UI with `password` and press the button.
+pub async fn log_in_with(app: &App, account: &str, password: &str) {
     app.wait_screen("login").await;
-    app.fill("login-account", email).await;
-    app.fill("login-password", PASSWORD).await;
+    app.fill("login-account", account).await;
+    app.fill("login-password", password).await;
     app.click("login-submit").await;
 }
