@@ -28,6 +28,15 @@ export interface CodeEntryOptions {
   onForgotPassword?: () => void;
 }
 
+/** 600 -> "10 minutes", 90 -> "1 minute 30 seconds", 45 -> "45 seconds". */
+export function inWords(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (m === 0) return part(s, 'second');
+  return s === 0 ? part(m, 'minute') : `${part(m, 'minute')} ${part(s, 'second')}`;
+}
+
 export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose: () => void } {
   let resendAt = 0;
   let expiresAt = 0;
@@ -68,7 +77,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
       'ul',
       {},
       h('li', {}, 'Check your spam or junk folder: emails with codes are sometimes filtered there.'),
-      h('li', {}, 'Check that the address shown above is yours and still in use. If it is out of date, you will need to update it in your account settings once you are in.'),
+      h('li', {}, 'Check that the address shown above is yours and still in use.'),
       h('li', {}, 'Codes can take a few minutes to arrive. Wait a little, then use "Resend code".'),
       validity,
       h('li', {}, 'After 5 wrong entries a code stops working: request a new one. If you are locked out of your account, wait, or ', forgot, '.'),
@@ -114,7 +123,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     expiresAt = sent.cloudNow + validFor;
     sentOnce = true;
     codeDead = false;
-    validity.textContent = `A code is valid for ${formatDuration(validFor)} (minutes:seconds), and only the newest code works: after "Resend code", use the new one.`;
+    validity.textContent = `A code is valid for ${inWords(validFor)}, and only the newest code works: after "Resend code", use the new one.`;
     contactText.textContent = sent.contact.fuzzyContact;
     intro.replaceChildren('We sent a verification code to ', contactText, by(sent.contact));
     sendBtn.hidden = true;

@@ -1,6 +1,7 @@
 import { describe as group, expect, it } from 'vitest';
 import { CloudClock } from '../src/clock';
 import { looksComplete, normalizeCode } from '../src/code';
+import { inWords } from '../src/code-entry';
 import { describe, formatDuration, isLock } from '../src/errors';
 
 group('codes as people type them', () => {
@@ -32,6 +33,9 @@ group('countdowns on the cloud clock', () => {
     expect(formatDuration(9)).toBe('0:09');
     expect(formatDuration(-3)).toBe('0:00');
     expect(formatDuration(3725)).toBe('1:02:05');
+    expect(inWords(600)).toBe('10 minutes');
+    expect(inWords(90)).toBe('1 minute 30 seconds');
+    expect(inWords(45)).toBe('45 seconds');
   });
 });
 

@@ -95,6 +95,10 @@ async fn g_a_code_expires_on_the_qa_clock_and_a_new_one_is_requested() {
     })
     .await;
     assert!(app.is_enabled("verify-resend").await);
+    // The guide's advice is one click away.
+    app.click("verify-help").await;
+    app.wait_text("verify-help", "the advice", |t| t.contains("spam"))
+        .await;
     app.shot("expired").await;
     app.fill("verify-code", &old).await;
     app.click("verify-submit").await;
@@ -285,6 +289,9 @@ async fn j_ten_wrong_passwords_lock_with_a_countdown_and_a_reset_unlocks() {
         .await;
     app.fill("forgot-code", &code).await;
     app.fill("forgot-password", "New-Horse-42").await;
+    app.wait_attr("forgot-password-rules", "data-ok", "true")
+        .await;
+    app.shot("new-password").await;
     app.click("forgot-submit").await;
     app.wait_screen("login").await;
     assert!(app.text("login-notice").await.contains("reset"));
@@ -412,6 +419,7 @@ async fn m_a_full_account_makes_room_then_logs_in() {
     app.wait_text("error-message", "a choice", |t| t.contains("at least one"))
         .await;
     app.click("terminal-check").await;
+    app.shot("terminal-chosen").await;
     app.click("remove-submit").await;
     app.wait_screen("verify").await;
     let left = cloud.qa_inspect("max@example.com").await["terminals"]
