@@ -3,7 +3,8 @@
 
 use crate::ClientError;
 use hik_proto::wire::{
-    AreaList, CodeSent, Failure, LoggedIn, LoginUser, Refreshed, Registered, Reply,
+    AreaList, CameraList, CodeSent, DevicePage, Failure, LoggedIn, LoginUser, Refreshed,
+    Registered, Reply,
 };
 use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
 use serde::de::DeserializeOwned;
@@ -97,7 +98,8 @@ impl CloudApi {
             );
         }
         match res.status().as_u16() {
-            401 | 403 => return Err(ClientError::SessionEnded),
+            401 => return Err(ClientError::Unauthorized),
+            403 => return Err(ClientError::SessionEnded),
             _ => {}
         }
         let reply: Reply<serde_json::Value> = res
@@ -313,6 +315,43 @@ impl CloudApi {
             .decode(self.request(reqwest::Method::GET, "/v3/users/info", Some(session)))
             .await?;
         Ok(i.user_info)
+    }
+}
+
+impl CloudApi {
+    /// One page of the account's devices, with their status and addresses.
+    pub async fn devices(
+        &self,
+        session: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<DevicePage, ClientError> {
+        self.decode(
+            self.request(
+                reqwest::Method::GET,
+                "/v3/userdevices/v1/devices/pagelist",
+                Some(session),
+            )
+            .query(&[
+                ("groupId", "-1".to_owned()),
+                ("limit", limit.to_string()),
+                ("offset", offset.to_string()),
+            ]),
+        )
+        .await
+    }
+
+    /// The cameras (channels) of one device.
+    pub async fn cameras(&self, session: &str, serial: &str) -> Result<CameraList, ClientError> {
+        self.decode(
+            self.request(
+                reqwest::Method::GET,
+                "/v3/userdevices/v1/cameras/info",
+                Some(session),
+            )
+            .query(&[("deviceSerial", serial)]),
+        )
+        .await
     }
 }
 

@@ -24,8 +24,15 @@ pub enum ClientError {
     /// `field` tells the UI which input to point at.
     #[error("{why}")]
     InvalidInput { field: &'static str, why: String },
-    #[error("The session has ended. Log in again.")]
+    /// HTTP 401: the session id is no longer good. The engine refreshes the
+    /// session and tries once more; people only see `SessionEnded`.
+    #[error("The session has expired.")]
+    Unauthorized,
+    /// HTTP 403, or a session that could not be renewed: log in again.
+    #[error("Your session has ended. Log in again.")]
     SessionEnded,
+    #[error("You are not logged in.")]
+    NotLoggedIn,
     #[error("{0}")]
     NoPendingLogin(&'static str),
     #[error("The cloud sent a reply this app does not understand: {0}")]
@@ -40,7 +47,9 @@ impl ClientError {
             Self::Cloud { code, .. } => code.number().to_string(),
             Self::Unreachable { .. } => "unreachable".into(),
             Self::InvalidInput { .. } => "invalid_input".into(),
+            Self::Unauthorized => "unauthorized".into(),
             Self::SessionEnded => "session_ended".into(),
+            Self::NotLoggedIn => "not_logged_in".into(),
             Self::NoPendingLogin(_) => "no_pending_login".into(),
             Self::Protocol(_) => "protocol".into(),
             Self::Storage(_) => "storage".into(),

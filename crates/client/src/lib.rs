@@ -10,6 +10,8 @@ pub mod error;
 pub mod secrets;
 pub mod store;
 
-pub use engine::{Engine, EngineConfig, Home, LoginOutcome, Status};
+pub use engine::{
+    Camera, CameraList, Device, DeviceList, Engine, EngineConfig, Home, LoginOutcome, Status,
+};
 pub use error::ClientError;
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

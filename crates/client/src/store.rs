@@ -1,11 +1,23 @@
-//! Local state in SQLite (nothing secret): the last account and region, settings.
+//! Local state in SQLite (nothing secret): the last account and region, and the
+//! account's device lists as last seen, for when the cloud cannot be reached.
 
 use crate::ClientError;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const MIGRATIONS: &[&str] = &["CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"];
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // What the cloud last said (device lists, cameras), kept to show when it
+    // cannot be reached: JSON as the engine saved it, with the time it came.
+    "CREATE TABLE saved (
+        account  TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        json     TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        PRIMARY KEY (account, key)
+    );",
+];
 
 #[derive(Clone)]
 pub struct LocalStore {
@@ -68,6 +80,51 @@ impl LocalStore {
                 (key, value),
             )
             .map(|_| ())
+        })
+        .await
+    }
+
+    /// Keep `json` for `account` under `key`, with the time it was fetched.
+    pub async fn save(
+        &self,
+        account: String,
+        key: String,
+        json: String,
+        saved_at: i64,
+    ) -> Result<(), ClientError> {
+        self.call(move |c| {
+            c.execute(
+                "INSERT INTO saved (account, key, json, saved_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (account, key) DO UPDATE SET json = ?3, saved_at = ?4",
+                (account, key, json, saved_at),
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    /// What was kept for `account` under `key`, and when it was fetched.
+    pub async fn saved(
+        &self,
+        account: String,
+        key: String,
+    ) -> Result<Option<(String, i64)>, ClientError> {
+        self.call(move |c| {
+            c.query_row(
+                "SELECT json, saved_at FROM saved WHERE account = ?1 AND key = ?2",
+                (account, key),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    /// Forget everything kept for `account` (it was deleted, say).
+    pub async fn forget(&self, account: String) -> Result<(), ClientError> {
+        self.call(move |c| {
+            c.execute("DELETE FROM saved WHERE account = ?1", [account])
+                .map(|_| ())
         })
         .await
     }

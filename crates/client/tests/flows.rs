@@ -656,3 +656,70 @@ async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
     let code = world.latest_code("jo@example.com", "TERMINAL_BIND").await;
     install.engine.submit_terminal_code(&code).await.unwrap();
 }
+
+#[tokio::test]
+async fn the_accounts_devices_are_listed_and_kept_for_when_the_cloud_is_away() {
+    let world = World::new().await;
+    let install = world.signed_up("ka@example.com").await;
+    let list = install.engine.devices().await.unwrap();
+    assert!(!list.saved);
+    let count = |c: &str| list.devices.iter().filter(|d| d.category == c).count();
+    assert!(count("IPC") >= 2, "{list:?}");
+    assert_eq!((count("NVR"), count("DVR")), (1, 1), "{list:?}");
+    assert!(list.devices.iter().any(|d| !d.online), "one is offline");
+    let nvr = list.devices.iter().find(|d| d.category == "NVR").unwrap();
+    let cameras = install.engine.cameras(&nvr.serial).await.unwrap();
+    assert!(cameras.cameras.len() >= 4, "{cameras:?}");
+    assert_eq!(cameras.cameras[0].channel, 1);
+    let e = install.engine.cameras("NOSUCHSERIAL").await.unwrap_err();
+    assert_eq!(e.code(), "2005");
+
+    let World { cloud, .. } = world;
+    cloud.shutdown().await;
+    let saved = install.engine.devices().await.unwrap();
+    assert!(saved.saved);
+    assert!(saved.problem.unwrap().contains("cannot be reached"));
+    assert_eq!(saved.devices, list.devices);
+    assert_eq!(saved.fetched_at, list.fetched_at);
+    let saved_cameras = install.engine.cameras(&nvr.serial).await.unwrap();
+    assert!(saved_cameras.saved);
+    assert_eq!(saved_cameras.cameras, cameras.cameras);
+}
+
+#[tokio::test]
+async fn an_expired_session_is_renewed_silently() {
+    let world = World::new().await;
+    let install = world.signed_up("la@example.com").await;
+    let before = install.secrets.get("refreshToken").unwrap().unwrap();
+    world.advance_clock(25 * 3600).await;
+    install.engine.sync_clock().await.unwrap();
+    let list = install.engine.devices().await.unwrap();
+    assert!(!list.devices.is_empty());
+    let after = install.secrets.get("refreshToken").unwrap().unwrap();
+    assert_ne!(before, after, "the refresh token was rotated and kept");
+}
+
+#[tokio::test]
+async fn a_session_whose_refresh_token_is_dead_ends_the_login() {
+    let world = World::new().await;
+    let install = world.signed_up("ma@example.com").await;
+    // A password reset elsewhere ends every session of the account.
+    let other = world.install().await;
+    other
+        .engine
+        .request_password_reset_code("ma@example.com")
+        .await
+        .unwrap();
+    let code = world
+        .latest_code("ma@example.com", "RETRIEVE_PASSWORD")
+        .await;
+    other
+        .engine
+        .reset_password("ma@example.com", &code, "Other-Horse-5")
+        .await
+        .unwrap();
+    let e = install.engine.devices().await.unwrap_err();
+    assert_eq!(e.code(), "session_ended");
+    assert!(install.engine.status().await.unwrap().home.is_none());
+    assert!(install.secrets.get("refreshToken").unwrap().is_none());
+}

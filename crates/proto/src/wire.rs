@@ -187,6 +187,74 @@ impl Page {
     }
 }
 
+/// A device of the account, as the device list names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub device_serial: String,
+    pub full_serial: String,
+    pub name: String,
+    /// The model, e.g. `DS-2CD2143G2-I`.
+    pub device_type: String,
+    pub version: String,
+    /// `IPC`, `NVR` or `DVR`.
+    pub device_category: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceStatus {
+    /// 1 online, 0 offline.
+    pub global_status: u8,
+    #[serde(default)]
+    pub upgrade_available: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceConnection {
+    #[serde(default)]
+    pub local_ip: String,
+    #[serde(default)]
+    pub net_ip: String,
+}
+
+/// `GET /v3/userdevices/v1/devices/pagelist`: one page, and maps keyed by serial.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevicePage {
+    pub page: Page,
+    pub device_infos: Vec<DeviceInfo>,
+    #[serde(default)]
+    pub status_infos: std::collections::HashMap<String, DeviceStatus>,
+    #[serde(default)]
+    pub connection_infos: std::collections::HashMap<String, DeviceConnection>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelInfo {
+    /// 1 video signal present, 0 none.
+    pub signal_status: u8,
+}
+
+/// A camera (or an NVR/DVR channel) of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CameraInfo {
+    pub camera_id: String,
+    pub camera_name: String,
+    pub channel_no: u32,
+    pub is_show: u8,
+    pub device_channel_info: ChannelInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CameraList {
+    pub camera_infos: Vec<CameraInfo>,
+}
+
 /// One message of the QA outbox (PROTOCOL.md section 6).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

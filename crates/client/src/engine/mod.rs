@@ -101,9 +101,17 @@ enum State {
     },
     LoggedIn {
         session_id: String,
+        /// Kept in memory too, so a session can be renewed when the keyring
+        /// cannot keep it.
+        refresh: String,
         home: Home,
     },
 }
+
+mod devices;
+mod session;
+
+pub use devices::{Camera, CameraList, Device, DeviceList};
 
 pub struct Engine {
     api: CloudApi,
@@ -202,6 +210,7 @@ impl Engine {
         let home = Home::from(self.api.user_info(&info.session_id).await?);
         *state = State::LoggedIn {
             session_id: info.session_id,
+            refresh: info.refresh_session_id,
             home: home.clone(),
         };
         Ok(Some(home))
@@ -484,7 +493,7 @@ impl Engine {
         self.forget_refresh_token().await;
         if let State::LoggedIn { session_id, .. } = previous {
             match self.api.logout(&session_id).await {
-                Ok(()) | Err(ClientError::SessionEnded) => {}
+                Ok(()) | Err(ClientError::SessionEnded | ClientError::Unauthorized) => {}
                 Err(e) => tracing::warn!(error = %e, "the cloud did not hear the logout"),
             }
         }
@@ -562,8 +571,8 @@ impl Engine {
         logged_in: LoggedIn,
     ) -> Result<Home, ClientError> {
         let home = Home::from(logged_in.login_user);
-        self.keep_refresh_token(logged_in.login_session.rf_session_id)
-            .await;
+        let refresh = logged_in.login_session.rf_session_id;
+        self.keep_refresh_token(refresh.clone()).await;
         self.store
             .set("last_account", account.as_str().to_owned())
             .await?;
@@ -572,6 +581,7 @@ impl Engine {
             .await?;
         *state = State::LoggedIn {
             session_id: logged_in.login_session.session_id,
+            refresh,
             home: home.clone(),
         };
         Ok(home)

@@ -1,0 +1,211 @@
+//! The account's simulated Hikvision devices and their cameras. Every list the
+//! cloud sends is kept in the local database; when the cloud cannot be reached,
+//! the kept one is shown instead, marked as saved, with the time it was fetched.
+
+use super::{Engine, State};
+use crate::ClientError;
+use hik_proto::wire::{CameraInfo, DeviceInfo, DevicePage};
+use serde::{Deserialize, Serialize};
+
+/// Devices are fetched in pages of this many (the cloud's largest page).
+const PAGE: u32 = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    pub serial: String,
+    pub name: String,
+    /// `IPC`, `NVR` or `DVR`.
+    pub category: String,
+    /// The model, e.g. `DS-7608NI-K2`.
+    pub model: String,
+    pub version: String,
+    pub online: bool,
+    pub local_ip: String,
+}
+
+/// A list as shown: fresh from the cloud, or saved from an earlier visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceList {
+    pub devices: Vec<Device>,
+    /// When the cloud sent it (Unix seconds, this computer's clock).
+    pub fetched_at: i64,
+    /// Shown from the local database because the cloud could not be reached.
+    pub saved: bool,
+    /// Why the cloud could not be reached, when `saved`.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Camera {
+    pub id: String,
+    pub name: String,
+    pub channel: u32,
+    /// Whether the channel has a video signal.
+    pub signal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CameraList {
+    pub serial: String,
+    pub cameras: Vec<Camera>,
+    pub fetched_at: i64,
+    pub saved: bool,
+    pub problem: Option<String>,
+}
+
+fn device(info: DeviceInfo, page: &DevicePage) -> Device {
+    let online = page
+        .status_infos
+        .get(&info.device_serial)
+        .is_some_and(|s| s.global_status == 1);
+    let local_ip = page
+        .connection_infos
+        .get(&info.device_serial)
+        .map(|c| c.local_ip.clone())
+        .unwrap_or_default();
+    Device {
+        serial: info.device_serial,
+        name: info.name,
+        category: info.device_category,
+        model: info.device_type,
+        version: info.version,
+        online,
+        local_ip,
+    }
+}
+
+fn camera(c: CameraInfo) -> Camera {
+    Camera {
+        id: c.camera_id,
+        name: c.camera_name,
+        channel: c.channel_no,
+        signal: c.device_channel_info.signal_status == 1,
+    }
+}
+
+fn local_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+impl Engine {
+    /// Whose saved lists to use: the logged-in account's user id.
+    async fn owner(&self) -> Result<String, ClientError> {
+        match &*self.state.lock().await {
+            State::LoggedIn { home, .. } => Ok(home.user_id.clone()),
+            _ => Err(ClientError::NotLoggedIn),
+        }
+    }
+
+    /// The account's devices, every page, fresh from the cloud; the saved list
+    /// when the cloud cannot be reached.
+    pub async fn devices(&self) -> Result<DeviceList, ClientError> {
+        let owner = self.owner().await?;
+        let fetched = self
+            .with_session(|session| async move {
+                let mut devices = Vec::new();
+                let mut offset = 0;
+                loop {
+                    let page = self.api.devices(&session, PAGE, offset).await?;
+                    let more = page.page.has_next && !page.device_infos.is_empty();
+                    offset += u32::try_from(page.device_infos.len()).unwrap_or(PAGE);
+                    let infos = page.device_infos.clone();
+                    devices.extend(infos.into_iter().map(|i| device(i, &page)));
+                    if !more {
+                        return Ok(devices);
+                    }
+                }
+            })
+            .await;
+        match fetched {
+            Ok(devices) => {
+                let list = DeviceList {
+                    devices,
+                    fetched_at: local_now(),
+                    saved: false,
+                    problem: None,
+                };
+                self.keep(&owner, "devices".into(), &list).await;
+                Ok(list)
+            }
+            Err(e @ ClientError::Unreachable { .. }) => {
+                match self.kept::<DeviceList>(&owner, "devices".into()).await {
+                    Some(list) => Ok(DeviceList {
+                        saved: true,
+                        problem: Some(e.to_string()),
+                        ..list
+                    }),
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The cameras (channels) of one device; the saved list when the cloud
+    /// cannot be reached.
+    pub async fn cameras(&self, serial: &str) -> Result<CameraList, ClientError> {
+        let serial = serial.trim().to_uppercase();
+        if serial.is_empty() || serial.len() > 64 {
+            return Err(ClientError::invalid("serial", "no such device"));
+        }
+        let owner = self.owner().await?;
+        let key = format!("cameras:{serial}");
+        let fetched = self
+            .with_session(|session| {
+                let serial = serial.clone();
+                async move { self.api.cameras(&session, &serial).await }
+            })
+            .await;
+        match fetched {
+            Ok(list) => {
+                let list = CameraList {
+                    serial,
+                    cameras: list.camera_infos.into_iter().map(camera).collect(),
+                    fetched_at: local_now(),
+                    saved: false,
+                    problem: None,
+                };
+                self.keep(&owner, key, &list).await;
+                Ok(list)
+            }
+            Err(e @ ClientError::Unreachable { .. }) => {
+                match self.kept::<CameraList>(&owner, key).await {
+                    Some(list) => Ok(CameraList {
+                        saved: true,
+                        problem: Some(e.to_string()),
+                        ..list
+                    }),
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Save a list; a failure only costs the offline copy, so it is logged.
+    async fn keep<T: Serialize>(&self, owner: &str, key: String, value: &T) {
+        let saved = match serde_json::to_string(value) {
+            Ok(json) => {
+                self.store
+                    .save(owner.to_owned(), key, json, local_now())
+                    .await
+            }
+            Err(e) => Err(ClientError::Storage(e.to_string())),
+        };
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, "could not keep the list for offline use");
+        }
+    }
+
+    async fn kept<T: for<'de> Deserialize<'de>>(&self, owner: &str, key: String) -> Option<T> {
+        let (json, _) = self.store.saved(owner.to_owned(), key).await.ok()??;
+        serde_json::from_str(&json).ok()
+    }
+}
