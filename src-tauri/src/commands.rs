@@ -1,10 +1,11 @@
 //! The commands the window may call. Each one extracts, calls the engine, and
 //! returns its result; errors cross as `{code, message, ...}` (ClientError).
 
-use hik_client::{ClientError, Engine, Home, LoginOutcome, Status};
+use hik_client::{CameraList, ClientError, DeviceList, Engine, Home, LoginOutcome, QaView, Status};
 use hik_proto::policy::PasswordCheck;
-use hik_proto::wire::{Area, CodeSent};
+use hik_proto::wire::{Area, CodeSent, QaFault};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use tauri::State;
 
@@ -72,7 +73,7 @@ pub async fn sign_up(
 
 /// The password rules, rule by rule, for live feedback while typing.
 #[tauri::command]
-pub fn check_password(password: String) -> PasswordCheck {
+pub async fn check_password(password: String) -> PasswordCheck {
     PasswordCheck::of(&password)
 }
 
@@ -145,4 +146,65 @@ pub async fn cancel_login(engine: State<'_, Arc<Engine>>) -> Result<()> {
 #[tauri::command]
 pub async fn logout(engine: State<'_, Arc<Engine>>) -> Result<()> {
     engine.logout().await
+}
+
+#[tauri::command]
+pub async fn list_devices(engine: State<'_, Arc<Engine>>) -> Result<DeviceList> {
+    engine.devices().await
+}
+
+#[tauri::command]
+pub async fn device_cameras(engine: State<'_, Arc<Engine>>, serial: String) -> Result<CameraList> {
+    engine.cameras(&serial).await
+}
+
+#[tauri::command]
+pub async fn qa_available(engine: State<'_, Arc<Engine>>) -> Result<bool> {
+    Ok(engine.qa_available().await)
+}
+
+#[tauri::command]
+pub async fn qa_view(engine: State<'_, Arc<Engine>>) -> Result<QaView> {
+    engine.qa_view().await
+}
+
+#[tauri::command]
+pub async fn qa_advance_clock(engine: State<'_, Arc<Engine>>, seconds: u64) -> Result<i64> {
+    engine.qa_advance_clock(seconds).await
+}
+
+#[tauri::command]
+pub async fn qa_set_fault(
+    engine: State<'_, Arc<Engine>>,
+    channel: String,
+    fault: QaFault,
+) -> Result<BTreeMap<String, QaFault>> {
+    engine.qa_set_fault(&channel, fault).await
+}
+
+#[tauri::command]
+pub async fn qa_clear_faults(engine: State<'_, Arc<Engine>>) -> Result<BTreeMap<String, QaFault>> {
+    engine.qa_clear_faults().await
+}
+
+/// Open the QA inbox page in the system's browser.
+#[tauri::command]
+pub async fn open_qa_inbox(engine: State<'_, Arc<Engine>>) -> Result<()> {
+    let url = engine
+        .status()
+        .await?
+        .qa_inbox_url
+        .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?;
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(&url)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| ClientError::invalid("url", format!("cannot open {url} with {opener}: {e}")))
 }

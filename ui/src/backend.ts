@@ -70,6 +70,67 @@ export interface PasswordCheck {
   symbol: boolean;
 }
 
+export interface Device {
+  serial: string;
+  name: string;
+  /** IPC, NVR or DVR. */
+  category: string;
+  model: string;
+  version: string;
+  online: boolean;
+  localIp: string;
+}
+
+/** A list fresh from the cloud, or `saved` from an earlier visit (with why). */
+export interface DeviceList {
+  devices: Device[];
+  fetchedAt: number;
+  saved: boolean;
+  problem: string | null;
+}
+
+export interface Camera {
+  id: string;
+  name: string;
+  channel: number;
+  signal: boolean;
+}
+
+export interface CameraList {
+  serial: string;
+  cameras: Camera[];
+  fetchedAt: number;
+  saved: boolean;
+  problem: string | null;
+}
+
+/** One message of the QA outbox. */
+export interface OutboxMessage {
+  id: number;
+  channel: 'email' | 'sms';
+  to: string;
+  bizType: string | null;
+  code: string | null;
+  subject: string;
+  body: string;
+  sentAt: number;
+  deliveredAt: number | null;
+  status: string;
+}
+
+export interface QaFault {
+  delaySeconds: number;
+  dropRate: number;
+  failNext: number;
+}
+
+export interface QaView {
+  addresses: string[];
+  messages: OutboxMessage[];
+  cloudNow: number;
+  faults: Record<string, QaFault>;
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
@@ -98,5 +159,13 @@ export const backend = {
   resetPassword: (account: string, code: string, password: string) =>
     call<void>('reset_password', { account, code, password }),
   cancelLogin: () => call<void>('cancel_login'),
+  listDevices: () => call<DeviceList>('list_devices'),
+  deviceCameras: (serial: string) => call<CameraList>('device_cameras', { serial }),
+  qaAvailable: () => call<boolean>('qa_available'),
+  qaView: () => call<QaView>('qa_view'),
+  qaAdvanceClock: (seconds: number) => call<number>('qa_advance_clock', { seconds }),
+  qaSetFault: (channel: 'email' | 'sms', fault: QaFault) => call<Record<string, QaFault>>('qa_set_fault', { channel, fault }),
+  qaClearFaults: () => call<Record<string, QaFault>>('qa_clear_faults'),
+  openQaInbox: () => call<void>('open_qa_inbox'),
   logout: () => call<void>('logout'),
 };

@@ -5,6 +5,7 @@ import { CloudClock } from './clock';
 import { cloudDown, cloudUp } from './connectivity';
 import { h } from './dom';
 import { describe, type AppError } from './errors';
+import { qaDrawer } from './qa-drawer';
 import { forgotScreen } from './screens/forgot';
 import { homeScreen } from './screens/home';
 import { loginScreen } from './screens/login';
@@ -50,6 +51,13 @@ async function start(): Promise<void> {
   const status = await backend.appStatus();
   const clock = new CloudClock();
   renderChrome(status);
+  // The QA drawer, when the cloud serves the QA surface (always when embedded).
+  void backend.qaAvailable().then((yes) => {
+    if (!yes) return;
+    const qa = qaDrawer(clock, status.qaInboxUrl);
+    document.querySelector('.topbar')?.append(qa.button);
+    document.body.append(qa.drawer);
+  });
   /** Re-read the status (the region may have moved after a 1100), then show. */
   const refreshed = (then: () => void) =>
     void backend.appStatus().then(

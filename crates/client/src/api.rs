@@ -3,11 +3,12 @@
 
 use crate::ClientError;
 use hik_proto::wire::{
-    AreaList, CameraList, CodeSent, DevicePage, Failure, LoggedIn, LoginUser, Refreshed,
-    Registered, Reply,
+    AreaList, CameraList, CodeSent, DevicePage, Failure, LoggedIn, LoginUser, Outbox,
+    OutboxMessage, QaFault, Refreshed, Registered, Reply,
 };
 use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -353,6 +354,101 @@ impl CloudApi {
         )
         .await
     }
+}
+
+/// The QA surface (simulator only; JSON in and out, no `meta`).
+impl CloudApi {
+    async fn qa_json<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let res = req.send().await.map_err(|e| self.unreachable(&e))?;
+        if !res.status().is_success() {
+            return Err(ClientError::Protocol(format!(
+                "the QA surface answered HTTP {}",
+                res.status()
+            )));
+        }
+        res.json()
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    pub async fn qa_clock(&self) -> Result<i64, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct Now {
+            now: i64,
+        }
+        let n: Now = self
+            .qa_json(self.request(reqwest::Method::GET, "/qa/clock", None))
+            .await?;
+        Ok(n.now)
+    }
+
+    pub async fn qa_advance_clock(&self, seconds: u64) -> Result<i64, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct Now {
+            now: i64,
+        }
+        let n: Now = self
+            .qa_json(
+                self.request(reqwest::Method::POST, "/qa/clock", None)
+                    .json(&serde_json::json!({ "advanceSeconds": seconds })),
+            )
+            .await?;
+        Ok(n.now)
+    }
+
+    pub async fn qa_outbox(
+        &self,
+        to: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, ClientError> {
+        let mut req = self
+            .request(reqwest::Method::GET, "/qa/outbox", None)
+            .query(&[("limit", limit.to_string())]);
+        if let Some(to) = to {
+            req = req.query(&[("to", to)]);
+        }
+        let o: Outbox = self.qa_json(req).await?;
+        Ok(o.messages)
+    }
+
+    pub async fn qa_faults(&self) -> Result<BTreeMap<String, QaFault>, ClientError> {
+        let f: Faults = self
+            .qa_json(self.request(reqwest::Method::GET, "/qa/faults", None))
+            .await?;
+        Ok(f.faults)
+    }
+
+    pub async fn qa_set_fault(
+        &self,
+        channel: &str,
+        fault: QaFault,
+    ) -> Result<BTreeMap<String, QaFault>, ClientError> {
+        let mut body =
+            serde_json::to_value(fault).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        body["channel"] = channel.into();
+        let f: Faults = self
+            .qa_json(
+                self.request(reqwest::Method::POST, "/qa/faults", None)
+                    .json(&body),
+            )
+            .await?;
+        Ok(f.faults)
+    }
+
+    pub async fn qa_clear_faults(&self) -> Result<BTreeMap<String, QaFault>, ClientError> {
+        let f: Faults = self
+            .qa_json(self.request(reqwest::Method::DELETE, "/qa/faults", None))
+            .await?;
+        Ok(f.faults)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Faults {
+    faults: BTreeMap<String, QaFault>,
 }
 
 /// A person-readable reason for a transport failure.

@@ -11,7 +11,8 @@ pub mod secrets;
 pub mod store;
 
 pub use engine::{
-    Camera, CameraList, Device, DeviceList, Engine, EngineConfig, Home, LoginOutcome, Status,
+    Camera, CameraList, Device, DeviceList, Engine, EngineConfig, Home, LoginOutcome, QaView,
+    Status,
 };
 pub use error::ClientError;
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

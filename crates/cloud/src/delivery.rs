@@ -11,26 +11,13 @@ use crate::error::ApiError;
 use crate::outbox::{Channel, NewMessage};
 use crate::Cloud;
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// Faults QA sets on a channel (`POST /qa/faults`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Fault {
-    /// Messages arrive this many seconds (cloud clock) after they are sent.
-    #[serde(default)]
-    pub delay_seconds: u64,
-    /// The share of messages (0 to 1) that never arrive.
-    #[serde(default)]
-    pub drop_rate: f64,
-    /// The next N messages fail to send.
-    #[serde(default)]
-    pub fail_next: u32,
-}
+/// Faults QA sets on a channel (`POST /qa/faults`); the type is the wire's.
+pub use hik_proto::wire::QaFault as Fault;
 
 enum Fate {
     Now,

@@ -255,6 +255,21 @@ pub struct CameraList {
     pub camera_infos: Vec<CameraInfo>,
 }
 
+/// Delivery faults on one channel (`POST /qa/faults`, QA surface).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QaFault {
+    /// Messages arrive this many seconds (cloud clock) after they are sent.
+    #[serde(default)]
+    pub delay_seconds: u64,
+    /// The share of messages (0 to 1) that never arrive.
+    #[serde(default)]
+    pub drop_rate: f64,
+    /// The next N messages fail to send.
+    #[serde(default)]
+    pub fail_next: u32,
+}
+
 /// One message of the QA outbox (PROTOCOL.md section 6).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -23,6 +23,13 @@ export function card(title: string, ...children: (Node | string | null)[]): HTML
   return h('section', { class: 'card' }, h('h1', {}, title), ...children);
 }
 
+/** A card with room for lists (home, settings). */
+export function wideCard(title: string, ...children: (Node | string | null)[]): HTMLElement {
+  const c = card(title, ...children);
+  c.classList.add('wide');
+  return c;
+}
+
 /** A link-styled button that moves to another screen. */
 export function navLink(testid: string, label: string, go: () => void): HTMLButtonElement {
   return h('button', { type: 'button', class: 'link', testid, onclick: go }, label);

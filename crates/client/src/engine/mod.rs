@@ -109,9 +109,11 @@ enum State {
 }
 
 mod devices;
+mod qa;
 mod session;
 
 pub use devices::{Camera, CameraList, Device, DeviceList};
+pub use qa::QaView;
 
 pub struct Engine {
     api: CloudApi,
@@ -123,6 +125,8 @@ pub struct Engine {
     qa_inbox_url: Option<String>,
     /// Whether the remembered region has been looked up since start.
     routed: std::sync::atomic::AtomicBool,
+    /// Whether the cloud serves the QA surface, once known.
+    qa: tokio::sync::OnceCell<bool>,
     state: Mutex<State>,
 }
 
@@ -151,6 +155,7 @@ impl Engine {
             terminal_name: terminal_name(),
             qa_inbox_url: config.qa_inbox_url,
             routed: std::sync::atomic::AtomicBool::new(false),
+            qa: tokio::sync::OnceCell::new(),
             state: Mutex::new(State::LoggedOut),
         })
     }

@@ -1,0 +1,253 @@
+//! After login: the account's devices, kept for when the cloud is away, and a
+//! session that outlives its 24 hours without the person noticing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use fantoccini::Locator;
+use hik_e2e::{sign_up_through_ui, App, Cloud, Install};
+
+async fn texts(app: &App, testid: &str) -> Vec<String> {
+    let css = format!("[data-testid='{testid}']");
+    let mut out = Vec::new();
+    for e in app.client.find_all(Locator::Css(&css)).await.unwrap() {
+        out.push(e.text().await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn p_the_devices_are_listed_open_their_cameras_and_stay_when_the_cloud_is_away() {
+    let mut cloud = Cloud::start().await;
+    let install = Install::new();
+    let mut app = App::launch("p-devices", &cloud, &install).await;
+    sign_up_through_ui(&mut app, &cloud, "pia@example.com").await;
+    app.wait_text("devices-updated", "the list's time", |t| {
+        t.starts_with("Updated at")
+    })
+    .await;
+    let kinds = texts(&app, "device-type").await;
+    assert!(
+        kinds.iter().filter(|k| *k == "IP camera").count() >= 2,
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"Network video recorder".to_owned()),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"Digital video recorder".to_owned()),
+        "{kinds:?}"
+    );
+    let statuses = texts(&app, "device-status").await;
+    assert!(statuses.contains(&"Offline".to_owned()), "{statuses:?}");
+    assert!(statuses.contains(&"Online".to_owned()), "{statuses:?}");
+    let names = texts(&app, "device-name").await;
+    app.shot("devices").await;
+
+    // The NVR opens its channels.
+    let nvr = kinds
+        .iter()
+        .position(|k| k == "Network video recorder")
+        .unwrap();
+    let buttons = app
+        .client
+        .find_all(Locator::Css("[data-testid='device-open']"))
+        .await
+        .unwrap();
+    buttons[nvr].click().await.unwrap();
+    app.wait_visible("device-cameras", true).await;
+    let channels = texts(&app, "camera-channel").await;
+    assert!(channels.len() >= 4, "{channels:?}");
+    assert_eq!(channels[0], "CH 1");
+    app.shot("nvr-channels").await;
+
+    // The cloud goes away: the saved list is shown, and says so.
+    cloud.stop().await;
+    app.click("devices-refresh").await;
+    app.wait_text("devices-saved", "the saved notice", |t| {
+        t.starts_with("Saved list from just now")
+    })
+    .await;
+    assert_eq!(texts(&app, "device-name").await, names);
+    app.shot("saved-devices").await;
+
+    cloud.start_again().await;
+    app.click("devices-refresh").await;
+    app.wait_visible("devices-saved", false).await;
+    assert_eq!(texts(&app, "device-name").await, names);
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn q_a_session_past_its_24_hours_is_renewed_without_a_word() {
+    let cloud = Cloud::start().await;
+    let install = Install::new();
+    let mut app = App::launch("q-session", &cloud, &install).await;
+    sign_up_through_ui(&mut app, &cloud, "quinn@example.com").await;
+    app.wait_text("devices-updated", "the list's time", |t| {
+        t.starts_with("Updated at")
+    })
+    .await;
+    let before = install.keyring_secret("refreshToken").unwrap();
+    cloud.advance_clock(25 * 3600).await;
+    app.click("devices-refresh").await;
+    app.wait_enabled("devices-refresh", true, std::time::Duration::from_secs(20))
+        .await;
+    assert_eq!(app.screen().await, "home");
+    assert!(!app.is_visible("error-message").await);
+    assert!(!texts(&app, "device-name").await.is_empty());
+    let after = install.keyring_secret("refreshToken").unwrap();
+    assert_ne!(before, after, "the renewed refresh token is kept");
+    app.quit().await;
+}
+
+/// The cloud clock as the drawer shows it, parsed back by the page itself.
+async fn drawer_clock(app: &App) -> i64 {
+    let text = app.text("qa-clock-now").await;
+    let ms = app
+        .client
+        .execute("return Date.parse(arguments[0])", vec![text.clone().into()])
+        .await
+        .unwrap();
+    ms.as_f64()
+        .map(|m| (m / 1000.0) as i64)
+        .unwrap_or_else(|| panic!("unreadable clock {text:?}"))
+}
+
+/// Past the cooldown, resend, and wait for the drawer to show the new message
+/// with `status`.
+async fn resend_with(app: &App, cloud: &Cloud, status: &str) {
+    cloud.advance_clock(61).await;
+    app.wait_enabled("verify-resend", true, std::time::Duration::from_secs(10))
+        .await;
+    app.click("verify-resend").await;
+    app.wait_text("qa-message-status", status, |t| {
+        t.eq_ignore_ascii_case(status)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
+    let cloud = Cloud::start().await;
+    cloud.qa_account("rae@example.com", 44).await;
+    let install = Install::new();
+    let mut app = App::launch("r-qa-drawer", &cloud, &install).await;
+    hik_e2e::log_in_through_ui(&app, "rae@example.com").await;
+    app.wait_screen("verify").await;
+
+    // The keyboard shortcut opens it.
+    app.find("verify-code")
+        .await
+        .send_keys(&format!(
+            "{}{}q",
+            char::from(fantoccini::key::Key::Control),
+            char::from(fantoccini::key::Key::Shift)
+        ))
+        .await
+        .unwrap();
+    app.wait_visible("qa-drawer", true).await;
+    assert!(app.text("qa-addresses").await.contains("rae@example.com"));
+    assert!(app.text("qa-inbox-link").await.ends_with("/qa/inbox"));
+
+    app.click("verify-send").await;
+    let code = cloud.latest_code("rae@example.com", "TERMINAL_BIND").await;
+    app.wait_text("qa-message-code", "the code", |t| t == code)
+        .await;
+    app.shot("drawer-code").await;
+
+    // Clock: each button moves the cloud's clock by what it says.
+    let t0 = drawer_clock(&app).await;
+    app.click("qa-clock-1m").await;
+    app.wait_enabled("qa-clock-1m", true, std::time::Duration::from_secs(10))
+        .await;
+    let t1 = drawer_clock(&app).await;
+    assert!(
+        (60..=62).contains(&(t1 - t0)),
+        "+1 minute moved {}",
+        t1 - t0
+    );
+    app.click("qa-clock-10m").await;
+    app.wait_text("verify-expiry", "the expired code", |t| {
+        t.contains("expired")
+    })
+    .await;
+    let t2 = drawer_clock(&app).await;
+    assert!(
+        (600..=602).contains(&(t2 - t1)),
+        "+10 minutes moved {}",
+        t2 - t1
+    );
+    app.click("qa-clock-1h").await;
+    app.wait_enabled("qa-clock-1h", true, std::time::Duration::from_secs(10))
+        .await;
+    let t3 = drawer_clock(&app).await;
+    assert!(
+        (3600..=3602).contains(&(t3 - t2)),
+        "+1 hour moved {}",
+        t3 - t2
+    );
+
+    // Faults on email: dropped, failed, delayed, then normal again.
+    app.click("qa-fault-email-drop").await;
+    app.click("qa-fault-email-apply").await;
+    app.wait_text("qa-fault-email-state", "the drop", |t| {
+        t.contains("100% dropped")
+    })
+    .await;
+    resend_with(&app, &cloud, "dropped").await;
+    app.shot("drawer-dropped").await;
+
+    app.click("qa-fault-email-drop").await;
+    app.fill("qa-fault-email-fail", "1").await;
+    app.click("qa-fault-email-apply").await;
+    app.wait_text("qa-fault-email-state", "the failure", |t| {
+        t.contains("next 1 fail")
+    })
+    .await;
+    resend_with(&app, &cloud, "failed").await;
+
+    app.fill("qa-fault-email-fail", "0").await;
+    app.fill("qa-fault-email-delay", "30").await;
+    app.click("qa-fault-email-apply").await;
+    app.wait_text("qa-fault-email-state", "the delay", |t| {
+        t.contains("30 s late")
+    })
+    .await;
+    resend_with(&app, &cloud, "delayed").await;
+    app.click("qa-clock-1m").await;
+    app.wait_text("qa-message-status", "the late arrival", |t| {
+        t.eq_ignore_ascii_case("delivered")
+    })
+    .await;
+
+    app.fill("qa-fault-sms-delay", "45").await;
+    app.click("qa-fault-sms-apply").await;
+    app.wait_text("qa-fault-sms-state", "the SMS delay", |t| {
+        t.contains("45 s late")
+    })
+    .await;
+    app.click("qa-faults-clear").await;
+    app.wait_text("qa-fault-email-state", "normal delivery", |t| {
+        t == "Delivering normally."
+    })
+    .await;
+    assert_eq!(app.text("qa-fault-sms-state").await, "Delivering normally.");
+
+    // The delivered code logs in; Escape closes the drawer.
+    let newest = cloud.outbox("rae@example.com", "TERMINAL_BIND").await[0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.find("qa-close")
+        .await
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .unwrap();
+    app.wait_visible("qa-drawer", false).await;
+    app.fill("verify-code", &newest).await;
+    app.click("verify-submit").await;
+    app.wait_screen("home").await;
+    app.click("qa-open").await;
+    app.wait_visible("qa-drawer", true).await;
+    app.quit().await;
+}
