@@ -4,7 +4,7 @@
 use crate::ClientError;
 use hik_proto::wire::{
     AreaList, CameraList, CodeSent, DevicePage, Failure, LoggedIn, LoginUser, Outbox,
-    OutboxMessage, QaFault, Refreshed, Registered, Reply,
+    OutboxMessage, QaFault, Refreshed, Registered, Reply, TerminalPage, TerminalStatus, UserInfo,
 };
 use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
 use serde::de::DeserializeOwned;
@@ -351,6 +351,173 @@ impl CloudApi {
                 Some(session),
             )
             .query(&[("deviceSerial", serial)]),
+        )
+        .await
+    }
+}
+
+/// The logged-in account's security: profile, terminals, codes, contacts.
+impl CloudApi {
+    async fn empty(&self, req: reqwest::RequestBuilder) -> Result<(), ClientError> {
+        let _: serde_json::Value = self.decode(req).await?;
+        Ok(())
+    }
+
+    pub async fn profile(&self, session: &str) -> Result<UserInfo, ClientError> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Info {
+            user_info: UserInfo,
+        }
+        let i: Info = self
+            .decode(self.request(reqwest::Method::GET, "/v3/users/info", Some(session)))
+            .await?;
+        Ok(i.user_info)
+    }
+
+    pub async fn terminal_status(&self, session: &str) -> Result<TerminalStatus, ClientError> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct S {
+            terminal_status: TerminalStatus,
+        }
+        let s: S = self
+            .decode(self.request(reqwest::Method::GET, "/v3/terminals/status", Some(session)))
+            .await?;
+        Ok(s.terminal_status)
+    }
+
+    pub async fn terminals(
+        &self,
+        session: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<TerminalPage, ClientError> {
+        self.decode(
+            self.request(reqwest::Method::GET, "/v3/terminals", Some(session))
+                .query(&[("limit", limit), ("offset", offset)]),
+        )
+        .await
+    }
+
+    /// A code for a logged-in operation: to the account's email or phone
+    /// (`sms_type` 3 or 1), or to `contact` for a new address.
+    pub async fn send_code_logged_in(
+        &self,
+        session: &str,
+        biz: BizType,
+        sms_type: Option<u8>,
+        contact: Option<&str>,
+    ) -> Result<CodeSent, ClientError> {
+        let mut form = vec![("bizType", biz.as_str().to_owned())];
+        if let Some(t) = sms_type {
+            form.push(("smsType", t.to_string()));
+        }
+        if let Some(c) = contact {
+            form.push(("contact", c.to_owned()));
+        }
+        self.decode(
+            self.request(
+                reqwest::Method::POST,
+                "/v3/users/checkcode/mt",
+                Some(session),
+            )
+            .form(&form),
+        )
+        .await
+    }
+
+    pub async fn switch_two_step(
+        &self,
+        session: &str,
+        enable: bool,
+        code: Option<&VerifyCode>,
+    ) -> Result<(), ClientError> {
+        let mut form = vec![("enable", if enable { "1" } else { "0" }.to_owned())];
+        if let Some(c) = code {
+            form.push(("smsCode", c.as_str().to_owned()));
+        }
+        self.empty(
+            self.request(reqwest::Method::PUT, "/v3/terminals/status", Some(session))
+                .form(&form),
+        )
+        .await
+    }
+
+    pub async fn unbind(
+        &self,
+        session: &str,
+        signs: &[String],
+        code: Option<&VerifyCode>,
+    ) -> Result<(), ClientError> {
+        let mut form = vec![("signs", signs.join(","))];
+        if let Some(c) = code {
+            form.push(("smsCode", c.as_str().to_owned()));
+        }
+        self.empty(
+            self.request(reqwest::Method::POST, "/v3/terminals/unbind", Some(session))
+                .form(&form),
+        )
+        .await
+    }
+
+    pub async fn change_password(
+        &self,
+        session: &str,
+        old: &PasswordDigest,
+        new: &PasswordDigest,
+    ) -> Result<(), ClientError> {
+        let form = [("oldPassword", old.as_str()), ("newPassword", new.as_str())];
+        self.empty(
+            self.request(
+                reqwest::Method::POST,
+                "/v3/users/password/mod",
+                Some(session),
+            )
+            .form(&form),
+        )
+        .await
+    }
+
+    /// Move the account's email (`Account::Email`) or phone to `to`, with the
+    /// code sent there and the one sent to the current contact.
+    pub async fn change_contact(
+        &self,
+        session: &str,
+        to: &Account,
+        phone_code: Option<&str>,
+        new_code: &VerifyCode,
+        old_code: &VerifyCode,
+        old_sms_type: u8,
+    ) -> Result<(), ClientError> {
+        let (path, field) = match to {
+            Account::Email(_) => ("/v3/users/email", "email"),
+            Account::Phone(_) => ("/v3/users/phone", "phone"),
+        };
+        let mut form = vec![
+            (field, to.as_str().to_owned()),
+            ("smsCode", new_code.as_str().to_owned()),
+            ("oldSmsCode", old_code.as_str().to_owned()),
+            ("oldSmsType", old_sms_type.to_string()),
+        ];
+        if let Some(p) = phone_code {
+            form.push(("phoneCode", p.to_owned()));
+        }
+        self.empty(
+            self.request(reqwest::Method::PUT, path, Some(session))
+                .form(&form),
+        )
+        .await
+    }
+
+    pub async fn delete_account(
+        &self,
+        session: &str,
+        code: &VerifyCode,
+    ) -> Result<(), ClientError> {
+        self.empty(
+            self.request(reqwest::Method::DELETE, "/v3/users", Some(session))
+                .query(&[("smsCode", code.as_str())]),
         )
         .await
     }

@@ -11,8 +11,8 @@ pub mod secrets;
 pub mod store;
 
 pub use engine::{
-    Camera, CameraList, Device, DeviceList, Engine, EngineConfig, Home, LoginOutcome, QaView,
-    Status,
+    Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Engine, EngineConfig, Home,
+    LoginOutcome, QaView, Removed, Security, Status,
 };
 pub use error::ClientError;
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

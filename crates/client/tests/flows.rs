@@ -723,3 +723,161 @@ async fn a_session_whose_refresh_token_is_dead_ends_the_login() {
     assert!(install.engine.status().await.unwrap().home.is_none());
     assert!(install.secrets.get("refreshToken").unwrap().is_none());
 }
+
+use hik_client::{Channel, CodePurpose};
+
+#[tokio::test]
+async fn two_step_off_lets_a_new_install_in_without_a_code_and_on_again_needs_one() {
+    let world = World::new().await;
+    let first = world.signed_up("na@example.com").await;
+    let security = first.engine.security().await.unwrap();
+    assert!(security.two_step && security.this_terminal_bound);
+    assert_eq!(security.fuzzy_email.as_deref(), Some("n***@example.com"));
+    first.engine.set_two_step(false, None).await.unwrap();
+    assert!(!first.engine.security().await.unwrap().two_step);
+
+    let second = world.install().await;
+    let outcome = second
+        .engine
+        .login("na@example.com", PASSWORD, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::LoggedIn { .. }),
+        "{outcome:?}"
+    );
+    // Not bound: switching two-step back on needs a code from here.
+    let e = second.engine.set_two_step(true, None).await.unwrap_err();
+    assert_eq!(e.code(), "80000");
+    second
+        .engine
+        .send_security_code(CodePurpose::TwoStep, Some(Channel::Email), None)
+        .await
+        .unwrap();
+    let code = world.latest_code("na@example.com", "TERMINAL_BIND").await;
+    second.engine.set_two_step(true, Some(&code)).await.unwrap();
+    assert!(second.engine.security().await.unwrap().two_step);
+}
+
+#[tokio::test]
+async fn a_removed_terminal_is_asked_for_a_code_again() {
+    let world = World::new().await;
+    let first = world.signed_up("oa@example.com").await;
+    let second = world.install().await;
+    second
+        .engine
+        .login("oa@example.com", PASSWORD, None)
+        .await
+        .unwrap();
+    second.engine.send_terminal_code().await.unwrap();
+    let code = world.latest_code("oa@example.com", "TERMINAL_BIND").await;
+    second.engine.submit_terminal_code(&code).await.unwrap();
+
+    let terminals = first.engine.security().await.unwrap().terminals;
+    assert_eq!(terminals.len(), 2);
+    let other = terminals.iter().find(|t| !t.current).unwrap();
+    let removed = first
+        .engine
+        .remove_account_terminals(&[other.sign.clone()], None)
+        .await
+        .unwrap();
+    assert!(!removed.logged_out);
+    // The removed install's session ended with it.
+    let e = second.engine.devices().await.unwrap_err();
+    assert_eq!(e.code(), "session_ended");
+    let outcome = second
+        .engine
+        .login("oa@example.com", PASSWORD, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }),
+        "{outcome:?}"
+    );
+
+    // Removing this very terminal logs out here.
+    let this = first.engine.security().await.unwrap().terminals;
+    let this = this.iter().find(|t| t.current).unwrap();
+    let removed = first
+        .engine
+        .remove_account_terminals(&[this.sign.clone()], None)
+        .await
+        .unwrap();
+    assert!(removed.logged_out);
+    assert!(first.engine.status().await.unwrap().home.is_none());
+    assert!(first.secrets.get("refreshToken").unwrap().is_none());
+}
+
+#[tokio::test]
+async fn the_email_moves_with_both_codes_and_the_password_changes() {
+    let world = World::new().await;
+    let install = world.signed_up("pa@example.com").await;
+    install
+        .engine
+        .send_security_code(CodePurpose::EmailOld, Some(Channel::Email), None)
+        .await
+        .unwrap();
+    let old = world
+        .latest_code("pa@example.com", "UPDATE_EMAIL_VALIDATE_OLD_EMAIL")
+        .await;
+    let sent = install
+        .engine
+        .send_security_code(CodePurpose::EmailNew, None, Some("pa.new@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(sent.contact.fuzzy_contact, "pa***@example.com");
+    let new = world
+        .latest_code("pa.new@example.com", "UPDATE_EMAIL_VALIDATE_NEW_EMAIL")
+        .await;
+    let home = install
+        .engine
+        .change_contact(false, "pa.new@example.com", &old, &new, Channel::Email)
+        .await
+        .unwrap();
+    assert_eq!(home.email.as_deref(), Some("pa.new@example.com"));
+
+    let e = install
+        .engine
+        .change_password("wrong-old", "Brand-New-Horse-3")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "1014");
+    install
+        .engine
+        .change_password(PASSWORD, "Brand-New-Horse-3")
+        .await
+        .unwrap();
+    install.engine.logout().await.unwrap();
+    let outcome = install
+        .engine
+        .login("pa.new@example.com", "Brand-New-Horse-3", None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::LoggedIn { .. }),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_account_is_gone_here_and_in_the_cloud() {
+    let world = World::new().await;
+    let install = world.signed_up("qa@example.com").await;
+    install.engine.devices().await.unwrap();
+    let e = install.engine.delete_account("12").await.unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    install
+        .engine
+        .send_security_code(CodePurpose::DeleteAccount, None, None)
+        .await
+        .unwrap();
+    let code = world.latest_code("qa@example.com", "USER_DELETE").await;
+    install.engine.delete_account(&code).await.unwrap();
+    assert!(install.engine.status().await.unwrap().home.is_none());
+    let e = install
+        .engine
+        .login("qa@example.com", PASSWORD, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "1013");
+}

@@ -187,6 +187,31 @@ impl Page {
     }
 }
 
+/// `GET /v3/users/info`: the profile, contacts in full and masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo {
+    pub user_id: String,
+    pub username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub fuzzy_email: Option<String>,
+    #[serde(default)]
+    pub fuzzy_phone: Option<String>,
+    pub area_id: u32,
+}
+
+/// `GET /v3/terminals`: one page of the account's terminals.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TerminalPage {
+    pub page: Page,
+    pub terminals: Vec<TerminalInfo>,
+}
+
 /// A device of the account, as the device list names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -110,10 +110,12 @@ enum State {
 
 mod devices;
 mod qa;
+mod security;
 mod session;
 
 pub use devices::{Camera, CameraList, Device, DeviceList};
 pub use qa::QaView;
+pub use security::{Channel, CodePurpose, Removed, Security};
 
 pub struct Engine {
     api: CloudApi,

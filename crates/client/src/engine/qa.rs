@@ -63,7 +63,9 @@ impl Engine {
         drop(state);
         if out.is_empty() {
             if let Some(last) = self.store.get("last_account").await? {
-                out.push(last);
+                if !last.is_empty() {
+                    out.push(last);
+                }
             }
         }
         Ok(out)

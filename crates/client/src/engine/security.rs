@@ -1,0 +1,323 @@
+//! Account security, logged in: the profile, two-step verification, the
+//! account's terminals, the password, the email and phone, and deleting the
+//! account. Operations the cloud deems sensitive from an unbound terminal
+//! answer 80000; the UI then asks for a code (`send_security_code`) and repeats
+//! the operation with it.
+
+use super::{checked_password, Engine, Home, State};
+use crate::ClientError;
+use hik_proto::wire::{CodeSent, TerminalInfo};
+use hik_proto::{Account, BizType, Email, FeatureCode, PasswordDigest, Phone, VerifyCode};
+use serde::{Deserialize, Serialize};
+
+/// Where codes for this account go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Channel {
+    Email,
+    Phone,
+}
+
+impl Channel {
+    /// `smsType` on the wire.
+    fn sms_type(self) -> u8 {
+        match self {
+            Self::Email => 3,
+            Self::Phone => 1,
+        }
+    }
+}
+
+/// What a code is for (the UI's words; the engine picks the `bizType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CodePurpose {
+    /// Two-step verification switched from a terminal that is not bound.
+    TwoStep,
+    /// Terminals removed from a terminal that is not bound.
+    RemoveTerminals,
+    DeleteAccount,
+    /// Changing the email: the code to the current contact, then to the new one.
+    EmailOld,
+    EmailNew,
+    PhoneOld,
+    PhoneNew,
+}
+
+/// The settings screen: profile, two-step verification, terminals.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Security {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub fuzzy_email: Option<String>,
+    pub fuzzy_phone: Option<String>,
+    pub area_id: u32,
+    /// The dialling code of the account's region, for a new phone number.
+    pub telephone_code: Option<String>,
+    pub two_step: bool,
+    /// Whether this computer is one of the account's bound terminals.
+    pub this_terminal_bound: bool,
+    /// Every terminal, the most recently used first; `current` marks this one.
+    pub terminals: Vec<TerminalInfo>,
+}
+
+/// After removing terminals: whether this one was among them (then the app is
+/// logged out here, and the next login asks for a code).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Removed {
+    pub logged_out: bool,
+}
+
+fn code(input: &str) -> Result<VerifyCode, ClientError> {
+    VerifyCode::parse(input).map_err(|e| ClientError::invalid("code", e))
+}
+
+fn optional_code(input: Option<&str>) -> Result<Option<VerifyCode>, ClientError> {
+    input
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(code)
+        .transpose()
+}
+
+impl Engine {
+    pub async fn security(&self) -> Result<Security, ClientError> {
+        let (info, status, terminals) = self
+            .with_session(|s| async move {
+                let info = self.api.profile(&s).await?;
+                let status = self.api.terminal_status(&s).await?;
+                let mut terminals = Vec::new();
+                loop {
+                    let page = self
+                        .api
+                        .terminals(&s, 50, u32::try_from(terminals.len()).unwrap_or(0))
+                        .await?;
+                    let more = page.page.has_next && !page.terminals.is_empty();
+                    terminals.extend(page.terminals);
+                    if !more {
+                        break;
+                    }
+                }
+                Ok((info, status, terminals))
+            })
+            .await?;
+        let telephone_code = self
+            .api
+            .areas()
+            .await
+            .ok()
+            .and_then(|a| a.area_list.into_iter().find(|x| x.id == info.area_id))
+            .map(|a| a.telephone_code);
+        Ok(Security {
+            email: info.email,
+            phone: info.phone,
+            fuzzy_email: info.fuzzy_email,
+            fuzzy_phone: info.fuzzy_phone,
+            area_id: info.area_id,
+            telephone_code,
+            two_step: status.terminal_opened == 1,
+            this_terminal_bound: status.terminal_binded == 1,
+            terminals,
+        })
+    }
+
+    /// Send the code `purpose` needs: to the account's `channel` (its email or
+    /// phone; the cloud picks when `None`), or to `new_address` for the
+    /// second code of a contact change.
+    pub async fn send_security_code(
+        &self,
+        purpose: CodePurpose,
+        channel: Option<Channel>,
+        new_address: Option<&str>,
+    ) -> Result<CodeSent, ClientError> {
+        let by_phone = channel == Some(Channel::Phone);
+        let biz = match purpose {
+            CodePurpose::TwoStep => BizType::TerminalBind,
+            CodePurpose::RemoveTerminals => BizType::TerminalDelete,
+            CodePurpose::DeleteAccount => BizType::UserDelete,
+            CodePurpose::EmailOld if by_phone => BizType::UpdateEmailValidateOldPhone,
+            CodePurpose::EmailOld => BizType::UpdateEmailValidateOldEmail,
+            CodePurpose::EmailNew => BizType::UpdateEmailValidateNewEmail,
+            CodePurpose::PhoneOld if by_phone => BizType::UpdatePhoneValidateOldPhone,
+            CodePurpose::PhoneOld => BizType::UpdatePhoneValidateOldEmail,
+            CodePurpose::PhoneNew => BizType::UpdatePhoneValidateNewPhone,
+        };
+        let contact = match purpose {
+            CodePurpose::EmailNew => {
+                let raw = new_address.unwrap_or_default();
+                Some(
+                    Email::parse(raw)
+                        .map_err(|e| ClientError::invalid("email", e))?
+                        .as_str()
+                        .to_owned(),
+                )
+            }
+            CodePurpose::PhoneNew => {
+                let raw = new_address.unwrap_or_default();
+                Some(
+                    Phone::parse(raw)
+                        .map_err(|e| ClientError::invalid("phone", e))?
+                        .as_str()
+                        .to_owned(),
+                )
+            }
+            _ => None,
+        };
+        let sms_type = if contact.is_some() {
+            None
+        } else {
+            channel.map(Channel::sms_type)
+        };
+        self.with_session(|s| {
+            let contact = contact.clone();
+            async move {
+                self.api
+                    .send_code_logged_in(&s, biz, sms_type, contact.as_deref())
+                    .await
+            }
+        })
+        .await
+    }
+
+    /// Two-step verification on or off; 80000 asks for a `TwoStep` code.
+    pub async fn set_two_step(&self, enable: bool, code: Option<&str>) -> Result<(), ClientError> {
+        let code = optional_code(code)?;
+        self.with_session(|s| {
+            let code = code.clone();
+            async move { self.api.switch_two_step(&s, enable, code.as_ref()).await }
+        })
+        .await
+    }
+
+    /// Remove terminals by their featureCode (`sign`); 80000 asks for a
+    /// `RemoveTerminals` code. Removing this one logs out here.
+    pub async fn remove_account_terminals(
+        &self,
+        signs: &[String],
+        code: Option<&str>,
+    ) -> Result<Removed, ClientError> {
+        if signs.is_empty() {
+            return Err(ClientError::invalid(
+                "terminals",
+                "choose at least one terminal to remove",
+            ));
+        }
+        let signs = signs
+            .iter()
+            .map(|s| {
+                FeatureCode::parse(s)
+                    .map(|f| f.as_str().to_owned())
+                    .map_err(|e| ClientError::invalid("terminals", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let code = optional_code(code)?;
+        self.with_session(|s| {
+            let (signs, code) = (signs.clone(), code.clone());
+            async move { self.api.unbind(&s, &signs, code.as_ref()).await }
+        })
+        .await?;
+        let logged_out = signs.iter().any(|s| s == self.feature.as_str());
+        if logged_out {
+            tracing::info!("this terminal was removed from the account: logged out");
+            *self.state.lock().await = State::LoggedOut;
+            self.forget_refresh_token().await;
+        }
+        Ok(Removed { logged_out })
+    }
+
+    /// A new password, with the old one; other computers' sessions end.
+    pub async fn change_password(&self, old: &str, new: &str) -> Result<(), ClientError> {
+        if old.is_empty() {
+            return Err(ClientError::invalid(
+                "oldPassword",
+                "enter your current password",
+            ));
+        }
+        let new_digest = checked_password(new)?;
+        let old_digest = PasswordDigest::of_password(old);
+        self.with_session(|s| {
+            let (old, new) = (old_digest.clone(), new_digest.clone());
+            async move { self.api.change_password(&s, &old, &new).await }
+        })
+        .await
+    }
+
+    /// Move the email (or, with `phone`, the phone number) to `new_address`:
+    /// `old_code` came through `channel` to the current contact, `new_code` to
+    /// the new address. Returns the home screen's new facts.
+    pub async fn change_contact(
+        &self,
+        phone: bool,
+        new_address: &str,
+        old_code: &str,
+        new_code: &str,
+        channel: Channel,
+    ) -> Result<Home, ClientError> {
+        let to = if phone {
+            Account::Phone(Phone::parse(new_address).map_err(|e| ClientError::invalid("phone", e))?)
+        } else {
+            Account::Email(Email::parse(new_address).map_err(|e| ClientError::invalid("email", e))?)
+        };
+        let (old_code, new_code) = (code(old_code)?, code(new_code)?);
+        let phone_code = if phone {
+            self.security().await?.telephone_code
+        } else {
+            None
+        };
+        let info = self
+            .with_session(|s| {
+                let (to, old_code, new_code, phone_code) = (
+                    to.clone(),
+                    old_code.clone(),
+                    new_code.clone(),
+                    phone_code.clone(),
+                );
+                async move {
+                    self.api
+                        .change_contact(
+                            &s,
+                            &to,
+                            phone_code.as_deref(),
+                            &new_code,
+                            &old_code,
+                            channel.sms_type(),
+                        )
+                        .await?;
+                    self.api.user_info(&s).await
+                }
+            })
+            .await?;
+        let home = Home::from(info);
+        if let State::LoggedIn { home: h, .. } = &mut *self.state.lock().await {
+            *h = home.clone();
+        }
+        let login_name = home.email.clone().or_else(|| home.phone.clone());
+        if let Some(name) = login_name {
+            self.store.set("last_account", name).await?;
+        }
+        Ok(home)
+    }
+
+    /// Delete the account with a `DeleteAccount` code: logged out, nothing of
+    /// it kept here.
+    pub async fn delete_account(&self, code_input: &str) -> Result<(), ClientError> {
+        let c = code(code_input)?;
+        let owner = match &*self.state.lock().await {
+            State::LoggedIn { home, .. } => home.user_id.clone(),
+            _ => return Err(ClientError::NotLoggedIn),
+        };
+        self.with_session(|s| {
+            let c = c.clone();
+            async move { self.api.delete_account(&s, &c).await }
+        })
+        .await?;
+        tracing::info!("account deleted");
+        *self.state.lock().await = State::LoggedOut;
+        self.forget_refresh_token().await;
+        self.store.forget(owner).await?;
+        self.store.set("last_account", String::new()).await?;
+        Ok(())
+    }
+}
