@@ -1,7 +1,15 @@
 //! The commands the window may call. Each one extracts, calls the engine, and
 //! returns its result; errors cross as `{code, message, ...}` (ClientError).
+//!
+//! Every command is written once, in `commands!`, which makes from it the
+//! Tauri command, its entry in the invoke handler and its TypeScript signature
+//! (`ui/src/bindings.ts`, see `bindings.rs`). All are async: none runs on the
+//! main thread.
 
-use hik_client::{CameraList, ClientError, DeviceList, Engine, Home, LoginOutcome, QaView, Status};
+use hik_client::{
+    CameraList, Channel, ClientError, CodePurpose, DeviceList, Engine, Home, LoginOutcome, QaView,
+    Removed, Security, Status,
+};
 use hik_proto::policy::PasswordCheck;
 use hik_proto::wire::{Area, CodeSent, QaFault};
 use serde::Serialize;
@@ -13,7 +21,7 @@ type Result<T> = std::result::Result<T, ClientError>;
 
 /// A code was sent: where, and the cloud's time at sending, so the UI runs the
 /// resend and expiry countdowns on the cloud's clock.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Sent {
     #[serde(flatten)]
@@ -30,181 +38,242 @@ impl Sent {
     }
 }
 
-#[tauri::command]
-pub async fn app_status(engine: State<'_, Arc<Engine>>) -> Result<Status> {
-    engine.status().await
+/// A command as TypeScript sees it: its name, its arguments and its result.
+#[cfg(test)]
+pub struct Signature {
+    pub name: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub returns: String,
 }
 
-#[tauri::command]
-pub async fn resume(engine: State<'_, Arc<Engine>>) -> Result<Option<Home>> {
-    engine.resume().await
-}
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($engine:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            pub async fn $name($engine: State<'_, Arc<Engine>>, $($arg: $ty),*) -> Result<$ret> $body
+        )*
 
-#[tauri::command]
-pub async fn sync_clock(engine: State<'_, Arc<Engine>>) -> Result<i64> {
-    engine.sync_clock().await
-}
+        /// Every command, for the TypeScript bindings and the permission manifest.
+        #[cfg(test)]
+        pub fn signatures() -> Vec<Signature> {
+            vec![$(Signature {
+                name: stringify!($name),
+                args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name())),*],
+                returns: <$ret as ts_rs::TS>::name(),
+            }),*]
+        }
 
-#[tauri::command]
-pub async fn list_areas(engine: State<'_, Arc<Engine>>) -> Result<Vec<Area>> {
-    engine.areas().await
-}
-
-#[tauri::command]
-pub async fn request_sign_up_code(
-    engine: State<'_, Arc<Engine>>,
-    area: u32,
-    account: String,
-) -> Result<Sent> {
-    let sent = engine.request_sign_up_code(area, &account).await?;
-    Ok(Sent::new(&engine, sent))
-}
-
-#[tauri::command]
-pub async fn sign_up(
-    engine: State<'_, Arc<Engine>>,
-    area: u32,
-    account: String,
-    code: String,
-    password: String,
-) -> Result<Home> {
-    engine.sign_up(area, &account, &code, &password).await
-}
-
-/// The password rules, rule by rule, for live feedback while typing.
-#[tauri::command]
-pub async fn check_password(password: String) -> PasswordCheck {
-    PasswordCheck::of(&password)
-}
-
-#[tauri::command]
-pub async fn login(
-    engine: State<'_, Arc<Engine>>,
-    account: String,
-    password: String,
-    captcha: Option<String>,
-) -> Result<LoginOutcome> {
-    engine.login(&account, &password, captcha.as_deref()).await
-}
-
-#[tauri::command]
-pub async fn captcha(engine: State<'_, Arc<Engine>>, account: String) -> Result<String> {
-    engine.captcha(&account).await
-}
-
-#[tauri::command]
-pub async fn send_terminal_removal_code(engine: State<'_, Arc<Engine>>) -> Result<Sent> {
-    let sent = engine.send_terminal_removal_code().await?;
-    Ok(Sent::new(&engine, sent))
-}
-
-#[tauri::command]
-pub async fn remove_terminals(
-    engine: State<'_, Arc<Engine>>,
-    signs: Vec<String>,
-    code: String,
-) -> Result<LoginOutcome> {
-    engine.remove_terminals(&signs, &code).await
-}
-
-#[tauri::command]
-pub async fn request_password_reset_code(
-    engine: State<'_, Arc<Engine>>,
-    account: String,
-) -> Result<Sent> {
-    let sent = engine.request_password_reset_code(&account).await?;
-    Ok(Sent::new(&engine, sent))
-}
-
-#[tauri::command]
-pub async fn reset_password(
-    engine: State<'_, Arc<Engine>>,
-    account: String,
-    code: String,
-    password: String,
-) -> Result<()> {
-    engine.reset_password(&account, &code, &password).await
-}
-
-#[tauri::command]
-pub async fn send_terminal_code(engine: State<'_, Arc<Engine>>) -> Result<Sent> {
-    let sent = engine.send_terminal_code().await?;
-    Ok(Sent::new(&engine, sent))
-}
-
-#[tauri::command]
-pub async fn submit_terminal_code(engine: State<'_, Arc<Engine>>, code: String) -> Result<Home> {
-    engine.submit_terminal_code(&code).await
-}
-
-#[tauri::command]
-pub async fn cancel_login(engine: State<'_, Arc<Engine>>) -> Result<()> {
-    engine.cancel_login().await;
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn logout(engine: State<'_, Arc<Engine>>) -> Result<()> {
-    engine.logout().await
-}
-
-#[tauri::command]
-pub async fn list_devices(engine: State<'_, Arc<Engine>>) -> Result<DeviceList> {
-    engine.devices().await
-}
-
-#[tauri::command]
-pub async fn device_cameras(engine: State<'_, Arc<Engine>>, serial: String) -> Result<CameraList> {
-    engine.cameras(&serial).await
-}
-
-#[tauri::command]
-pub async fn qa_available(engine: State<'_, Arc<Engine>>) -> Result<bool> {
-    Ok(engine.qa_available().await)
-}
-
-#[tauri::command]
-pub async fn qa_view(engine: State<'_, Arc<Engine>>) -> Result<QaView> {
-    engine.qa_view().await
-}
-
-#[tauri::command]
-pub async fn qa_advance_clock(engine: State<'_, Arc<Engine>>, seconds: u64) -> Result<i64> {
-    engine.qa_advance_clock(seconds).await
-}
-
-#[tauri::command]
-pub async fn qa_set_fault(
-    engine: State<'_, Arc<Engine>>,
-    channel: String,
-    fault: QaFault,
-) -> Result<BTreeMap<String, QaFault>> {
-    engine.qa_set_fault(&channel, fault).await
-}
-
-#[tauri::command]
-pub async fn qa_clear_faults(engine: State<'_, Arc<Engine>>) -> Result<BTreeMap<String, QaFault>> {
-    engine.qa_clear_faults().await
-}
-
-/// Open the QA inbox page in the system's browser.
-#[tauri::command]
-pub async fn open_qa_inbox(engine: State<'_, Arc<Engine>>) -> Result<()> {
-    let url = engine
-        .status()
-        .await?
-        .qa_inbox_url
-        .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?;
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(target_os = "windows") {
-        "explorer"
-    } else {
-        "xdg-open"
+        /// The invoke handler: every command above, and no other.
+        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
     };
-    std::process::Command::new(opener)
-        .arg(&url)
-        .spawn()
-        .map(|_| ())
-        .map_err(|e| ClientError::invalid("url", format!("cannot open {url} with {opener}: {e}")))
+}
+
+commands! {
+    /// Where the cloud is, whether this computer is remembered, who is in.
+    fn app_status(engine) -> Status {
+        engine.status().await
+    }
+
+    /// Log in with a refresh token kept from the last run, if any.
+    fn resume(engine) -> Option<Home> {
+        engine.resume().await
+    }
+
+    /// The cloud's clock now, read afresh.
+    fn sync_clock(engine) -> i64 {
+        engine.sync_clock().await
+    }
+
+    fn list_areas(engine) -> Vec<Area> {
+        engine.areas().await
+    }
+
+    /// The password rules, rule by rule, for live feedback while typing.
+    fn check_password(_engine, password: String) -> PasswordCheck {
+        Ok(PasswordCheck::of(&password))
+    }
+
+    fn request_sign_up_code(engine, area: u32, account: String) -> Sent {
+        let sent = engine.request_sign_up_code(area, &account).await?;
+        Ok(Sent::new(&engine, sent))
+    }
+
+    fn sign_up(engine, area: u32, account: String, code: String, password: String) -> Home {
+        engine.sign_up(area, &account, &code, &password).await
+    }
+
+    fn login(engine, account: String, password: String, captcha: Option<String>) -> LoginOutcome {
+        engine.login(&account, &password, captcha.as_deref()).await
+    }
+
+    /// A new captcha picture for the account, as a `data:image/png` URL.
+    fn captcha(engine, account: String) -> String {
+        engine.captcha(&account).await
+    }
+
+    fn send_terminal_code(engine) -> Sent {
+        let sent = engine.send_terminal_code().await?;
+        Ok(Sent::new(&engine, sent))
+    }
+
+    fn submit_terminal_code(engine, code: String) -> Home {
+        engine.submit_terminal_code(&code).await
+    }
+
+    fn send_terminal_removal_code(engine) -> Sent {
+        let sent = engine.send_terminal_removal_code().await?;
+        Ok(Sent::new(&engine, sent))
+    }
+
+    /// 1069: remove terminals during a login, then log in again.
+    fn remove_terminals(engine, signs: Vec<String>, code: String) -> LoginOutcome {
+        engine.remove_terminals(&signs, &code).await
+    }
+
+    fn request_password_reset_code(engine, account: String) -> Sent {
+        let sent = engine.request_password_reset_code(&account).await?;
+        Ok(Sent::new(&engine, sent))
+    }
+
+    fn reset_password(engine, account: String, code: String, password: String) -> () {
+        engine.reset_password(&account, &code, &password).await
+    }
+
+    fn cancel_login(engine) -> () {
+        engine.cancel_login().await;
+        Ok(())
+    }
+
+    fn logout(engine) -> () {
+        engine.logout().await
+    }
+
+    fn list_devices(engine) -> DeviceList {
+        engine.devices().await
+    }
+
+    fn device_cameras(engine, serial: String) -> CameraList {
+        engine.cameras(&serial).await
+    }
+
+    fn security(engine) -> Security {
+        engine.security().await
+    }
+
+    /// A code for a security operation, to the chosen channel or a new address.
+    fn send_security_code(engine, purpose: CodePurpose, channel: Option<Channel>, new_address: Option<String>) -> Sent {
+        let sent = engine
+            .send_security_code(purpose, channel, new_address.as_deref())
+            .await?;
+        Ok(Sent::new(&engine, sent))
+    }
+
+    fn set_two_step(engine, enable: bool, code: Option<String>) -> () {
+        engine.set_two_step(enable, code.as_deref()).await
+    }
+
+    fn remove_account_terminals(engine, signs: Vec<String>, code: Option<String>) -> Removed {
+        engine.remove_account_terminals(&signs, code.as_deref()).await
+    }
+
+    fn change_password(engine, old_password: String, new_password: String) -> () {
+        engine.change_password(&old_password, &new_password).await
+    }
+
+    /// Move the email (or, with `phone`, the phone number) to a new address.
+    fn change_contact(engine, phone: bool, new_address: String, old_code: String, new_code: String, channel: Channel) -> Home {
+        engine
+            .change_contact(phone, &new_address, &old_code, &new_code, channel)
+            .await
+    }
+
+    fn delete_account(engine, code: String) -> () {
+        engine.delete_account(&code).await
+    }
+
+    /// Whether the cloud serves the QA surface (the QA drawer shows then).
+    fn qa_available(engine) -> bool {
+        Ok(engine.qa_available().await)
+    }
+
+    fn qa_view(engine) -> QaView {
+        engine.qa_view().await
+    }
+
+    fn qa_advance_clock(engine, seconds: u64) -> i64 {
+        engine.qa_advance_clock(seconds).await
+    }
+
+    fn qa_set_fault(engine, channel: String, fault: QaFault) -> BTreeMap<String, QaFault> {
+        engine.qa_set_fault(&channel, fault).await
+    }
+
+    fn qa_clear_faults(engine) -> BTreeMap<String, QaFault> {
+        engine.qa_clear_faults().await
+    }
+
+    /// Open the QA inbox page in the system's browser.
+    fn open_qa_inbox(engine) -> () {
+        let url = engine
+            .status()
+            .await?
+            .qa_inbox_url
+            .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?;
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(target_os = "windows") {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
+        std::process::Command::new(opener)
+            .arg(&url)
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| ClientError::invalid("url", format!("cannot open {url} with {opener}: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::signatures;
+
+    fn read(file: &str) -> String {
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+            .unwrap()
+    }
+
+    /// The permission manifest (build.rs) and the main window's capability name
+    /// every command, and nothing else.
+    #[test]
+    fn every_command_has_a_permission_and_the_main_window_is_granted_it() {
+        let names: Vec<&str> = signatures().iter().map(|s| s.name).collect();
+        let build = read("build.rs");
+        let listed: Vec<&str> = build
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+            .collect();
+        assert_eq!(listed, names, "build.rs COMMANDS");
+
+        let cap: serde_json::Value = serde_json::from_str(&read("capabilities/main.json")).unwrap();
+        assert_eq!(cap["windows"], serde_json::json!(["main"]));
+        let granted: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect();
+        let wanted: Vec<String> = names
+            .iter()
+            .map(|n| format!("allow-{}", n.replace('_', "-")))
+            .collect();
+        assert_eq!(granted, wanted, "capabilities/main.json");
+    }
 }

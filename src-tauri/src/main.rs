@@ -2,6 +2,8 @@
 //! cloud address is given, opens the engine and hands the window thin commands.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 
 use clap::Parser;
@@ -56,33 +58,7 @@ fn main() {
             app.manage(EmbeddedCloud(cloud));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_status,
-            commands::resume,
-            commands::sync_clock,
-            commands::list_areas,
-            commands::request_sign_up_code,
-            commands::sign_up,
-            commands::check_password,
-            commands::login,
-            commands::captcha,
-            commands::send_terminal_removal_code,
-            commands::remove_terminals,
-            commands::request_password_reset_code,
-            commands::reset_password,
-            commands::list_devices,
-            commands::device_cameras,
-            commands::qa_available,
-            commands::qa_view,
-            commands::qa_advance_clock,
-            commands::qa_set_fault,
-            commands::qa_clear_faults,
-            commands::open_qa_inbox,
-            commands::send_terminal_code,
-            commands::submit_terminal_code,
-            commands::cancel_login,
-            commands::logout,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("hik-connect-sim: {e}");

@@ -1,17 +1,8 @@
 // Errors from Rust arrive as {code, message, ...}; this turns them into words
 // for people, keyed on the stable code, never on the message text.
-import type { Contact } from './backend';
+import type { AppError } from './bindings';
 
-export interface AppError {
-  code: string;
-  message: string;
-  field?: string;
-  remainingAttempts?: number;
-  retryAfter?: number;
-  contact?: Contact;
-  policy?: string;
-  needCaptcha?: boolean;
-}
+export type { AppError };
 
 export function toAppError(e: unknown): AppError {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {

@@ -83,7 +83,7 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     );
     return { ch, box, state };
   });
-  const showFaults = (faults: Record<string, QaFault>) => {
+  const showFaults = (faults: Partial<Record<string, QaFault>>) => {
     for (const f of faultForms) f.state.textContent = describeFault(faults[f.ch]);
   };
   const clear = h('button', { type: 'button', testid: 'qa-faults-clear' }, 'Deliver normally');

@@ -5,7 +5,6 @@
 
 use hik_proto::wire::{Contact, Failure};
 use hik_proto::ResultCode;
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 #[derive(Debug, thiserror::Error)]
@@ -97,34 +96,58 @@ impl From<rusqlite::Error> for ClientError {
     }
 }
 
-/// `{code, message}` plus whatever the cloud said alongside (`remainingAttempts`,
-/// `retryAfter`, `contact`, `policy`, `needCaptcha`) and the field at fault for
-/// local checks.
+/// How an error crosses to the UI: `{code, message}` plus whatever the cloud
+/// said alongside (`remainingAttempts`, `retryAfter`, `contact`, `policy`,
+/// `needCaptcha`) and the field at fault for local checks.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "AppError")]
+pub struct WireError {
+    /// The cloud's `meta.code` ("1011") or a word for this side ("unreachable").
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remaining_attempts: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub retry_after: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub contact: Option<Contact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub need_captcha: Option<bool>,
+}
+
+impl From<&ClientError> for WireError {
+    fn from(e: &ClientError) -> Self {
+        let failure = e.failure();
+        Self {
+            code: e.code(),
+            message: e.to_string(),
+            field: match e {
+                ClientError::InvalidInput { field, .. } => Some((*field).to_owned()),
+                _ => None,
+            },
+            remaining_attempts: failure.and_then(|f| f.remaining_attempts),
+            retry_after: failure.and_then(|f| f.retry_after),
+            contact: failure.and_then(|f| f.contact.clone()),
+            policy: failure.and_then(|f| f.policy.clone()),
+            need_captcha: failure.and_then(|f| f.need_captcha),
+        }
+    }
+}
+
 impl Serialize for ClientError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("code", &self.code())?;
-        map.serialize_entry("message", &self.to_string())?;
-        if let Self::InvalidInput { field, .. } = self {
-            map.serialize_entry("field", field)?;
-        }
-        if let Some(f) = self.failure() {
-            if let Some(n) = f.remaining_attempts {
-                map.serialize_entry("remainingAttempts", &n)?;
-            }
-            if let Some(n) = f.retry_after {
-                map.serialize_entry("retryAfter", &n)?;
-            }
-            if let Some(c) = &f.contact {
-                map.serialize_entry::<_, Contact>("contact", c)?;
-            }
-            if let Some(p) = &f.policy {
-                map.serialize_entry("policy", p)?;
-            }
-            if let Some(n) = f.need_captcha {
-                map.serialize_entry("needCaptcha", &n)?;
-            }
-        }
-        map.end()
+        WireError::from(self).serialize(s)
     }
 }

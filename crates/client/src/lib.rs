@@ -14,5 +14,5 @@ pub use engine::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Engine, EngineConfig, Home,
     LoginOutcome, QaView, Removed, Security, Status,
 };
-pub use error::ClientError;
+pub use error::{ClientError, WireError};
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

@@ -778,7 +778,7 @@ async fn a_removed_terminal_is_asked_for_a_code_again() {
     let other = terminals.iter().find(|t| !t.current).unwrap();
     let removed = first
         .engine
-        .remove_account_terminals(&[other.sign.clone()], None)
+        .remove_account_terminals(std::slice::from_ref(&other.sign), None)
         .await
         .unwrap();
     assert!(!removed.logged_out);
@@ -800,7 +800,7 @@ async fn a_removed_terminal_is_asked_for_a_code_again() {
     let this = this.iter().find(|t| t.current).unwrap();
     let removed = first
         .engine
-        .remove_account_terminals(&[this.sign.clone()], None)
+        .remove_account_terminals(std::slice::from_ref(&this.sign), None)
         .await
         .unwrap();
     assert!(removed.logged_out);

@@ -7,7 +7,7 @@ pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 64;
 
 /// How a password measures up, rule by rule, for live feedback and for refusals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordCheck {
     pub long_enough: bool,

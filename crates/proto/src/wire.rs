@@ -22,16 +22,17 @@ pub struct Reply<T> {
 }
 
 /// Where a code was sent, masked (`ab***@example.com`, `138****5678`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// `email` or `phone`.
     #[serde(rename = "type")]
+    #[ts(type = "\"email\" | \"phone\"")]
     pub kind: String,
     pub fuzzy_contact: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Area {
     pub id: u32,
@@ -47,7 +48,7 @@ pub struct AreaList {
     pub area_list: Vec<Area>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeSent {
     pub contact: Contact,
@@ -144,7 +145,7 @@ pub struct Failure {
 }
 
 /// A terminal bound to an account. Times are Unix seconds (simulator-defined).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TerminalInfo {
     pub terminal_id: i64,
@@ -281,7 +282,7 @@ pub struct CameraList {
 }
 
 /// Delivery faults on one channel (`POST /qa/faults`, QA surface).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct QaFault {
     /// Messages arrive this many seconds (cloud clock) after they are sent.
@@ -296,10 +297,11 @@ pub struct QaFault {
 }
 
 /// One message of the QA outbox (PROTOCOL.md section 6).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxMessage {
     pub id: i64,
+    #[ts(type = "\"email\" | \"sms\"")]
     pub channel: String,
     pub to: String,
     pub biz_type: Option<String>,

@@ -455,8 +455,22 @@ impl App {
         self.find(testid).await.click().await.unwrap();
     }
 
+    /// The text of `testid`. Lists that re-render themselves (the QA drawer
+    /// every 2 s) can replace the element between finding and reading it: then
+    /// it is found again.
     pub async fn text(&self, testid: &str) -> String {
-        self.find(testid).await.text().await.unwrap()
+        let mut tries = 0;
+        loop {
+            match self.find(testid).await.text().await {
+                Ok(t) => return t,
+                Err(e) if tries < 20 => {
+                    tries += 1;
+                    eprintln!("[{}] reading {testid} again: {e}", self.name);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("[{}] cannot read {testid}: {e}", self.name),
+            }
+        }
     }
 
     /// An attribute (or DOM property, e.g. `value`, `src`) of `testid`.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Devices are fetched in pages of this many (the cloud's largest page).
 const PAGE: u32 = 50;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
     pub serial: String,
@@ -25,7 +25,7 @@ pub struct Device {
 }
 
 /// A list as shown: fresh from the cloud, or saved from an earlier visit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceList {
     pub devices: Vec<Device>,
@@ -37,7 +37,7 @@ pub struct DeviceList {
     pub problem: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Camera {
     pub id: String,
@@ -47,7 +47,7 @@ pub struct Camera {
     pub signal: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CameraList {
     pub serial: String,

@@ -29,7 +29,7 @@ pub struct EngineConfig {
 }
 
 /// What the home screen shows about the account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Home {
     pub user_id: String,
@@ -51,7 +51,7 @@ impl From<LoginUser> for Home {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum LoginOutcome {
     /// Logged in: the terminal was bound, or two-step verification is off.
@@ -69,7 +69,7 @@ pub enum LoginOutcome {
 }
 
 /// Everything the UI needs at start and after each step.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     pub cloud_url: String,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What the drawer shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct QaView {
     /// The addresses the messages are for: the logged-in account's email and
@@ -83,7 +83,7 @@ impl Engine {
         for a in &addresses {
             messages.extend(self.api.qa_outbox(Some(a), 20).await?);
         }
-        messages.sort_by(|a, b| b.id.cmp(&a.id));
+        messages.sort_by_key(|m| std::cmp::Reverse(m.id));
         messages.truncate(20);
         Ok(QaView {
             addresses,

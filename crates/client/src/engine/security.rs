@@ -11,7 +11,7 @@ use hik_proto::{Account, BizType, Email, FeatureCode, PasswordDigest, Phone, Ver
 use serde::{Deserialize, Serialize};
 
 /// Where codes for this account go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Channel {
     Email,
@@ -29,7 +29,7 @@ impl Channel {
 }
 
 /// What a code is for (the UI's words; the engine picks the `bizType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum CodePurpose {
     /// Two-step verification switched from a terminal that is not bound.
@@ -45,7 +45,7 @@ pub enum CodePurpose {
 }
 
 /// The settings screen: profile, two-step verification, terminals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Security {
     pub email: Option<String>,
@@ -64,7 +64,7 @@ pub struct Security {
 
 /// After removing terminals: whether this one was among them (then the app is
 /// logged out here, and the next login asks for a code).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Removed {
     pub logged_out: bool,

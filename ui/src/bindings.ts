@@ -1,0 +1,190 @@
+// Generated from the Rust code (src-tauri/src/bindings.rs): the types that cross
+// from Rust and every command. Do not edit; run scripts/bindings.
+
+export type Status = { cloudUrl: string, qaInboxUrl: string | null, 
+/**
+ * Whether this terminal is remembered (fingerprint kept in the keyring).
+ */
+terminalRemembered: boolean, keyringProblem: string | null, lastAccount: string | null, lastArea: number | null, home: Home | null, pendingContact: Contact | null, };
+
+export type Home = { userId: string, username: string, email: string | null, phone: string | null, areaId: number, };
+
+export type Contact = { 
+/**
+ * `email` or `phone`.
+ */
+type: "email" | "phone", fuzzyContact: string, };
+
+export type Area = { id: number, name: string, code: string, telephoneCode: string, apiDomain: string, };
+
+export type CodeSent = { contact: Contact, 
+/**
+ * Seconds before another code may be requested (simulator extension).
+ */
+retryAfter: number | null, 
+/**
+ * Seconds the code stays valid (simulator extension).
+ */
+expiresIn: number | null, };
+
+export type Sent = { cloudNow: number, contact: Contact, 
+/**
+ * Seconds before another code may be requested (simulator extension).
+ */
+retryAfter: number | null, 
+/**
+ * Seconds the code stays valid (simulator extension).
+ */
+expiresIn: number | null, };
+
+export type LoginOutcome = { "outcome": "loggedIn", home: Home, } | { "outcome": "needsTerminalCode", contact: Contact | null, } | { "outcome": "tooManyTerminals", limits: number, terminals: Array<TerminalInfo>, };
+
+export type TerminalInfo = { terminalId: number, name: string, 
+/**
+ * The terminal's `featureCode`.
+ */
+sign: string, clientType: number, addTime: number, lastModifytime: number, ip: string, 
+/**
+ * Whether this is the terminal making the request.
+ */
+current: boolean, };
+
+export type PasswordCheck = { longEnough: boolean, shortEnough: boolean, lower: boolean, upper: boolean, digit: boolean, symbol: boolean, };
+
+export type DeviceList = { devices: Array<Device>, 
+/**
+ * When the cloud sent it (Unix seconds, this computer's clock).
+ */
+fetchedAt: number, 
+/**
+ * Shown from the local database because the cloud could not be reached.
+ */
+saved: boolean, 
+/**
+ * Why the cloud could not be reached, when `saved`.
+ */
+problem: string | null, };
+
+export type Device = { serial: string, name: string, 
+/**
+ * `IPC`, `NVR` or `DVR`.
+ */
+category: string, 
+/**
+ * The model, e.g. `DS-7608NI-K2`.
+ */
+model: string, version: string, online: boolean, localIp: string, };
+
+export type CameraList = { serial: string, cameras: Array<Camera>, fetchedAt: number, saved: boolean, problem: string | null, };
+
+export type Camera = { id: string, name: string, channel: number, 
+/**
+ * Whether the channel has a video signal.
+ */
+signal: boolean, };
+
+export type Security = { email: string | null, phone: string | null, fuzzyEmail: string | null, fuzzyPhone: string | null, areaId: number, 
+/**
+ * The dialling code of the account's region, for a new phone number.
+ */
+telephoneCode: string | null, twoStep: boolean, 
+/**
+ * Whether this computer is one of the account's bound terminals.
+ */
+thisTerminalBound: boolean, 
+/**
+ * Every terminal, the most recently used first; `current` marks this one.
+ */
+terminals: Array<TerminalInfo>, };
+
+export type Removed = { loggedOut: boolean, };
+
+export type Channel = "email" | "phone";
+
+export type CodePurpose = "twoStep" | "removeTerminals" | "deleteAccount" | "emailOld" | "emailNew" | "phoneOld" | "phoneNew";
+
+export type QaView = { 
+/**
+ * The addresses the messages are for: the logged-in account's email and
+ * phone, or the account a login or reset is under way for.
+ */
+addresses: Array<string>, 
+/**
+ * Newest first, at most 20.
+ */
+messages: Array<OutboxMessage>, 
+/**
+ * The cloud's clock (Unix seconds).
+ */
+cloudNow: number, 
+/**
+ * Faults in force, by channel (`email`, `sms`).
+ */
+faults: { [key in string]?: QaFault }, };
+
+export type OutboxMessage = { id: number, channel: "email" | "sms", to: string, bizType: string | null, code: string | null, subject: string, body: string, sentAt: number, deliveredAt: number | null, status: string, };
+
+export type QaFault = { 
+/**
+ * Messages arrive this many seconds (cloud clock) after they are sent.
+ */
+delaySeconds: number, 
+/**
+ * The share of messages (0 to 1) that never arrive.
+ */
+dropRate: number, 
+/**
+ * The next N messages fail to send.
+ */
+failNext: number, };
+
+export type AppError = { 
+/**
+ * The cloud's `meta.code` ("1011") or a word for this side ("unreachable").
+ */
+code: string, 
+/**
+ * A sentence for people.
+ */
+message: string, field?: string, remainingAttempts?: number, retryAfter?: number, contact?: Contact, policy?: string, needCaptcha?: boolean, };
+
+/** Calls a command by name; backend.ts supplies it (the only caller of Tauri). */
+export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
+
+/** Every command of the app, typed. */
+export function commands(invoke: Invoke) {
+  return {
+    appStatus: () => invoke<Status>('app_status'),
+    resume: () => invoke<Home | null>('resume'),
+    syncClock: () => invoke<number>('sync_clock'),
+    listAreas: () => invoke<Array<Area>>('list_areas'),
+    checkPassword: (password: string) => invoke<PasswordCheck>('check_password', { password }),
+    requestSignUpCode: (area: number, account: string) => invoke<Sent>('request_sign_up_code', { area, account }),
+    signUp: (area: number, account: string, code: string, password: string) => invoke<Home>('sign_up', { area, account, code, password }),
+    login: (account: string, password: string, captcha: string | null) => invoke<LoginOutcome>('login', { account, password, captcha }),
+    captcha: (account: string) => invoke<string>('captcha', { account }),
+    sendTerminalCode: () => invoke<Sent>('send_terminal_code'),
+    submitTerminalCode: (code: string) => invoke<Home>('submit_terminal_code', { code }),
+    sendTerminalRemovalCode: () => invoke<Sent>('send_terminal_removal_code'),
+    removeTerminals: (signs: Array<string>, code: string) => invoke<LoginOutcome>('remove_terminals', { signs, code }),
+    requestPasswordResetCode: (account: string) => invoke<Sent>('request_password_reset_code', { account }),
+    resetPassword: (account: string, code: string, password: string) => invoke<void>('reset_password', { account, code, password }),
+    cancelLogin: () => invoke<void>('cancel_login'),
+    logout: () => invoke<void>('logout'),
+    listDevices: () => invoke<DeviceList>('list_devices'),
+    deviceCameras: (serial: string) => invoke<CameraList>('device_cameras', { serial }),
+    security: () => invoke<Security>('security'),
+    sendSecurityCode: (purpose: CodePurpose, channel: Channel | null, newAddress: string | null) => invoke<Sent>('send_security_code', { purpose, channel, newAddress }),
+    setTwoStep: (enable: boolean, code: string | null) => invoke<void>('set_two_step', { enable, code }),
+    removeAccountTerminals: (signs: Array<string>, code: string | null) => invoke<Removed>('remove_account_terminals', { signs, code }),
+    changePassword: (oldPassword: string, newPassword: string) => invoke<void>('change_password', { oldPassword, newPassword }),
+    changeContact: (phone: boolean, newAddress: string, oldCode: string, newCode: string, channel: Channel) => invoke<Home>('change_contact', { phone, newAddress, oldCode, newCode, channel }),
+    deleteAccount: (code: string) => invoke<void>('delete_account', { code }),
+    qaAvailable: () => invoke<boolean>('qa_available'),
+    qaView: () => invoke<QaView>('qa_view'),
+    qaAdvanceClock: (seconds: number) => invoke<number>('qa_advance_clock', { seconds }),
+    qaSetFault: (channel: string, fault: QaFault) => invoke<{ [key in string]?: QaFault }>('qa_set_fault', { channel, fault }),
+    qaClearFaults: () => invoke<{ [key in string]?: QaFault }>('qa_clear_faults'),
+    openQaInbox: () => invoke<void>('open_qa_inbox'),
+  };
+}
