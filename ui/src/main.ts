@@ -10,6 +10,7 @@ import { forgotScreen } from './screens/forgot';
 import { homeScreen } from './screens/home';
 import { loginScreen } from './screens/login';
 import type { Nav } from './screens/nav';
+import { settingsScreen } from './screens/settings';
 import { signUpScreen } from './screens/signup';
 import { terminalsScreen, verifyScreen } from './screens/verify';
 
@@ -77,6 +78,7 @@ async function start(): Promise<void> {
     verify: (contact) => show(() => verifyScreen(nav, contact), 'verify'),
     terminals: (limits, list) => show(() => terminalsScreen(nav, limits, list), 'terminals'),
     home: (home) => refreshed(() => show(() => homeScreen(nav, home), 'home')),
+    settings: (home) => show(() => settingsScreen(nav, home), 'settings'),
     afterLogin: (outcome) => {
       if (outcome.outcome === 'loggedIn') nav.home(outcome.home);
       else if (outcome.outcome === 'needsTerminalCode') nav.verify(outcome.contact);

@@ -251,3 +251,211 @@ async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
     app.wait_visible("qa-drawer", true).await;
     app.quit().await;
 }
+
+/// Sign up in the UI, then open the account security screen.
+async fn signed_up_in_settings(app: &mut App, cloud: &Cloud, email: &str) {
+    sign_up_through_ui(app, cloud, email).await;
+    app.click("nav-settings").await;
+    app.wait_screen("settings").await;
+    app.wait_text("profile-email", "the masked email", |t| t.contains("***@"))
+        .await;
+}
+
+/// The newest code sent to `to` for `biz` once there are `n` of them.
+async fn code_number(cloud: &Cloud, to: &str, biz: &str, n: usize) -> String {
+    cloud.nth_code(to, biz, n).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn s_with_two_step_off_a_new_install_logs_in_without_a_code() {
+    let cloud = Cloud::start().await;
+    let first = Install::new();
+    let mut app = App::launch("s-two-step", &cloud, &first).await;
+    signed_up_in_settings(&mut app, &cloud, "sam@example.com").await;
+    assert!(app.text("two-step-status").await.starts_with("On"));
+    app.shot("settings").await;
+    app.click("two-step-toggle").await;
+    app.wait_text("two-step-status", "two-step off", |t| t.starts_with("Off"))
+        .await;
+    assert!(app.text("settings-notice").await.contains("off"));
+    app.quit().await;
+
+    let second = Install::new();
+    let app = App::launch("s-two-step-2", &cloud, &second).await;
+    hik_e2e::log_in_through_ui(&app, "sam@example.com").await;
+    app.wait_screen("home").await;
+    assert!(cloud
+        .outbox("sam@example.com", "TERMINAL_BIND")
+        .await
+        .is_empty());
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn t_a_removed_terminal_is_asked_for_a_code_again() {
+    let cloud = Cloud::start().await;
+    let (first, second) = (Install::new(), Install::new());
+    let mut app = App::launch("t-terminals", &cloud, &first).await;
+    sign_up_through_ui(&mut app, &cloud, "tia@example.com").await;
+    app.quit().await;
+
+    // A second install logs in with a code and is trusted.
+    let other = App::launch("t-terminals-2", &cloud, &second).await;
+    hik_e2e::log_in_through_ui(&other, "tia@example.com").await;
+    other.wait_screen("verify").await;
+    other.click("verify-send").await;
+    let code = cloud.latest_code("tia@example.com", "TERMINAL_BIND").await;
+    other.fill("verify-code", &code).await;
+    other.click("verify-submit").await;
+    other.wait_screen("home").await;
+    other.quit().await;
+
+    // The first removes it.
+    let mut app = App::launch("t-terminals-3", &cloud, &first).await;
+    app.wait_screen("home").await;
+    app.click("nav-settings").await;
+    app.wait_screen("settings").await;
+    let rows = app
+        .client
+        .find_all(Locator::Css("[data-testid='settings-terminal-row']"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let this: Vec<String> = texts(&app, "terminal-this")
+        .await
+        .iter()
+        .map(|t| t.to_lowercase())
+        .collect();
+    assert_eq!(this, ["this computer"]);
+    app.shot("terminals").await;
+    let mut removed = false;
+    for row in rows {
+        let this = row
+            .find_all(Locator::Css("[data-testid='terminal-this']"))
+            .await
+            .unwrap();
+        if this.is_empty() {
+            row.find(Locator::Css("[data-testid='terminal-remove']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            removed = true;
+            break;
+        }
+    }
+    assert!(removed);
+    app.wait_text("settings-notice", "the removal", |t| {
+        t.contains("was removed")
+    })
+    .await;
+    let rows = texts(&app, "settings-terminal-name").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+
+    // Removing this computer logs out here, after a second click.
+    app.click("terminal-remove").await;
+    app.click("terminal-remove-confirm").await;
+    app.wait_screen("login").await;
+    assert!(app.text("login-notice").await.contains("removed"));
+    app.quit().await;
+
+    // The removed install is back at login, and is asked for a code again.
+    let other = App::launch("t-terminals-4", &cloud, &second).await;
+    hik_e2e::log_in_through_ui(&other, "tia@example.com").await;
+    other.wait_screen("verify").await;
+    other.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn u_the_email_changes_with_both_codes_and_is_the_login_from_then_on() {
+    let cloud = Cloud::start().await;
+    let install = Install::new();
+    let mut app = App::launch("u-email", &cloud, &install).await;
+    signed_up_in_settings(&mut app, &cloud, "uma@example.com").await;
+    app.click("email-change").await;
+    app.fill("email-new", "uma.new@example.com").await;
+    app.click("email-old-send").await;
+    let old = code_number(
+        &cloud,
+        "uma@example.com",
+        "UPDATE_EMAIL_VALIDATE_OLD_EMAIL",
+        1,
+    )
+    .await;
+    app.fill("email-old-code", &old).await;
+    app.click("email-old-submit").await;
+    app.click("email-new-send").await;
+    let new = code_number(
+        &cloud,
+        "uma.new@example.com",
+        "UPDATE_EMAIL_VALIDATE_NEW_EMAIL",
+        1,
+    )
+    .await;
+    app.fill("email-new-code", &new).await;
+    app.shot("second-code").await;
+    app.click("email-new-submit").await;
+    app.wait_text("settings-notice", "the new email", |t| {
+        t.contains("uma.new@example.com")
+    })
+    .await;
+    assert_eq!(app.text("profile-email").await, "um***@example.com");
+    app.click("nav-logout").await;
+    app.wait_screen("login").await;
+    hik_e2e::log_in_through_ui(&app, "uma.new@example.com").await;
+    app.wait_screen("home").await;
+    assert_eq!(app.text("home-user").await, "uma.new@example.com");
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn v_the_password_changes() {
+    let cloud = Cloud::start().await;
+    let install = Install::new();
+    let mut app = App::launch("v-password", &cloud, &install).await;
+    signed_up_in_settings(&mut app, &cloud, "vic@example.com").await;
+    app.fill("password-old", "not-the-password").await;
+    app.fill("password-new", "Another-Horse-8").await;
+    app.click("password-submit").await;
+    app.wait_text("error-message", "the wrong current password", |t| {
+        t.starts_with("The password is incorrect")
+    })
+    .await;
+    app.fill("password-old", hik_e2e::PASSWORD).await;
+    app.fill("password-new", "Another-Horse-8").await;
+    app.click("password-submit").await;
+    app.wait_text("settings-notice", "the change", |t| t.contains("changed"))
+        .await;
+    app.click("nav-logout").await;
+    hik_e2e::log_in_with(&app, "vic@example.com", "Another-Horse-8").await;
+    app.wait_screen("home").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn w_the_account_is_deleted_with_a_code_after_a_confirmation() {
+    let cloud = Cloud::start().await;
+    let install = Install::new();
+    let mut app = App::launch("w-delete", &cloud, &install).await;
+    signed_up_in_settings(&mut app, &cloud, "wes@example.com").await;
+    app.click("delete-start").await;
+    assert!(
+        !app.is_visible("delete-send").await,
+        "nothing before the confirmation"
+    );
+    app.click("delete-confirm").await;
+    app.click("delete-send").await;
+    let code = cloud.latest_code("wes@example.com", "USER_DELETE").await;
+    app.fill("delete-code", &code).await;
+    app.shot("delete").await;
+    app.click("delete-submit").await;
+    app.wait_screen("login").await;
+    assert!(app.text("login-notice").await.contains("deleted"));
+    hik_e2e::log_in_through_ui(&app, "wes@example.com").await;
+    app.wait_text("error-message", "no such account", |t| {
+        t.starts_with("No account")
+    })
+    .await;
+    app.quit().await;
+}

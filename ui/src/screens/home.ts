@@ -110,7 +110,7 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
     error,
     list,
     cameras,
-    h('div', { class: 'row actions' }, logout),
+    h('div', { class: 'row actions' }, h('button', { type: 'button', testid: 'nav-settings', onclick: () => nav.settings(home) }, 'Account security'), logout),
   );
 }
 

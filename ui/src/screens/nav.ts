@@ -13,6 +13,8 @@ export interface Nav {
   verify(contact: Contact | null): void;
   terminals(limits: number, terminals: TerminalInfo[]): void;
   home(home: Home): void;
+  /** Account security, for the account on `home`. */
+  settings(home: Home): void;
   /** Go where a login attempt leads: home, the code, or the terminal list. */
   afterLogin(outcome: LoginOutcome): void;
   /** Stop timers of the screen being left. */
