@@ -6,7 +6,7 @@
 import type { Contact, Sent } from './backend';
 import type { CloudClock } from './clock';
 import { looksComplete } from './code';
-import { act, errorLine, field, h, onSubmit } from './dom';
+import { act, announce, errorLine, field, h, onSubmit } from './dom';
 import { formatDuration, type AppError } from './errors';
 
 export interface CodeEntryOptions {
@@ -26,6 +26,8 @@ export interface CodeEntryOptions {
   extra?: Node[];
   /** The locked-out advice: where "reset your password" leads, when it applies. */
   onForgotPassword?: () => void;
+  /** Put the keyboard focus on *Send code* (or the field) at once; default yes. */
+  autofocus?: boolean;
 }
 
 /** 600 -> "10 minutes", 90 -> "1 minute 30 seconds", 45 -> "45 seconds". */
@@ -85,10 +87,21 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     ),
   );
 
+  // What was last announced, so each change is said once.
+  let saidExpired = false;
+  let saidResend = true;
   const tick = () => {
     const left = o.clock.left(resendAt);
     const expired = sentOnce && o.clock.left(expiresAt) === 0;
     const needNew = codeDead || expired;
+    if (expired && !codeDead && !saidExpired) {
+      saidExpired = true;
+      announce('The code has expired. Request a new code.');
+    }
+    if (left === 0 && !saidResend) {
+      saidResend = true;
+      announce('You can request a new code now.');
+    }
     resendBtn.disabled = left > 0 || resendBtn.getAttribute('aria-busy') === 'true';
     if (resendBtn.getAttribute('aria-busy') !== 'true') {
       const label = needNew ? 'Request a new code' : 'Resend code';
@@ -123,6 +136,9 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     expiresAt = sent.cloudNow + validFor;
     sentOnce = true;
     codeDead = false;
+    saidExpired = false;
+    saidResend = false;
+    announce(`Code sent to ${sent.contact.fuzzyContact}. It is valid for ${inWords(validFor)}.`);
     validity.textContent = `A code is valid for ${inWords(validFor)}, and only the newest code works: after "Resend code", use the new one.`;
     contactText.textContent = sent.contact.fuzzyContact;
     intro.replaceChildren('We sent a verification code to ', contactText, by(sent.contact));
@@ -180,6 +196,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     },
   );
   if (o.initial) applySent(o.initial);
+  else if (o.autofocus !== false) queueMicrotask(() => sendBtn.focus());
   tick();
   return {
     element: form,

@@ -37,6 +37,29 @@ export function field(
   return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, hintEl);
 }
 
+/**
+ * Say `text` to screen readers (a polite live region shared by every screen):
+ * countdowns are not read out every second, only when something changes for
+ * the person (a code expired, a wait is over).
+ */
+let pending: string[] = [];
+export function announce(text: string): void {
+  let region = document.getElementById('announcer');
+  if (!region) {
+    region = h('div', { id: 'announcer', class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true', testid: 'announcer' });
+    document.body.append(region);
+  }
+  // Sentences said in the same moment are read together, none lost.
+  pending.push(text);
+  if (pending.length > 1) return;
+  region.textContent = '';
+  const say = region;
+  window.setTimeout(() => {
+    say.textContent = pending.join(' ');
+    pending = [];
+  }, 50);
+}
+
 /** The error line of a form: hidden until there is something to say. */
 export function errorLine(): HTMLParagraphElement {
   return h('p', { class: 'error', role: 'alert', testid: 'error-message', hidden: true });

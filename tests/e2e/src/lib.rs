@@ -363,6 +363,15 @@ impl App {
             &native.to_string(),
         ])
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        // `HIK_E2E_THEME=dark` runs the app with GTK's dark theme, which the
+        // web view reports as `prefers-color-scheme: dark` (screenshots).
+        .env(
+            "GTK_THEME",
+            match std::env::var("HIK_E2E_THEME").as_deref() {
+                Ok("dark") => "Adwaita:dark",
+                _ => "Adwaita",
+            },
+        )
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log));
         for (k, v) in env {
@@ -590,6 +599,56 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+    }
+
+    /// What the screen-reader live region last said.
+    pub async fn announced(&self) -> String {
+        let v = self
+            .client
+            .execute(
+                "const a = document.getElementById('announcer'); return a ? a.textContent : ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Wait until the live region says something containing `part`.
+    pub async fn wait_announced(&self, part: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let said = self.announced().await;
+            if said.contains(part) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "[{}] never announced {part:?}; last said {said:?}",
+                    self.name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Type into whatever has the keyboard focus (keys may include Tab, Enter).
+    pub async fn type_keys(&self, keys: &str) {
+        let focused = self.client.active_element().await.unwrap();
+        focused.send_keys(keys).await.unwrap();
+    }
+
+    /// The `data-testid` of the element with the keyboard focus.
+    pub async fn focused(&self) -> String {
+        let v = self
+            .client
+            .execute(
+                "return document.activeElement ? (document.activeElement.dataset.testid || '') : ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.as_str().unwrap_or_default().to_owned()
     }
 
     /// Which screen is showing (`login`, `signup`, `verify`, `home`).

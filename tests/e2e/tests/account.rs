@@ -459,3 +459,55 @@ async fn w_the_account_is_deleted_with_a_code_after_a_confirmation() {
     .await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn x_from_the_keyboard_alone_a_new_computer_logs_in_and_opens_the_qa_drawer() {
+    use fantoccini::key::Key;
+    let cloud = Cloud::start().await;
+    cloud.qa_account("xia@example.com", 44).await;
+    let install = Install::new();
+    let mut app = App::launch("x-keyboard", &cloud, &install).await;
+    app.wait_screen("login").await;
+    assert_eq!(app.focused().await, "login-account");
+    app.type_keys(&format!("xia@example.com{}", char::from(Key::Tab)))
+        .await;
+    assert_eq!(app.focused().await, "login-password");
+    app.type_keys(&format!("{}{}", hik_e2e::PASSWORD, char::from(Key::Enter)))
+        .await;
+    app.wait_screen("verify").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.focused().await != "verify-send" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "focus not on Send code"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.type_keys(&char::from(Key::Enter).to_string()).await;
+    let code = cloud.latest_code("xia@example.com", "TERMINAL_BIND").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.focused().await != "verify-code" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "focus not on the code"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.wait_announced("Code sent to xi***@example.com").await;
+    app.type_keys(&format!("{code}{}", char::from(Key::Enter)))
+        .await;
+    app.wait_screen("home").await;
+    app.shot("home-by-keyboard").await;
+    app.type_keys(&format!(
+        "{}{}q",
+        char::from(Key::Control),
+        char::from(Key::Shift)
+    ))
+    .await;
+    app.wait_visible("qa-drawer", true).await;
+    assert_eq!(app.focused().await, "qa-close");
+    app.type_keys(&char::from(Key::Escape).to_string()).await;
+    app.wait_visible("qa-drawer", false).await;
+    assert_eq!(app.focused().await, "qa-open");
+    app.quit().await;
+}

@@ -94,6 +94,8 @@ async fn g_a_code_expires_on_the_qa_clock_and_a_new_one_is_requested() {
         t == "Request a new code"
     })
     .await;
+    // Screen readers hear it once, not every second.
+    app.wait_announced("The code has expired").await;
     assert!(app.is_enabled("verify-resend").await);
     // The guide's advice is one click away.
     app.click("verify-help").await;

@@ -2,7 +2,7 @@
 // (1015 needCaptcha) shows the cloud's picture with a refresh and an input; a
 // lock (1015 retryAfter) shows a live countdown and the way out, a reset.
 import { backend } from '../backend';
-import { errorLine, field, h, onSubmit, showError } from '../dom';
+import { announce, errorLine, field, h, onSubmit, showError } from '../dom';
 import { describe, formatDuration, isLock, type AppError } from '../errors';
 import { card, navLink, type Nav } from './nav';
 
@@ -64,6 +64,7 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
     if (left === 0) {
       lockedUntil = 0;
       lockText.replaceChildren('The lock has ended: you can try again now.');
+      announce('The lock has ended: you can try again now.');
     }
   };
   const ticker = window.setInterval(tick, 1000);
@@ -98,6 +99,7 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
         captchaBox.hidden = true;
         lockBox.hidden = false;
         tick();
+        announce(`This account is locked for ${formatDuration(err.retryAfter)} after too many wrong passwords. Resetting the password unlocks it.`);
         // The lock box says it all, with its countdown.
         return 'handled';
       }

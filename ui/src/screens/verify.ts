@@ -74,10 +74,12 @@ export function terminalsScreen(nav: Nav, limits: number, terminals: TerminalInf
       nav.afterLogin(await backend.removeTerminals(chosen(), code));
     },
     submitLabel: 'Remove and continue',
+    autofocus: false,
     qaInboxUrl: nav.status.qaInboxUrl,
     syncClock: async () => nav.clock.sync(await backend.syncClock()),
   });
   nav.onLeave(entry.dispose);
+  queueMicrotask(() => boxes[0]?.focus());
   return card(
     'Make room for this computer',
     h(
