@@ -131,7 +131,28 @@ async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
     let cloud = Cloud::start().await;
     cloud.qa_account("rae@example.com", 44).await;
     let install = Install::new();
-    let mut app = App::launch("r-qa-drawer", &cloud, &install).await;
+    // A stand-in for the system's browser opener, which notes what it opened.
+    let opener = tempfile::tempdir().unwrap();
+    let opened = opener.path().join("opened.txt");
+    let script = opener.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        opener.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut app = App::launch_with(
+        "r-qa-drawer",
+        cloud.url(),
+        &install,
+        &[("PATH", path.as_str())],
+    )
+    .await;
     hik_e2e::log_in_through_ui(&app, "rae@example.com").await;
     app.wait_screen("verify").await;
 
@@ -249,6 +270,19 @@ async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
     app.wait_screen("home").await;
     app.click("qa-open").await;
     app.wait_visible("qa-drawer", true).await;
+
+    // The inbox button hands the inbox's address to the system's browser.
+    app.click("qa-inbox-open").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read_to_string(&opened).is_ok_and(|u| u.ends_with('\n')) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the opener was never run"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(url.trim(), format!("{}/qa/inbox", cloud.url()));
     app.quit().await;
 }
 
@@ -281,13 +315,25 @@ async fn s_with_two_step_off_a_new_install_logs_in_without_a_code() {
     app.quit().await;
 
     let second = Install::new();
-    let app = App::launch("s-two-step-2", &cloud, &second).await;
+    let mut app = App::launch("s-two-step-2", &cloud, &second).await;
     hik_e2e::log_in_through_ui(&app, "sam@example.com").await;
     app.wait_screen("home").await;
     assert!(cloud
         .outbox("sam@example.com", "TERMINAL_BIND")
         .await
         .is_empty());
+
+    // This computer is not trusted: turning two-step back on needs a code.
+    app.click("nav-settings").await;
+    app.wait_screen("settings").await;
+    app.click("two-step-toggle").await;
+    app.click("twostep-send").await;
+    let code = cloud.latest_code("sam@example.com", "TERMINAL_BIND").await;
+    app.fill("twostep-code", &code).await;
+    app.shot("two-step-code").await;
+    app.click("twostep-submit").await;
+    app.wait_text("two-step-status", "two-step on", |t| t.starts_with("On"))
+        .await;
     app.quit().await;
 }
 
