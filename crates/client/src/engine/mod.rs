@@ -384,20 +384,7 @@ impl Engine {
         signs: &[String],
         code: &str,
     ) -> Result<LoginOutcome, ClientError> {
-        if signs.is_empty() {
-            return Err(ClientError::invalid(
-                "terminals",
-                "choose at least one terminal to remove",
-            ));
-        }
-        let signs = signs
-            .iter()
-            .map(|s| {
-                FeatureCode::parse(s)
-                    .map(|f| f.as_str().to_owned())
-                    .map_err(|e| ClientError::invalid("terminals", e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let signs = parse_signs(signs)?;
         let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
         let mut state = self.state.lock().await;
         let State::AwaitingTerminalRemoval {
@@ -613,6 +600,24 @@ impl Engine {
             tracing::warn!(error = %e, "could not forget the refresh token");
         }
     }
+}
+
+/// The terminals (featureCodes) chosen for removal: at least one, each valid.
+fn parse_signs(signs: &[String]) -> Result<Vec<String>, ClientError> {
+    if signs.is_empty() {
+        return Err(ClientError::invalid(
+            "terminals",
+            "choose at least one terminal to remove",
+        ));
+    }
+    signs
+        .iter()
+        .map(|s| {
+            FeatureCode::parse(s)
+                .map(|f| f.as_str().to_owned())
+                .map_err(|e| ClientError::invalid("terminals", e))
+        })
+        .collect()
 }
 
 /// The policy's checks this side can make (the cloud only sees a digest), then

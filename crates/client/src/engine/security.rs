@@ -4,10 +4,10 @@
 //! answer 80000; the UI then asks for a code (`send_security_code`) and repeats
 //! the operation with it.
 
-use super::{checked_password, Engine, Home, State};
+use super::{checked_password, parse_signs, Engine, Home, State};
 use crate::ClientError;
 use hik_proto::wire::{CodeSent, TerminalInfo};
-use hik_proto::{Account, BizType, Email, FeatureCode, PasswordDigest, Phone, VerifyCode};
+use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, VerifyCode};
 use serde::{Deserialize, Serialize};
 
 /// Where codes for this account go.
@@ -198,20 +198,7 @@ impl Engine {
         signs: &[String],
         code: Option<&str>,
     ) -> Result<Removed, ClientError> {
-        if signs.is_empty() {
-            return Err(ClientError::invalid(
-                "terminals",
-                "choose at least one terminal to remove",
-            ));
-        }
-        let signs = signs
-            .iter()
-            .map(|s| {
-                FeatureCode::parse(s)
-                    .map(|f| f.as_str().to_owned())
-                    .map_err(|e| ClientError::invalid("terminals", e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let signs = parse_signs(signs)?;
         let code = optional_code(code)?;
         self.with_session(|s| {
             let (signs, code) = (signs.clone(), code.clone());
