@@ -482,6 +482,29 @@ impl App {
         }
     }
 
+    /// The texts of every element with `testid`, in page order; read again
+    /// whole if the list re-renders under the reader.
+    pub async fn texts(&self, testid: &str) -> Vec<String> {
+        let css = format!("[data-testid='{testid}']");
+        'again: for _ in 0..20 {
+            let mut out = Vec::new();
+            for e in self.client.find_all(Locator::Css(&css)).await.unwrap() {
+                match e.text().await {
+                    Ok(t) => out.push(t),
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue 'again;
+                    }
+                }
+            }
+            return out;
+        }
+        panic!(
+            "[{}] {testid} kept re-rendering under the reader",
+            self.name
+        );
+    }
+
     /// An attribute (or DOM property, e.g. `value`, `src`) of `testid`.
     pub async fn prop(&self, testid: &str, name: &str) -> String {
         self.find(testid)

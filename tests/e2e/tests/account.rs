@@ -1,17 +1,13 @@
-//! After login: the account's devices, kept for when the cloud is away, and a
-//! session that outlives its 24 hours without the person noticing.
+//! After login: the account's devices (kept for when the cloud is away), a
+//! session that outlives its 24 hours without the person noticing, the QA
+//! drawer, account security, and all of it from the keyboard.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fantoccini::Locator;
 use hik_e2e::{sign_up_through_ui, App, Cloud, Install};
 
 async fn texts(app: &App, testid: &str) -> Vec<String> {
-    let css = format!("[data-testid='{testid}']");
-    let mut out = Vec::new();
-    for e in app.client.find_all(Locator::Css(&css)).await.unwrap() {
-        out.push(e.text().await.unwrap());
-    }
-    out
+    app.texts(testid).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -61,16 +61,27 @@ async fn chromium() -> (fantoccini::Client, Chromedriver, tempfile::TempDir) {
     }
 }
 
+/// The codes on the page. The page re-renders every 2 s, which can replace an
+/// element between finding and reading it: then the whole list is read again.
 async fn codes_shown(browser: &fantoccini::Client) -> Vec<String> {
-    let mut out = Vec::new();
-    for e in browser
-        .find_all(Locator::Css("[data-testid='inbox-code']"))
-        .await
-        .unwrap()
-    {
-        out.push(e.text().await.unwrap());
+    'again: for _ in 0..20 {
+        let mut out = Vec::new();
+        for e in browser
+            .find_all(Locator::Css("[data-testid='inbox-code']"))
+            .await
+            .unwrap()
+        {
+            match e.text().await {
+                Ok(t) => out.push(t),
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue 'again;
+                }
+            }
+        }
+        return out;
     }
-    out
+    panic!("the inbox kept re-rendering under the reader");
 }
 
 #[tokio::test(flavor = "multi_thread")]
