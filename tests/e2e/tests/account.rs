@@ -443,6 +443,30 @@ async fn u_the_email_changes_with_both_codes_and_is_the_login_from_then_on() {
     })
     .await;
     assert_eq!(app.text("profile-email").await, "um***@example.com");
+
+    // A phone number is added the same way: a code to the email, then one by
+    // SMS to the number (national part; the region's dialling code is added).
+    assert_eq!(app.text("profile-phone").await, "None");
+    app.click("phone-change").await;
+    app.fill("phone-new", "07700 900123").await;
+    app.click("phone-old-send").await;
+    let old = code_number(
+        &cloud,
+        "uma.new@example.com",
+        "UPDATE_PHONE_VALIDATE_OLD_EMAIL",
+        1,
+    )
+    .await;
+    app.fill("phone-old-code", &old).await;
+    app.click("phone-old-submit").await;
+    app.click("phone-new-send").await;
+    let new = code_number(&cloud, "07700900123", "UPDATE_PHONE_VALIDATE_NEW_PHONE", 1).await;
+    app.fill("phone-new-code", &new).await;
+    app.click("phone-new-submit").await;
+    app.wait_text("profile-phone", "the new phone", |t| t == "+44 077****0123")
+        .await;
+    // With both, the person chooses where codes go.
+    app.wait_visible("code-channel-phone", true).await;
     app.click("nav-logout").await;
     app.wait_screen("login").await;
     hik_e2e::log_in_through_ui(&app, "uma.new@example.com").await;
