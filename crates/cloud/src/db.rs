@@ -261,7 +261,7 @@ impl Db {
 /// A job whose savepoint cannot be opened is dropped, which its caller sees as an
 /// internal error; if the commit fails, every job of the batch is told so.
 fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
-    let mut tx = match conn.savepoint() {
+    let mut tx = match conn.transaction() {
         Ok(tx) => tx,
         Err(e) => {
             tracing::error!(error = %e, "cannot begin a transaction");
