@@ -306,11 +306,12 @@ impl CloudApi {
         Ok(())
     }
 
-    pub async fn user_info(&self, session: &str) -> Result<LoginUser, ClientError> {
+    /// The profile: the account as login names it, and its masked contacts.
+    pub async fn user_info(&self, session: &str) -> Result<UserInfo, ClientError> {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Info {
-            user_info: LoginUser,
+            user_info: UserInfo,
         }
         let i: Info = self
             .decode(self.request(reqwest::Method::GET, "/v3/users/info", Some(session)))
@@ -361,18 +362,6 @@ impl CloudApi {
     async fn empty(&self, req: reqwest::RequestBuilder) -> Result<(), ClientError> {
         let _: serde_json::Value = self.decode(req).await?;
         Ok(())
-    }
-
-    pub async fn profile(&self, session: &str) -> Result<UserInfo, ClientError> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Info {
-            user_info: UserInfo,
-        }
-        let i: Info = self
-            .decode(self.request(reqwest::Method::GET, "/v3/users/info", Some(session)))
-            .await?;
-        Ok(i.user_info)
     }
 
     pub async fn terminal_status(&self, session: &str) -> Result<TerminalStatus, ClientError> {

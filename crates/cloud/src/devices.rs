@@ -4,8 +4,8 @@
 
 use crate::crypto::random_bytes;
 use crate::error::ApiError;
+use hik_proto::wire::{CameraInfo, ChannelInfo, DeviceInfo};
 use rusqlite::{params, Connection};
-use serde::Serialize;
 
 /// The device set new accounts get.
 pub const DEFAULT_COUNT: u32 = 4;
@@ -128,24 +128,16 @@ pub fn count(conn: &Connection, user_id: i64) -> Result<u32, ApiError> {
         .query_row([user_id], |r| r.get(0))?)
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A device as the cloud keeps it: what the device list names (`info`, the
+/// wire's `deviceInfos` entry) and what goes into its status, connection and
+/// Wi-Fi maps.
+#[derive(Debug, Clone)]
 pub struct Device {
-    pub device_serial: String,
-    pub full_serial: String,
-    pub name: String,
-    pub device_type: String,
-    pub version: String,
-    pub device_category: String,
-    #[serde(skip)]
+    pub info: DeviceInfo,
     pub online: bool,
-    #[serde(skip)]
     pub upgrade_available: bool,
-    #[serde(skip)]
     pub local_ip: String,
-    #[serde(skip)]
     pub net_ip: String,
-    #[serde(skip)]
     pub wifi: Option<(String, i64)>,
 }
 
@@ -166,12 +158,14 @@ pub fn page(
         let wifi: Option<String> = r.get(10)?;
         let signal: Option<i64> = r.get(11)?;
         Ok(Device {
-            device_serial: r.get(0)?,
-            full_serial: r.get(1)?,
-            name: r.get(2)?,
-            device_type: r.get(3)?,
-            version: r.get(4)?,
-            device_category: r.get(5)?,
+            info: DeviceInfo {
+                device_serial: r.get(0)?,
+                full_serial: r.get(1)?,
+                name: r.get(2)?,
+                device_type: r.get(3)?,
+                version: r.get(4)?,
+                device_category: r.get(5)?,
+            },
             online: r.get(6)?,
             upgrade_available: r.get(7)?,
             local_ip: r.get(8)?,
@@ -182,39 +176,22 @@ pub fn page(
     Ok((total, rows.collect::<Result<_, _>>()?))
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Camera {
-    pub camera_id: String,
-    pub camera_name: String,
-    pub channel_no: u32,
-    pub is_show: u8,
-    pub device_channel_info: ChannelInfo,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChannelInfo {
-    /// 1 = video signal present, 0 = no signal.
-    pub signal_status: u8,
-}
-
 /// The cameras of one of the account's devices, or `None` when the account has
 /// no device with that serial.
 pub fn cameras(
     conn: &Connection,
     user_id: i64,
     serial: &str,
-) -> Result<Option<Vec<Camera>>, ApiError> {
+) -> Result<Option<Vec<CameraInfo>>, ApiError> {
     let mut stmt = conn.prepare(
         "SELECT c.channel_no, c.name, c.is_show, c.signal_status FROM cameras c
          JOIN devices d ON d.id = c.device_id
          WHERE d.user_id = ?1 AND d.serial = ?2 ORDER BY c.channel_no",
     )?;
-    let list: Vec<Camera> = stmt
+    let list: Vec<CameraInfo> = stmt
         .query_map(params![user_id, serial], |r| {
             let channel_no: u32 = r.get(0)?;
-            Ok(Camera {
+            Ok(CameraInfo {
                 camera_id: format!("{serial}-{channel_no}"),
                 camera_name: r.get(1)?,
                 channel_no,

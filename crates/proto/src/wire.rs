@@ -192,17 +192,12 @@ impl Page {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserInfo {
-    pub user_id: String,
-    pub username: String,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub user: LoginUser,
     #[serde(default)]
     pub fuzzy_email: Option<String>,
     #[serde(default)]
     pub fuzzy_phone: Option<String>,
-    pub area_id: u32,
 }
 
 /// `GET /v3/terminals`: one page of the account's terminals.

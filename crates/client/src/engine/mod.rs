@@ -214,7 +214,7 @@ impl Engine {
         let info = refreshed.session_info;
         self.keep_refresh_token(info.refresh_session_id.clone())
             .await;
-        let home = Home::from(self.api.user_info(&info.session_id).await?);
+        let home = Home::from(self.api.user_info(&info.session_id).await?.user);
         *state = State::LoggedIn {
             session_id: info.session_id,
             refresh: info.refresh_session_id,

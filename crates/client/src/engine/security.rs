@@ -86,7 +86,7 @@ impl Engine {
     pub async fn security(&self) -> Result<Security, ClientError> {
         let (info, status, terminals) = self
             .with_session(|s| async move {
-                let info = self.api.profile(&s).await?;
+                let info = self.api.user_info(&s).await?;
                 let status = self.api.terminal_status(&s).await?;
                 let mut terminals = Vec::new();
                 loop {
@@ -108,14 +108,14 @@ impl Engine {
             .areas()
             .await
             .ok()
-            .and_then(|a| a.area_list.into_iter().find(|x| x.id == info.area_id))
+            .and_then(|a| a.area_list.into_iter().find(|x| x.id == info.user.area_id))
             .map(|a| a.telephone_code);
         Ok(Security {
-            email: info.email,
-            phone: info.phone,
+            email: info.user.email,
+            phone: info.user.phone,
             fuzzy_email: info.fuzzy_email,
             fuzzy_phone: info.fuzzy_phone,
-            area_id: info.area_id,
+            area_id: info.user.area_id,
             telephone_code,
             two_step: status.terminal_opened == 1,
             this_terminal_bound: status.terminal_binded == 1,
@@ -276,7 +276,7 @@ impl Engine {
                 }
             })
             .await?;
-        let home = Home::from(info);
+        let home = Home::from(info.user);
         if let State::LoggedIn { home: h, .. } = &mut *self.state.lock().await {
             *h = home.clone();
         }

@@ -9,6 +9,7 @@ use crate::Cloud;
 use crate::{password_policy, sessions};
 use axum::extract::State;
 use axum::http::HeaderMap;
+use hik_proto::wire::UserInfo;
 use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, ResultCode, VerifyCode};
 use std::sync::Arc;
 
@@ -25,14 +26,10 @@ pub async fn user_info(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> A
             .map(|a| outbox::masked(&a).fuzzy_contact)
     };
     Ok(ok(serde_json::json!({
-        "userInfo": {
-            "userId": user.id.to_string(),
-            "username": user.user_name,
-            "email": user.email,
-            "phone": user.phone,
-            "fuzzyEmail": fuzzy(&user.email),
-            "fuzzyPhone": fuzzy(&user.phone),
-            "areaId": user.area_id,
+        "userInfo": UserInfo {
+            fuzzy_email: fuzzy(&user.email),
+            fuzzy_phone: fuzzy(&user.phone),
+            user: user.login_user(),
         }
     })))
 }

@@ -5,7 +5,7 @@ use crate::error::{ok, ApiError, ApiResult};
 use crate::{devices, Cloud};
 use axum::extract::State;
 use axum::http::HeaderMap;
-use hik_proto::wire::Page;
+use hik_proto::wire::{DeviceInfo, Page};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -28,24 +28,26 @@ pub async fn page(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params
         .await?;
     let (mut status, mut connection, mut wifi) = (Map::new(), Map::new(), Map::new());
     for d in &list {
+        let serial = &d.info.device_serial;
         status.insert(
-            d.device_serial.clone(),
+            serial.clone(),
             json!({"globalStatus": u8::from(d.online), "upgradeAvailable": u8::from(d.upgrade_available), "optionals": {}}),
         );
         connection.insert(
-            d.device_serial.clone(),
+            serial.clone(),
             json!({"localIp": d.local_ip, "netIp": d.net_ip}),
         );
         if let Some((address, signal)) = &d.wifi {
             wifi.insert(
-                d.device_serial.clone(),
+                serial.clone(),
                 json!({"address": address, "signal": signal}),
             );
         }
     }
     let mut body = Map::new();
     body.insert("page".into(), json!(Page::new(limit, offset, total)));
-    body.insert("deviceInfos".into(), json!(list));
+    let infos: Vec<&DeviceInfo> = list.iter().map(|d| &d.info).collect();
+    body.insert("deviceInfos".into(), json!(infos));
     for (name, key, map) in [
         ("STATUS", "statusInfos", status),
         ("CONNECTION", "connectionInfos", connection),
