@@ -221,9 +221,7 @@ commands! {
     /// Open the QA inbox page in the system's browser.
     fn open_qa_inbox(engine) -> () {
         let url = engine
-            .status()
-            .await?
-            .qa_inbox_url
+            .qa_inbox_url()
             .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?;
         let opener = if cfg!(target_os = "macos") {
             "open"

@@ -120,6 +120,12 @@ impl CloudApi {
         }
     }
 
+    /// A call whose success carries nothing but `meta`.
+    async fn empty(&self, req: reqwest::RequestBuilder) -> Result<(), ClientError> {
+        let _: serde_json::Value = self.decode(req).await?;
+        Ok(())
+    }
+
     fn unreachable(&self, e: &reqwest::Error) -> ClientError {
         ClientError::Unreachable {
             url: self.base(),
@@ -253,13 +259,11 @@ impl CloudApi {
             ("signs", signs.join(",")),
             ("smsCode", code.as_str().to_owned()),
         ];
-        let _: serde_json::Value = self
-            .decode(
-                self.request(reqwest::Method::POST, "/v3/terminals/nologin", None)
-                    .form(&form),
-            )
-            .await?;
-        Ok(())
+        self.empty(
+            self.request(reqwest::Method::POST, "/v3/terminals/nologin", None)
+                .form(&form),
+        )
+        .await
     }
 
     /// A forgotten password: the new one, with a `RETRIEVE_PASSWORD` code.
@@ -274,13 +278,11 @@ impl CloudApi {
             ("password", digest.as_str()),
             ("smsCode", code.as_str()),
         ];
-        let _: serde_json::Value = self
-            .decode(
-                self.request(reqwest::Method::POST, "/v3/users/password/reset", None)
-                    .form(&form),
-            )
-            .await?;
-        Ok(())
+        self.empty(
+            self.request(reqwest::Method::POST, "/v3/users/password/reset", None)
+                .form(&form),
+        )
+        .await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed, ClientError> {
@@ -296,14 +298,12 @@ impl CloudApi {
     }
 
     pub async fn logout(&self, session: &str) -> Result<(), ClientError> {
-        let _: serde_json::Value = self
-            .decode(self.request(
-                reqwest::Method::DELETE,
-                "/v3/users/logout/v2",
-                Some(session),
-            ))
-            .await?;
-        Ok(())
+        self.empty(self.request(
+            reqwest::Method::DELETE,
+            "/v3/users/logout/v2",
+            Some(session),
+        ))
+        .await
     }
 
     /// The profile: the account as login names it, and its masked contacts.
@@ -359,11 +359,6 @@ impl CloudApi {
 
 /// The logged-in account's security: profile, terminals, codes, contacts.
 impl CloudApi {
-    async fn empty(&self, req: reqwest::RequestBuilder) -> Result<(), ClientError> {
-        let _: serde_json::Value = self.decode(req).await?;
-        Ok(())
-    }
-
     pub async fn terminal_status(&self, session: &str) -> Result<TerminalStatus, ClientError> {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
@@ -531,10 +526,6 @@ impl CloudApi {
     }
 
     pub async fn qa_clock(&self) -> Result<i64, ClientError> {
-        #[derive(serde::Deserialize)]
-        struct Now {
-            now: i64,
-        }
         let n: Now = self
             .qa_json(self.request(reqwest::Method::GET, "/qa/clock", None))
             .await?;
@@ -542,10 +533,6 @@ impl CloudApi {
     }
 
     pub async fn qa_advance_clock(&self, seconds: u64) -> Result<i64, ClientError> {
-        #[derive(serde::Deserialize)]
-        struct Now {
-            now: i64,
-        }
         let n: Now = self
             .qa_json(
                 self.request(reqwest::Method::POST, "/qa/clock", None)
@@ -602,9 +589,16 @@ impl CloudApi {
     }
 }
 
+/// `{"faults": {...}}` of the QA fault endpoints.
 #[derive(serde::Deserialize)]
 struct Faults {
     faults: BTreeMap<String, QaFault>,
+}
+
+/// `{"now": ...}` of the QA clock endpoints.
+#[derive(serde::Deserialize)]
+struct Now {
+    now: i64,
 }
 
 /// A person-readable reason for a transport failure.
@@ -618,7 +612,8 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
-fn unix(t: SystemTime) -> i64 {
+/// Unix seconds of `t` (0 before 1970).
+pub(crate) fn unix(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)

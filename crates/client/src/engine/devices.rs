@@ -57,6 +57,32 @@ pub struct CameraList {
     pub problem: Option<String>,
 }
 
+/// A list that can be shown from the local database instead of the cloud.
+trait Shown: Serialize + for<'de> Deserialize<'de> {
+    /// The same list, marked as the saved copy, with why the cloud was not asked.
+    fn into_saved(self, problem: String) -> Self;
+}
+
+impl Shown for DeviceList {
+    fn into_saved(self, problem: String) -> Self {
+        Self {
+            saved: true,
+            problem: Some(problem),
+            ..self
+        }
+    }
+}
+
+impl Shown for CameraList {
+    fn into_saved(self, problem: String) -> Self {
+        Self {
+            saved: true,
+            problem: Some(problem),
+            ..self
+        }
+    }
+}
+
 fn device(info: DeviceInfo, page: &DevicePage) -> Device {
     let online = page
         .status_infos
@@ -88,10 +114,7 @@ fn camera(c: CameraInfo) -> Camera {
 }
 
 fn local_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    crate::api::unix(std::time::SystemTime::now())
 }
 
 impl Engine {
@@ -112,10 +135,10 @@ impl Engine {
                 let mut devices = Vec::new();
                 let mut offset = 0;
                 loop {
-                    let page = self.api.devices(&session, PAGE, offset).await?;
-                    let more = page.page.has_next && !page.device_infos.is_empty();
-                    offset += u32::try_from(page.device_infos.len()).unwrap_or(PAGE);
-                    let infos = page.device_infos.clone();
+                    let mut page = self.api.devices(&session, PAGE, offset).await?;
+                    let infos = std::mem::take(&mut page.device_infos);
+                    let more = page.page.has_next && !infos.is_empty();
+                    offset += u32::try_from(infos.len()).unwrap_or(PAGE);
                     devices.extend(infos.into_iter().map(|i| device(i, &page)));
                     if !more {
                         return Ok(devices);
@@ -123,29 +146,13 @@ impl Engine {
                 }
             })
             .await;
-        match fetched {
-            Ok(devices) => {
-                let list = DeviceList {
-                    devices,
-                    fetched_at: local_now(),
-                    saved: false,
-                    problem: None,
-                };
-                self.keep(&owner, "devices".into(), &list).await;
-                Ok(list)
-            }
-            Err(e @ ClientError::Unreachable { .. }) => {
-                match self.kept::<DeviceList>(&owner, "devices".into()).await {
-                    Some(list) => Ok(DeviceList {
-                        saved: true,
-                        problem: Some(e.to_string()),
-                        ..list
-                    }),
-                    None => Err(e),
-                }
-            }
-            Err(e) => Err(e),
-        }
+        let fetched = fetched.map(|devices| DeviceList {
+            devices,
+            fetched_at: local_now(),
+            saved: false,
+            problem: None,
+        });
+        self.fresh_or_saved(&owner, "devices".into(), fetched).await
     }
 
     /// The cameras (channels) of one device; the saved list when the cloud
@@ -163,28 +170,33 @@ impl Engine {
                 async move { self.api.cameras(&session, &serial).await }
             })
             .await;
+        let fetched = fetched.map(|list| CameraList {
+            serial,
+            cameras: list.camera_infos.into_iter().map(camera).collect(),
+            fetched_at: local_now(),
+            saved: false,
+            problem: None,
+        });
+        self.fresh_or_saved(&owner, key, fetched).await
+    }
+
+    /// A fresh list is kept for later; when the cloud cannot be reached, the
+    /// kept one is shown instead, marked as saved and with the reason.
+    async fn fresh_or_saved<T: Shown>(
+        &self,
+        owner: &str,
+        key: String,
+        fetched: Result<T, ClientError>,
+    ) -> Result<T, ClientError> {
         match fetched {
             Ok(list) => {
-                let list = CameraList {
-                    serial,
-                    cameras: list.camera_infos.into_iter().map(camera).collect(),
-                    fetched_at: local_now(),
-                    saved: false,
-                    problem: None,
-                };
-                self.keep(&owner, key, &list).await;
+                self.keep(owner, key, &list).await;
                 Ok(list)
             }
-            Err(e @ ClientError::Unreachable { .. }) => {
-                match self.kept::<CameraList>(&owner, key).await {
-                    Some(list) => Ok(CameraList {
-                        saved: true,
-                        problem: Some(e.to_string()),
-                        ..list
-                    }),
-                    None => Err(e),
-                }
-            }
+            Err(e @ ClientError::Unreachable { .. }) => match self.kept::<T>(owner, key).await {
+                Some(list) => Ok(list.into_saved(e.to_string())),
+                None => Err(e),
+            },
             Err(e) => Err(e),
         }
     }

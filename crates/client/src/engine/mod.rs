@@ -166,6 +166,11 @@ impl Engine {
         &self.feature
     }
 
+    /// The QA inbox page, when the cloud serves one.
+    pub fn qa_inbox_url(&self) -> Option<&str> {
+        self.qa_inbox_url.as_deref()
+    }
+
     pub async fn status(&self) -> Result<Status, ClientError> {
         let state = self.state.lock().await;
         let (home, pending_contact) = match &*state {
@@ -246,7 +251,7 @@ impl Engine {
         account: &str,
     ) -> Result<CodeSent, ClientError> {
         let area = parse_area(area)?;
-        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        let account = parse_account(account)?;
         self.go_to_area(area).await?;
         let sent = self
             .api
@@ -266,8 +271,8 @@ impl Engine {
         password: &str,
     ) -> Result<Home, ClientError> {
         let area = parse_area(area)?;
-        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
-        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        let account = parse_account(account)?;
+        let code = parse_code(code)?;
         let digest = checked_password(password)?;
         let mut state = self.state.lock().await;
         let found = self.go_to_area(area).await?;
@@ -294,7 +299,7 @@ impl Engine {
         password: &str,
         captcha: Option<&str>,
     ) -> Result<LoginOutcome, ClientError> {
-        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        let account = parse_account(account)?;
         if password.is_empty() {
             return Err(ClientError::invalid("password", "enter your password"));
         }
@@ -355,7 +360,7 @@ impl Engine {
     /// A new captcha picture for `account`, as a `data:` URL the window can show.
     pub async fn captcha(&self, account: &str) -> Result<String, ClientError> {
         use base64::Engine as _;
-        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        let account = parse_account(account)?;
         self.ensure_region().await;
         let png = self.api.captcha(&account).await?;
         Ok(format!(
@@ -385,7 +390,7 @@ impl Engine {
         code: &str,
     ) -> Result<LoginOutcome, ClientError> {
         let signs = parse_signs(signs)?;
-        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        let code = parse_code(code)?;
         let mut state = self.state.lock().await;
         let State::AwaitingTerminalRemoval {
             account,
@@ -410,7 +415,7 @@ impl Engine {
         &self,
         account: &str,
     ) -> Result<CodeSent, ClientError> {
-        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
+        let account = parse_account(account)?;
         self.ensure_region().await;
         self.api
             .send_code(&account, BizType::RetrievePassword, None)
@@ -425,8 +430,8 @@ impl Engine {
         code: &str,
         password: &str,
     ) -> Result<(), ClientError> {
-        let account = Account::parse(account).map_err(|e| ClientError::invalid("account", e))?;
-        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        let account = parse_account(account)?;
+        let code = parse_code(code)?;
         let digest = checked_password(password)?;
         self.ensure_region().await;
         self.api.reset_password(&account, &digest, &code).await?;
@@ -451,7 +456,7 @@ impl Engine {
 
     /// Finish the waiting login with the code; binds this terminal.
     pub async fn submit_terminal_code(&self, code: &str) -> Result<Home, ClientError> {
-        let code = VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))?;
+        let code = parse_code(code)?;
         let mut state = self.state.lock().await;
         let State::AwaitingTerminalCode {
             account, digest, ..
@@ -527,14 +532,19 @@ impl Engine {
 
     /// Talk to the region serving `area` (from the area list's apiDomain).
     async fn go_to_area(&self, area: AreaId) -> Result<Area, ClientError> {
-        let areas = self.api.areas().await?.area_list;
-        let found = areas.iter().find(|a| a.id == area.get()).ok_or_else(|| {
+        let found = self.find_area(area.get()).await?.ok_or_else(|| {
             ClientError::invalid("region", "this region is not offered by the cloud")
         })?;
         self.api.set_base(&found.api_domain)?;
         self.routed
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        Ok(found.clone())
+        Ok(found)
+    }
+
+    /// An area of the cloud's area list, by id.
+    async fn find_area(&self, id: u32) -> Result<Option<Area>, ClientError> {
+        let areas = self.api.areas().await?.area_list;
+        Ok(areas.into_iter().find(|a| a.id == id))
     }
 
     /// Once per run, go back to the region of the last account, if known. A
@@ -627,6 +637,14 @@ fn checked_password(password: &str) -> Result<PasswordDigest, ClientError> {
         return Err(ClientError::invalid("password", why));
     }
     Ok(PasswordDigest::of_password(password))
+}
+
+fn parse_account(account: &str) -> Result<Account, ClientError> {
+    Account::parse(account).map_err(|e| ClientError::invalid("account", e))
+}
+
+fn parse_code(code: &str) -> Result<VerifyCode, ClientError> {
+    VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))
 }
 
 fn parse_area(area: u32) -> Result<AreaId, ClientError> {

@@ -4,7 +4,7 @@
 //! answer 80000; the UI then asks for a code (`send_security_code`) and repeats
 //! the operation with it.
 
-use super::{checked_password, parse_signs, Engine, Home, State};
+use super::{checked_password, parse_code, parse_signs, Engine, Home, State};
 use crate::ClientError;
 use hik_proto::wire::{CodeSent, TerminalInfo};
 use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, VerifyCode};
@@ -70,15 +70,11 @@ pub struct Removed {
     pub logged_out: bool,
 }
 
-fn code(input: &str) -> Result<VerifyCode, ClientError> {
-    VerifyCode::parse(input).map_err(|e| ClientError::invalid("code", e))
-}
-
 fn optional_code(input: Option<&str>) -> Result<Option<VerifyCode>, ClientError> {
     input
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .map(code)
+        .map(parse_code)
         .transpose()
 }
 
@@ -103,13 +99,7 @@ impl Engine {
                 Ok((info, status, terminals))
             })
             .await?;
-        let telephone_code = self
-            .api
-            .areas()
-            .await
-            .ok()
-            .and_then(|a| a.area_list.into_iter().find(|x| x.id == info.user.area_id))
-            .map(|a| a.telephone_code);
+        let telephone_code = self.telephone_code(info.user.area_id).await;
         Ok(Security {
             email: info.user.email,
             phone: info.user.phone,
@@ -121,6 +111,13 @@ impl Engine {
             this_terminal_bound: status.terminal_binded == 1,
             terminals,
         })
+    }
+
+    /// The dialling code of the account's region (`None` if the cloud's area
+    /// list cannot be read: the cloud keeps the one it has).
+    async fn telephone_code(&self, area: u32) -> Option<String> {
+        let found = self.find_area(area).await.ok().flatten();
+        found.map(|a| a.telephone_code)
     }
 
     /// Send the code `purpose` needs: to the account's `channel` (its email or
@@ -247,9 +244,13 @@ impl Engine {
         } else {
             Account::Email(Email::parse(new_address).map_err(|e| ClientError::invalid("email", e))?)
         };
-        let (old_code, new_code) = (code(old_code)?, code(new_code)?);
+        let (old_code, new_code) = (parse_code(old_code)?, parse_code(new_code)?);
         let phone_code = if phone {
-            self.security().await?.telephone_code
+            let area = match &*self.state.lock().await {
+                State::LoggedIn { home, .. } => home.area_id,
+                _ => return Err(ClientError::NotLoggedIn),
+            };
+            self.telephone_code(area).await
         } else {
             None
         };
@@ -290,7 +291,7 @@ impl Engine {
     /// Delete the account with a `DeleteAccount` code: logged out, nothing of
     /// it kept here.
     pub async fn delete_account(&self, code_input: &str) -> Result<(), ClientError> {
-        let c = code(code_input)?;
+        let c = parse_code(code_input)?;
         let owner = match &*self.state.lock().await {
             State::LoggedIn { home, .. } => home.user_id.clone(),
             _ => return Err(ClientError::NotLoggedIn),
