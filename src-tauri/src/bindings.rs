@@ -7,7 +7,7 @@ use hik_client::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Home, LoginOutcome, QaView,
     Removed, Security, Status, WireError,
 };
-use hik_proto::policy::PasswordCheck;
+use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::wire::{Area, CodeSent, Contact, OutboxMessage, QaFault, TerminalInfo};
 use ts_rs::TS;
 
@@ -63,6 +63,7 @@ pub fn render() -> String {
         LoginOutcome,
         TerminalInfo,
         PasswordCheck,
+        PasswordFeedback,
         DeviceList,
         Device,
         CameraList,

@@ -10,7 +10,7 @@ use hik_client::{
     CameraList, Channel, ClientError, CodePurpose, DeviceList, Engine, Home, LoginOutcome, QaView,
     Removed, Security, Status,
 };
-use hik_proto::policy::PasswordCheck;
+use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::wire::{Area, CodeSent, QaFault};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -95,8 +95,8 @@ commands! {
     }
 
     /// The password rules, rule by rule, for live feedback while typing.
-    fn check_password(_engine, password: String) -> PasswordCheck {
-        Ok(PasswordCheck::of(&password))
+    fn check_password(_engine, password: String) -> PasswordFeedback {
+        Ok(PasswordCheck::of(&password).feedback())
     }
 
     fn request_sign_up_code(engine, area: u32, account: String) -> Sent {

@@ -20,6 +20,7 @@ export type {
   LoginOutcome,
   OutboxMessage,
   PasswordCheck,
+  PasswordFeedback,
   QaFault,
   QaView,
   Removed,

@@ -51,6 +51,16 @@ current: boolean, };
 
 export type PasswordCheck = { longEnough: boolean, shortEnough: boolean, lower: boolean, upper: boolean, digit: boolean, symbol: boolean, };
 
+export type PasswordFeedback = { 
+/**
+ * At least `MIN_CLASSES` kinds of character.
+ */
+enoughClasses: boolean, 
+/**
+ * Every rule met (the cloud may still refuse a common password).
+ */
+passes: boolean, longEnough: boolean, shortEnough: boolean, lower: boolean, upper: boolean, digit: boolean, symbol: boolean, };
+
 export type DeviceList = { devices: Array<Device>, 
 /**
  * When the cloud sent it (Unix seconds, this computer's clock).
@@ -158,7 +168,7 @@ export function commands(invoke: Invoke) {
     resume: () => invoke<Home | null>('resume'),
     syncClock: () => invoke<number>('sync_clock'),
     listAreas: () => invoke<Array<Area>>('list_areas'),
-    checkPassword: (password: string) => invoke<PasswordCheck>('check_password', { password }),
+    checkPassword: (password: string) => invoke<PasswordFeedback>('check_password', { password }),
     requestSignUpCode: (area: number, account: string) => invoke<Sent>('request_sign_up_code', { area, account }),
     signUp: (area: number, account: string, code: string, password: string) => invoke<Home>('sign_up', { area, account, code, password }),
     login: (account: string, password: string, captcha: string | null) => invoke<LoginOutcome>('login', { account, password, captcha }),

@@ -1,6 +1,6 @@
 // The password rules, ticked off live while a new password is typed. The checks
 // come from Rust (hik_proto's policy, the one the cloud's rules are written in).
-import { backend, type PasswordCheck } from './backend';
+import { backend, type PasswordFeedback } from './backend';
 import { h } from './dom';
 
 /** The rules as a list under `input`; `testid` names the list (items: `-length`, `-classes`). */
@@ -35,18 +35,17 @@ export function passwordRules(input: HTMLInputElement, testid: string): HTMLElem
   let asked = 0;
   const update = async () => {
     const mine = ++asked;
-    let c: PasswordCheck;
+    let c: PasswordFeedback;
     try {
       c = await backend.checkPassword(input.value);
     } catch {
       return;
     }
     if (mine !== asked) return; // a newer keystroke already answered
-    const met = [c.lower, c.upper, c.digit, c.symbol].filter(Boolean).length;
     mark(length, c.longEnough && c.shortEnough);
-    mark(classes, met >= 3);
-    for (const [k, el] of Object.entries(kinds)) el.dataset.ok = String(c[k as keyof PasswordCheck]);
-    list.dataset.ok = String(c.longEnough && c.shortEnough && met >= 3);
+    mark(classes, c.enoughClasses);
+    for (const [k, el] of Object.entries(kinds)) el.dataset.ok = String(c[k as keyof typeof kinds]);
+    list.dataset.ok = String(c.passes);
   };
   input.addEventListener('input', () => void update());
   void update();

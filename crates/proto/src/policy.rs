@@ -5,6 +5,8 @@ use serde::Serialize;
 
 pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 64;
+/// Of lower case, upper case, digits and symbols, at least this many.
+pub const MIN_CLASSES: usize = 3;
 
 /// How a password measures up, rule by rule, for live feedback and for refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -16,6 +18,18 @@ pub struct PasswordCheck {
     pub upper: bool,
     pub digit: bool,
     pub symbol: bool,
+}
+
+/// A check with its verdicts, so that what shows the rules need not know them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordFeedback {
+    #[serde(flatten)]
+    pub check: PasswordCheck,
+    /// At least `MIN_CLASSES` kinds of character.
+    pub enough_classes: bool,
+    /// Every rule met (the cloud may still refuse a common password).
+    pub passes: bool,
 }
 
 impl PasswordCheck {
@@ -40,8 +54,21 @@ impl PasswordCheck {
             .count()
     }
 
+    pub fn enough_classes(&self) -> bool {
+        self.classes() >= MIN_CLASSES
+    }
+
     pub fn passes(&self) -> bool {
-        self.long_enough && self.short_enough && self.classes() >= 3
+        self.long_enough && self.short_enough && self.enough_classes()
+    }
+
+    /// The rules and the verdicts, as live feedback shows them.
+    pub fn feedback(self) -> PasswordFeedback {
+        PasswordFeedback {
+            enough_classes: self.enough_classes(),
+            passes: self.passes(),
+            check: self,
+        }
     }
 
     /// What is missing, in words, or `None` when the password passes.
@@ -56,7 +83,7 @@ impl PasswordCheck {
         if !self.short_enough {
             why.push(format!("at most {MAX_LEN} characters"));
         }
-        if self.classes() < 3 {
+        if !self.enough_classes() {
             why.push(
                 "at least three of: lower-case letters, upper-case letters, digits, symbols".into(),
             );
