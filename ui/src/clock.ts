@@ -20,3 +20,13 @@ export class CloudClock {
     return Math.max(0, Math.ceil(deadline - this.now()));
   }
 }
+
+/** "28 Nov 2026, 14:05" in the person's locale, from Unix seconds. */
+export function dateTime(unix: number): string {
+  return new Date(unix * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** "14:05:12" in the person's locale, from Unix seconds. */
+export function timeOfDay(unix: number): string {
+  return new Date(unix * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

@@ -1,6 +1,7 @@
 // The banner that says the cloud cannot be reached, with a button that tries
 // the failed action again. Inputs stay as they were typed; the retry runs the
 // same action through the same busy button, so nothing is submitted twice.
+// And what every screen does when the cloud has ended the session.
 import { h } from './dom';
 
 let banner: HTMLElement | null = null;
@@ -36,6 +37,20 @@ export function cloudDown(message: string, retry: (() => Promise<unknown>) | nul
     retryBtn,
   );
   host()?.prepend(banner);
+}
+
+let onEnded: () => void = () => undefined;
+
+/** What to do when the cloud has ended the session (main: back to login). */
+export function onSessionEnded(handler: () => void): void {
+  onEnded = handler;
+}
+
+/** If `e` says the session has ended, do what was registered; true when so. */
+export function sessionEnded(e: { code: string }): boolean {
+  if (e.code !== 'session_ended') return false;
+  onEnded();
+  return true;
 }
 
 /** The cloud answered: take the banner down. */

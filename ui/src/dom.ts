@@ -1,6 +1,6 @@
 // A tiny element builder: h('button', {testid: 'login-submit', onclick}, 'Log in'),
 // and the few form behaviours every screen shares.
-import { cloudDown, cloudUp } from './connectivity';
+import { cloudDown, cloudUp, sessionEnded } from './connectivity';
 import { describe, toAppError, type AppError } from './errors';
 
 type Attrs = Record<string, unknown> & { testid?: string };
@@ -26,11 +26,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 let ids = 0;
 /** A labelled input: every field has a visible label tied to it. */
-export function field(
-  label: string,
-  input: HTMLInputElement | HTMLSelectElement,
-  hint?: string | Node,
-): HTMLElement {
+export function field(label: string, input: HTMLInputElement | HTMLSelectElement, hint?: string): HTMLElement {
   input.id ||= `f${++ids}`;
   const hintEl = hint ? h('small', { class: 'hint', id: `${input.id}-hint` }, hint) : null;
   if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
@@ -77,7 +73,8 @@ export type OnError = (e: AppError) => void | 'handled';
  * Run a network action from `button`: the error line is cleared first, the
  * button is busy while it runs (a second press does nothing), and a failure
  * lands in the error line after `onError` has seen it (unless it
- * says 'handled'). An unreachable cloud also
+ * says 'handled'). A session the cloud has ended goes to the handler main
+ * registered (back to login). An unreachable cloud also
  * raises the banner, whose "Try again" runs the same action from the same button.
  * Resolves to whether the action succeeded.
  */
@@ -96,6 +93,8 @@ export async function act(
     return true;
   } catch (e) {
     const err = toAppError(e);
+    // A session the cloud has ended leaves the screen altogether.
+    if (sessionEnded(err)) return false;
     if (err.code === 'unreachable') {
       cloudDown(describe(err), () => act(button, busyLabel, error, action, onError));
     } else {

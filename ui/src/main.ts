@@ -2,7 +2,7 @@
 // swaps screens. Banners and the footer say where the cloud is.
 import { backend, type Status } from './backend';
 import { CloudClock } from './clock';
-import { cloudDown, cloudUp } from './connectivity';
+import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
 import { h } from './dom';
 import { describe, type AppError } from './errors';
 import { qaDrawer } from './qa-drawer';
@@ -86,6 +86,7 @@ async function start(): Promise<void> {
     },
     onLeave: (dispose) => leaving.push(dispose),
   };
+  onSessionEnded(() => nav.login('Your session has ended. Log in again.'));
   if (status.home) return nav.home(status.home);
   try {
     const home = await backend.resume();

@@ -2,9 +2,9 @@
 // its clock (+1 minute, +10 minutes, +1 hour), delivery faults per channel, and
 // the inbox page. It is how QA reaches an expired code, a lockout or a code
 // that never arrives without waiting. Opened by its button or Ctrl+Shift+Q.
-import { backend, type OutboxMessage, type QaFault, type QaView } from './backend';
-import type { CloudClock } from './clock';
-import { act, errorLine, h } from './dom';
+import { backend, type AppError, type OutboxMessage, type QaFault, type QaView } from './backend';
+import { timeOfDay, type CloudClock } from './clock';
+import { act, errorLine, h, showError } from './dom';
 
 const CHANNELS = ['email', 'sms'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -18,16 +18,13 @@ function describeFault(f: QaFault | undefined): string {
   return `${parts.join(', ')}.`;
 }
 
-function when(unix: number): string {
-  return new Date(unix * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
 
 function message(m: OutboxMessage): HTMLElement {
   return h(
     'li',
     { class: 'qa-message', testid: 'qa-message', 'data-biz': m.bizType ?? '' },
     h('div', { class: 'row' }, h('code', { class: 'qa-code', testid: 'qa-message-code' }, m.code ?? '(notice)'), h('span', { class: `qa-status ${m.status}`, testid: 'qa-message-status' }, m.status)),
-    h('small', {}, `${m.bizType ?? 'notice'} · ${m.channel} to ${m.to} · ${when(m.sentAt)}`),
+    h('small', {}, `${m.bizType ?? 'notice'} · ${m.channel} to ${m.to} · ${timeOfDay(m.sentAt)}`),
   );
 }
 
@@ -125,8 +122,7 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     try {
       show(await backend.qaView());
     } catch (e) {
-      error.textContent = (e as { message?: string }).message ?? String(e);
-      error.hidden = false;
+      showError(error, (e as AppError).message);
     } finally {
       refreshing = false;
     }

@@ -1,10 +1,9 @@
 // A forgotten password: the account, a RETRIEVE_PASSWORD code sent to it, then
 // the new password with its rules. It also lifts a lock after wrong passwords.
 import { backend, type Sent } from '../backend';
-import { codeEntry } from '../code-entry';
 import { errorLine, field, h, onSubmit } from '../dom';
 import { passwordRules } from '../password-rules';
-import { card, navLink, type Nav } from './nav';
+import { card, navLink, screenCodeEntry, type Nav } from './nav';
 
 export function forgotScreen(nav: Nav, prefill?: string): HTMLElement {
   const account = h('input', {
@@ -29,10 +28,9 @@ export function forgotScreen(nav: Nav, prefill?: string): HTMLElement {
     const who = account.value;
     const password = h('input', { testid: 'forgot-password', type: 'password', autocomplete: 'new-password' });
     const rules = passwordRules(password, 'forgot-password-rules');
-    const entry = codeEntry({
+    const entry = screenCodeEntry(nav, {
       prefix: 'forgot',
       contact: sent.contact,
-      clock: nav.clock,
       initial: sent,
       send: () => backend.requestPasswordResetCode(who),
       submit: async (code) => {
@@ -40,8 +38,6 @@ export function forgotScreen(nav: Nav, prefill?: string): HTMLElement {
         nav.login('Your password has been reset, and any lock is lifted. Log in with your new password.');
       },
       submitLabel: 'Reset password',
-      qaInboxUrl: nav.status.qaInboxUrl,
-      syncClock: async () => nav.clock.sync(await backend.syncClock()),
       extra: [field('New password', password), rules],
     });
     nav.onLeave(entry.dispose);

@@ -2,6 +2,7 @@
 // account's devices. A device opens its cameras (channels). When the cloud
 // cannot be reached, the list saved on the last visit is shown, marked so.
 import { backend, type CameraList, type Device, type DeviceList, type Home } from '../backend';
+import { timeOfDay } from '../clock';
 import { act, busy, errorLine, h } from '../dom';
 import { wideCard, type Nav } from './nav';
 
@@ -21,9 +22,6 @@ export function age(fetchedAt: number, now = Date.now() / 1000): string {
   return say(Math.floor(s / 86400), 'day');
 }
 
-function clockTime(unix: number): string {
-  return new Date(unix * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
 
 export function homeScreen(nav: Nav, home: Home): HTMLElement {
   const logout = h('button', { type: 'button', testid: 'nav-logout' }, 'Log out');
@@ -43,7 +41,7 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
 
   const showList = (l: DeviceList) => {
     last = l;
-    updated.textContent = `Updated at ${clockTime(l.fetchedAt)}`;
+    updated.textContent = `Updated at ${timeOfDay(l.fetchedAt)}`;
     saved.hidden = !l.saved;
     saved.textContent = l.saved
       ? `Saved list from ${age(l.fetchedAt)}: the cloud cannot be reached, so this may be out of date.`
@@ -79,16 +77,9 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
   const open = async (d: Device) => {
     const btn = list.querySelector<HTMLButtonElement>(`[data-serial="${d.serial}"] button`);
     if (!btn) return;
-    await act(btn, `Opening ${d.name}…`, error, async () => showCameras(d, await backend.deviceCameras(d.serial)), sessionCheck);
+    await act(btn, `Opening ${d.name}…`, error, async () => showCameras(d, await backend.deviceCameras(d.serial)));
   };
-  const sessionCheck = (e: { code: string }) => {
-    if (e.code === 'session_ended') {
-      nav.login('Your session has ended. Log in again.');
-      return 'handled' as const;
-    }
-    return undefined;
-  };
-  const load = () => act(refresh, 'Refreshing…', error, async () => showList(await backend.listDevices()), sessionCheck);
+  const load = () => act(refresh, 'Refreshing…', error, async () => showList(await backend.listDevices()));
   refresh.addEventListener('click', () => void load());
   // Keep "saved … ago" true while the screen stays open.
   const ticker = window.setInterval(() => last?.saved && showList(last), 30_000);

@@ -1,7 +1,8 @@
 // What every screen gets: the app's status, the cloud's clock, and the ways to
 // move to another screen. Screens never call each other directly.
-import type { Contact, Home, LoginOutcome, Status, TerminalInfo } from '../backend';
+import { backend, type Contact, type Home, type LoginOutcome, type Status, type TerminalInfo } from '../backend';
 import type { CloudClock } from '../clock';
+import { codeEntry, type CodeEntryOptions } from '../code-entry';
 import { h } from '../dom';
 
 export interface Nav {
@@ -35,4 +36,18 @@ export function wideCard(title: string, ...children: (Node | string | null)[]): 
 /** A link-styled button that moves to another screen. */
 export function navLink(testid: string, label: string, go: () => void): HTMLButtonElement {
   return h('button', { type: 'button', class: 'link', testid, onclick: go }, label);
+}
+
+/** A code entry on a screen: the cloud's clock, its resyncing and the QA inbox
+ * hint come from `nav`; the screen says the rest. */
+export function screenCodeEntry(
+  nav: Nav,
+  o: Omit<CodeEntryOptions, 'clock' | 'qaInboxUrl' | 'syncClock'>,
+): ReturnType<typeof codeEntry> {
+  return codeEntry({
+    ...o,
+    clock: nav.clock,
+    qaInboxUrl: nav.status.qaInboxUrl,
+    syncClock: async () => nav.clock.sync(await backend.syncClock()),
+  });
 }

@@ -5,15 +5,13 @@
 // does not trust (80000) asks for a code first, in the same code entry as
 // everywhere else.
 import { backend, type Channel, type CodePurpose, type Home, type Security, type TerminalInfo } from '../backend';
-import { codeEntry } from '../code-entry';
+import { dateTime } from '../clock';
+import { sessionEnded } from '../connectivity';
 import { act, busy, errorLine, field, h, onSubmit, showError } from '../dom';
 import type { AppError } from '../errors';
 import { passwordRules } from '../password-rules';
-import { navLink, wideCard, type Nav } from './nav';
+import { navLink, screenCodeEntry, wideCard, type Nav } from './nav';
 
-function when(unix: number): string {
-  return new Date(unix * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
 
 function section(title: string, testid: string, ...children: (Node | string | null)[]): HTMLElement {
   return h('section', { class: 'settings-section', testid, 'aria-label': title }, h('h2', {}, title), ...children);
@@ -33,13 +31,6 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     notice.hidden = false;
   };
   const body = h('div', { class: 'settings' }, h('p', { class: 'muted' }, 'Loading…'));
-  const sessionEnded = (e: AppError) => {
-    if (e.code === 'session_ended') {
-      nav.login('Your session has ended. Log in again.');
-      return 'handled' as const;
-    }
-    return undefined;
-  };
 
   /** A code entry in `host` for `purpose`, replacing what was there. */
   const askCode = (
@@ -51,15 +42,12 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     opts: { newAddress?: () => string; contactHint?: string } = {},
   ) => {
     const viaNew = purpose === 'emailNew' || purpose === 'phoneNew';
-    const entry = codeEntry({
+    const entry = screenCodeEntry(nav, {
       prefix,
       contact: null,
-      clock: nav.clock,
       send: () => backend.sendSecurityCode(purpose, viaNew ? null : channel, viaNew ? (opts.newAddress?.() ?? '') : null),
       submit,
       submitLabel,
-      qaInboxUrl: nav.status.qaInboxUrl,
-      syncClock: async () => nav.clock.sync(await backend.syncClock()),
     });
     disposers.push(entry.dispose);
     const cancel = navLink(`${prefix}-cancel`, 'Cancel', () => {
@@ -80,7 +68,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
         render();
       },
       (e) => {
-        if (sessionEnded(e as AppError) !== 'handled') showError(error, (e as AppError).message);
+        if (!sessionEnded(e as AppError)) showError(error, (e as AppError).message);
       },
     );
 
@@ -127,7 +115,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
           }, { contactHint: 'This computer is not trusted yet: confirm with a code.' });
           return 'handled';
         }
-        return sessionEnded(e);
+        return undefined;
       }),
     );
     return section(
@@ -176,7 +164,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
             }, { contactHint: `Removing ${t.name}: confirm with a code.` });
             return 'handled';
           }
-          return sessionEnded(e);
+          return undefined;
         });
       });
       return h(
@@ -186,7 +174,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
           'div',
           { class: 'device-text' },
           h('strong', { testid: 'settings-terminal-name' }, t.name, t.current ? h('span', { class: 'badge-this', testid: 'terminal-this' }, 'This computer') : null),
-          h('small', { class: 'muted', testid: 'settings-terminal-times' }, `Added ${when(t.addTime)} · last used ${when(t.lastModifytime)}`),
+          h('small', { class: 'muted', testid: 'settings-terminal-times' }, `Added ${dateTime(t.addTime)} · last used ${dateTime(t.lastModifytime)}`),
         ),
         remove,
       );
@@ -211,7 +199,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
       old.value = '';
       fresh.value = '';
       say('Your password has been changed. Other computers and phones were logged out.');
-    }, sessionEnded);
+    });
     return section('Password', 'settings-password', form);
   };
 

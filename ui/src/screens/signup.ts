@@ -2,11 +2,10 @@
 // address or a phone number (with the region's dialling code); then the code
 // sent there, and a password with its rules ticked off live.
 import { backend, type Area, type Sent } from '../backend';
-import { codeEntry } from '../code-entry';
 import { errorLine, field, h, onSubmit, showError } from '../dom';
 import { describe, type AppError } from '../errors';
 import { passwordRules } from '../password-rules';
-import { card, navLink, type Nav } from './nav';
+import { card, navLink, screenCodeEntry, type Nav } from './nav';
 
 export function signUpScreen(nav: Nav): HTMLElement {
   let areas: Area[] = [];
@@ -78,16 +77,13 @@ export function signUpScreen(nav: Nav): HTMLElement {
     const who = account();
     const password = h('input', { testid: 'signup-password', type: 'password', autocomplete: 'new-password' });
     const rules = passwordRules(password, 'signup-password-rules');
-    const entry = codeEntry({
+    const entry = screenCodeEntry(nav, {
       prefix: 'signup',
       contact: sent.contact,
-      clock: nav.clock,
       initial: sent,
       send: () => backend.requestSignUpCode(area, who),
       submit: async (code) => nav.home(await backend.signUp(area, who, code, password.value)),
       submitLabel: 'Create account',
-      qaInboxUrl: nav.status.qaInboxUrl,
-      syncClock: async () => nav.clock.sync(await backend.syncClock()),
       extra: [field('Password', password), rules],
     });
     nav.onLeave(entry.dispose);

@@ -2,10 +2,10 @@
 // code), or the account already has all the terminals it may (1069: remove
 // some with a TERMINAL_DELETE code, then go on).
 import { backend, type Contact, type TerminalInfo } from '../backend';
-import { codeEntry } from '../code-entry';
+import { dateTime } from '../clock';
 import { h } from '../dom';
 import type { AppError } from '../errors';
-import { card, navLink, type Nav } from './nav';
+import { card, navLink, screenCodeEntry, type Nav } from './nav';
 
 function backToLogin(nav: Nav, testid: string): HTMLElement {
   return h(
@@ -19,15 +19,12 @@ function backToLogin(nav: Nav, testid: string): HTMLElement {
 }
 
 export function verifyScreen(nav: Nav, contact: Contact | null): HTMLElement {
-  const entry = codeEntry({
+  const entry = screenCodeEntry(nav, {
     prefix: 'verify',
     contact,
-    clock: nav.clock,
     send: backend.sendTerminalCode,
     submit: async (code) => nav.home(await backend.submitTerminalCode(code)),
     submitLabel: 'Verify and log in',
-    qaInboxUrl: nav.status.qaInboxUrl,
-    syncClock: async () => nav.clock.sync(await backend.syncClock()),
     onForgotPassword: () => void backend.cancelLogin().then(() => nav.forgot()),
   });
   nav.onLeave(entry.dispose);
@@ -39,10 +36,6 @@ export function verifyScreen(nav: Nav, contact: Contact | null): HTMLElement {
   );
 }
 
-/** "3 Dec 2026, 14:05" in the person's locale, from Unix seconds. */
-function when(unix: number): string {
-  return new Date(unix * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
 
 export function terminalsScreen(nav: Nav, limits: number, terminals: TerminalInfo[]): HTMLElement {
   const boxes = terminals.map((t) =>
@@ -57,15 +50,14 @@ export function terminalsScreen(nav: Nav, limits: number, terminals: TerminalInf
         'label',
         { for: `t-${t.terminalId}` },
         h('strong', { testid: 'terminal-name' }, t.name),
-        h('small', { class: 'muted', testid: 'terminal-last-used' }, `Last used ${when(t.lastModifytime)} · added ${when(t.addTime)}`),
+        h('small', { class: 'muted', testid: 'terminal-last-used' }, `Last used ${dateTime(t.lastModifytime)} · added ${dateTime(t.addTime)}`),
       ),
     ),
   );
   const chosen = () => boxes.filter((b) => b.checked).map((b) => b.value);
-  const entry = codeEntry({
+  const entry = screenCodeEntry(nav, {
     prefix: 'remove',
     contact: null,
-    clock: nav.clock,
     send: backend.sendTerminalRemovalCode,
     submit: async (code) => {
       if (chosen().length === 0) {
@@ -75,8 +67,6 @@ export function terminalsScreen(nav: Nav, limits: number, terminals: TerminalInf
     },
     submitLabel: 'Remove and continue',
     autofocus: false,
-    qaInboxUrl: nav.status.qaInboxUrl,
-    syncClock: async () => nav.clock.sync(await backend.syncClock()),
   });
   nav.onLeave(entry.dispose);
   queueMicrotask(() => boxes[0]?.focus());
