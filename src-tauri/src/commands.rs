@@ -231,7 +231,7 @@ commands! {
             "xdg-open"
         };
         std::process::Command::new(opener)
-            .arg(&url)
+            .arg(url)
             .spawn()
             .map(|_| ())
             .map_err(|e| ClientError::invalid("url", format!("cannot open {url} with {opener}: {e}")))
