@@ -460,6 +460,15 @@ impl App {
         e.send_keys(text).await.unwrap();
     }
 
+    /// Choose the option with `value` in the select `testid`.
+    pub async fn select(&self, testid: &str, value: &str) {
+        self.find(testid)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+
     pub async fn click(&self, testid: &str) {
         self.find(testid).await.click().await.unwrap();
     }
@@ -754,11 +763,7 @@ impl Drop for App {
 pub async fn sign_up_through_ui(app: &mut App, cloud: &Cloud, email: &str) {
     app.click("nav-signup").await;
     app.wait_screen("signup").await;
-    app.find("signup-region")
-        .await
-        .select_by_value("44")
-        .await
-        .unwrap();
+    app.select("signup-region", "44").await;
     app.fill("signup-email", email).await;
     app.click("signup-send-code").await;
     app.wait_text("signup-code-sent", "where the code went", |t| {

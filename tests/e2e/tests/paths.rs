@@ -20,11 +20,7 @@ async fn f_sign_up_by_phone_with_the_regions_dialling_code() {
         .text("signup-region-warning")
         .await
         .contains("cannot be changed"));
-    app.find("signup-region")
-        .await
-        .select_by_value("49")
-        .await
-        .unwrap();
+    app.select("signup-region", "49").await;
     app.click("signup-method-phone").await;
     app.wait_text("signup-dial-code", "Germany's dialling code", |t| {
         t == "+49"
@@ -128,11 +124,7 @@ async fn h_a_pasted_code_with_spaces_and_the_letter_o_is_accepted() {
     let mut app = App::launch("h-paste", &cloud, &install).await;
     app.click("nav-signup").await;
     app.wait_screen("signup").await;
-    app.find("signup-region")
-        .await
-        .select_by_value("44")
-        .await
-        .unwrap();
+    app.select("signup-region", "44").await;
     // Codes are random: sign up with addresses until one gets a code with a
     // zero in it, so that the letter O really stands in for a digit.
     let mut attempt = 0;
