@@ -38,6 +38,9 @@ pub enum ClientError {
     Protocol(String),
     #[error("The local database failed: {0}")]
     Storage(String),
+    /// The app could not start (its data folder, database or embedded cloud).
+    #[error("The app could not start: {0}.")]
+    NotStarted(String),
 }
 
 impl ClientError {
@@ -52,6 +55,7 @@ impl ClientError {
             Self::NoPendingLogin(_) => "no_pending_login".into(),
             Self::Protocol(_) => "protocol".into(),
             Self::Storage(_) => "storage".into(),
+            Self::NotStarted(_) => "not_started".into(),
         }
     }
 

@@ -15,6 +15,11 @@ pub trait SecretStore: Send + Sync + 'static {
     fn get(&self, name: &str) -> Result<Option<String>, SecretError>;
     fn set(&self, name: &str, value: &str) -> Result<(), SecretError>;
     fn delete(&self, name: &str) -> Result<(), SecretError>;
+    /// Whether what is set outlives this process. A store that keeps secrets
+    /// only in memory must say so here, so that nothing relies on it.
+    fn persistent(&self) -> Result<(), SecretError> {
+        Ok(())
+    }
 }
 
 /// The OS keyring, under one service name (the namespace: one per install).
@@ -52,6 +57,18 @@ impl SecretStore for KeyringStore {
             Err(e) => Err(SecretError(e.to_string())),
         }
     }
+    /// keyring falls back to its mock store, which keeps a secret only in the
+    /// `Entry` object, on a platform whose native store is not compiled in.
+    /// Such a store would make a new fingerprint at every launch: refuse it.
+    fn persistent(&self) -> Result<(), SecretError> {
+        use keyring::credential::CredentialPersistence::{EntryOnly, ProcessOnly};
+        match keyring::default::default_credential_builder().persistence() {
+            EntryOnly | ProcessOnly => Err(SecretError(
+                "this build has no keyring for this operating system".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// For tests: secrets in memory, optionally "unreachable" like a keyring with no
@@ -60,6 +77,7 @@ impl SecretStore for KeyringStore {
 pub struct MemoryStore {
     values: Mutex<HashMap<String, String>>,
     broken: bool,
+    forgetful: bool,
 }
 
 impl MemoryStore {
@@ -68,8 +86,16 @@ impl MemoryStore {
     }
     pub fn unreachable() -> Self {
         Self {
-            values: Mutex::default(),
             broken: true,
+            ..Self::default()
+        }
+    }
+    /// A store that answers every call and keeps nothing, like keyring's mock
+    /// store seen through a new `Entry`.
+    pub fn forgetful() -> Self {
+        Self {
+            forgetful: true,
+            ..Self::default()
         }
     }
     fn check(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, String>>, SecretError> {
@@ -87,7 +113,10 @@ impl SecretStore for MemoryStore {
         Ok(self.check()?.get(name).cloned())
     }
     fn set(&self, name: &str, value: &str) -> Result<(), SecretError> {
-        self.check()?.insert(name.to_owned(), value.to_owned());
+        let mut values = self.check()?;
+        if !self.forgetful {
+            values.insert(name.to_owned(), value.to_owned());
+        }
         Ok(())
     }
     fn delete(&self, name: &str) -> Result<(), SecretError> {

@@ -365,6 +365,62 @@ async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
     );
 }
 
+/// A store that answers every call but keeps nothing (keyring's mock store,
+/// which a build without the OS's native store falls back to) is not trusted:
+/// the engine says the computer cannot be remembered, rather than make a new
+/// fingerprint at every start without a word.
+#[tokio::test]
+async fn a_keyring_that_keeps_nothing_is_reported_not_used() {
+    let world = World::new().await;
+    let data = tempfile::tempdir().unwrap();
+    let engine = world
+        .open(Arc::new(MemoryStore::forgetful()), data.path())
+        .await;
+    let status = engine.status().await.unwrap();
+    assert!(!status.terminal_remembered);
+    assert_eq!(
+        status.keyring_problem.as_deref(),
+        Some("the system keyring cannot be used: the keyring did not keep what was written to it")
+    );
+}
+
+/// The refresh token is read once at start with the fingerprint; a resume that
+/// finds the cloud away keeps it, and the retry logs in.
+#[tokio::test]
+async fn a_resume_that_meets_no_cloud_can_be_retried() {
+    let world = World::new().await;
+    let install = world.signed_up("hu@example.com").await;
+    let install = world.restart(install).await;
+    let World {
+        cloud, _dir: dir, ..
+    } = world;
+    let urls = cloud.region_urls();
+    cloud.shutdown().await;
+    assert!(matches!(
+        install.engine.resume().await,
+        Err(ClientError::Unreachable { .. })
+    ));
+    // The same cloud back, on the same ports and database.
+    let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
+    for (region, (_, url)) in config.regions.iter_mut().zip(&urls) {
+        region.listen = url.trim_start_matches("http://").parse().unwrap();
+    }
+    let mut tries = 0;
+    let _cloud = loop {
+        match hik_cloud::spawn(config.clone()).await {
+            Ok(c) => break c,
+            Err(e) if tries < 50 => {
+                tries += 1;
+                eprintln!("the cloud did not start again yet: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("the cloud did not start again: {e}"),
+        }
+    };
+    let home = install.engine.resume().await.unwrap().expect("resumed");
+    assert_eq!(home.email.as_deref(), Some("hu@example.com"));
+}
+
 #[tokio::test]
 async fn the_engine_follows_the_clouds_clock() {
     let world = World::new().await;

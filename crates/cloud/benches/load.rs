@@ -172,9 +172,13 @@ async fn main() {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let cloud = hik_cloud::spawn(hik_cloud::Config::embedded(db))
-                .await
-                .unwrap();
+            // A standalone cloud's hashing (a thread per core, memory kept), not
+            // the desktop app's lighter one.
+            let config = hik_cloud::Config {
+                hashing: hik_cloud::Hashing::server(),
+                ..hik_cloud::Config::embedded(db)
+            };
+            let cloud = hik_cloud::spawn(config).await.unwrap();
             started.send(cloud.url()).unwrap();
             let _ = stopped.await;
             cloud.shutdown().await;

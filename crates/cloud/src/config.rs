@@ -29,6 +29,36 @@ pub struct Config {
     pub clock: Option<Clock>,
     /// Where messages go beyond the outbox.
     pub delivery: DeliveryConfig,
+    pub hashing: Hashing,
+}
+
+/// How passwords are hashed: on how many threads, and whether each keeps its
+/// Argon2 memory (19 MiB by default) between hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hashing {
+    pub workers: usize,
+    /// Keep it: no allocation per login, for a cloud under load. Give it back
+    /// after each hash: nothing held while idle, for a cloud inside a desktop
+    /// app, where logins are rare and memory is the user's.
+    pub keep_memory: bool,
+}
+
+impl Hashing {
+    /// A standalone cloud: a thread per core, memory kept once used.
+    pub fn server() -> Self {
+        Self {
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            keep_memory: true,
+        }
+    }
+
+    /// The desktop app's cloud: two threads at most, memory for one hash.
+    pub fn desktop() -> Self {
+        Self {
+            workers: Self::server().workers.min(2),
+            keep_memory: false,
+        }
+    }
 }
 
 /// Email by SMTP and SMS by an HTTP webhook, when configured; otherwise
@@ -110,6 +140,7 @@ impl Config {
             rules: Rules::default(),
             clock: None,
             delivery: DeliveryConfig::default(),
+            hashing: Hashing::server(),
         }
     }
 
@@ -134,6 +165,7 @@ impl Config {
                 },
             ],
             qa: true,
+            hashing: Hashing::desktop(),
             ..Self::new(loopback, db_path)
         }
     }

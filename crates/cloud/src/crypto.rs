@@ -4,7 +4,7 @@
 //! blocking pool (19 MiB each: the pool size caps memory as well as CPU).
 
 use crate::error::ApiError;
-use crate::Rules;
+use crate::{Hashing, Rules};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -137,10 +137,11 @@ pub struct Claims {
     pub jti: String,
 }
 
-/// Argon2id of password digests on a fixed set of threads, one per core, each
-/// reusing one preallocated memory block. Memory stays at cores x 19 MiB however
+/// Argon2id of password digests on a fixed set of threads, each with one
+/// block of Argon2 memory at most. Memory stays at workers x 19 MiB however
 /// many logins arrive (a thread pool that grows, each thread keeping its own
 /// 19 MiB, measured 3.4 GB at 64 concurrent logins), and no async thread hashes.
+/// How long a thread keeps its block is `Hashing::keep_memory`.
 #[derive(Clone)]
 pub struct PasswordHasher {
     jobs: std::sync::mpsc::Sender<HashJob>,
@@ -159,7 +160,7 @@ enum HashJob {
 }
 
 impl PasswordHasher {
-    pub fn new(rules: &Rules) -> Self {
+    pub fn new(rules: &Rules, hashing: Hashing) -> Self {
         let params = argon2::Params::new(
             rules.argon2_memory_kib,
             rules.argon2_passes,
@@ -169,13 +170,12 @@ impl PasswordHasher {
         .unwrap_or_default();
         let (jobs, queue) = std::sync::mpsc::channel::<HashJob>();
         let queue = Arc::new(std::sync::Mutex::new(queue));
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        for n in 0..cores {
+        for n in 0..hashing.workers.max(1) {
             let queue = Arc::clone(&queue);
             let params = params.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
-                .spawn(move || hash_worker(&queue, params));
+                .spawn(move || hash_worker(&queue, params, hashing.keep_memory));
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "could not start a password hashing thread");
             }
@@ -215,12 +215,15 @@ impl PasswordHasher {
     }
 }
 
-/// One hashing thread: takes jobs until every sender is gone.
+/// One hashing thread: takes jobs until every sender is gone. Its memory is
+/// made at its first job, not before: an idle cloud holds none. Unless
+/// `keep_memory`, it is given back after every job.
 fn hash_worker(
     queue: &std::sync::Mutex<std::sync::mpsc::Receiver<HashJob>>,
     params: argon2::Params,
+    keep_memory: bool,
 ) {
-    let mut memory = vec![argon2::Block::default(); params.block_count()];
+    let mut kept: Option<ArgonMemory> = None;
     loop {
         let job = match queue.lock() {
             Ok(q) => match q.recv() {
@@ -229,18 +232,49 @@ fn hash_worker(
             },
             Err(_) => return,
         };
+        let mut memory = kept
+            .take()
+            .unwrap_or_else(|| ArgonMemory::new(params.block_count()));
         match job {
             HashJob::Hash { digest, reply } => {
-                let _ = reply.send(hash_with(&params, &mut memory, &digest));
+                let _ = reply.send(hash_with(&params, memory.blocks(), &digest));
             }
             HashJob::Verify {
                 digest,
                 stored,
                 reply,
             } => {
-                let _ = reply.send(verify_with(&mut memory, &digest, &stored));
+                let _ = reply.send(verify_with(memory.blocks(), &digest, &stored));
             }
         }
+        if keep_memory {
+            kept = Some(memory);
+        }
+    }
+}
+
+/// Argon2's working memory for one hash.
+///
+/// The capacity asked for is above glibc's 32 MiB ceiling for its sliding
+/// mmap threshold: such an allocation is always a mapping of its own, given
+/// back to the system when dropped. 19 MiB alone would be mapped once, then
+/// (glibc having raised its threshold to that size) come from the heap and stay
+/// resident after being freed. Pages past the blocks in use are never touched,
+/// so they cost address space, not memory.
+struct ArgonMemory(Vec<argon2::Block>);
+
+impl ArgonMemory {
+    const OWN_MAPPING_BYTES: usize = 33 << 20;
+
+    fn new(blocks: usize) -> Self {
+        let block = std::mem::size_of::<argon2::Block>();
+        let mut v = Vec::with_capacity(blocks.max(Self::OWN_MAPPING_BYTES / block));
+        v.resize(blocks, argon2::Block::default());
+        Self(v)
+    }
+
+    fn blocks(&mut self) -> &mut [argon2::Block] {
+        &mut self.0
     }
 }
 

@@ -26,7 +26,7 @@ mod terminals;
 mod verification;
 
 pub use clock::Clock;
-pub use config::{Config, DeliveryConfig, Region, Rules, Smtp, SmtpSecurity};
+pub use config::{Config, DeliveryConfig, Hashing, Region, Rules, Smtp, SmtpSecurity};
 pub use delivery::Fault;
 
 use std::net::SocketAddr;
@@ -134,7 +134,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         db,
         clock: config.clock.clone().unwrap_or_default(),
         keys: crypto::Keys::new(secret),
-        hasher: crypto::PasswordHasher::new(&config.rules),
+        hasher: crypto::PasswordHasher::new(&config.rules, config.hashing),
         rules: config.rules.clone(),
         qa: config.qa,
         regions: bound

@@ -123,6 +123,8 @@ pub struct Engine {
     store: LocalStore,
     feature: FeatureCode,
     keyring_problem: Option<String>,
+    /// The refresh token the last run kept, until `resume` uses it.
+    kept_refresh: std::sync::Mutex<Option<String>>,
     terminal_name: String,
     qa_inbox_url: Option<String>,
     /// Whether the remembered region has been looked up since start.
@@ -141,19 +143,21 @@ async fn blocking<R: Send + 'static>(
 }
 
 impl Engine {
-    /// Open the local store and load (or make, once) this terminal's fingerprint.
+    /// Open the local store and read the keyring once: this terminal's
+    /// fingerprint (made on first use) and the refresh token of the last run.
     pub async fn open(config: EngineConfig) -> Result<Self, ClientError> {
         let store = LocalStore::open(&config.data_dir.join("app.db"))?;
-        let (feature, keyring_problem) = load_feature_code(Arc::clone(&config.secrets)).await;
-        if let Some(p) = &keyring_problem {
+        let kept = load_secrets(Arc::clone(&config.secrets)).await;
+        if let Some(p) = &kept.problem {
             tracing::warn!(problem = %p, "the keyring is unavailable: this terminal will not be remembered");
         }
         Ok(Self {
-            api: CloudApi::new(&config.cloud_url, feature.clone())?,
+            api: CloudApi::new(&config.cloud_url, kept.feature.clone())?,
             secrets: config.secrets,
             store,
-            feature,
-            keyring_problem,
+            feature: kept.feature,
+            keyring_problem: kept.problem,
+            kept_refresh: std::sync::Mutex::new(kept.refresh),
             terminal_name: terminal_name(),
             qa_inbox_url: config.qa_inbox_url,
             routed: std::sync::atomic::AtomicBool::new(false),
@@ -200,11 +204,7 @@ impl Engine {
         if let State::LoggedIn { home, .. } = &*state {
             return Ok(Some(home.clone()));
         }
-        if self.keyring_problem.is_some() {
-            return Ok(None);
-        }
-        let secrets = Arc::clone(&self.secrets);
-        let Ok(Some(token)) = blocking(move || secrets.get(REFRESH_TOKEN)).await else {
+        let Some(token) = self.take_kept_refresh() else {
             return Ok(None);
         };
         self.ensure_region().await;
@@ -214,12 +214,22 @@ impl Engine {
                 self.forget_refresh_token().await;
                 return Ok(None);
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                // Not the token's fault (the cloud is away): keep it for a retry.
+                self.keep_for_resume(token);
+                return Err(e);
+            }
         };
         let info = refreshed.session_info;
         self.keep_refresh_token(info.refresh_session_id.clone())
             .await;
-        let home = Home::from(self.api.user_info(&info.session_id).await?.user);
+        let home = match self.api.user_info(&info.session_id).await {
+            Ok(reply) => Home::from(reply.user),
+            Err(e) => {
+                self.keep_for_resume(info.refresh_session_id);
+                return Err(e);
+            }
+        };
         *state = State::LoggedIn {
             session_id: info.session_id,
             refresh: info.refresh_session_id,
@@ -576,6 +586,8 @@ impl Engine {
     ) -> Result<Home, ClientError> {
         let home = Home::from(logged_in.login_user);
         let refresh = logged_in.login_session.rf_session_id;
+        // A token kept from the last run is stale once this login has its own.
+        self.take_kept_refresh();
         self.keep_refresh_token(refresh.clone()).await;
         self.store
             .set("last_account", account.as_str().to_owned())
@@ -589,6 +601,16 @@ impl Engine {
             home: home.clone(),
         };
         Ok(home)
+    }
+
+    fn take_kept_refresh(&self) -> Option<String> {
+        self.kept_refresh.lock().ok()?.take()
+    }
+
+    fn keep_for_resume(&self, token: String) {
+        if let Ok(mut kept) = self.kept_refresh.lock() {
+            *kept = Some(token);
+        }
     }
 
     async fn keep_refresh_token(&self, token: String) {
@@ -651,24 +673,51 @@ fn parse_area(area: u32) -> Result<AreaId, ClientError> {
     AreaId::parse(&area.to_string()).map_err(|e| ClientError::invalid("region", e))
 }
 
-/// The fingerprint kept in the keyring, made on first use. With no keyring, a
-/// fingerprint for this run only, and the reason.
-async fn load_feature_code(secrets: Arc<dyn SecretStore>) -> (FeatureCode, Option<String>) {
-    let fresh = || FeatureCode::from_bytes(random_16());
+/// What the keyring holds for this install, read in one go at start.
+struct Kept {
+    feature: FeatureCode,
+    refresh: Option<String>,
+    /// Why nothing can be remembered, when the keyring cannot be used.
+    problem: Option<String>,
+}
+
+/// The fingerprint kept in the keyring, made on first use, and the refresh
+/// token of the last run. A fingerprint made now is read back before it is
+/// trusted: a store that only pretends to keep secrets fails there. With no
+/// usable keyring, a fingerprint for this run only, and the reason.
+async fn load_secrets(secrets: Arc<dyn SecretStore>) -> Kept {
     let result = blocking(move || {
-        if let Some(v) = secrets.get(FEATURE_CODE)? {
-            if let Ok(f) = FeatureCode::parse(&v) {
-                return Ok(f);
+        secrets.persistent()?;
+        let kept = secrets
+            .get(FEATURE_CODE)?
+            .and_then(|v| FeatureCode::parse(&v).ok());
+        let feature = match kept {
+            Some(f) => f,
+            None => {
+                let f = FeatureCode::from_bytes(random_16());
+                secrets.set(FEATURE_CODE, f.as_str())?;
+                if secrets.get(FEATURE_CODE)?.as_deref() != Some(f.as_str()) {
+                    return Err(SecretError(
+                        "the keyring did not keep what was written to it".into(),
+                    ));
+                }
+                f
             }
-        }
-        let f = FeatureCode::from_bytes(random_16());
-        secrets.set(FEATURE_CODE, f.as_str())?;
-        Ok(f)
+        };
+        Ok((feature, secrets.get(REFRESH_TOKEN)?))
     })
     .await;
     match result {
-        Ok(f) => (f, None),
-        Err(e) => (fresh(), Some(e.to_string())),
+        Ok((feature, refresh)) => Kept {
+            feature,
+            refresh,
+            problem: None,
+        },
+        Err(e) => Kept {
+            feature: FeatureCode::from_bytes(random_16()),
+            refresh: None,
+            problem: Some(e.to_string()),
+        },
     }
 }
 
@@ -688,11 +737,13 @@ fn random_16() -> [u8; 16] {
 
 /// The name this terminal shows in the account's terminal list.
 fn terminal_name() -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "this computer".to_owned());
+    let host = gethostname::gethostname();
+    let host = host.to_string_lossy();
+    let host = host.trim();
+    let host = if host.is_empty() {
+        "this computer"
+    } else {
+        host
+    };
     format!("Hik-Connect Simulator on {host}")
 }
