@@ -4,6 +4,7 @@
 //! A test in src/commands.rs checks this list against the commands.
 
 const COMMANDS: &[&str] = &[
+    "start",
     "app_status",
     "resume",
     "sync_clock",
@@ -30,7 +31,6 @@ const COMMANDS: &[&str] = &[
     "change_password",
     "change_contact",
     "delete_account",
-    "qa_available",
     "qa_view",
     "qa_advance_clock",
     "qa_set_fault",

@@ -2,7 +2,7 @@
 //! the Rust types (ts-rs) and the command list (`commands!`). A test renders it
 //! and fails when the committed file differs; `scripts/bindings` writes it.
 
-use crate::commands::{signatures, Sent};
+use crate::commands::{signatures, Sent, Startup};
 use hik_client::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Home, LoginOutcome, QaView,
     Removed, Security, Status, WireError,
@@ -54,6 +54,7 @@ pub fn render() -> String {
          // from Rust and every command. Do not edit; run scripts/bindings.\n\n",
     );
     let decls: Vec<String> = declarations![
+        Startup,
         Status,
         Home,
         Contact,

@@ -6,15 +6,15 @@
 //! (`ui/src/bindings.ts`, see `bindings.rs`). All are async: none runs on the
 //! main thread.
 
+use crate::start::Starting;
 use hik_client::{
     CameraList, Channel, ClientError, CodePurpose, DeviceList, Engine, Home, LoginOutcome, QaView,
-    Removed, Security, Status,
+    Removed, Security, Status, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::wire::{Area, CodeSent, QaFault};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use tauri::State;
 
 type Result<T> = std::result::Result<T, ClientError>;
@@ -38,6 +38,19 @@ impl Sent {
     }
 }
 
+/// What the window needs once start-up is done, in one round trip.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Startup {
+    status: Status,
+    /// Logged in again with the refresh token the last run kept.
+    home: Option<Home>,
+    /// Why that could not be tried (the cloud away), for a banner and a retry.
+    resume_error: Option<WireError>,
+    /// Whether the cloud serves the QA surface (the QA drawer shows then).
+    qa: bool,
+}
+
 /// A command as TypeScript sees it: its name, its arguments and its result.
 #[cfg(test)]
 pub struct Signature {
@@ -46,15 +59,25 @@ pub struct Signature {
     pub returns: String,
 }
 
+/// `fn name(engine, arg: Type, ...) -> Returned { body }` makes a command whose
+/// body gets the engine (waiting for start-up) and its arguments; `&app` before
+/// `engine` also hands it the app (for plugins), which TypeScript never sees.
 macro_rules! commands {
     ($(
         $(#[doc = $doc:literal])*
-        fn $name:ident($engine:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+        fn $name:ident($(&$app:ident,)? $engine:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
     )*) => {
         $(
             $(#[doc = $doc])*
             #[tauri::command]
-            pub async fn $name($engine: State<'_, Arc<Engine>>, $($arg: $ty),*) -> Result<$ret> $body
+            pub async fn $name(
+                starting: State<'_, Starting>,
+                $($app: tauri::AppHandle,)?
+                $($arg: $ty),*
+            ) -> Result<$ret> {
+                let $engine = starting.engine().await?;
+                $body
+            }
         )*
 
         /// Every command, for the TypeScript bindings and the permission manifest.
@@ -68,13 +91,29 @@ macro_rules! commands {
         }
 
         /// The invoke handler: every command above, and no other.
-        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$($name),*]
         }
     };
 }
 
 commands! {
+    /// The first call: waits for start-up, resumes the last run's session if
+    /// it can, and says whether the cloud serves QA.
+    fn start(engine) -> Startup {
+        let (resumed, qa) = tokio::join!(engine.resume(), engine.qa_available());
+        let (home, resume_error) = match resumed {
+            Ok(home) => (home, None),
+            Err(e) => (None, Some(WireError::from(&e))),
+        };
+        Ok(Startup {
+            status: engine.status().await?,
+            home,
+            resume_error,
+            qa,
+        })
+    }
+
     /// Where the cloud is, whether this computer is remembered, who is in.
     fn app_status(engine) -> Status {
         engine.status().await
@@ -197,11 +236,6 @@ commands! {
         engine.delete_account(&code).await
     }
 
-    /// Whether the cloud serves the QA surface (the QA drawer shows then).
-    fn qa_available(engine) -> bool {
-        Ok(engine.qa_available().await)
-    }
-
     fn qa_view(engine) -> QaView {
         engine.qa_view().await
     }
@@ -219,22 +253,17 @@ commands! {
     }
 
     /// Open the QA inbox page in the system's browser.
-    fn open_qa_inbox(engine) -> () {
+    fn open_qa_inbox(&app, engine) -> () {
+        use tauri_plugin_opener::OpenerExt;
         let url = engine
             .qa_inbox_url()
-            .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?;
-        let opener = if cfg!(target_os = "macos") {
-            "open"
-        } else if cfg!(target_os = "windows") {
-            "explorer"
-        } else {
-            "xdg-open"
-        };
-        std::process::Command::new(opener)
-            .arg(url)
-            .spawn()
-            .map(|_| ())
-            .map_err(|e| ClientError::invalid("url", format!("cannot open {url} with {opener}: {e}")))
+            .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?
+            .to_owned();
+        // The opener waits briefly to see the launcher start: off the async threads.
+        tokio::task::spawn_blocking(move || app.opener().open_url(&url, None::<&str>).map_err(|e| (url, e)))
+            .await
+            .map_err(|e| ClientError::invalid("url", format!("the opener stopped: {e}")))?
+            .map_err(|(url, e)| ClientError::invalid("url", format!("cannot open {url}: {e}")))
     }
 }
 

@@ -1,15 +1,15 @@
-//! The desktop shell: parses its configuration, starts the embedded cloud when no
-//! cloud address is given, opens the engine and hands the window thin commands.
+//! The desktop shell: parses its configuration, opens the window, starts the
+//! embedded cloud (when no cloud address is given) and the engine behind it,
+//! and hands the window thin commands.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod start;
 
 use clap::Parser;
-use hik_client::{Engine, EngineConfig, KeyringStore};
 use std::path::PathBuf;
-use std::sync::Arc;
 use tauri::Manager;
 
 /// Hik-Connect account simulator (desktop app).
@@ -32,9 +32,6 @@ struct Args {
     keyring_service: String,
 }
 
-/// The embedded cloud lives as long as the app.
-struct EmbeddedCloud(#[allow(dead_code)] Option<hik_cloud::RunningCloud>);
-
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -47,15 +44,20 @@ fn main() {
     let args = Args::parse();
 
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
+            // The window exists already; what it needs is opened behind it.
             let data_dir = match &args.data_dir {
                 Some(d) => d.clone(),
                 None => app.path().app_data_dir()?,
             };
-            std::fs::create_dir_all(&data_dir)?;
-            let (engine, cloud) = tauri::async_runtime::block_on(start(&args, data_dir))?;
-            app.manage(engine);
-            app.manage(EmbeddedCloud(cloud));
+            app.manage(start::Starting::begin(start::Settings {
+                cloud_url: args.cloud_url.clone(),
+                data_dir,
+                keyring_service: args.keyring_service.clone(),
+            }));
+            #[cfg(target_os = "linux")]
+            webview::lighten(app);
             Ok(())
         })
         .invoke_handler(commands::handler())
@@ -66,33 +68,25 @@ fn main() {
     }
 }
 
-async fn start(
-    args: &Args,
-    data_dir: PathBuf,
-) -> Result<(Arc<Engine>, Option<hik_cloud::RunningCloud>), Box<dyn std::error::Error>> {
-    let (cloud_url, qa_inbox_url, cloud) = match &args.cloud_url {
-        Some(url) => (
-            url.clone(),
-            Some(format!("{}/qa/inbox", url.trim_end_matches('/'))),
-            None,
-        ),
-        None => {
-            let config = hik_cloud::Config::embedded(data_dir.join("embedded-cloud.db"));
-            let cloud = hik_cloud::spawn(config).await?;
-            tracing::info!(url = %cloud.url(), "embedded cloud started");
-            (
-                cloud.url(),
-                Some(format!("{}/qa/inbox", cloud.url())),
-                Some(cloud),
-            )
+/// WebKitGTK settings Tauri does not expose.
+#[cfg(target_os = "linux")]
+mod webview {
+    use tauri::Manager;
+    use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+
+    /// This is an app, not a browser: WebKit's document-viewer cache model
+    /// keeps no page cache and small memory caches.
+    pub fn lighten(app: &tauri::App) {
+        let Some(window) = app.get_webview_window("main") else {
+            return;
+        };
+        let set = window.with_webview(|webview| {
+            if let Some(context) = webview.inner().context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
+            }
+        });
+        if let Err(e) = set {
+            tracing::warn!(error = %e, "could not set WebKit's cache model");
         }
-    };
-    let engine = Engine::open(EngineConfig {
-        cloud_url,
-        data_dir,
-        secrets: Arc::new(KeyringStore::new(args.keyring_service.clone())),
-        qa_inbox_url,
-    })
-    .await?;
-    Ok((Arc::new(engine), cloud))
+    }
 }

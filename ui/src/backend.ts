@@ -26,6 +26,7 @@ export type {
   Removed,
   Security,
   Sent,
+  Startup,
   Status,
   TerminalInfo,
 } from './bindings';

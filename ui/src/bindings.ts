@@ -1,6 +1,20 @@
 // Generated from the Rust code (src-tauri/src/bindings.rs): the types that cross
 // from Rust and every command. Do not edit; run scripts/bindings.
 
+export type Startup = { status: Status, 
+/**
+ * Logged in again with the refresh token the last run kept.
+ */
+home: Home | null, 
+/**
+ * Why that could not be tried (the cloud away), for a banner and a retry.
+ */
+resumeError: AppError | null, 
+/**
+ * Whether the cloud serves the QA surface (the QA drawer shows then).
+ */
+qa: boolean, };
+
 export type Status = { cloudUrl: string, qaInboxUrl: string | null, 
 /**
  * Whether this terminal is remembered (fingerprint kept in the keyring).
@@ -164,6 +178,7 @@ export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Pro
 /** Every command of the app, typed. */
 export function commands(invoke: Invoke) {
   return {
+    start: () => invoke<Startup>('start'),
     appStatus: () => invoke<Status>('app_status'),
     resume: () => invoke<Home | null>('resume'),
     syncClock: () => invoke<number>('sync_clock'),
@@ -190,7 +205,6 @@ export function commands(invoke: Invoke) {
     changePassword: (oldPassword: string, newPassword: string) => invoke<void>('change_password', { oldPassword, newPassword }),
     changeContact: (phone: boolean, newAddress: string, oldCode: string, newCode: string, channel: Channel) => invoke<Home>('change_contact', { phone, newAddress, oldCode, newCode, channel }),
     deleteAccount: (code: string) => invoke<void>('delete_account', { code }),
-    qaAvailable: () => invoke<boolean>('qa_available'),
     qaView: () => invoke<QaView>('qa_view'),
     qaAdvanceClock: (seconds: number) => invoke<number>('qa_advance_clock', { seconds }),
     qaSetFault: (channel: string, fault: QaFault) => invoke<{ [key in string]?: QaFault }>('qa_set_fault', { channel, fault }),

@@ -1,6 +1,7 @@
-// Start-up and navigation: reads the app's status, resumes a kept session, and
-// swaps screens. Banners and the footer say where the cloud is.
-import { backend, type Status } from './backend';
+// Start-up and navigation: shows the login form at once, then takes start-up's
+// answer (status, a resumed session, QA), and swaps screens. Banners and the
+// footer say where the cloud is.
+import { backend, type Startup, type Status } from './backend';
 import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
 import { h } from './dom';
@@ -48,17 +49,29 @@ function renderChrome(status: Status): void {
   );
 }
 
+/** What the window knows before start-up has answered: nothing yet. */
+const starting: Status = {
+  cloudUrl: '',
+  qaInboxUrl: null,
+  terminalRemembered: true,
+  keyringProblem: null,
+  lastAccount: null,
+  lastArea: null,
+  home: null,
+  pendingContact: null,
+};
+
+/** Start-up failed (data folder, database, embedded cloud): say so plainly. */
+function startFailed(err: AppError): void {
+  banners.prepend(h('div', { class: 'banner error-banner', role: 'alert', testid: 'start-error' }, describe(err)));
+}
+
+/** The login form shows at once; start-up (cloud, database, keyring) answers
+ * behind it in one round trip, then the chrome, the QA drawer and a resumed
+ * session follow. `#app[data-started]` marks that moment for test suites. */
 async function start(): Promise<void> {
-  const status = await backend.appStatus();
   const clock = new CloudClock();
-  renderChrome(status);
-  // The QA drawer, when the cloud serves the QA surface (always when embedded).
-  void backend.qaAvailable().then((yes) => {
-    if (!yes) return;
-    const qa = qaDrawer(clock, status.qaInboxUrl);
-    document.querySelector('.topbar')?.append(qa.button);
-    document.body.append(qa.drawer);
-  });
+  const started = backend.start();
   /** Re-read the status (the region may have moved after a 1100), then show. */
   const refreshed = (then: () => void) =>
     void backend.appStatus().then(
@@ -70,7 +83,8 @@ async function start(): Promise<void> {
       () => then(),
     );
   const nav: Nav = {
-    status,
+    status: starting,
+    started,
     clock,
     login: (notice) => refreshed(() => show(() => loginScreen(nav, notice), 'login')),
     signUp: () => show(() => signUpScreen(nav), 'signup'),
@@ -87,22 +101,33 @@ async function start(): Promise<void> {
     onLeave: (dispose) => leaving.push(dispose),
   };
   onSessionEnded(() => nav.login('Your session has ended. Log in again.'));
-  if (status.home) return nav.home(status.home);
+  show(() => loginScreen(nav), 'login');
+
+  let startup: Startup;
   try {
-    const home = await backend.resume();
-    if (home) return nav.home(home);
-    show(() => loginScreen(nav), 'login');
+    startup = await started;
   } catch (e) {
-    const err = e as AppError;
-    show(() => loginScreen(nav), 'login');
-    if (err.code === 'unreachable') {
-      cloudDown(describe(err), async () => {
-        const home = await backend.resume();
-        cloudUp();
-        if (home) nav.home(home);
-      });
-    }
+    startFailed(e as AppError);
+    app.dataset.started = 'failed';
+    return;
   }
+  nav.status = startup.status;
+  renderChrome(startup.status);
+  // The QA drawer, when the cloud serves the QA surface (always when embedded).
+  if (startup.qa) {
+    const qa = qaDrawer(clock, startup.status.qaInboxUrl);
+    document.querySelector('.topbar')?.append(qa.button);
+    document.body.append(qa.drawer);
+  }
+  if (startup.home) nav.home(startup.home);
+  else if (startup.resumeError?.code === 'unreachable') {
+    cloudDown(describe(startup.resumeError), async () => {
+      const home = await backend.resume();
+      cloudUp();
+      if (home) nav.home(home);
+    });
+  }
+  app.dataset.started = 'true';
 }
 
 start().catch((e) => {

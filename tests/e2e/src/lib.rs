@@ -346,7 +346,25 @@ impl App {
         install: &Install,
         env: &[(&str, &str)],
     ) -> Self {
-        let binary = app_binary();
+        let args = [
+            "--cloud-url".to_owned(),
+            cloud_url.to_owned(),
+            "--data-dir".to_owned(),
+            install.data.path().display().to_string(),
+            "--keyring-service".to_owned(),
+            install.keyring_service.clone(),
+        ];
+        Self::launch_binary(name, &app_binary(), &args, env).await
+    }
+
+    /// Launch `binary` with `args` (the app as a person starts it, or as
+    /// installed), and wait for start-up to answer.
+    pub async fn launch_binary(
+        name: &str,
+        binary: &std::path::Path,
+        args: &[String],
+        env: &[(&str, &str)],
+    ) -> Self {
         assert!(
             binary.exists(),
             "build the app first: {} is missing",
@@ -392,14 +410,7 @@ impl App {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
-            json!({
-                "application": binary,
-                "args": [
-                    "--cloud-url", cloud_url,
-                    "--data-dir", install.data.path(),
-                    "--keyring-service", install.keyring_service,
-                ],
-            }),
+            json!({ "application": binary, "args": args }),
         );
         let client = loop {
             match ClientBuilder::native()
@@ -421,7 +432,7 @@ impl App {
             name: name.to_owned(),
             shots: 0,
         };
-        app.wait_for_screen_other_than("").await;
+        app.wait_started().await;
         app
     }
 
@@ -719,15 +730,29 @@ impl App {
         }
     }
 
-    async fn wait_for_screen_other_than(&self, name: &str) {
+    /// Wait until start-up has answered (`#app[data-started]`): the login
+    /// form shows before it, and the last account, the banners and a resumed
+    /// session come with it.
+    async fn wait_started(&self) {
         let deadline = Instant::now() + WAIT;
-        while self.screen().await == name {
+        loop {
+            let started = self
+                .client
+                .execute(
+                    "return document.getElementById('app').dataset.started || ''",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if started.as_str().is_some_and(|s| !s.is_empty()) {
+                return;
+            }
             assert!(
                 Instant::now() < deadline,
-                "[{}] the app never showed a screen",
+                "[{}] the app never finished starting",
                 self.name
             );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 

@@ -1,12 +1,15 @@
 // What every screen gets: the app's status, the cloud's clock, and the ways to
 // move to another screen. Screens never call each other directly.
-import { backend, type Contact, type Home, type LoginOutcome, type Status, type TerminalInfo } from '../backend';
+import { backend, type Contact, type Home, type LoginOutcome, type Startup, type Status, type TerminalInfo } from '../backend';
 import type { CloudClock } from '../clock';
 import { codeEntry, type CodeEntryOptions } from '../code-entry';
 import { h } from '../dom';
 
 export interface Nav {
+  /** The app's status: a blank one until start-up has answered. */
   status: Status;
+  /** Start-up's answer, for a screen shown before it came. */
+  started: Promise<Startup>;
   clock: CloudClock;
   login(notice?: string): void;
   signUp(): void;
