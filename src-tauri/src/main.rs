@@ -46,12 +46,12 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
-            // The window exists already; what it needs is opened behind it.
+            // The window exists already; what it needs is opened when it asks.
             let data_dir = match &args.data_dir {
                 Some(d) => d.clone(),
                 None => app.path().app_data_dir()?,
             };
-            app.manage(start::Starting::begin(start::Settings {
+            app.manage(start::Starting::new(start::Settings {
                 cloud_url: args.cloud_url.clone(),
                 data_dir,
                 keyring_service: args.keyring_service.clone(),

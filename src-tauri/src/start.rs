@@ -1,13 +1,13 @@
-//! Start-up behind the window. The window and its login form come first; the
-//! embedded cloud, the local database and the keyring are opened on a task
-//! meanwhile, and every command waits for that task. The first command the
+//! Start-up behind the window. The window and its login form come first; then
+//! the embedded cloud, the local database and the keyring are opened, once, by
+//! the first command, and every command waits for that. The first command the
 //! window sends, `start`, brings back everything it needs in one round trip.
 
 use hik_client::{ClientError, Engine, EngineConfig, KeyringStore};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::watch;
+use tokio::sync::OnceCell;
 
 /// Where the app's cloud and keyring are, as the command line or environment
 /// said.
@@ -25,45 +25,40 @@ struct Started {
     _cloud: Option<hik_cloud::RunningCloud>,
 }
 
-type Outcome = Option<Result<Arc<Started>, String>>;
-
-/// The start-up task's outcome, once it has one; managed by Tauri.
+/// Start-up, run once, by the first command that needs the engine; managed by
+/// Tauri. The window sends its first command (`start`) once it has painted the
+/// login form, so on two cores start-up does not compete with that paint.
 pub struct Starting {
-    ready: watch::Receiver<Outcome>,
+    settings: Settings,
+    started: OnceCell<Result<Started, String>>,
 }
 
 impl Starting {
-    /// Begin starting on the async runtime, and return at once.
-    pub fn begin(settings: Settings) -> Self {
-        let (done, ready) = watch::channel(None);
-        tauri::async_runtime::spawn(async move {
-            let began = Instant::now();
-            let outcome = match start(settings).await {
-                Ok(started) => {
-                    tracing::info!(ms = began.elapsed().as_millis(), "started");
-                    Ok(Arc::new(started))
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "the app could not start");
-                    Err(e)
-                }
-            };
-            let _ = done.send(Some(outcome));
-        });
-        Self { ready }
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            started: OnceCell::new(),
+        }
     }
 
-    /// The engine, waiting for start-up to finish; its failure, if it failed.
+    /// The engine, starting it if no command has yet (concurrent callers wait
+    /// for the same start-up); its failure, if it failed.
     pub async fn engine(&self) -> Result<Arc<Engine>, ClientError> {
-        let mut ready = self.ready.clone();
-        let outcome = ready
-            .wait_for(Option::is_some)
-            .await
-            .map_err(|_| ClientError::NotStarted("start-up was interrupted".into()))?;
-        match &*outcome {
-            Some(Ok(started)) => Ok(Arc::clone(&started.engine)),
-            Some(Err(why)) => Err(ClientError::NotStarted(why.clone())),
-            None => Err(ClientError::NotStarted("start-up was interrupted".into())),
+        let started = self
+            .started
+            .get_or_init(|| async {
+                let began = Instant::now();
+                let outcome = start(self.settings.clone()).await;
+                match &outcome {
+                    Ok(_) => tracing::info!(ms = began.elapsed().as_millis(), "started"),
+                    Err(e) => tracing::error!(error = %e, "the app could not start"),
+                }
+                outcome
+            })
+            .await;
+        match started {
+            Ok(started) => Ok(Arc::clone(&started.engine)),
+            Err(why) => Err(ClientError::NotStarted(why.clone())),
         }
     }
 }

@@ -61,6 +61,11 @@ const starting: Status = {
   pendingContact: null,
 };
 
+/** Resolves after the next frame has been painted. */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /** Start-up failed (data folder, database, embedded cloud): say so plainly. */
 function startFailed(err: AppError): void {
   banners.prepend(h('div', { class: 'banner error-banner', role: 'alert', testid: 'start-error' }, describe(err)));
@@ -71,7 +76,9 @@ function startFailed(err: AppError): void {
  * session follow. `#app[data-started]` marks that moment for test suites. */
 async function start(): Promise<void> {
   const clock = new CloudClock();
-  const started = backend.start();
+  // Start-up begins with this call: once the login form below has been
+  // painted, so the two do not compete for the processor.
+  const started = afterPaint().then(() => backend.start());
   /** Re-read the status (the region may have moved after a 1100), then show. */
   const refreshed = (then: () => void) =>
     void backend.appStatus().then(

@@ -172,6 +172,9 @@ impl Config {
 
     /// Every region has areas, every area is known and in one region at most.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(why) = crate::mailer::unsupported(self.delivery.smtp.as_ref()) {
+            return Err(why.into());
+        }
         if self.regions.is_empty() {
             return Err("at least one region is needed".into());
         }

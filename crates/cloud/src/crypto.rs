@@ -387,6 +387,27 @@ mod tests {
         assert!(verify_with(&mut memory, "x", "not a hash").is_err());
     }
 
+    /// Both ways of holding Argon2's memory give the same standard hashes.
+    #[tokio::test]
+    async fn the_desktop_hasher_and_the_server_hasher_agree() {
+        let rules = Rules {
+            argon2_memory_kib: 1024,
+            ..Rules::default()
+        };
+        let desktop = PasswordHasher::new(&rules, Hashing::desktop());
+        let server = PasswordHasher::new(&rules, Hashing::server());
+        let digest = "5f4dcc3b5aa765d61d8327deb882cf99";
+        for (made, checked) in [(&desktop, &server), (&server, &desktop)] {
+            let stored = made.hash(digest).await.unwrap();
+            assert!(checked.verify(digest, &stored).await.unwrap());
+            assert!(!checked.verify("x", &stored).await.unwrap());
+            // Twice, so a worker that keeps its memory uses it again.
+            assert!(made.verify(digest, &stored).await.unwrap());
+        }
+        assert!(Hashing::desktop().workers <= 2);
+        assert!(!Hashing::desktop().keep_memory);
+    }
+
     #[test]
     fn jwts_verify_only_unexpired_and_untampered() {
         let keys = Keys::new(vec![7; 32]);

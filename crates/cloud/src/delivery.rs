@@ -5,9 +5,10 @@
 //! `failed` (QA's "fail next"). A worker sends queued messages; a ticker wakes
 //! delayed ones when the (movable) clock reaches them.
 
-use crate::config::{DeliveryConfig, Smtp, SmtpSecurity};
+use crate::config::DeliveryConfig;
 use crate::crypto::random_bytes;
 use crate::error::ApiError;
+use crate::mailer;
 use crate::outbox::{Channel, NewMessage};
 use crate::Cloud;
 use rusqlite::{params, Connection};
@@ -157,14 +158,16 @@ impl Postman {
 }
 
 /// A queued message as the transports need it.
-struct Outgoing {
+pub(crate) struct Outgoing {
     id: i64,
     channel: String,
-    to: String,
+    pub to: String,
     biz_type: Option<String>,
     code: Option<String>,
-    subject: String,
-    body: String,
+    // Only email has a subject; a build without SMTP sends none.
+    #[cfg_attr(not(feature = "smtp"), allow(dead_code))]
+    pub subject: String,
+    pub body: String,
 }
 
 /// Send queued messages until the cloud is gone. Holds the cloud weakly, so a
@@ -174,13 +177,16 @@ pub async fn run(
     mut queue: mpsc::UnboundedReceiver<i64>,
     config: DeliveryConfig,
 ) {
-    let smtp = config.smtp.as_ref().and_then(|s| match smtp_transport(s) {
-        Ok(t) => Some((t, s.from.clone())),
-        Err(e) => {
-            tracing::error!(error = %e, "SMTP is configured but unusable; email stays queued");
-            None
-        }
-    });
+    let smtp = config
+        .smtp
+        .as_ref()
+        .and_then(|s| match mailer::Mailer::new(s) {
+            Ok(t) => Some((t, s.from.clone())),
+            Err(e) => {
+                tracing::error!(error = %e, "SMTP is configured but unusable; email stays queued");
+                None
+            }
+        });
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
@@ -196,7 +202,7 @@ pub async fn run(
         for attempt in 0..config.attempts.max(1) {
             attempts = attempt + 1;
             let result = match (m.channel.as_str(), &smtp, &config.sms_webhook, &http) {
-                ("email", Some((transport, from)), _, _) => send_email(transport, from, &m).await,
+                ("email", Some((mailer, from)), _, _) => mailer.send(from, &m).await,
                 ("sms", _, Some(url), Some(http)) => send_webhook(http, url, &m).await,
                 _ => Err(error.clone()),
             };
@@ -277,43 +283,6 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Outgoing>, ApiError> {
             },
         )
         .optional()?)
-}
-
-type SmtpTransport = lettre::AsyncSmtpTransport<lettre::Tokio1Executor>;
-
-fn smtp_transport(s: &Smtp) -> Result<SmtpTransport, lettre::transport::smtp::Error> {
-    let builder = match s.security {
-        SmtpSecurity::None => SmtpTransport::builder_dangerous(&s.host),
-        SmtpSecurity::StartTls => SmtpTransport::starttls_relay(&s.host)?,
-        SmtpSecurity::Tls => SmtpTransport::relay(&s.host)?,
-    };
-    let builder = builder.port(s.port).timeout(Some(Duration::from_secs(10)));
-    let builder = match (&s.username, &s.password) {
-        (Some(u), Some(p)) => builder.credentials(
-            lettre::transport::smtp::authentication::Credentials::new(u.clone(), p.clone()),
-        ),
-        _ => builder,
-    };
-    Ok(builder.build())
-}
-
-async fn send_email(transport: &SmtpTransport, from: &str, m: &Outgoing) -> Result<(), String> {
-    use lettre::AsyncTransport;
-    let email = lettre::Message::builder()
-        .from(from.parse().map_err(|e| format!("sender address: {e}"))?)
-        .to(m
-            .to
-            .parse()
-            .map_err(|e| format!("recipient address: {e}"))?)
-        .subject(m.subject.clone())
-        .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(m.body.clone())
-        .map_err(|e| e.to_string())?;
-    transport
-        .send(email)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
 }
 
 async fn send_webhook(http: &reqwest::Client, url: &str, m: &Outgoing) -> Result<(), String> {

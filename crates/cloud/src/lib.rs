@@ -16,6 +16,7 @@ mod delivery;
 mod devices;
 mod error;
 mod http;
+mod mailer;
 mod openapi;
 mod outbox;
 mod password_policy;

@@ -1,10 +1,12 @@
 //! The desktop benchmark (`scripts/bench-desktop`): the app against a
 //! hello-world Tauri app of the same Tauri version, side by side in one run.
 //!
-//! `bench-desktop HELLO APP`: both built in release. Launches alternate (hello,
-//! app, hello, app, ...), `HIK_BENCH_RUNS` of each (default 5), each through
-//! tauri-driver as a WebDriver suite launches it, and the medians are printed
-//! with their ratios:
+//! `bench-desktop [LABEL=]HELLO [LABEL=]APP...`: all built in release; the
+//! first is the baseline, each other one gets a column and its ratios to it
+//! (an older build of the app can stand beside the new one). Launches
+//! alternate (hello, app, hello, app, ...), `HIK_BENCH_RUNS` of each (default
+//! 7), each through tauri-driver as a WebDriver suite launches it, and the
+//! medians are printed:
 //! - launch to the login form interactive: from the new-session request to
 //!   `login-submit` displayed and enabled (both apps carry that testid);
 //! - PSS and RSS of the whole process tree (app, web process, network process)
@@ -37,132 +39,163 @@ struct Samples {
     by_process: BTreeMap<String, Vec<f64>>,
 }
 
+/// A binary under test, and the name its column has.
+struct Subject {
+    label: String,
+    binary: PathBuf,
+    samples: Samples,
+}
+
 #[tokio::main]
 async fn main() {
-    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let [hello, app] = args.as_slice() else {
-        eprintln!("usage: bench-desktop HELLO_BINARY APP_BINARY");
+    let subjects: Vec<Subject> = std::env::args()
+        .skip(1)
+        .map(|a| {
+            let (label, path) = a.split_once('=').unwrap_or(("", &a));
+            let binary = PathBuf::from(path);
+            let label = if label.is_empty() {
+                binary.file_name().unwrap().to_string_lossy().into_owned()
+            } else {
+                label.to_owned()
+            };
+            Subject {
+                label,
+                binary,
+                samples: Samples::default(),
+            }
+        })
+        .collect();
+    if subjects.len() < 2 {
+        eprintln!("usage: bench-desktop [LABEL=]HELLO_BINARY [LABEL=]APP_BINARY...");
         std::process::exit(2);
-    };
+    }
+    let mut subjects = subjects;
     let runs: usize = std::env::var("HIK_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+        .unwrap_or(7);
     let driver = Driver::start();
-    let data = tempfile::tempdir().unwrap();
-    let keyring = format!("hik-bench-{}", std::process::id());
-    let app_args = vec![
-        "--data-dir".to_owned(),
-        data.path().display().to_string(),
-        "--keyring-service".to_owned(),
-        keyring,
-    ];
-
-    // One launch of each first, unmeasured: the disk cache warm for both, the
-    // app's database and fingerprint made, and an account to log in to.
-    let warm = driver.launch(hello, &[]).await;
-    warm.close(&driver).await;
-    let warm = driver.launch(app, &app_args).await;
-    let cloud = warm.cloud_url().await;
     let account = "bench@example.com";
-    reqwest::Client::new()
-        .post(format!("{cloud}/qa/accounts"))
-        .json(&json!({ "account": account, "password": hik_e2e::PASSWORD, "areaId": 44, "twoStep": false }))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
-    warm.close(&driver).await;
 
-    let (mut h, mut a) = (Samples::default(), Samples::default());
+    // One launch of each first, unmeasured: the disk cache warm for all, each
+    // app's database and fingerprint made, and an account to log in to. Each
+    // app has a data folder and keyring namespace of its own.
+    let mut installs = Vec::new();
+    for (i, s) in subjects.iter().enumerate() {
+        let data = tempfile::tempdir().unwrap();
+        let args = if i == 0 {
+            Vec::new()
+        } else {
+            vec![
+                "--data-dir".to_owned(),
+                data.path().display().to_string(),
+                "--keyring-service".to_owned(),
+                format!("hik-bench-{}-{i}", std::process::id()),
+            ]
+        };
+        let warm = driver.launch(&s.binary, &args).await;
+        if i > 0 {
+            let cloud = warm.cloud_url().await;
+            reqwest::Client::new()
+                .post(format!("{cloud}/qa/accounts"))
+                .json(&json!({ "account": account, "password": hik_e2e::PASSWORD, "areaId": 44, "twoStep": false }))
+                .send()
+                .await
+                .unwrap()
+                .error_for_status()
+                .unwrap();
+        }
+        warm.close().await;
+        installs.push((data, args));
+    }
+
     for run in 1..=runs {
         eprintln!("run {run} of {runs}");
-        let s = driver.launch(hello, &[]).await;
-        s.measure_login(&mut h).await;
-        s.close(&driver).await;
-
-        let s = driver.launch(app, &app_args).await;
-        s.measure_login(&mut a).await;
-        s.log_in(account).await;
-        tokio::time::sleep(SETTLE).await;
-        let (pss, rss) = s.tree_memory().0;
-        a.home_pss.push(pss);
-        a.home_rss.push(rss);
-        s.click("nav-logout").await;
-        s.wait_screen("login").await;
-        s.close(&driver).await;
+        for (i, s) in subjects.iter_mut().enumerate() {
+            let session = driver.launch(&s.binary, &installs[i].1).await;
+            session.measure_login(&mut s.samples).await;
+            if i > 0 {
+                session.log_in(account).await;
+                tokio::time::sleep(SETTLE).await;
+                let (pss, rss) = session.tree_memory().0;
+                s.samples.home_pss.push(pss);
+                s.samples.home_rss.push(rss);
+                session.click("nav-logout").await;
+                session.wait_screen("login").await;
+            }
+            session.close().await;
+        }
     }
 
-    let (hello_size, app_size) = (stripped_mib(hello), stripped_mib(app));
+    print_table(&subjects, runs);
+    driver.stop();
+}
+
+fn print_table(subjects: &[Subject], runs: usize) {
+    let base = &subjects[0];
     println!();
     println!("Desktop benchmark: medians of {runs} alternating launches each, release builds");
-    println!(
-        "{:<44} {:>12} {:>12} {:>7}",
-        "", "hello-tauri", "this app", "ratio"
-    );
-    let row = |name: &str, unit: &str, h: Option<f64>, a: f64| {
-        let fmt = |v: f64| format!("{v:.2} {unit}");
-        match h {
-            Some(h) => println!("{name:<44} {:>12} {:>12} {:>7.2}", fmt(h), fmt(a), a / h),
-            None => println!("{name:<44} {:>12} {:>12} {:>7}", "-", fmt(a), "-"),
+    let mut head = format!("{:<44} {:>12}", "", base.label);
+    for s in &subjects[1..] {
+        head += &format!(" {:>12} {:>6}", s.label, "ratio");
+    }
+    println!("{head}");
+    let row = |name: &str, unit: &str, get: &dyn Fn(&Subject) -> Option<f64>| {
+        let fmt = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2} {unit}"));
+        let b = get(base);
+        let mut line = format!("{name:<44} {:>12}", fmt(b));
+        for s in &subjects[1..] {
+            let v = get(s);
+            let ratio = match (b, v) {
+                (Some(b), Some(v)) => format!("{:.2}", v / b),
+                _ => "-".to_owned(),
+            };
+            line += &format!(" {:>12} {ratio:>6}", fmt(v));
         }
+        println!("{line}");
     };
-    row(
-        "launch to the login form interactive",
-        "s",
-        Some(median(&h.launch_s)),
-        median(&a.launch_s),
-    );
-    row(
-        "PSS of the process tree at the login form",
-        "MiB",
-        Some(median(&h.login_pss)),
-        median(&a.login_pss),
-    );
-    row(
-        "RSS of the process tree at the login form",
-        "MiB",
-        Some(median(&h.login_rss)),
-        median(&a.login_rss),
-    );
-    for (process, values) in &a.by_process {
-        let hv = h.by_process.get(process).map(|v| median(v));
-        let label = if Path::new(process) == app.file_name().map(Path::new).unwrap_or(Path::new(""))
-        {
-            "the app process"
-        } else {
-            process.as_str()
-        };
-        row(&format!("  of which {label}"), "MiB", hv, median(values));
+    let med = |v: &[f64]| (!v.is_empty()).then(|| median(v));
+    row("launch to the login form interactive", "s", &|s| {
+        med(&s.samples.launch_s)
+    });
+    row("PSS of the process tree at the login form", "MiB", &|s| {
+        med(&s.samples.login_pss)
+    });
+    row("RSS of the process tree at the login form", "MiB", &|s| {
+        med(&s.samples.login_rss)
+    });
+    // The app's own process is named after its binary (/proc/PID/comm keeps
+    // 15 characters); WebKit's processes after WebKit.
+    row("  of which the app's own process", "MiB", &|s| {
+        let own: String = s
+            .binary
+            .file_name()?
+            .to_string_lossy()
+            .chars()
+            .take(15)
+            .collect();
+        s.samples.by_process.get(&own).map(|v| median(v))
+    });
+    let mut webkit: Vec<&String> = subjects
+        .iter()
+        .flat_map(|s| s.samples.by_process.keys())
+        .filter(|n| n.starts_with("WebKit"))
+        .collect();
+    webkit.sort();
+    webkit.dedup();
+    for name in webkit {
+        row(&format!("  of which {name}"), "MiB", &|s| {
+            s.samples.by_process.get(name).map(|v| median(v))
+        });
     }
-    if let Some(v) = h.by_process.get(
-        hello
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or_default(),
-    ) {
-        println!(
-            "{:<44} {:>12}",
-            "  (the hello app's own process)",
-            format!("{:.2} MiB", median(v))
-        );
-    }
-    row(
-        "PSS of the process tree on home, logged in",
-        "MiB",
-        None,
-        median(&a.home_pss),
-    );
-    row(
-        "RSS of the process tree on home, logged in",
-        "MiB",
-        None,
-        median(&a.home_rss),
-    );
-    row("stripped binary", "MiB", Some(hello_size), app_size);
+    row("PSS of the process tree on home, logged in", "MiB", &|s| {
+        med(&s.samples.home_pss)
+    });
+    row("RSS of the process tree on home, logged in", "MiB", &|s| {
+        med(&s.samples.home_rss)
+    });
+    row("stripped binary", "MiB", &|s| Some(stripped_mib(&s.binary)));
     println!("targets: launch <= 1.25, PSS at the login form <= 1.15, stripped binary <= 12 MiB");
-    driver.stop();
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -316,13 +349,17 @@ impl Session {
         e.text().await.unwrap()
     }
 
+    /// Wait until start-up has answered (`#app[data-started]`).
     async fn wait_started(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let v = self
                 .client
                 .execute(
-                    "return document.getElementById('app').dataset.started || ''",
+                    // Builds from before `data-started` fill the footer then.
+                    "const cloud = document.querySelector(\"[data-testid='cloud-url']\"); \
+                     return document.getElementById('app').dataset.started \
+                       || (cloud && cloud.textContent) || ''",
                     vec![],
                 )
                 .await
@@ -404,7 +441,7 @@ impl Session {
     }
 
     /// End the session (which ends the app) and wait for its processes to go.
-    async fn close(self, _driver: &Driver) {
+    async fn close(self) {
         let tree = descendants(self.pid);
         let _ = self.client.close().await;
         let deadline = Instant::now() + Duration::from_secs(20);
