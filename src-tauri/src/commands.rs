@@ -260,10 +260,19 @@ commands! {
             .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?
             .to_owned();
         // The opener waits briefly to see the launcher start: off the async threads.
-        tokio::task::spawn_blocking(move || app.opener().open_url(&url, None::<&str>).map_err(|e| (url, e)))
+        let opened = {
+            let url = url.clone();
+            tokio::task::spawn_blocking(move || {
+                app.opener()
+                    .open_url(&url, None::<&str>)
+                    .map_err(|e| e.to_string())
+            })
             .await
-            .map_err(|e| ClientError::invalid("url", format!("the opener stopped: {e}")))?
-            .map_err(|(url, e)| ClientError::invalid("url", format!("cannot open {url}: {e}")))
+        };
+        opened
+            .map_err(|e| e.to_string())
+            .and_then(|r| r)
+            .map_err(|e| ClientError::invalid("url", format!("cannot open {url}: {e}")))
     }
 }
 

@@ -730,23 +730,26 @@ impl App {
         }
     }
 
+    /// `#app[data-started]`: empty until start-up has answered, then `true`
+    /// or `failed`.
+    pub async fn started(&self) -> String {
+        let v = self
+            .client
+            .execute(
+                "return document.getElementById('app').dataset.started || ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
     /// Wait until start-up has answered (`#app[data-started]`): the login
     /// form shows before it, and the last account, the banners and a resumed
     /// session come with it.
     async fn wait_started(&self) {
         let deadline = Instant::now() + WAIT;
-        loop {
-            let started = self
-                .client
-                .execute(
-                    "return document.getElementById('app').dataset.started || ''",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            if started.as_str().is_some_and(|s| !s.is_empty()) {
-                return;
-            }
+        while self.started().await.is_empty() {
             assert!(
                 Instant::now() < deadline,
                 "[{}] the app never finished starting",

@@ -209,3 +209,33 @@ async fn e_wrong_codes_show_tries_left_and_a_dead_code_offers_a_new_one() {
     app.wait_screen("home").await;
     app.quit().await;
 }
+
+/// The window comes before start-up; when start-up fails (here the data
+/// folder is a file), the window stays and says why, and a login says it too.
+#[tokio::test(flavor = "multi_thread")]
+async fn f_a_start_up_that_fails_is_shown_in_the_window() {
+    let cloud = Cloud::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_folder = dir.path().join("file");
+    std::fs::write(&not_a_folder, "not a folder").unwrap();
+    let args = [
+        "--cloud-url".to_owned(),
+        cloud.url().to_owned(),
+        "--data-dir".to_owned(),
+        not_a_folder.display().to_string(),
+    ];
+    let mut app = App::launch_binary("f-start-fails", &hik_e2e::app_binary(), &args, &[]).await;
+    assert_eq!(app.started().await, "failed");
+    let why = app.text("start-error").await;
+    assert!(
+        why.starts_with("The app could not start: cannot create the data folder"),
+        "{why}"
+    );
+    app.shot("start-error").await;
+    log_in_through_ui(&app, "fe@example.com").await;
+    app.wait_text("error-message", "the start-up failure", |t| {
+        t.starts_with("The app could not start")
+    })
+    .await;
+    app.quit().await;
+}
