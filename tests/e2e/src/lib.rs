@@ -317,12 +317,25 @@ impl Default for Install {
     }
 }
 
-fn free_port() -> u16 {
+/// A loopback port free now, for tauri-driver.
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// `#app[data-KEY]` in the window of `client` (`screen`, `started`), or "".
+pub async fn app_data(client: &Client, key: &str) -> String {
+    let v = client
+        .execute(
+            "return document.getElementById('app').dataset[arguments[0]] || ''",
+            vec![json!(key)],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap_or_default().to_owned()
 }
 
 /// The app running in a window, with a WebDriver session on it.
@@ -696,15 +709,7 @@ impl App {
 
     /// Which screen is showing (`login`, `signup`, `verify`, `home`).
     pub async fn screen(&self) -> String {
-        let v = self
-            .client
-            .execute(
-                "return document.getElementById('app').dataset.screen || ''",
-                vec![],
-            )
-            .await
-            .unwrap();
-        v.as_str().unwrap_or_default().to_owned()
+        app_data(&self.client, "screen").await
     }
 
     pub async fn wait_screen(&self, name: &str) {
@@ -733,15 +738,7 @@ impl App {
     /// `#app[data-started]`: empty until start-up has answered, then `true`
     /// or `failed`.
     pub async fn started(&self) -> String {
-        let v = self
-            .client
-            .execute(
-                "return document.getElementById('app').dataset.started || ''",
-                vec![],
-            )
-            .await
-            .unwrap();
-        v.as_str().unwrap_or_default().to_owned()
+        app_data(&self.client, "started").await
     }
 
     /// Wait until start-up has answered (`#app[data-started]`): the login

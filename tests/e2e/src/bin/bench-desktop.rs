@@ -229,14 +229,14 @@ struct Driver {
 
 impl Driver {
     fn start() -> Self {
-        let port = free_port();
+        let port = hik_e2e::free_port();
         let child =
             Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
                 .args([
                     "--port",
                     &port.to_string(),
                     "--native-port",
-                    &free_port().to_string(),
+                    &hik_e2e::free_port().to_string(),
                 ])
                 .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
                 .stdout(Stdio::null())
@@ -423,18 +423,7 @@ impl Session {
 
     async fn wait_screen(&self, name: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let v = self
-                .client
-                .execute(
-                    "return document.getElementById('app').dataset.screen || ''",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            if v.as_str() == Some(name) {
-                return;
-            }
+        while hik_e2e::app_data(&self.client, "screen").await != name {
             assert!(Instant::now() < deadline, "the {name} screen never showed");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -453,14 +442,6 @@ impl Session {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Every process's parent, from /proc.
