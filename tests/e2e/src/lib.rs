@@ -326,6 +326,59 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Every process's parent, from /proc.
+pub fn parents() -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The command name, in parentheses, may hold spaces: read after it.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+            out.push((pid, ppid));
+        }
+    }
+    out
+}
+
+/// `root` and every process below it.
+pub fn descendants(root: u32) -> Vec<u32> {
+    let all = parents();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(all.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    tree
+}
+
+/// End `child` and every process below it (tauri-driver starts
+/// WebKitWebDriver, which would outlive it), deepest first, by process id.
+pub fn end_process_tree(child: &mut Child) {
+    // Already ended and reaped: its id may belong to another process by now.
+    if matches!(child.try_wait(), Ok(Some(_))) {
+        return;
+    }
+    let below: Vec<u32> = descendants(child.id()).into_iter().skip(1).collect();
+    for pid in below.iter().rev() {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// `#app[data-KEY]` in the window of `client` (`screen`, `started`), or "".
 pub async fn app_data(client: &Client, key: &str) -> String {
     let v = client
@@ -773,14 +826,13 @@ impl App {
     /// End the session: the app quits.
     pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        end_process_tree(&mut self.driver);
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        end_process_tree(&mut self.driver);
     }
 }
 

@@ -128,7 +128,7 @@ async fn main() {
     }
 
     print_table(&subjects, runs);
-    driver.stop();
+    drop(driver);
 }
 
 fn print_table(subjects: &[Subject], runs: usize) {
@@ -286,10 +286,12 @@ impl Driver {
             launch,
         }
     }
+}
 
-    fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// tauri-driver goes with the run, however it ends (a failed launch panics).
+impl Drop for Driver {
+    fn drop(&mut self) {
+        hik_e2e::end_process_tree(&mut self.child);
     }
 }
 
@@ -315,7 +317,7 @@ impl Session {
     /// process name.
     fn tree_memory(&self) -> ((f64, f64), BTreeMap<String, f64>) {
         let (mut pss, mut rss, mut by) = (0.0, 0.0, BTreeMap::new());
-        for pid in descendants(self.pid) {
+        for pid in hik_e2e::descendants(self.pid) {
             let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
                 continue;
             };
@@ -431,7 +433,7 @@ impl Session {
 
     /// End the session (which ends the app) and wait for its processes to go.
     async fn close(self) {
-        let tree = descendants(self.pid);
+        let tree = hik_e2e::descendants(self.pid);
         let _ = self.client.close().await;
         let deadline = Instant::now() + Duration::from_secs(20);
         while tree
@@ -444,48 +446,10 @@ impl Session {
     }
 }
 
-/// Every process's parent, from /proc.
-fn parents() -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // The command name, in parentheses, may hold spaces: read after it.
-        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-            continue;
-        };
-        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
-            out.push((pid, ppid));
-        }
-    }
-    out
-}
-
-/// `root` and every process below it.
-fn descendants(root: u32) -> Vec<u32> {
-    let all = parents();
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let p = tree[i];
-        tree.extend(all.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    tree
-}
-
 /// The app's process: the one below tauri-driver running `binary`.
 fn app_pid(driver: u32, binary: &Path) -> u32 {
     let binary = std::fs::canonicalize(binary).unwrap();
-    descendants(driver)
+    hik_e2e::descendants(driver)
         .into_iter()
         .find(|p| std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == binary))
         .unwrap_or_else(|| panic!("no process of {} below tauri-driver", binary.display()))
