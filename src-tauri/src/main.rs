@@ -20,6 +20,10 @@ struct Args {
     /// the app on a loopback port, its database in the data folder, QA on.
     #[arg(long, env = "HIK_CLOUD_URL")]
     cloud_url: Option<String>,
+    /// A CA certificate (PEM) to trust, beside the system's, for a cloud
+    /// served over HTTPS with a CA of its own (hik-cloud --generate-ca).
+    #[arg(long, env = "HIK_CLOUD_CA", requires = "cloud_url")]
+    cloud_ca: Option<PathBuf>,
     /// Folder for the app's local database (and the embedded cloud's).
     #[arg(long, env = "HIK_DATA_DIR")]
     data_dir: Option<PathBuf>,
@@ -53,6 +57,7 @@ fn main() {
             };
             app.manage(start::Starting::new(start::Settings {
                 cloud_url: args.cloud_url.clone(),
+                cloud_ca: args.cloud_ca.clone(),
                 data_dir,
                 keyring_service: args.keyring_service.clone(),
             }));

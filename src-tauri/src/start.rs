@@ -14,6 +14,7 @@ use tokio::sync::OnceCell;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub cloud_url: Option<String>,
+    pub cloud_ca: Option<PathBuf>,
     pub data_dir: PathBuf,
     pub keyring_service: String,
 }
@@ -83,12 +84,16 @@ async fn start(settings: Settings) -> Result<Started, String> {
     let began = Instant::now();
     let engine = Engine::open(EngineConfig {
         cloud_url,
+        cloud_ca: settings.cloud_ca,
         data_dir,
         secrets: Arc::new(KeyringStore::new(settings.keyring_service)),
         qa_inbox_url,
     })
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| match e {
+        ClientError::NotStarted(why) => why,
+        other => other.to_string(),
+    })?;
     tracing::info!(
         ms = began.elapsed().as_millis(),
         "engine opened (local database and keyring)"

@@ -95,7 +95,7 @@ export async function act(
     const err = toAppError(e);
     // A session the cloud has ended leaves the screen altogether.
     if (sessionEnded(err)) return false;
-    if (err.code === 'unreachable') {
+    if (cloudAway(err)) {
       cloudDown(describe(err), () => act(button, busyLabel, error, action, onError));
     } else {
       cloudUp();
@@ -103,10 +103,22 @@ export async function act(
     if (onError?.(err) !== 'handled') {
       // The banner explains an unreachable cloud at length; the form only
       // needs to say that this action did not go through.
-      showError(error, err.code === 'unreachable' ? 'The cloud did not answer. Try again when it is back.' : describe(err));
+      showError(error, formLine(err));
     }
     return false;
   }
+}
+
+/** The cloud did not answer, or answered with a certificate this app refuses. */
+export function cloudAway(err: AppError): boolean {
+  return err.code === 'unreachable' || err.code === 'certificate';
+}
+
+/** What the form's error line says; the banner explains a cloud that is away at length. */
+function formLine(err: AppError): string {
+  if (err.code === 'unreachable') return 'The cloud did not answer. Try again when it is back.';
+  if (err.code === 'certificate') return "The cloud's certificate is not trusted, so nothing was sent.";
+  return describe(err);
 }
 
 /** Submit `form` through `action` (see `act`); Enter in any field submits. */

@@ -46,6 +46,8 @@ export function describe(e: AppError): string {
       return e.policy ? `${e.message} A password needs ${lowerFirst(e.policy)}` : e.message;
     case 'unreachable':
       return `${e.message} Check that the cloud is running, then try again.`;
+    case 'certificate':
+      return e.message;
     default:
       return e.message;
   }

@@ -4,7 +4,7 @@
 import { backend, type Startup, type Status } from './backend';
 import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
-import { h } from './dom';
+import { cloudAway, h } from './dom';
 import { describe, type AppError } from './errors';
 import { qaDrawer } from './qa-drawer';
 import { forgotScreen } from './screens/forgot';
@@ -127,7 +127,7 @@ async function start(): Promise<void> {
     document.body.append(qa.drawer);
   }
   if (startup.home) nav.home(startup.home);
-  else if (startup.resumeError?.code === 'unreachable') {
+  else if (startup.resumeError && cloudAway(startup.resumeError)) {
     cloudDown(describe(startup.resumeError), async () => {
       const home = await backend.resume();
       cloudUp();

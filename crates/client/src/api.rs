@@ -1,5 +1,5 @@
 //! The cloud's HTTP API as typed calls. Every reply goes through `decode`, which
-//! turns `meta.code` and HTTP 401/403 into `ClientError`s.
+//! turns `meta.code` and HTTP 401 into `ClientError`s.
 
 use crate::ClientError;
 use hik_proto::wire::{
@@ -28,10 +28,31 @@ pub struct CloudApi {
 }
 
 impl CloudApi {
-    pub fn new(base: &str, feature: FeatureCode) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
+    /// A client of the cloud at `base` (`http://` or `https://`). HTTPS trusts
+    /// the OS's roots and the certificates in `extra_ca` (PEM), e.g. the local
+    /// CA of a simulated cloud.
+    pub fn new(
+        base: &str,
+        feature: FeatureCode,
+        extra_ca: Option<&[u8]>,
+    ) -> Result<Self, ClientError> {
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(20))
+            .timeout(Duration::from_secs(20));
+        if let Some(pem) = extra_ca {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| ClientError::Protocol(format!("the CA certificate: {e}")))?;
+            if certs.is_empty() {
+                return Err(ClientError::Protocol(
+                    "the CA certificate file holds no certificate".into(),
+                ));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok(Self {
@@ -48,16 +69,13 @@ impl CloudApi {
         self.base.read().map(|b| b.clone()).unwrap_or_default()
     }
 
-    /// Talk to another region from now on. Only http(s) URLs are followed.
-    pub fn set_base(&self, url: &str) -> Result<(), ClientError> {
-        let url = url.trim().trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ClientError::Protocol(format!(
-                "the cloud named an unusable region address: {url:?}"
-            )));
-        }
+    /// Talk to another region from now on: `api_domain` is a bare
+    /// `host[:port]`, reached with the scheme of the current address (an
+    /// HTTPS cloud's regions are HTTPS too). An http(s) URL is taken as is.
+    pub fn set_base(&self, api_domain: &str) -> Result<(), ClientError> {
+        let url = region_url(&self.base(), api_domain)?;
         if let Ok(mut b) = self.base.write() {
-            url.clone_into(&mut b);
+            *b = url;
         }
         Ok(())
     }
@@ -107,6 +125,9 @@ impl CloudApi {
             .json()
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        if reply.meta.code == ResultCode::RefreshDead {
+            return Err(ClientError::SessionEnded);
+        }
         if reply.meta.code == ResultCode::Success {
             serde_json::from_value(reply.body).map_err(|e| ClientError::Protocol(e.to_string()))
         } else {
@@ -127,9 +148,15 @@ impl CloudApi {
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> ClientError {
-        ClientError::Unreachable {
-            url: self.base(),
-            why: describe(e),
+        match certificate_problem(e) {
+            Some(why) => ClientError::Certificate {
+                url: self.base(),
+                why,
+            },
+            None => ClientError::Unreachable {
+                url: self.base(),
+                why: describe(e),
+            },
         }
     }
 
@@ -602,6 +629,63 @@ struct Now {
 }
 
 /// A person-readable reason for a transport failure.
+/// The base URL for a region whose `apiDomain` is `api_domain`, keeping the
+/// scheme of `current`.
+fn region_url(current: &str, api_domain: &str) -> Result<String, ClientError> {
+    let domain = api_domain.trim().trim_end_matches('/');
+    if domain.starts_with("http://") || domain.starts_with("https://") {
+        return Ok(domain.to_owned());
+    }
+    let usable = !domain.is_empty()
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    if !usable {
+        return Err(ClientError::Protocol(format!(
+            "the cloud named an unusable region address: {api_domain:?}"
+        )));
+    }
+    let scheme = if current.starts_with("https://") {
+        "https"
+    } else {
+        "http"
+    };
+    Ok(format!("{scheme}://{domain}"))
+}
+
+/// Why the TLS handshake refused the cloud's certificate, if that is what
+/// failed. rustls's error sits inside `io::Error`s, whose `source()` skips
+/// the error they wrap, so the walk steps into them.
+fn certificate_problem(e: &reqwest::Error) -> Option<String> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if let Some(rustls::Error::InvalidCertificate(why)) = err.downcast_ref::<rustls::Error>() {
+            return Some(describe_certificate(why));
+        }
+        next = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    None
+}
+
+fn describe_certificate(why: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as C;
+    match why {
+        C::UnknownIssuer => "it is signed by an authority this app does not trust".into(),
+        C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
+        C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            "it was issued for another name".into()
+        }
+        C::Revoked => "it has been revoked".into(),
+        other => format!("{other:?}"),
+    }
+}
+
 fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "it did not answer in time".into()

@@ -19,6 +19,13 @@ pub enum ClientError {
     },
     #[error("The cloud at {url} cannot be reached: {why}.")]
     Unreachable { url: String, why: String },
+    /// The cloud answered over HTTPS with a certificate this app refuses.
+    #[error(
+        "The cloud at {url} presented a certificate this app does not trust: {why}. \
+         If the cloud uses a CA of its own, start the app with --cloud-ca (or HIK_CLOUD_CA) \
+         naming that CA's certificate."
+    )]
+    Certificate { url: String, why: String },
     /// Refused before the cloud saw it; `why` is a sentence for people and
     /// `field` tells the UI which input to point at.
     #[error("{why}")]
@@ -48,6 +55,7 @@ impl ClientError {
         match self {
             Self::Cloud { code, .. } => code.number().to_string(),
             Self::Unreachable { .. } => "unreachable".into(),
+            Self::Certificate { .. } => "certificate".into(),
             Self::InvalidInput { .. } => "invalid_input".into(),
             Self::Unauthorized => "unauthorized".into(),
             Self::SessionEnded => "session_ended".into(),

@@ -11,6 +11,8 @@ const AREA: u32 = 44;
 struct World {
     cloud: hik_cloud::RunningCloud,
     http: reqwest::Client,
+    /// The CA the app is told to trust, for a cloud served over HTTPS.
+    ca: Option<std::path::PathBuf>,
     _dir: tempfile::TempDir,
 }
 
@@ -28,6 +30,27 @@ impl World {
         Self {
             cloud: hik_cloud::spawn(config).await.unwrap(),
             http: reqwest::Client::new(),
+            ca: None,
+            _dir: dir,
+        }
+    }
+
+    /// The embedded cloud's two regions over HTTPS, from a local CA it makes.
+    async fn https() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
+        config.generate_ca = Some(ca.clone());
+        let cloud = hik_cloud::spawn(config).await.unwrap();
+        let pem = std::fs::read(&ca).unwrap();
+        let http = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+            .build()
+            .unwrap();
+        Self {
+            cloud,
+            http,
+            ca: Some(ca),
             _dir: dir,
         }
     }
@@ -48,6 +71,7 @@ impl World {
     async fn open(&self, secrets: Arc<dyn SecretStore>, data: &std::path::Path) -> Engine {
         Engine::open(EngineConfig {
             cloud_url: self.cloud.url(),
+            cloud_ca: self.ca.clone(),
             data_dir: data.to_owned(),
             secrets,
             qa_inbox_url: None,
@@ -326,6 +350,85 @@ async fn an_unreachable_cloud_is_named_and_nothing_is_lost() {
             .as_deref(),
         Some("fa@example.com")
     );
+}
+
+#[tokio::test]
+async fn over_https_the_app_trusts_the_clouds_ca_and_names_a_certificate_it_does_not() {
+    let world = World::https().await;
+    assert!(world.cloud.url().starts_with("https://127.0.0.1:"));
+    // Brazil lives in the second region: its bare apiDomain is reached over
+    // HTTPS too, and the second install needs the code as always.
+    let first = world.install().await;
+    first
+        .engine
+        .request_sign_up_code(55, "ts@example.com")
+        .await
+        .unwrap();
+    let code = world
+        .latest_code("ts@example.com", "USER_REGISTRATION")
+        .await;
+    first
+        .engine
+        .sign_up(55, "ts@example.com", &code, PASSWORD)
+        .await
+        .unwrap();
+    assert!(first
+        .engine
+        .status()
+        .await
+        .unwrap()
+        .cloud_url
+        .starts_with("https://"));
+    let second = world.install().await;
+    let outcome = second
+        .engine
+        .login("ts@example.com", PASSWORD, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }),
+        "{outcome:?}"
+    );
+
+    // An app not told about the CA: a certificate problem, said as one.
+    let data = tempfile::tempdir().unwrap();
+    let stranger = Engine::open(EngineConfig {
+        cloud_url: world.cloud.url(),
+        cloud_ca: None,
+        data_dir: data.path().to_owned(),
+        secrets: Arc::new(MemoryStore::new()),
+        qa_inbox_url: None,
+    })
+    .await
+    .unwrap();
+    let e = stranger
+        .login("ts@example.com", PASSWORD, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "certificate", "{e}");
+    let said = e.to_string();
+    assert!(
+        said.contains("does not trust")
+            && said.contains("--cloud-ca")
+            && !said.contains("cannot be reached"),
+        "{said}"
+    );
+
+    // A CA file that is not one stops the start, naming the file.
+    let junk = data.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let refused = Engine::open(EngineConfig {
+        cloud_url: world.cloud.url(),
+        cloud_ca: Some(junk),
+        data_dir: data.path().to_owned(),
+        secrets: Arc::new(MemoryStore::new()),
+        qa_inbox_url: None,
+    })
+    .await
+    .err()
+    .expect("a junk CA file is refused");
+    assert_eq!(refused.code(), "not_started");
+    assert!(refused.to_string().contains("junk.pem"), "{refused}");
 }
 
 #[tokio::test]

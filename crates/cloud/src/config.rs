@@ -12,8 +12,85 @@ use std::path::PathBuf;
 pub struct Region {
     pub name: String,
     pub listen: SocketAddr,
+    /// What clients are told to dial (`apiDomain`): `host` or `host:port`,
+    /// never a URL. Without a port, the listener's port. By default the
+    /// listen address, which must then not be a wildcard (`0.0.0.0`, `[::]`).
+    #[serde(default)]
+    pub public: Option<String>,
+    /// Serve HTTPS with this certificate and key (PEM files).
+    #[serde(default)]
+    pub tls: Option<TlsFiles>,
     /// Area ids (see `AREAS`) whose accounts live here.
     pub areas: Vec<u32>,
+}
+
+impl Region {
+    pub fn new(name: impl Into<String>, listen: SocketAddr, areas: Vec<u32>) -> Self {
+        Self {
+            name: name.into(),
+            listen,
+            public: None,
+            tls: None,
+            areas,
+        }
+    }
+
+    /// The public address's host and optional port, or why it is unusable.
+    pub(crate) fn public_host_port(&self) -> Result<Option<(String, Option<u16>)>, String> {
+        let Some(public) = self.public.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        let bad = |why: &str| {
+            format!(
+                "region {}: public address {public:?} {why} (it is what clients are told \
+                 to dial: host or host:port, e.g. cloud.example.net:8443)",
+                self.name
+            )
+        };
+        if public.contains("://") || public.contains('/') {
+            return Err(bad("is a URL, not a host"));
+        }
+        let (host, port) = match public.rsplit_once(':') {
+            // A bracketed IPv6 literal, with or without a port.
+            _ if public.starts_with('[') => match public.split_once(']') {
+                Some((h, "")) => (format!("{h}]"), None),
+                Some((h, p)) => match p.strip_prefix(':') {
+                    Some(p) => (format!("{h}]"), Some(p)),
+                    None => return Err(bad("has text after the IPv6 address")),
+                },
+                None => return Err(bad("has an unclosed [")),
+            },
+            Some((h, p)) if !h.contains(':') => (h.to_owned(), Some(p)),
+            Some(_) => return Err(bad("is an IPv6 address without [brackets]")),
+            None => (public.to_owned(), None),
+        };
+        let port = port
+            .map(|p| p.parse::<u16>().map_err(|_| bad("has an invalid port")))
+            .transpose()?;
+        let host_ok = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b));
+        if !host_ok {
+            return Err(bad("is not a host name or IP address"));
+        }
+        if host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_unspecified())
+        {
+            return Err(bad("is a wildcard address"));
+        }
+        Ok(Some((host, port)))
+    }
+}
+
+/// A certificate (chain) and its private key, as PEM files.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -30,6 +107,10 @@ pub struct Config {
     /// Where messages go beyond the outbox.
     pub delivery: DeliveryConfig,
     pub hashing: Hashing,
+    /// Serve every region that has no certificate of its own over HTTPS, with
+    /// a certificate made at start by a new local CA whose certificate is
+    /// written here (for clients to trust).
+    pub generate_ca: Option<PathBuf>,
 }
 
 /// How passwords are hashed: on how many threads, and whether each keeps its
@@ -130,17 +211,18 @@ impl Config {
     /// `db_path`, protocol defaults, QA off.
     pub fn new(listen: SocketAddr, db_path: impl Into<PathBuf>) -> Self {
         Self {
-            regions: vec![Region {
-                name: "Global".into(),
+            regions: vec![Region::new(
+                "Global",
                 listen,
-                areas: AREAS.iter().map(|a| a.id).collect(),
-            }],
+                AREAS.iter().map(|a| a.id).collect(),
+            )],
             db_path: db_path.into(),
             qa: false,
             rules: Rules::default(),
             clock: None,
             delivery: DeliveryConfig::default(),
             hashing: Hashing::server(),
+            generate_ca: None,
         }
     }
 
@@ -153,16 +235,8 @@ impl Config {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         Self {
             regions: vec![
-                Region {
-                    name: "Europe".into(),
-                    listen: loopback,
-                    areas: vec![44, 49, 33, 39],
-                },
-                Region {
-                    name: "Americas and Asia-Pacific".into(),
-                    listen: loopback,
-                    areas: vec![1, 55, 61],
-                },
+                Region::new("Europe", loopback, vec![44, 49, 33, 39]),
+                Region::new("Americas and Asia-Pacific", loopback, vec![1, 55, 61]),
             ],
             qa: true,
             hashing: Hashing::desktop(),
@@ -175,6 +249,14 @@ impl Config {
         if let Some(why) = crate::mailer::unsupported(self.delivery.smtp.as_ref()) {
             return Err(why.into());
         }
+        let tls_asked = self.generate_ca.is_some() || self.regions.iter().any(|r| r.tls.is_some());
+        if tls_asked && !cfg!(feature = "tls") {
+            return Err(
+                "HTTPS was asked for, but this build of the cloud has no TLS \
+                        (the `tls` feature)"
+                    .into(),
+            );
+        }
         if self.regions.is_empty() {
             return Err("at least one region is needed".into());
         }
@@ -182,6 +264,14 @@ impl Config {
         for r in &self.regions {
             if r.areas.is_empty() {
                 return Err(format!("region {} serves no area", r.name));
+            }
+            if r.public_host_port()?.is_none() && r.listen.ip().is_unspecified() {
+                return Err(format!(
+                    "region {} listens on {}, a wildcard address, which cannot be given \
+                     to clients: set its public address (`public` in the region's \
+                     settings, or --public), e.g. cloud.example.net",
+                    r.name, r.listen
+                ));
             }
             for a in &r.areas {
                 if !AREAS.iter().any(|d| d.id == *a) {

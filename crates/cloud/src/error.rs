@@ -48,14 +48,12 @@ impl ApiError {
             failure: Box::default(),
         }
     }
-    /// HTTP 403: a refresh token is dead.
-    pub fn forbidden() -> Self {
-        Self {
-            status: StatusCode::FORBIDDEN,
-            code: ResultCode::Other(403),
-            message: "The refresh token is invalid, expired or revoked. Log in again.".into(),
-            failure: Box::default(),
-        }
+    /// A dead refresh token: 403 in `meta.code`, on HTTP 200. PROTOCOL.md
+    /// says HTTP 403, but the public clients read `meta.code` after treating
+    /// any HTTP error as a failure of the transport, so the real service must
+    /// answer 200 (the README lists this difference).
+    pub fn refresh_dead() -> Self {
+        Self::business(ResultCode::RefreshDead)
     }
     /// HTTP 400: the request could not be parsed at all.
     pub fn unparseable(why: impl std::fmt::Display) -> Self {

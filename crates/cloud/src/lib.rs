@@ -24,10 +24,12 @@ mod protection;
 mod qa;
 mod sessions;
 mod terminals;
+#[cfg(feature = "tls")]
+mod tls;
 mod verification;
 
 pub use clock::Clock;
-pub use config::{Config, DeliveryConfig, Hashing, Region, Rules, Smtp, SmtpSecurity};
+pub use config::{Config, DeliveryConfig, Hashing, Region, Rules, Smtp, SmtpSecurity, TlsFiles};
 pub use delivery::Fault;
 
 use std::net::SocketAddr;
@@ -48,32 +50,41 @@ pub(crate) struct Cloud {
 /// A region as requests see it: its name, its `apiDomain` and its areas.
 pub(crate) struct RegionInfo {
     pub name: String,
-    /// `http://host:port` of the region's listener.
+    /// The bare `host:port` clients are told to dial (never a URL).
     pub api_domain: String,
     pub areas: Vec<u32>,
 }
 
+/// One region's listener, as the caller of `spawn` sees it.
+struct Listening {
+    name: String,
+    addr: SocketAddr,
+    /// `https://api_domain` or `http://api_domain`.
+    url: String,
+}
+
 /// A cloud serving its regions until `shutdown` (or drop).
 pub struct RunningCloud {
-    listeners: Vec<(String, SocketAddr)>,
+    listeners: Vec<Listening>,
     stop: tokio::sync::watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningCloud {
-    /// The first region's address: where clients start.
+    /// The first region's socket address: where clients start.
     pub fn addr(&self) -> SocketAddr {
-        self.listeners[0].1
+        self.listeners[0].addr
     }
-    /// The first region's base URL, e.g. `http://127.0.0.1:8080`.
+    /// The first region's base URL on its public address, e.g.
+    /// `http://127.0.0.1:8080` or `https://cloud.example.net:8443`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr())
+        self.listeners[0].url.clone()
     }
     /// Every region's name and base URL, in configuration order.
     pub fn region_urls(&self) -> Vec<(String, String)> {
         self.listeners
             .iter()
-            .map(|(name, addr)| (name.clone(), format!("http://{addr}")))
+            .map(|l| (l.name.clone(), l.url.clone()))
             .collect()
     }
     /// Stop accepting, finish requests under way, and return when done.
@@ -129,6 +140,15 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             path: config.db_path.display().to_string(),
             source,
         })?;
+    let mut published = Vec::new();
+    for (region, _, addr) in &bound {
+        let domain = match region.public_host_port().map_err(StartError::Config)? {
+            Some((host, port)) => format!("{host}:{}", port.unwrap_or(addr.port())),
+            None => addr.to_string(),
+        };
+        published.push(domain);
+    }
+    let tls = tls_settings(&config, &bound, &published)?;
     let (postman, queue) = delivery::Postman::new(&config.delivery);
     let cloud = Arc::new(Cloud {
         postman,
@@ -140,9 +160,10 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         qa: config.qa,
         regions: bound
             .iter()
-            .map(|(r, _, addr)| RegionInfo {
+            .zip(&published)
+            .map(|((r, _, _), domain)| RegionInfo {
                 name: r.name.clone(),
-                api_domain: format!("http://{addr}"),
+                api_domain: domain.clone(),
                 areas: r.areas.clone(),
             })
             .collect(),
@@ -157,23 +178,127 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         tokio::spawn(delivery::tick(Arc::downgrade(&cloud), stopped.clone())),
     ];
     let mut listeners = Vec::new();
-    for (index, (region, listener, addr)) in bound.into_iter().enumerate() {
+    let bound = bound.into_iter().zip(published).zip(tls);
+    for (index, (((region, listener, addr), domain), tls)) in bound.enumerate() {
         let app = http::router(Arc::clone(&cloud), index);
-        let mut stopped = stopped.clone();
-        tasks.push(tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "cloud listener failed");
-            }
-        }));
-        tracing::info!(region = %region.name, %addr, qa = config.qa, "simulated Hik-Connect cloud listening");
-        listeners.push((region.name.clone(), addr));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tasks.push(tokio::spawn(serve(listener, app, tls, stopped.clone())));
+        let url = format!("{scheme}://{domain}");
+        tracing::info!(region = %region.name, %addr, %url, qa = config.qa, "simulated Hik-Connect cloud listening");
+        listeners.push(Listening {
+            name: region.name.clone(),
+            addr,
+            url,
+        });
     }
     Ok(RunningCloud {
         listeners,
         stop,
         tasks,
     })
+}
+
+#[cfg(feature = "tls")]
+type Tls = tls::ServerConfig;
+#[cfg(not(feature = "tls"))]
+type Tls = std::convert::Infallible;
+
+/// Each region's TLS settings (`None`: plain HTTP). Regions with files of their
+/// own use them; with `generate_ca`, the others share one certificate for all
+/// their public names, made by a new local CA.
+#[cfg(feature = "tls")]
+fn tls_settings(
+    config: &Config,
+    bound: &[(&Region, tokio::net::TcpListener, SocketAddr)],
+    published: &[String],
+) -> Result<Vec<Option<Tls>>, StartError> {
+    let generated = match &config.generate_ca {
+        Some(ca_out) => {
+            let mut names: Vec<String> = bound
+                .iter()
+                .zip(published)
+                .filter(|((r, _, _), _)| r.tls.is_none())
+                .map(|(_, domain)| host_of(domain))
+                .collect();
+            // Loopback too, so that tools on this machine can use the listen address.
+            names.extend([
+                "localhost".to_owned(),
+                "127.0.0.1".to_owned(),
+                "::1".to_owned(),
+            ]);
+            let made = tls::generate(&names, ca_out).map_err(StartError::Config)?;
+            tracing::info!(ca = %ca_out.display(), names = ?names, "made a local CA and a certificate; clients must trust the CA");
+            Some(made)
+        }
+        None => None,
+    };
+    bound
+        .iter()
+        .map(|(r, _, _)| match &r.tls {
+            Some(files) => tls::load(files).map(Some).map_err(StartError::Config),
+            None => Ok(generated.clone()),
+        })
+        .collect()
+}
+
+#[cfg(not(feature = "tls"))]
+fn tls_settings(
+    config: &Config,
+    bound: &[(&Region, tokio::net::TcpListener, SocketAddr)],
+    _published: &[String],
+) -> Result<Vec<Option<Tls>>, StartError> {
+    // `Config::validate` refused HTTPS settings already.
+    let _ = config;
+    Ok(bound.iter().map(|_| None).collect())
+}
+
+/// The host of a `host:port` (brackets of an IPv6 literal dropped).
+#[cfg(feature = "tls")]
+fn host_of(domain: &str) -> String {
+    let host = domain.rsplit_once(':').map_or(domain, |(h, _)| h);
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned()
+}
+
+/// Serve one listener until `stopped`, over TLS when given settings.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    tls: Option<Tls>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let result = match tls {
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await
+        }
+        #[cfg(feature = "tls")]
+        Some(config) => {
+            let handle = axum_server::Handle::new();
+            let on_stop = handle.clone();
+            tokio::spawn(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+                on_stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            match listener.into_std() {
+                Ok(std) => {
+                    let rustls = axum_server::tls_rustls::RustlsConfig::from_config(config);
+                    match axum_server::from_tcp_rustls(std, rustls) {
+                        Ok(server) => server.handle(handle).serve(app.into_make_service()).await,
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            }
+        }
+        #[cfg(not(feature = "tls"))]
+        Some(never) => match never {},
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "cloud listener failed");
+    }
 }

@@ -22,6 +22,22 @@ struct Args {
     /// regions). Default 127.0.0.1:8080 when the file names no region.
     #[arg(long, env = "HIK_CLOUD_LISTEN")]
     listen: Option<SocketAddr>,
+    /// The address clients are told to dial for the --listen region (its
+    /// apiDomain): host or host:port. Needed when --listen is a wildcard
+    /// address such as 0.0.0.0:8443.
+    #[arg(long, env = "HIK_CLOUD_PUBLIC", requires = "listen")]
+    public: Option<String>,
+    /// Serve the --listen region over HTTPS with this certificate (PEM chain).
+    #[arg(long, env = "HIK_CLOUD_TLS_CERT", requires_all = ["listen", "tls_key"])]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "HIK_CLOUD_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a certificate made at start by a new local CA, for
+    /// every region without a certificate of its own; write the CA's
+    /// certificate to this file for clients to trust.
+    #[arg(long, env = "HIK_CLOUD_GENERATE_CA")]
+    generate_ca: Option<PathBuf>,
     /// SQLite database file, created and migrated at start [default: ./hik-cloud.db].
     #[arg(long, env = "HIK_CLOUD_DB")]
     db: Option<PathBuf>,
@@ -56,6 +72,7 @@ struct Args {
 struct FileSettings {
     db: Option<PathBuf>,
     qa: Option<bool>,
+    generate_ca: Option<PathBuf>,
     #[serde(default)]
     region: Vec<Region>,
     rules: Option<Rules>,
@@ -80,6 +97,18 @@ fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
     if args.listen.is_none() && !file.region.is_empty() {
         config.regions = file.region;
     }
+    if args.listen.is_some() {
+        let region = &mut config.regions[0];
+        region.public.clone_from(&args.public);
+        region.tls = match (&args.tls_cert, &args.tls_key) {
+            (Some(cert), Some(key)) => Some(hik_cloud::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            _ => None,
+        };
+    }
+    config.generate_ca = args.generate_ca.clone().or(file.generate_ca);
     config.qa = args.qa || file.qa.unwrap_or(false);
     config.rules = file.rules.unwrap_or_default();
     config.delivery = file.delivery.unwrap_or_default();
@@ -142,6 +171,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let qa = config.qa;
+    let generate_ca = config.generate_ca.clone();
     let email = config
         .delivery
         .smtp
@@ -163,6 +193,12 @@ async fn main() -> std::process::ExitCode {
     };
     for (name, url) in cloud.region_urls() {
         println!("hik-cloud region {name} listening on {url}");
+    }
+    if let Some(ca) = &generate_ca {
+        println!(
+            "HTTPS certificates made by a new local CA; clients must trust {}",
+            ca.display()
+        );
     }
     println!("email: {email}; SMS: {sms}");
     if qa {
@@ -242,5 +278,37 @@ mod tests {
             .to_string();
         assert!(unknown.contains("code_lenght"), "{unknown}");
         assert!(settings(&args(&["--smtp", "nohost"]), FileSettings::default()).is_err());
+    }
+
+    #[test]
+    fn a_wildcard_listen_address_needs_a_public_address() {
+        let e = settings(
+            &args(&["--listen", "0.0.0.0:8443"]),
+            FileSettings::default(),
+        )
+        .unwrap_err();
+        assert!(e.contains("wildcard") && e.contains("--public"), "{e}");
+        let config = settings(
+            &args(&["--listen", "0.0.0.0:8443", "--public", "cloud.example.net"]),
+            FileSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            config.regions[0].public.as_deref(),
+            Some("cloud.example.net")
+        );
+        for url in ["https://cloud.example.net", "0.0.0.0:9", "cloud example"] {
+            let e = settings(
+                &args(&["--listen", "0.0.0.0:8443", "--public", url]),
+                FileSettings::default(),
+            )
+            .unwrap_err();
+            assert!(e.contains("public address"), "{url}: {e}");
+        }
+        let v6: FileSettings = toml::from_str(
+            "[[region]]\nname = \"v6\"\nlisten = \"[::]:8443\"\npublic = \"[2001:db8::1]:443\"\nareas = [44]",
+        )
+        .unwrap();
+        assert!(settings(&args(&[]), v6).is_ok());
     }
 }

@@ -56,9 +56,9 @@ pub fn document(surfaces: &[(&str, &[Endpoint])]) -> Value {
             "title": "Simulated Hik-Connect cloud",
             "version": env!("CARGO_PKG_VERSION"),
             "description": "The account service of Hik-Connect as simulated here. Business outcomes \
-                            are HTTP 200 with the result in meta.code (200, 1011, 1012, 1013, 1014, 1015, \
-                            1041, 1043, 1069, 1100, 6002, 80000, 2001-2005); HTTP 401 for a missing or \
-                            dead sessionId, 403 for a dead refresh token, 400 for an unparseable request. \
+                            are HTTP 200 with the result in meta.code (200, 403 for a dead refresh token, 1011, \
+                            1012, 1013, 1014, 1015, 1041, 1043, 1069, 1100, 6002, 80000, 2001-2005); HTTP 401 \
+                            for a missing or dead sessionId, 400 for an unparseable request. \
                             Clients send clientType, featureCode, lang, clientVersion and osVersion headers. \
                             Passwords travel as the lower-case hex MD5 of the password."
         },

@@ -97,7 +97,7 @@ pub struct Caller<'a> {
     pub client_name: &'a str,
 }
 
-/// Rotate a refresh token: HTTP 403 if it is unknown, expired, revoked, for
+/// Rotate a refresh token: 403 (in `meta.code`) if it is unknown, expired, revoked, for
 /// another terminal, or already used (then the whole family is revoked too).
 pub fn refresh(
     conn: &Connection,
@@ -116,7 +116,7 @@ pub fn refresh(
         )
         .optional()?;
     let Some((family, user_id, bound_feature, expires_at, used_at, revoked)) = row else {
-        return Err(ApiError::forbidden());
+        return Err(ApiError::refresh_dead());
     };
     if used_at.is_some() {
         tracing::warn!(
@@ -124,10 +124,10 @@ pub fn refresh(
             "a rotated refresh token was presented again; revoking its family"
         );
         revoke_family(conn, &family)?;
-        return Err(ApiError::forbidden());
+        return Err(ApiError::refresh_dead());
     }
     if revoked || expires_at <= now || bound_feature != feature.as_str() {
-        return Err(ApiError::forbidden());
+        return Err(ApiError::refresh_dead());
     }
     conn.prepare_cached("UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1")?
         .execute(params![keys.keyed_hash("refresh", token), now])?;

@@ -19,6 +19,9 @@ pub enum ResultCode {
     WrongRegion,
     NewTerminal,
     SensitiveOperation,
+    /// The refresh token is unknown, expired, revoked or reused: log in again
+    /// (HTTP 200 with 403 in `meta.code`, as the public clients expect).
+    RefreshDead,
     AccountExists,
     WeakPassword,
     InvalidAccount,
@@ -43,6 +46,7 @@ impl ResultCode {
             Self::WrongRegion => 1100,
             Self::NewTerminal => 6002,
             Self::SensitiveOperation => 80000,
+            Self::RefreshDead => 403,
             Self::AccountExists => 2001,
             Self::WeakPassword => 2002,
             Self::InvalidAccount => 2003,
@@ -69,6 +73,7 @@ impl ResultCode {
                 "This terminal is new. Enter the verification code sent to your account."
             }
             Self::SensitiveOperation => "This operation needs a verification code.",
+            Self::RefreshDead => "The refresh token is invalid, expired or revoked. Log in again.",
             Self::AccountExists => "An account with this address already exists.",
             Self::WeakPassword => "The password does not meet the password policy.",
             Self::InvalidAccount => "Enter a valid email address or phone number.",
@@ -81,7 +86,7 @@ impl ResultCode {
 
 impl From<u32> for ResultCode {
     fn from(n: u32) -> Self {
-        const KNOWN: [ResultCode; 17] = [
+        const KNOWN: [ResultCode; 18] = [
             ResultCode::Success,
             ResultCode::WrongCode,
             ResultCode::CodeDead,
@@ -94,6 +99,7 @@ impl From<u32> for ResultCode {
             ResultCode::WrongRegion,
             ResultCode::NewTerminal,
             ResultCode::SensitiveOperation,
+            ResultCode::RefreshDead,
             ResultCode::AccountExists,
             ResultCode::WeakPassword,
             ResultCode::InvalidAccount,
@@ -120,7 +126,7 @@ mod tests {
     #[test]
     fn numbers_round_trip_and_unknown_ones_survive() {
         for n in [
-            200, 1011, 1012, 1013, 1014, 1015, 1041, 1043, 1069, 1100, 6002, 2001, 2004,
+            200, 403, 1011, 1012, 1013, 1014, 1015, 1041, 1043, 1069, 1100, 6002, 2001, 2004,
         ] {
             assert_eq!(ResultCode::from(n).number(), n);
             assert!(!matches!(ResultCode::from(n), ResultCode::Other(_)), "{n}");

@@ -14,7 +14,7 @@ pub enum ParseError {
     Account,
     #[error("a verification code is {min} to {max} digits")]
     Code { min: usize, max: usize },
-    #[error("a terminal fingerprint is 32 hexadecimal characters")]
+    #[error("a terminal fingerprint (featureCode) is 1 to 64 visible ASCII characters")]
     FeatureCode,
     #[error("a password digest is 32 hexadecimal characters")]
     PasswordDigest,
@@ -146,15 +146,20 @@ impl fmt::Debug for VerifyCode {
     }
 }
 
-/// The terminal's fingerprint (`featureCode`): 128 bits as 32 lower-case hex characters.
+/// The terminal's fingerprint (`featureCode`): whatever the client sends, 1 to
+/// 64 visible ASCII characters, kept as sent (real clients send `deadbeef`,
+/// the MD5 of a MAC address, or a random value). It keys the terminal. This
+/// app makes its own from 128 random bits (`from_bytes`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct FeatureCode(String);
 
 impl FeatureCode {
+    pub const MAX_LEN: usize = 64;
+
     pub fn parse(input: &str) -> Result<Self, ParseError> {
-        let s = input.trim().to_ascii_lowercase();
-        if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Ok(Self(s))
+        let s = input.trim();
+        if (1..=Self::MAX_LEN).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(Self(s.to_owned()))
         } else {
             Err(ParseError::FeatureCode)
         }
@@ -323,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn digests_and_fingerprints_are_hex() {
+    fn digests_are_hex_and_fingerprints_are_what_clients_send() {
         assert_eq!(
             PasswordDigest::of_password("password").as_str(),
             "5f4dcc3b5aa765d61d8327deb882cf99"
@@ -332,8 +337,24 @@ mod tests {
         assert!(PasswordDigest::parse("xyz").is_err());
         let f = FeatureCode::from_bytes([0xab; 16]);
         assert_eq!(f.as_str().len(), 32);
-        assert_eq!(FeatureCode::parse(&f.as_str().to_uppercase()), Ok(f));
-        assert!(FeatureCode::parse("not-hex").is_err());
+        assert!(f.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
+        // What the public clients send: a short constant, an MD5, anything visible.
+        for sent in [
+            "deadbeef",
+            "0a1B2c",
+            "x",
+            "hassio-terminal_1",
+            &"z".repeat(64),
+        ] {
+            assert_eq!(FeatureCode::parse(sent).unwrap().as_str(), sent);
+        }
+        assert_eq!(
+            FeatureCode::parse("  deadbeef ").unwrap().as_str(),
+            "deadbeef"
+        );
+        for refused in ["", "   ", "has space", "tab\there", "é", &"z".repeat(65)] {
+            assert!(FeatureCode::parse(refused).is_err(), "{refused:?}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -33,6 +34,12 @@ fn artifacts() -> PathBuf {
         .unwrap_or_else(|| workspace().join("artifacts/e2e"));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A WebDriver client builder: tauri-driver speaks plain HTTP on loopback, so
+/// no TLS stack is involved.
+pub fn webdriver() -> ClientBuilder<HttpConnector> {
+    ClientBuilder::new(HttpConnector::new())
 }
 
 /// A simulated cloud for one test: two regions on ports the OS picks, a
@@ -479,11 +486,7 @@ impl App {
             json!({ "application": binary, "args": args }),
         );
         let client = loop {
-            match ClientBuilder::native()
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
+            match webdriver().capabilities(caps.clone()).connect(&url).await {
                 Ok(c) => break c,
                 Err(e) if Instant::now() < deadline => {
                     eprintln!("retrying the WebDriver session: {e}");

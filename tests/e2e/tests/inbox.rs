@@ -2,7 +2,7 @@
 //! codes, filters by address, and refreshes by itself.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 use hik_e2e::Cloud;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -46,7 +46,7 @@ async fn chromium() -> (fantoccini::Client, Chromedriver, tempfile::TempDir) {
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        match ClientBuilder::native()
+        match hik_e2e::webdriver()
             .capabilities(caps.clone())
             .connect(&url)
             .await

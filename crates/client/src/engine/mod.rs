@@ -21,6 +21,9 @@ const REFRESH_TOKEN: &str = "refreshToken";
 pub struct EngineConfig {
     /// Base URL of the cloud, e.g. `http://127.0.0.1:8080`.
     pub cloud_url: String,
+    /// A CA certificate (PEM) to trust beside the OS's, for an HTTPS cloud
+    /// with a CA of its own.
+    pub cloud_ca: Option<PathBuf>,
     /// Folder for the local database.
     pub data_dir: PathBuf,
     pub secrets: Arc<dyn SecretStore>,
@@ -142,6 +145,25 @@ async fn blocking<R: Send + 'static>(
         .map_err(|e| SecretError(e.to_string()))?
 }
 
+/// The cloud client, trusting `cloud_ca` when one is given; a CA file that
+/// cannot be used stops the start, naming the file.
+fn api_for(config: &EngineConfig, feature: FeatureCode) -> Result<CloudApi, ClientError> {
+    let Some(path) = &config.cloud_ca else {
+        return CloudApi::new(&config.cloud_url, feature, None);
+    };
+    let unusable = |why: String| {
+        ClientError::NotStarted(format!(
+            "the cloud's CA certificate {} cannot be used: {why}",
+            path.display()
+        ))
+    };
+    let pem = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
+    CloudApi::new(&config.cloud_url, feature, Some(&pem)).map_err(|e| match e {
+        ClientError::Protocol(why) => unusable(why),
+        other => other,
+    })
+}
+
 impl Engine {
     /// Open the local store and read the keyring once: this terminal's
     /// fingerprint (made on first use) and the refresh token of the last run.
@@ -152,7 +174,7 @@ impl Engine {
             tracing::warn!(problem = %p, "the keyring is unavailable: this terminal will not be remembered");
         }
         Ok(Self {
-            api: CloudApi::new(&config.cloud_url, kept.feature.clone())?,
+            api: api_for(&config, kept.feature.clone())?,
             secrets: config.secrets,
             store,
             feature: kept.feature,

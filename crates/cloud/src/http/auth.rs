@@ -322,14 +322,16 @@ pub async fn login(
     }))
 }
 
-/// `PUT /v3/apigateway/login`: rotate the refresh token (HTTP 403 when dead).
+/// `PUT /v3/apigateway/login`: rotate the refresh token (403 in `meta.code` when dead).
 pub async fn refresh(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
     let client = Client::from_headers(&headers);
     let token = p
         .opt("refreshSessionId")
-        .ok_or_else(ApiError::forbidden)?
+        .ok_or_else(ApiError::refresh_dead)?
         .to_owned();
-    let feature = client.feature_code(&p).map_err(|_| ApiError::forbidden())?;
+    let feature = client
+        .feature_code(&p)
+        .map_err(|_| ApiError::refresh_dead())?;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let issued = cloud

@@ -39,7 +39,7 @@ crate::openapi::endpoints! { API, api_routes;
         summary: "Log in (alias of v2)" }
     put "/v3/apigateway/login" => auth::refresh {
         session: false, fields: ["refreshSessionId", "featureCode"],
-        summary: "Rotate the refresh token for a new session (HTTP 403 when dead; reuse revokes the family)" }
+        summary: "Rotate the refresh token for a new session (meta.code 403 when dead; reuse revokes the family)" }
     delete "/v3/users/logout/v2" => auth::logout {
         session: true, fields: [], summary: "Log out: revoke this session and its refresh token" }
     get "/v3/users/info" => account::user_info {

@@ -17,7 +17,7 @@
 //! (`scripts/e2e-session`); the app runs on its embedded cloud, as installed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -262,7 +262,7 @@ impl Driver {
             json!({ "application": binary, "args": args }),
         );
         let began = Instant::now();
-        let client = ClientBuilder::native()
+        let client = hik_e2e::webdriver()
             .capabilities(caps)
             .connect(&self.url)
             .await
