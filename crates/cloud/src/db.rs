@@ -153,6 +153,11 @@ CREATE INDEX refresh_live_by_family ON refresh_tokens (family) WHERE revoked = 0
 CREATE INDEX sessions_live_by_user ON sessions (user_id) WHERE revoked = 0;
 CREATE INDEX refresh_live_by_user ON refresh_tokens (user_id) WHERE revoked = 0;
 "#,
+    r#"
+-- A device's Wi-Fi address is its IP address on the Wi-Fi network (what the
+-- public clients read as the local IP), not a MAC address.
+UPDATE devices SET wifi_address = local_ip WHERE wifi_address IS NOT NULL;
+"#,
 ];
 
 /// A job runs inside a savepoint of the current batch's transaction and returns

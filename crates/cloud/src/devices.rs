@@ -104,7 +104,8 @@ pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiE
                 t.category == "NVR",
                 format!("192.168.1.{host}"),
                 format!("203.0.113.{}", 10 + (n % 200)),
-                t.wifi.then(|| format!("{}:{:02x}:{:02x}", "c0:56:e3:4a", n % 256, host)),
+                // On Wi-Fi, the address on the Wi-Fi network is the local one.
+                t.wifi.then(|| format!("192.168.1.{host}")),
                 t.wifi.then_some(-48 - i64::from(n % 20)),
             ])?;
         let device_id = conn.last_insert_rowid();
@@ -212,4 +213,42 @@ fn count_serial(conn: &Connection, user_id: i64, serial: &str) -> Result<u32, Ap
     Ok(conn
         .prepare_cached("SELECT COUNT(*) FROM devices WHERE user_id = ?1 AND serial = ?2")?
         .query_row(params![user_id, serial], |r| r.get(0))?)
+}
+
+/// The cameras of the account's devices among `serials`, keyed by serial.
+pub fn cameras_of(
+    conn: &Connection,
+    user_id: i64,
+    serials: &[String],
+) -> Result<std::collections::HashMap<String, Vec<CameraInfo>>, ApiError> {
+    let mut by_serial: std::collections::HashMap<String, Vec<CameraInfo>> =
+        serials.iter().map(|s| (s.clone(), Vec::new())).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.serial, c.channel_no, c.name, c.is_show, c.signal_status FROM cameras c
+         JOIN devices d ON d.id = c.device_id
+         WHERE d.user_id = ?1 ORDER BY d.id, c.channel_no",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        let serial: String = r.get(0)?;
+        let channel_no: u32 = r.get(1)?;
+        Ok((
+            serial.clone(),
+            CameraInfo {
+                camera_id: format!("{serial}-{channel_no}"),
+                camera_name: r.get(2)?,
+                channel_no,
+                is_show: r.get(3)?,
+                device_channel_info: ChannelInfo {
+                    signal_status: r.get(4)?,
+                },
+            },
+        ))
+    })?;
+    for row in rows {
+        let (serial, camera) = row?;
+        if let Some(list) = by_serial.get_mut(&serial) {
+            list.push(camera);
+        }
+    }
+    Ok(by_serial)
 }

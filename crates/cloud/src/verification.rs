@@ -151,6 +151,7 @@ pub fn check(
     given: &VerifyCode,
 ) -> Result<i64, ApiError> {
     let key = subject.key();
+    let given = &given.zero_padded(rules.code_length);
     let live: Option<(i64, String, i64, u32)> = conn
         .query_row(
             "SELECT id, code_hash, expires_at, wrong FROM codes

@@ -180,3 +180,119 @@ async fn qa_makes_ready_accounts_and_shows_their_state() {
         "unbound with two-step off"
     );
 }
+
+#[tokio::test]
+async fn the_resource_list_has_the_shapes_ezviz_clients_read() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("ez@example.com").await;
+    let session = cloud.session("ez@example.com", PASSWORD).await;
+    // pyezvizapi's own filter, spaces and repeats included.
+    let filter = "CLOUD, TIME_PLAN, CONNECTION, SWITCH,STATUS, WIFI, NODISTURB, KMS,P2P, TIME_PLAN, CHANNEL, VTM, UPGRADE";
+    let r = cloud
+        .authed(
+            "GET",
+            "/v3/userdevices/v1/resources/pagelist",
+            &session,
+            &[
+                ("groupId", "-1"),
+                ("limit", "30"),
+                ("offset", "0"),
+                ("filter", filter),
+            ],
+        )
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.json["page"]["hasNext"], false);
+    let infos = r.json["deviceInfos"].as_array().unwrap();
+    assert_eq!(infos.len(), 4);
+    let categories: Vec<(&str, &str)> = infos
+        .iter()
+        .map(|d| {
+            (
+                d["deviceCategory"].as_str().unwrap(),
+                d["deviceSubCategory"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        categories,
+        [
+            ("IPC", "IPC"),
+            ("IPC", "IPC"),
+            ("XVR", "NVR"),
+            ("XVR", "DVR")
+        ]
+    );
+    for d in infos {
+        let serial = d["deviceSerial"].as_str().unwrap();
+        // supportExt is a JSON object sent as a string.
+        let ext: serde_json::Value =
+            serde_json::from_str(d["supportExt"].as_str().unwrap()).unwrap();
+        assert!(ext.is_object(), "{ext}");
+        assert!(
+            r.json["STATUS"][serial]["globalStatus"].is_number(),
+            "{serial}"
+        );
+        assert!(
+            r.json["CONNECTION"][serial]["netIp"].is_string(),
+            "{serial}"
+        );
+        assert!(r.json["NODISTURB"][serial].is_object(), "{serial}");
+    }
+    assert_eq!(infos[3]["status"], 2, "the DVR is offline");
+    // One resource per camera channel: 1 + 1 + 8 + 4.
+    let resources = r.json["resourceInfos"].as_array().unwrap();
+    assert_eq!(resources.len(), 14);
+    let first = &resources[0];
+    let id = first["resourceId"].as_str().unwrap();
+    assert_eq!(r.json["CLOUD"][id]["deviceSerial"], first["deviceSerial"]);
+    assert_eq!(r.json["CHANNEL"][id]["channelNo"], 1);
+    // Maps this cloud has nothing for are there, and empty.
+    for empty in ["KMS", "P2P", "TIME_PLAN", "VTM"] {
+        assert_eq!(r.json[empty], json!({}), "{empty}");
+    }
+    assert_eq!(r.json["WIFI"].as_object().unwrap().len(), 1);
+
+    // A filter that is not a list of names is refused, naming the field.
+    let r = cloud
+        .authed(
+            "GET",
+            "/v3/userdevices/v1/resources/pagelist",
+            &session,
+            &[("filter", "STATUS;DROP TABLE")],
+        )
+        .await;
+    assert_eq!(r.code(), 2005, "{}", r.json);
+    assert!(r.json["meta"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("filter"));
+    let r = cloud
+        .authed(
+            "GET",
+            "/v3/userdevices/v1/resources/pagelist",
+            "not-a-session",
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 401);
+}
+
+#[tokio::test]
+async fn system_info_carries_sys_conf_as_clients_split_it() {
+    let cloud = TestCloud::spawn().await;
+    let r = cloud
+        .send(
+            cloud
+                .http
+                .get(format!("{}/v3/configurations/system/info", cloud.url)),
+        )
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    let sys_conf = r.json["systemConfigInfo"]["sysConf"].as_str().unwrap();
+    let fields: Vec<&str> = sys_conf.split('|').collect();
+    assert!(fields.len() > 16, "{sys_conf}");
+    assert_eq!(fields[15], "127.0.0.1");
+    assert!(fields[16].parse::<u16>().is_ok());
+    assert_eq!(r.json["systemConfigInfo"]["pushAddr"], "127.0.0.1");
+}

@@ -215,3 +215,43 @@ async fn cooldown_and_hourly_limit_follow_their_settings() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_code_sent_as_a_number_keeps_its_leading_zeros() {
+    // pyezvizapi (and Home Assistant through it) sends `int(code)`: 012345
+    // arrives as 12345.
+    let cloud = TestCloud::spawn_with(|r| {
+        r.send_cooldown_secs = 0;
+        r.sends_per_hour = 1000;
+    })
+    .await;
+    let mut code = String::new();
+    for _ in 0..200 {
+        assert_eq!(
+            cloud
+                .send_code("nz@example.com", "USER_REGISTRATION")
+                .await
+                .code(),
+            200
+        );
+        code = cloud
+            .latest_code("nz@example.com", "USER_REGISTRATION")
+            .await;
+        if code.starts_with('0') {
+            break;
+        }
+    }
+    assert!(
+        code.starts_with('0'),
+        "no code with a leading zero in 200 sends"
+    );
+    let r = cloud
+        .sign_up(
+            "nz@example.com",
+            PASSWORD,
+            code.trim_start_matches('0'),
+            &terminal(1),
+        )
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+}

@@ -114,6 +114,27 @@ impl VerifyCode {
     pub const MAX_LEN: usize = 8;
 
     pub fn parse(input: &str) -> Result<Self, ParseError> {
+        Self::parse_at_least(input, Self::MIN_LEN)
+    }
+
+    /// A code as a client sent it on the wire, where some send it as a
+    /// number (pyezvizapi's `int(code)`) and its leading zeros are lost:
+    /// shorter entries are taken too, and `zero_padded` restores them.
+    pub fn parse_sent(input: &str) -> Result<Self, ParseError> {
+        Self::parse_at_least(input, 1)
+    }
+
+    /// The code with the leading zeros a number-typed client dropped, up to
+    /// the `len` digits the cloud's codes have.
+    #[must_use]
+    pub fn zero_padded(&self, len: usize) -> Self {
+        if self.0.len() >= len {
+            return self.clone();
+        }
+        Self(format!("{:0>len$}", self.0))
+    }
+
+    fn parse_at_least(input: &str, min: usize) -> Result<Self, ParseError> {
         let err = ParseError::Code {
             min: Self::MIN_LEN,
             max: Self::MAX_LEN,
@@ -128,7 +149,7 @@ impl VerifyCode {
                 _ => return Err(err),
             }
         }
-        if (Self::MIN_LEN..=Self::MAX_LEN).contains(&out.len()) {
+        if (min..=Self::MAX_LEN).contains(&out.len()) {
             Ok(Self(out))
         } else {
             Err(err)
@@ -298,6 +319,14 @@ mod tests {
         assert_eq!(ok("l23456"), Ok("123456".into()));
         assert!(VerifyCode::parse("12a456").is_err());
         assert!(VerifyCode::parse("123").is_err());
+        // On the wire, a code sent as a number lost its leading zeros.
+        let sent = VerifyCode::parse_sent("123").unwrap();
+        assert_eq!(sent.zero_padded(6).as_str(), "000123");
+        assert_eq!(
+            VerifyCode::parse("123456").unwrap().zero_padded(6).as_str(),
+            "123456"
+        );
+        assert!(VerifyCode::parse_sent("").is_err());
         assert!(VerifyCode::parse("123456789").is_err());
         assert!(VerifyCode::parse("").is_err());
         assert_eq!(

@@ -158,7 +158,7 @@ pub async fn delete_account(
     p: Params,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let code = p.optional("smsCode", VerifyCode::parse)?;
+    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     cloud
@@ -200,8 +200,8 @@ impl ContactChange {
             phone_code: p
                 .opt("phoneCode")
                 .map(|c| c.trim().trim_start_matches('+').to_owned()),
-            new_code: p.parsed("smsCode", VerifyCode::parse)?,
-            old_code: p.parsed("oldSmsCode", VerifyCode::parse)?,
+            new_code: p.parsed("smsCode", VerifyCode::parse_sent)?,
+            old_code: p.parsed("oldSmsCode", VerifyCode::parse_sent)?,
             old_by_phone: sms_type(p)?.is_some_and(|t| t == 1)
                 || p.opt("oldSmsType").is_some_and(|t| t.trim() == "1"),
             to,
@@ -302,11 +302,26 @@ pub async fn change_phone(
     change_contact(cloud, headers, ContactChange::parse(&p, to)?).await
 }
 
-/// `GET /v3/configurations/system/info`: the rules this cloud runs by.
-pub async fn system_info(State(cloud): State<Arc<Cloud>>) -> ApiResult {
+/// `GET /v3/configurations/system/info`: where the service's other parts are
+/// and the rules this cloud runs by. `sysConf` is the EZVIZ-family string of
+/// fields separated by `|`, which clients split: field 15 is the CAS (device
+/// command) host and 16 its port. This cloud simulates no CAS or push
+/// service; both name this region's own host, so a client that tries them
+/// gets a refused connection rather than a stranger's server.
+pub async fn system_info(
+    State(cloud): State<Arc<Cloud>>,
+    axum::Extension(here): axum::Extension<super::Here>,
+) -> ApiResult {
     let r = &cloud.rules;
+    let domain = &cloud.regions[here.0].api_domain;
+    let host = domain.rsplit_once(':').map_or(domain.as_str(), |(h, _)| h);
+    let mut sys_conf = vec!["0"; 17];
+    sys_conf[15] = host;
+    sys_conf[16] = "6500";
     Ok(ok(serde_json::json!({
         "systemConfigInfo": {
+            "sysConf": sys_conf.join("|"),
+            "pushAddr": host,
             "simulator": true,
             "codeLength": r.code_length,
             "codeValiditySeconds": r.code_ttl_secs,

@@ -114,7 +114,7 @@ pub async fn sign_up(
     let known =
         find_area(&cloud, area).ok_or_else(|| ApiError::bad_field("areaId", "unknown region"))?;
     require_region(&cloud, here, &known)?;
-    let code = p.parsed("smsCode", VerifyCode::parse)?;
+    let code = p.parsed("smsCode", VerifyCode::parse_sent)?;
     let phone_code = match account {
         Account::Phone(_) => Some(p.req("phoneCode")?.trim_start_matches('+').to_owned()),
         Account::Email(_) => None,
@@ -181,7 +181,7 @@ pub async fn login(
     let account = p.account("account")?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
     let feature = client.feature_code(&p)?;
-    let code = p.optional("smsCode", VerifyCode::parse)?;
+    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
     let terminal_name = p
         .opt("cuName")
         .and_then(|n| {
@@ -373,7 +373,7 @@ pub async fn logout(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiR
 pub async fn reset_password(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
     let account = p.account("account")?;
     let digest = p.parsed("password", PasswordDigest::parse)?;
-    let code = p.parsed("smsCode", VerifyCode::parse)?;
+    let code = p.parsed("smsCode", VerifyCode::parse_sent)?;
     password_policy::check(&digest)?;
     // Hashed whether or not the account exists: the reply time tells nothing.
     let password_hash = cloud.hasher.hash(digest.as_str()).await?;

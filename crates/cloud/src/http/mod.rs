@@ -5,6 +5,7 @@
 mod account;
 mod auth;
 mod devices;
+mod resources;
 mod terminals;
 
 use crate::error::{ok, ApiError, ApiResult};
@@ -67,6 +68,9 @@ crate::openapi::endpoints! { API, api_routes;
     get "/v3/userdevices/v1/devices/pagelist" => devices::page {
         session: true, fields: ["groupId", "limit", "offset", "filter"],
         summary: "The account's devices, with status, connection and Wi-Fi maps keyed by serial" }
+    get "/v3/userdevices/v1/resources/pagelist" => resources::page {
+        session: true, fields: ["groupId", "limit", "offset", "filter"],
+        summary: "The devices as EZVIZ-family clients read them: deviceInfos (supportExt a JSON string), resourceInfos (one per channel), and one map per filter name" }
     get "/v3/userdevices/v1/cameras/info" => devices::cameras {
         session: true, fields: ["deviceSerial"], summary: "The cameras (channels) of one device" }
     get "/v3/terminals" => terminals::list {

@@ -109,7 +109,7 @@ pub async fn switch_two_step(
             ))
         }
     };
-    let code = p.optional("smsCode", VerifyCode::parse)?;
+    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
     confirmed(
         &cloud,
         &headers,
@@ -124,7 +124,7 @@ pub async fn switch_two_step(
 /// `POST /v3/terminals/unbind`: remove terminals (their sessions end too).
 pub async fn unbind(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
     let signs = signs(&p)?;
-    let code = p.optional("smsCode", VerifyCode::parse)?;
+    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
     let removed = confirmed(
         &cloud,
         &headers,
@@ -141,7 +141,7 @@ pub async fn unbind(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Para
 pub async fn unbind_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
     let temp_id = p.req("tempId")?.to_owned();
     let signs = signs(&p)?;
-    let code = p.parsed("smsCode", VerifyCode::parse)?;
+    let code = p.parsed("smsCode", VerifyCode::parse_sent)?;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let removed = cloud
