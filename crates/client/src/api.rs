@@ -675,7 +675,7 @@ fn certificate_problem(e: &reqwest::Error) -> Option<String> {
 fn describe_certificate(why: &rustls::CertificateError) -> String {
     use rustls::CertificateError as C;
     match why {
-        C::UnknownIssuer => "it is signed by an authority this app does not trust".into(),
+        C::UnknownIssuer => "it is signed by an unknown authority".into(),
         C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
         C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
         C::NotValidForName | C::NotValidForNameContext { .. } => {

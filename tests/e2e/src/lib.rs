@@ -55,23 +55,49 @@ pub struct Cloud {
 }
 
 impl Cloud {
+    /// Plain HTTP on loopback, as the embedded cloud.
     pub async fn start() -> Self {
+        Self::start_with(false).await
+    }
+
+    /// HTTPS, with a certificate from a local CA the cloud makes at start
+    /// (its certificate at `ca()`).
+    pub async fn start_https() -> Self {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(https: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
+        let ca = dir.path().join("ca.pem");
+        if https {
+            config.generate_ca = Some(ca.clone());
+        }
         let running = hik_cloud::spawn(config.clone()).await.unwrap();
         let regions = running.region_urls();
         // From now on, the same ports: a restart is the same cloud coming back.
         for (region, (_, url)) in config.regions.iter_mut().zip(&regions) {
-            region.listen = url.trim_start_matches("http://").parse().unwrap();
+            let domain = url.split_once("://").map_or(url.as_str(), |(_, d)| d);
+            region.listen = domain.parse().unwrap();
+        }
+        let mut http = reqwest::Client::builder();
+        if https {
+            let pem = std::fs::read(&ca).unwrap();
+            http = http.add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap());
         }
         Self {
             url: running.url(),
             running: Some(running),
             regions,
             config,
-            http: reqwest::Client::new(),
+            http: http.build().unwrap(),
             _dir: dir,
         }
+    }
+
+    /// The CA certificate an HTTPS cloud made (see `start_https`).
+    pub fn ca(&self) -> PathBuf {
+        self._dir.path().join("ca.pem")
     }
 
     /// The first region's base URL (Europe: areas 44, 49, 33, 39).
