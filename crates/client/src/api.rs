@@ -2,11 +2,19 @@
 //! turns `meta.code` and HTTP 401 into `ClientError`s.
 
 use crate::ClientError;
+use hik_proto::request::{
+    self, AdvanceClock, CamerasQuery, ChangeEmail, ChangePassword, ChangePhone, DeleteAccount,
+    DevicePageQuery, Login, OutboxQuery, PageQuery, Refresh, Request, ResetPassword,
+    SendCodeLoggedIn, SendCodeLoggedOut, SignUp, Signs, SmsType, SwitchTwoStep, Text, Unbind,
+    UnbindLoggedOut,
+};
 use hik_proto::wire::{
     AreaList, CameraList, CodeSent, DevicePage, Failure, LoggedIn, LoginUser, Outbox,
     OutboxMessage, QaFault, Refreshed, Registered, Reply, TerminalPage, TerminalStatus, UserInfo,
 };
-use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
+use hik_proto::{
+    Account, AreaId, BizType, FeatureCode, ParseError, PasswordDigest, ResultCode, VerifyCode,
+};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -176,16 +184,15 @@ impl CloudApi {
         biz: BizType,
         area: Option<AreaId>,
     ) -> Result<CodeSent, ClientError> {
-        let mut form = vec![
-            ("from", from.as_str().to_owned()),
-            ("bizType", biz.as_str().to_owned()),
-        ];
-        if let Some(a) = area {
-            form.push(("areaId", a.get().to_string()));
-        }
+        let r = SendCodeLoggedOut {
+            from: from.clone(),
+            biz_type: biz,
+            sms_type: None,
+            area_id: area,
+        };
         self.decode(
             self.request(reqwest::Method::POST, "/v3/sms/nologin/checkcode", None)
-                .form(&form),
+                .form(&r.write()),
         )
         .await
     }
@@ -198,19 +205,18 @@ impl CloudApi {
         phone_code: Option<&str>,
         code: &VerifyCode,
     ) -> Result<LoginUser, ClientError> {
-        let mut form = vec![
-            ("account", account.as_str().to_owned()),
-            ("password", digest.as_str().to_owned()),
-            ("areaId", area.get().to_string()),
-            ("smsCode", code.as_str().to_owned()),
-        ];
-        if let Some(p) = phone_code {
-            form.push(("phoneCode", p.to_owned()));
-        }
+        let r = SignUp {
+            account: account.clone(),
+            password: digest.clone(),
+            area_id: area,
+            phone_code: phone_code.map(Text::new),
+            sms_code: code.clone(),
+            user_name: None,
+        };
         let r: Registered = self
             .decode(
                 self.request(reqwest::Method::POST, "/v3/users/regist/v2", None)
-                    .form(&form),
+                    .form(&r.write()),
             )
             .await?;
         Ok(r.login_user)
@@ -225,26 +231,22 @@ impl CloudApi {
         captcha: Option<&str>,
     ) -> Result<LoggedIn, ClientError> {
         use base64::Engine;
-        let mut form = vec![
-            ("account", account.as_str().to_owned()),
-            ("password", digest.as_str().to_owned()),
-            ("featureCode", self.feature.as_str().to_owned()),
-            (
-                "cuName",
+        let r = Login {
+            account: account.clone(),
+            password: digest.clone(),
+            feature_code: Some(self.feature.clone()),
+            cu_name: Some(Text::new(
                 base64::engine::general_purpose::STANDARD.encode(terminal_name),
-            ),
-        ];
-        if let Some(c) = code {
-            form.push(("smsCode", c.as_str().to_owned()));
-            form.push(("msgType", "3".into()));
-            form.push(("bizType", BizType::TerminalBind.as_str().into()));
-        }
-        if let Some(answer) = captcha {
-            form.push(("imageCode", answer.to_owned()));
-        }
+            )),
+            sms_code: code.cloned(),
+            // As the public clients send them with a code.
+            msg_type: code.map(|_| Text::new("3")),
+            biz_type: code.map(|_| Text::new(BizType::TerminalBind.as_str())),
+            image_code: captcha.map(Text::new),
+        };
         self.decode(
             self.request(reqwest::Method::POST, "/v3/users/login/v2", None)
-                .form(&form),
+                .form(&r.write()),
         )
         .await
     }
@@ -253,10 +255,13 @@ impl CloudApi {
     pub async fn captcha(&self, account: &Account) -> Result<Vec<u8>, ClientError> {
         let res = self
             .request(reqwest::Method::GET, "/v3/captcha", None)
-            .query(&[
-                ("account", account.as_str()),
-                ("featureCode", self.feature.as_str()),
-            ])
+            .query(
+                &request::CaptchaQuery {
+                    account: Some(Text::new(account.as_str())),
+                    feature_code: Some(Text::new(self.feature.as_str())),
+                }
+                .write(),
+            )
             .send()
             .await
             .map_err(|e| self.unreachable(&e))?;
@@ -281,14 +286,14 @@ impl CloudApi {
         signs: &[String],
         code: &VerifyCode,
     ) -> Result<(), ClientError> {
-        let form = [
-            ("tempId", temp_id.to_owned()),
-            ("signs", signs.join(",")),
-            ("smsCode", code.as_str().to_owned()),
-        ];
+        let r = UnbindLoggedOut {
+            temp_id: Text::new(temp_id),
+            signs: signs_of(signs)?,
+            sms_code: code.clone(),
+        };
         self.empty(
             self.request(reqwest::Method::POST, "/v3/terminals/nologin", None)
-                .form(&form),
+                .form(&r.write()),
         )
         .await
     }
@@ -300,26 +305,26 @@ impl CloudApi {
         digest: &PasswordDigest,
         code: &VerifyCode,
     ) -> Result<(), ClientError> {
-        let form = [
-            ("account", account.as_str()),
-            ("password", digest.as_str()),
-            ("smsCode", code.as_str()),
-        ];
+        let r = ResetPassword {
+            account: account.clone(),
+            password: digest.clone(),
+            sms_code: code.clone(),
+        };
         self.empty(
             self.request(reqwest::Method::POST, "/v3/users/password/reset", None)
-                .form(&form),
+                .form(&r.write()),
         )
         .await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed, ClientError> {
-        let form = [
-            ("refreshSessionId", refresh_token),
-            ("featureCode", self.feature.as_str()),
-        ];
+        let r = Refresh {
+            refresh_session_id: Some(Text::new(refresh_token)),
+            feature_code: Some(self.feature.clone()),
+        };
         self.decode(
             self.request(reqwest::Method::PUT, "/v3/apigateway/login", None)
-                .form(&form),
+                .form(&r.write()),
         )
         .await
     }
@@ -361,11 +366,15 @@ impl CloudApi {
                 "/v3/userdevices/v1/devices/pagelist",
                 Some(session),
             )
-            .query(&[
-                ("groupId", "-1".to_owned()),
-                ("limit", limit.to_string()),
-                ("offset", offset.to_string()),
-            ]),
+            .query(
+                &DevicePageQuery {
+                    group_id: Some(-1),
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    filter: None,
+                }
+                .write(),
+            ),
         )
         .await
     }
@@ -378,7 +387,12 @@ impl CloudApi {
                 "/v3/userdevices/v1/cameras/info",
                 Some(session),
             )
-            .query(&[("deviceSerial", serial)]),
+            .query(
+                &CamerasQuery {
+                    device_serial: Text::new(serial),
+                }
+                .write(),
+            ),
         )
         .await
     }
@@ -406,7 +420,13 @@ impl CloudApi {
     ) -> Result<TerminalPage, ClientError> {
         self.decode(
             self.request(reqwest::Method::GET, "/v3/terminals", Some(session))
-                .query(&[("limit", limit), ("offset", offset)]),
+                .query(
+                    &PageQuery {
+                        limit: Some(limit),
+                        offset: Some(offset),
+                    }
+                    .write(),
+                ),
         )
         .await
     }
@@ -420,20 +440,18 @@ impl CloudApi {
         sms_type: Option<u8>,
         contact: Option<&str>,
     ) -> Result<CodeSent, ClientError> {
-        let mut form = vec![("bizType", biz.as_str().to_owned())];
-        if let Some(t) = sms_type {
-            form.push(("smsType", t.to_string()));
-        }
-        if let Some(c) = contact {
-            form.push(("contact", c.to_owned()));
-        }
+        let r = SendCodeLoggedIn {
+            biz_type: biz,
+            sms_type: sms_type.and_then(SmsType::from_number),
+            contact: contact.map(Text::new),
+        };
         self.decode(
             self.request(
                 reqwest::Method::POST,
                 "/v3/users/checkcode/mt",
                 Some(session),
             )
-            .form(&form),
+            .form(&r.write()),
         )
         .await
     }
@@ -444,13 +462,13 @@ impl CloudApi {
         enable: bool,
         code: Option<&VerifyCode>,
     ) -> Result<(), ClientError> {
-        let mut form = vec![("enable", if enable { "1" } else { "0" }.to_owned())];
-        if let Some(c) = code {
-            form.push(("smsCode", c.as_str().to_owned()));
-        }
+        let r = SwitchTwoStep {
+            enable,
+            sms_code: code.cloned(),
+        };
         self.empty(
             self.request(reqwest::Method::PUT, "/v3/terminals/status", Some(session))
-                .form(&form),
+                .form(&r.write()),
         )
         .await
     }
@@ -461,13 +479,13 @@ impl CloudApi {
         signs: &[String],
         code: Option<&VerifyCode>,
     ) -> Result<(), ClientError> {
-        let mut form = vec![("signs", signs.join(","))];
-        if let Some(c) = code {
-            form.push(("smsCode", c.as_str().to_owned()));
-        }
+        let r = Unbind {
+            signs: signs_of(signs)?,
+            sms_code: code.cloned(),
+        };
         self.empty(
             self.request(reqwest::Method::POST, "/v3/terminals/unbind", Some(session))
-                .form(&form),
+                .form(&r.write()),
         )
         .await
     }
@@ -478,14 +496,17 @@ impl CloudApi {
         old: &PasswordDigest,
         new: &PasswordDigest,
     ) -> Result<(), ClientError> {
-        let form = [("oldPassword", old.as_str()), ("newPassword", new.as_str())];
+        let r = ChangePassword {
+            old_password: old.clone(),
+            new_password: new.clone(),
+        };
         self.empty(
             self.request(
                 reqwest::Method::POST,
                 "/v3/users/password/mod",
                 Some(session),
             )
-            .form(&form),
+            .form(&r.write()),
         )
         .await
     }
@@ -501,19 +522,32 @@ impl CloudApi {
         old_code: &VerifyCode,
         old_sms_type: u8,
     ) -> Result<(), ClientError> {
-        let (path, field) = match to {
-            Account::Email(_) => ("/v3/users/email", "email"),
-            Account::Phone(_) => ("/v3/users/phone", "phone"),
+        let old_sms_type = SmsType::from_number(old_sms_type);
+        let (path, form) = match to {
+            Account::Email(email) => (
+                "/v3/users/email",
+                ChangeEmail {
+                    email: email.clone(),
+                    sms_code: new_code.clone(),
+                    old_sms_code: old_code.clone(),
+                    old_sms_type,
+                    sms_type: None,
+                }
+                .write(),
+            ),
+            Account::Phone(phone) => (
+                "/v3/users/phone",
+                ChangePhone {
+                    phone: phone.clone(),
+                    phone_code: phone_code.map(Text::new),
+                    sms_code: new_code.clone(),
+                    old_sms_code: old_code.clone(),
+                    old_sms_type,
+                    sms_type: None,
+                }
+                .write(),
+            ),
         };
-        let mut form = vec![
-            (field, to.as_str().to_owned()),
-            ("smsCode", new_code.as_str().to_owned()),
-            ("oldSmsCode", old_code.as_str().to_owned()),
-            ("oldSmsType", old_sms_type.to_string()),
-        ];
-        if let Some(p) = phone_code {
-            form.push(("phoneCode", p.to_owned()));
-        }
         self.empty(
             self.request(reqwest::Method::PUT, path, Some(session))
                 .form(&form),
@@ -528,7 +562,12 @@ impl CloudApi {
     ) -> Result<(), ClientError> {
         self.empty(
             self.request(reqwest::Method::DELETE, "/v3/users", Some(session))
-                .query(&[("smsCode", code.as_str())]),
+                .query(
+                    &DeleteAccount {
+                        sms_code: Some(code.clone()),
+                    }
+                    .write(),
+                ),
         )
         .await
     }
@@ -562,8 +601,12 @@ impl CloudApi {
     pub async fn qa_advance_clock(&self, seconds: u64) -> Result<i64, ClientError> {
         let n: Now = self
             .qa_json(
-                self.request(reqwest::Method::POST, "/qa/clock", None)
-                    .json(&serde_json::json!({ "advanceSeconds": seconds })),
+                self.request(reqwest::Method::POST, "/qa/clock", None).form(
+                    &AdvanceClock {
+                        advance_seconds: seconds,
+                    }
+                    .write(),
+                ),
             )
             .await?;
         Ok(n.now)
@@ -574,12 +617,14 @@ impl CloudApi {
         to: Option<&str>,
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, ClientError> {
-        let mut req = self
+        let q = OutboxQuery {
+            to: to.map(Text::new),
+            biz_type: None,
+            limit: Some(limit),
+        };
+        let req = self
             .request(reqwest::Method::GET, "/qa/outbox", None)
-            .query(&[("limit", limit.to_string())]);
-        if let Some(to) = to {
-            req = req.query(&[("to", to)]);
-        }
+            .query(&q.write());
         let o: Outbox = self.qa_json(req).await?;
         Ok(o.messages)
     }
@@ -596,13 +641,20 @@ impl CloudApi {
         channel: &str,
         fault: QaFault,
     ) -> Result<BTreeMap<String, QaFault>, ClientError> {
-        let mut body =
-            serde_json::to_value(fault).map_err(|e| ClientError::Protocol(e.to_string()))?;
-        body["channel"] = channel.into();
+        let r = request::SetFault {
+            channel: <request::Channel as request::Field>::read(channel)
+                .map_err(|e| ClientError::invalid("channel", e))?,
+            delay_seconds: Some(fault.delay_seconds),
+            drop_rate: Some(
+                request::Fraction::new(fault.drop_rate)
+                    .ok_or_else(|| ClientError::invalid("dropRate", ParseError::Fraction))?,
+            ),
+            fail_next: Some(fault.fail_next),
+        };
         let f: Faults = self
             .qa_json(
                 self.request(reqwest::Method::POST, "/qa/faults", None)
-                    .json(&body),
+                    .form(&r.write()),
             )
             .await?;
         Ok(f.faults)
@@ -628,7 +680,16 @@ struct Now {
     now: i64,
 }
 
-/// A person-readable reason for a transport failure.
+/// Terminals to remove, by the featureCodes the terminal list gave.
+fn signs_of(signs: &[String]) -> Result<Signs, ClientError> {
+    signs
+        .iter()
+        .map(|s| FeatureCode::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Signs::new)
+        .map_err(|e| ClientError::invalid("signs", e))
+}
+
 /// The base URL for a region whose `apiDomain` is `api_domain`, keeping the
 /// scheme of `current`.
 fn region_url(current: &str, api_domain: &str) -> Result<String, ClientError> {

@@ -11,25 +11,26 @@ pub struct Endpoint {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
-    /// Request fields: the query for GET and DELETE, the form (or JSON) body
-    /// for POST and PUT.
-    pub fields: &'static [&'static str],
+    /// Request fields, from the endpoint's request type: the query for GET
+    /// and DELETE, the form (or JSON) body for POST and PUT.
+    pub fields: &'static [hik_proto::request::FieldDoc],
     /// Needs a `sessionId` header (HTTP 401 without a valid one).
     pub session: bool,
 }
 
-/// `endpoints! { TABLE, routes_fn; get "/path" => handler { session: false, fields: [..], summary: ".." } ... }`
+/// `endpoints! { TABLE, routes_fn; get "/path" => handler { session: false, request: Type, summary: ".." } ... }`
+/// where `Type` names the endpoint's inputs in `hik_proto::request`.
 macro_rules! endpoints {
     ($table:ident, $routes:ident;
      $( $method:ident $path:literal => $handler:path {
-            session: $session:literal, fields: [$($field:literal),* $(,)?], summary: $summary:literal $(,)?
+            session: $session:literal, request: $request:ident, summary: $summary:literal $(,)?
         } )*) => {
         pub(crate) const $table: &[crate::openapi::Endpoint] = &[$(
             crate::openapi::Endpoint {
                 method: stringify!($method),
                 path: $path,
                 summary: $summary,
-                fields: &[$($field),*],
+                fields: <hik_proto::request::$request as hik_proto::request::Request>::FIELDS,
                 session: $session,
             }
         ),*];
@@ -97,9 +98,9 @@ fn operation(tag: &str, e: &Endpoint) -> Value {
         .collect();
     let body_fields = matches!(e.method, "post" | "put");
     if !body_fields {
-        parameters.extend(e.fields.iter().map(
-            |f| json!({"name": f, "in": "query", "required": false, "schema": {"type": "string"}}),
-        ));
+        parameters.extend(e.fields.iter().map(|f| {
+            json!({"name": f.name, "in": "query", "required": f.required, "schema": {"type": f.kind}})
+        }));
     }
     let mut op = json!({
         "tags": [tag],
@@ -118,9 +119,18 @@ fn operation(tag: &str, e: &Endpoint) -> Value {
         let properties: Map<String, Value> = e
             .fields
             .iter()
-            .map(|f| ((*f).to_owned(), json!({"type": "string"})))
+            .map(|f| (f.name.to_owned(), json!({"type": f.kind})))
             .collect();
-        let schema = json!({"type": "object", "properties": properties});
+        let required: Vec<&str> = e
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
+        let mut schema = json!({"type": "object", "properties": properties});
+        if !required.is_empty() {
+            schema["required"] = json!(required);
+        }
         op["requestBody"] = json!({
             "required": !e.fields.is_empty(),
             "content": {

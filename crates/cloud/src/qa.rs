@@ -2,52 +2,50 @@
 //! Only mounted when the cloud runs with QA on.
 
 use crate::error::{ok, ApiError, ApiResult};
-use crate::http::Params;
+use crate::http::Form;
 use crate::outbox;
 use crate::Cloud;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use hik_proto::request::{AdvanceClock, CaptchaAnswerQuery, OutboxQuery, QaAccount, SetFault};
 use std::sync::Arc;
 
 crate::openapi::endpoints! { QA, qa_routes;
     get "/qa/outbox" => outbox_messages {
-        session: false, fields: ["to", "bizType", "limit"], summary: "Messages sent, newest first, with their codes and status" }
+        session: false, request: OutboxQuery, summary: "Messages sent, newest first, with their codes and status" }
     get "/qa/inbox" => inbox_page {
-        session: false, fields: [], summary: "A page for people showing the outbox, refreshed live" }
+        session: false, request: NoFields, summary: "A page for people showing the outbox, refreshed live" }
     post "/qa/clock" => advance_clock {
-        session: false, fields: ["advanceSeconds"], summary: "Move the cloud's clock forward" }
+        session: false, request: AdvanceClock, summary: "Move the cloud's clock forward" }
     get "/qa/clock" => clock_now {
-        session: false, fields: [], summary: "The cloud's clock" }
+        session: false, request: NoFields, summary: "The cloud's clock" }
     get "/qa/captcha" => captcha_answer {
-        session: false, fields: ["account"], summary: "The answer of the account's current captcha" }
+        session: false, request: CaptchaAnswerQuery, summary: "The answer of the account's current captcha" }
     post "/qa/accounts" => create_account {
-        session: false, fields: ["account", "password", "areaId", "twoStep", "devices"],
+        session: false, request: QaAccount,
         summary: "Create a ready account (plain password; no code needed)" }
     get "/qa/accounts/{account}" => inspect_account {
-        session: false, fields: [], summary: "An account's state: failures, captcha, lock, terminals, devices" }
+        session: false, request: NoFields, summary: "An account's state: failures, captcha, lock, terminals, devices" }
     post "/qa/faults" => set_fault {
-        session: false, fields: ["channel", "delaySeconds", "dropRate", "failNext"],
+        session: false, request: SetFault,
         summary: "Delivery faults on a channel (email or sms)" }
     get "/qa/faults" => faults {
-        session: false, fields: [], summary: "The delivery faults in force" }
+        session: false, request: NoFields, summary: "The delivery faults in force" }
     delete "/qa/faults" => clear_faults {
-        session: false, fields: [], summary: "Clear the delivery faults" }
+        session: false, request: NoFields, summary: "Clear the delivery faults" }
     post "/qa/reset" => reset {
-        session: false, fields: [], summary: "Wipe every account, code, session and message; clear faults and clock" }
+        session: false, request: NoFields, summary: "Wipe every account, code, session and message; clear faults and clock" }
 }
 
 /// `GET /qa/outbox?to=&bizType=&limit=`: messages, newest first.
-async fn outbox_messages(State(cloud): State<Arc<Cloud>>, p: Params) -> Result<Response, ApiError> {
-    let to = p.opt("to").map(|t| t.trim().to_lowercase());
-    let biz = p.opt("bizType").map(str::to_owned);
-    let limit = match p.opt("limit") {
-        Some(l) => l
-            .parse::<u32>()
-            .map_err(|e| ApiError::bad_field("limit", e))?
-            .min(500),
-        None => 50,
-    };
+async fn outbox_messages(
+    State(cloud): State<Arc<Cloud>>,
+    Form(q): Form<OutboxQuery>,
+) -> Result<Response, ApiError> {
+    let to = q.to.map(|t| t.as_str().to_lowercase());
+    let biz = q.biz_type.map(hik_proto::request::Text::into_string);
+    let limit = crate::http::page_size(q.limit, 50, 500);
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let messages = cloud
@@ -62,8 +60,8 @@ async fn outbox_messages(State(cloud): State<Arc<Cloud>>, p: Params) -> Result<R
 }
 
 /// `POST /qa/clock {"advanceSeconds": N}`.
-async fn advance_clock(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
-    let secs = p.parsed("advanceSeconds", |s| s.parse::<u64>())?;
+async fn advance_clock(State(cloud): State<Arc<Cloud>>, Form(r): Form<AdvanceClock>) -> ApiResult {
+    let secs = r.advance_seconds;
     let now = cloud.clock.advance(secs);
     tracing::info!(advanced = secs, now, "QA moved the clock");
     Ok(Json(serde_json::json!({ "now": now })).into_response())
@@ -144,8 +142,11 @@ refresh(); setInterval(refresh, 2000);
 
 /// `GET /qa/captcha?account=`: `{"answer"}` of the account's current captcha
 /// (null when it has none: fetch `/v3/captcha` first).
-async fn captcha_answer(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
-    let account = p.account("account")?;
+async fn captcha_answer(
+    State(cloud): State<Arc<Cloud>>,
+    Form(q): Form<CaptchaAnswerQuery>,
+) -> ApiResult {
+    let account = q.account;
     let answer = cloud
         .db
         .call(move |conn| match crate::accounts::find(conn, &account)? {
@@ -158,20 +159,17 @@ async fn captcha_answer(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult
 
 /// `POST /qa/accounts {"account", "password", "areaId", "twoStep", "devices"}`:
 /// a ready account, no code needed. `password` is the plain password here.
-async fn create_account(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
+async fn create_account(State(cloud): State<Arc<Cloud>>, Form(r): Form<QaAccount>) -> ApiResult {
     use hik_proto::{Account, AreaId, PasswordDigest};
-    let account = p.account("account")?;
-    let password = p.req("password")?.to_owned();
-    let area = match p.opt("areaId") {
-        Some(a) => AreaId::parse(a).map_err(|e| ApiError::bad_field("areaId", e))?,
-        None => AreaId::new(44),
-    };
-    let two_step = !matches!(p.opt("twoStep").map(str::trim), Some("false" | "0"));
-    let devices = crate::http::number(&p, "devices", crate::devices::DEFAULT_COUNT, 200)?;
+    let account = r.account;
+    let area = r.area_id.unwrap_or(AreaId::new(44));
+    let two_step = r.two_step.unwrap_or(true);
+    let devices = crate::http::page_size(r.devices, crate::devices::DEFAULT_COUNT, 200);
     let hash = cloud
         .hasher
-        .hash(PasswordDigest::of_password(&password).as_str())
+        .hash(PasswordDigest::of_password(r.password.as_str()).as_str())
         .await?;
+    let shown = account.as_str().to_owned();
     let now = cloud.clock.now();
     let user = cloud
         .db
@@ -192,10 +190,10 @@ async fn create_account(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult
             Ok(user)
         })
         .await?;
-    Ok(Json(
-        serde_json::json!({ "account": p.req("account")?.trim(), "userId": user.id.to_string() }),
+    Ok(
+        Json(serde_json::json!({ "account": shown, "userId": user.id.to_string() }))
+            .into_response(),
     )
-    .into_response())
 }
 
 /// `GET /qa/accounts/{account}`: what the cloud knows of the account.
@@ -236,38 +234,18 @@ async fn inspect_account(
     Ok(Json(state).into_response())
 }
 
-fn channel(p: &Params) -> Result<crate::outbox::Channel, ApiError> {
-    match p.req("channel")?.trim() {
-        "email" => Ok(crate::outbox::Channel::Email),
-        "sms" => Ok(crate::outbox::Channel::Sms),
-        other => Err(ApiError::bad_field(
-            "channel",
-            format!("is email or sms, not {other:?}"),
-        )),
-    }
-}
-
 /// `POST /qa/faults {"channel", "delaySeconds", "dropRate", "failNext"}`: from
 /// now on, messages on that channel arrive late, get lost, or fail.
-async fn set_fault(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
-    let channel = channel(&p)?;
-    let fault = crate::delivery::Fault {
-        delay_seconds: p
-            .opt("delaySeconds")
-            .map_or(Ok(0), |v| v.trim().parse())
-            .map_err(|e| ApiError::bad_field("delaySeconds", e))?,
-        drop_rate: p
-            .opt("dropRate")
-            .map_or(Ok(0.0), |v| v.trim().parse())
-            .map_err(|e| ApiError::bad_field("dropRate", e))?,
-        fail_next: p
-            .opt("failNext")
-            .map_or(Ok(0), |v| v.trim().parse())
-            .map_err(|e| ApiError::bad_field("failNext", e))?,
+async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> ApiResult {
+    let channel = match r.channel {
+        hik_proto::request::Channel::Email => crate::outbox::Channel::Email,
+        hik_proto::request::Channel::Sms => crate::outbox::Channel::Sms,
     };
-    if !(0.0..=1.0).contains(&fault.drop_rate) {
-        return Err(ApiError::bad_field("dropRate", "is between 0 and 1"));
-    }
+    let fault = crate::delivery::Fault {
+        delay_seconds: r.delay_seconds.unwrap_or(0),
+        drop_rate: r.drop_rate.map_or(0.0, hik_proto::request::Fraction::get),
+        fail_next: r.fail_next.unwrap_or(0),
+    };
     cloud.postman.set_fault(channel, fault);
     tracing::info!(
         channel = channel.as_str(),

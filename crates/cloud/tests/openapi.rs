@@ -27,6 +27,7 @@ const PROTOCOL: &[(&str, &str)] = &[
     ("delete", "/v3/users"),
     ("get", "/v3/userdevices/v1/devices/pagelist"),
     ("get", "/v3/userdevices/v1/cameras/info"),
+    ("get", "/v3/userdevices/v1/resources/pagelist"),
     ("get", "/v3/configurations/system/info"),
     ("put", "/v3/apigateway/login"),
     ("delete", "/v3/users/logout/v2"),
@@ -71,11 +72,30 @@ async fn the_document_lists_every_endpoint_and_each_one_is_served() {
         paths["/v3/users/info"]["get"]["security"][0]["sessionId"],
         serde_json::json!([])
     );
-    assert!(
-        paths["/v3/users/login/v2"]["post"]["requestBody"]["content"]
-            ["application/x-www-form-urlencoded"]["schema"]["properties"]["featureCode"]
-            .is_object()
+    // The field lists come from the request types: names, kinds, and which
+    // are required.
+    let login = &paths["/v3/users/login/v2"]["post"]["requestBody"]["content"]
+        ["application/x-www-form-urlencoded"]["schema"];
+    assert!(login["properties"]["featureCode"].is_object());
+    assert_eq!(
+        login["required"],
+        serde_json::json!(["account", "password"])
     );
+    let two_step = &paths["/v3/terminals/status"]["put"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    assert_eq!(two_step["properties"]["enable"]["type"], "boolean");
+    let query: Vec<(String, bool)> = paths["/v3/userdevices/v1/cameras/info"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["required"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(query, [("deviceSerial".to_owned(), true)]);
 
     // Everything documented answers (never 404 or 405), even with no input.
     for (path, ops) in paths {

@@ -22,6 +22,20 @@ pub enum ParseError {
     AreaId,
     #[error("unknown bizType")]
     BizType,
+    #[error("a whole number from {min} to {max}")]
+    Number { min: String, max: String },
+    #[error("1 or 0 (true or false)")]
+    Switch,
+    #[error("a number from 0 to 1")]
+    Fraction,
+    #[error("1 (SMS) or 3 (email)")]
+    SmsType,
+    #[error("email or sms")]
+    Channel,
+    #[error("at most {max} characters")]
+    Text { max: usize },
+    #[error("a comma-separated list of 1 to {max} items")]
+    List { max: usize },
 }
 
 /// A lower-cased email address with one `@` and a dotted domain.

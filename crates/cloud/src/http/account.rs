@@ -1,6 +1,6 @@
 //! Logged-in account endpoints: profile, password, contacts.
 
-use super::Params;
+use super::Form;
 use crate::accounts;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::outbox;
@@ -9,8 +9,11 @@ use crate::Cloud;
 use crate::{password_policy, sessions};
 use axum::extract::State;
 use axum::http::HeaderMap;
+use hik_proto::request::{
+    ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, SendCodeLoggedIn, SmsType,
+};
 use hik_proto::wire::UserInfo;
-use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, ResultCode, VerifyCode};
+use hik_proto::{Account, BizType, Email, Phone, ResultCode, VerifyCode};
 use std::sync::Arc;
 
 /// `GET /v3/users/info`: the profile, with contacts in full and masked.
@@ -39,11 +42,10 @@ pub async fn user_info(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> A
 pub async fn change_password(
     State(cloud): State<Arc<Cloud>>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<ChangePassword>,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let old = p.parsed("oldPassword", PasswordDigest::parse)?;
-    let new = p.parsed("newPassword", PasswordDigest::parse)?;
+    let (old, new) = (r.old_password, r.new_password);
     password_policy::check(&new)?;
     let user_id = who.user_id;
     let user = cloud
@@ -71,18 +73,6 @@ pub async fn change_password(
     Ok(ok(serde_json::json!({})))
 }
 
-fn sms_type(p: &Params) -> Result<Option<u8>, ApiError> {
-    match p.opt("smsType").map(str::trim) {
-        None => Ok(None),
-        Some("1") => Ok(Some(1)),
-        Some("3") => Ok(Some(3)),
-        Some(other) => Err(ApiError::bad_field(
-            "smsType",
-            format!("is 1 (SMS) or 3 (email), not {other:?}"),
-        )),
-    }
-}
-
 fn no_contact(what: &str) -> ApiError {
     ApiError::bad_field("smsType", format!("this account has no {what}"))
 }
@@ -93,18 +83,27 @@ fn no_contact(what: &str) -> ApiError {
 pub async fn send_code(
     State(cloud): State<Arc<Cloud>>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<SendCodeLoggedIn>,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let biz = p.parsed("bizType", BizType::parse)?;
-    let sms_type = sms_type(&p)?;
+    let (biz, sms_type) = (r.biz_type, r.sms_type);
+    let contact = || {
+        r.contact
+            .as_ref()
+            .map(|c| c.as_str())
+            .ok_or_else(|| ApiError::bad_field("contact", "is required"))
+    };
     let new_contact = match biz {
-        BizType::UpdateEmailValidateNewEmail => {
-            Some(p.parsed("contact", Email::parse).map(Account::Email)?)
-        }
-        BizType::UpdatePhoneValidateNewPhone => {
-            Some(p.parsed("contact", Phone::parse).map(Account::Phone)?)
-        }
+        BizType::UpdateEmailValidateNewEmail => Some(
+            Email::parse(contact()?)
+                .map(Account::Email)
+                .map_err(|e| ApiError::bad_field("contact", e))?,
+        ),
+        BizType::UpdatePhoneValidateNewPhone => Some(
+            Phone::parse(contact()?)
+                .map(Account::Phone)
+                .map_err(|e| ApiError::bad_field("contact", e))?,
+        ),
         BizType::UserRegistration => {
             return Err(ApiError::bad_field("bizType", "is for signing up"))
         }
@@ -134,8 +133,12 @@ pub async fn send_code(
                 ),
                 _ => {
                     let to = match sms_type {
-                        Some(1) => user.phone_number().ok_or_else(|| no_contact("phone"))?,
-                        Some(_) => user.email_address().ok_or_else(|| no_contact("email"))?,
+                        Some(SmsType::Phone) => {
+                            user.phone_number().ok_or_else(|| no_contact("phone"))?
+                        }
+                        Some(SmsType::Email) => {
+                            user.email_address().ok_or_else(|| no_contact("email"))?
+                        }
                         None => user.contact().ok_or_else(|| no_contact("contact"))?,
                     };
                     (Subject::User(user.id), to)
@@ -155,10 +158,10 @@ pub async fn send_code(
 pub async fn delete_account(
     State(cloud): State<Arc<Cloud>>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<DeleteAccount>,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
+    let code = r.sms_code;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     cloud
@@ -194,18 +197,29 @@ struct ContactChange {
     old_by_phone: bool,
 }
 
-impl ContactChange {
-    fn parse(p: &Params, to: Account) -> Result<Self, ApiError> {
-        Ok(Self {
-            phone_code: p
-                .opt("phoneCode")
-                .map(|c| c.trim().trim_start_matches('+').to_owned()),
-            new_code: p.parsed("smsCode", VerifyCode::parse_sent)?,
-            old_code: p.parsed("oldSmsCode", VerifyCode::parse_sent)?,
-            old_by_phone: sms_type(p)?.is_some_and(|t| t == 1)
-                || p.opt("oldSmsType").is_some_and(|t| t.trim() == "1"),
-            to,
-        })
+impl From<ChangeEmail> for ContactChange {
+    fn from(r: ChangeEmail) -> Self {
+        Self {
+            to: Account::Email(r.email),
+            phone_code: None,
+            new_code: r.sms_code,
+            old_code: r.old_sms_code,
+            old_by_phone: r.old_sms_type.or(r.sms_type) == Some(SmsType::Phone),
+        }
+    }
+}
+
+impl From<ChangePhone> for ContactChange {
+    fn from(r: ChangePhone) -> Self {
+        Self {
+            to: Account::Phone(r.phone),
+            phone_code: r
+                .phone_code
+                .map(|c| c.as_str().trim_start_matches('+').to_owned()),
+            new_code: r.sms_code,
+            old_code: r.old_sms_code,
+            old_by_phone: r.old_sms_type.or(r.sms_type) == Some(SmsType::Phone),
+        }
     }
 }
 
@@ -286,20 +300,18 @@ async fn change_contact(cloud: Arc<Cloud>, headers: HeaderMap, change: ContactCh
 pub async fn change_email(
     State(cloud): State<Arc<Cloud>>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<ChangeEmail>,
 ) -> ApiResult {
-    let to = p.parsed("email", Email::parse).map(Account::Email)?;
-    change_contact(cloud, headers, ContactChange::parse(&p, to)?).await
+    change_contact(cloud, headers, r.into()).await
 }
 
 /// `PUT /v3/users/phone`: `phone`, `phoneCode`, `smsCode` (sent to it), `oldSmsCode`, `oldSmsType`.
 pub async fn change_phone(
     State(cloud): State<Arc<Cloud>>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<ChangePhone>,
 ) -> ApiResult {
-    let to = p.parsed("phone", Phone::parse).map(Account::Phone)?;
-    change_contact(cloud, headers, ContactChange::parse(&p, to)?).await
+    change_contact(cloud, headers, r.into()).await
 }
 
 /// `GET /v3/configurations/system/info`: where the service's other parts are

@@ -1,6 +1,6 @@
 //! Logged-out flows: codes, sign-up, login, sessions.
 
-use super::{find_area, require_region, Client, Here, Params};
+use super::{find_area, require_region, Client, Form, Here};
 use crate::accounts::{self, NewUser, Terminal};
 use crate::error::{ok, ApiError, ApiResult};
 use crate::outbox::{self, Channel, NewMessage};
@@ -14,11 +14,14 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Extension;
 use base64::Engine;
+use hik_proto::request::{
+    CaptchaQuery, Login, Refresh, ResetPassword, SendCodeLoggedOut, SignUp, Text,
+};
 use hik_proto::wire::{
     CodeSent, LoggedIn, LoginArea, LoginSession, Refreshed, Registered, SessionInfo, TerminalData,
     TerminalStatus,
 };
-use hik_proto::{Account, AreaId, BizType, PasswordDigest, ResultCode, VerifyCode};
+use hik_proto::{Account, AreaId, BizType, ResultCode};
 use std::sync::Arc;
 
 /// `POST /v3/sms/nologin/checkcode`. Never reveals whether an address is
@@ -26,16 +29,18 @@ use std::sync::Arc;
 pub async fn send_code_logged_out(
     State(cloud): State<Arc<Cloud>>,
     Extension(here): Extension<Here>,
-    p: Params,
+    Form(r): Form<SendCodeLoggedOut>,
 ) -> ApiResult {
-    let from = p.account("from")?;
-    let biz = p.parsed("bizType", BizType::parse)?;
+    let from = r.from;
+    let biz = r.biz_type;
     let contact = outbox::masked(&from);
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let sent = match biz {
         BizType::UserRegistration => {
-            let area = p.parsed("areaId", AreaId::parse)?;
+            let area = r
+                .area_id
+                .ok_or_else(|| ApiError::bad_field("areaId", "is required for a sign-up"))?;
             let area = find_area(&cloud, area)
                 .ok_or_else(|| ApiError::bad_field("areaId", "unknown region"))?;
             require_region(&cloud, here, &area)?;
@@ -105,23 +110,26 @@ pub async fn sign_up(
     State(cloud): State<Arc<Cloud>>,
     Extension(here): Extension<Here>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<SignUp>,
 ) -> ApiResult {
     let client = Client::from_headers(&headers);
-    let account = p.account("account")?;
-    let digest = p.parsed("password", PasswordDigest::parse)?;
-    let area = p.parsed("areaId", AreaId::parse)?;
+    let (account, digest, area, code) = (r.account, r.password, r.area_id, r.sms_code);
     let known =
         find_area(&cloud, area).ok_or_else(|| ApiError::bad_field("areaId", "unknown region"))?;
     require_region(&cloud, here, &known)?;
-    let code = p.parsed("smsCode", VerifyCode::parse_sent)?;
     let phone_code = match account {
-        Account::Phone(_) => Some(p.req("phoneCode")?.trim_start_matches('+').to_owned()),
+        Account::Phone(_) => Some(
+            r.phone_code
+                .ok_or_else(|| ApiError::bad_field("phoneCode", "is required for a phone"))?
+                .as_str()
+                .trim_start_matches('+')
+                .to_owned(),
+        ),
         Account::Email(_) => None,
     };
-    let user_name = p
-        .opt("userName")
-        .map_or_else(|| account.as_str().to_owned(), str::to_owned);
+    let user_name = r
+        .user_name
+        .map_or_else(|| account.as_str().to_owned(), Text::into_string);
     let feature = client.feature.clone();
     password_policy::check(&digest)?;
     // Hash before taking the lock: Argon2 is the slow part.
@@ -175,18 +183,16 @@ pub async fn login(
     State(cloud): State<Arc<Cloud>>,
     Extension(here): Extension<Here>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<Login>,
 ) -> ApiResult {
     let client = Client::from_headers(&headers);
-    let account = p.account("account")?;
-    let digest = p.parsed("password", PasswordDigest::parse)?;
-    let feature = client.feature_code(&p)?;
-    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
-    let terminal_name = p
-        .opt("cuName")
+    let (account, digest, code) = (r.account, r.password, r.sms_code);
+    let feature = client.feature_code(r.feature_code)?;
+    let terminal_name = r
+        .cu_name
         .and_then(|n| {
             base64::engine::general_purpose::STANDARD
-                .decode(n.trim())
+                .decode(n.as_str())
                 .ok()
         })
         .and_then(|b| String::from_utf8(b).ok())
@@ -209,7 +215,7 @@ pub async fn login(
     // Locked, or a captcha due: refuse before the password is even looked at.
     let now = cloud.clock.now();
     let (c, user_id) = (Arc::clone(&cloud), user.id);
-    let image_code = p.opt("imageCode").map(str::to_owned);
+    let image_code = r.image_code.map(Text::into_string);
     cloud
         .db
         .call(move |conn| protection::gate(conn, &c.rules, now, user_id, image_code.as_deref()))
@@ -323,14 +329,18 @@ pub async fn login(
 }
 
 /// `PUT /v3/apigateway/login`: rotate the refresh token (403 in `meta.code` when dead).
-pub async fn refresh(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn refresh(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    Form(r): Form<Refresh>,
+) -> ApiResult {
     let client = Client::from_headers(&headers);
-    let token = p
-        .opt("refreshSessionId")
+    let token = r
+        .refresh_session_id
         .ok_or_else(ApiError::refresh_dead)?
-        .to_owned();
+        .into_string();
     let feature = client
-        .feature_code(&p)
+        .feature_code(r.feature_code)
         .map_err(|_| ApiError::refresh_dead())?;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
@@ -370,10 +380,11 @@ pub async fn logout(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiR
 /// `POST /v3/users/password/reset`: a `RETRIEVE_PASSWORD` code, then the new
 /// password. Clears wrong-password count, lock and captcha, and ends every
 /// session of the account. Unknown accounts fail like a dead code.
-pub async fn reset_password(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
-    let account = p.account("account")?;
-    let digest = p.parsed("password", PasswordDigest::parse)?;
-    let code = p.parsed("smsCode", VerifyCode::parse_sent)?;
+pub async fn reset_password(
+    State(cloud): State<Arc<Cloud>>,
+    Form(r): Form<ResetPassword>,
+) -> ApiResult {
+    let (account, digest, code) = (r.account, r.password, r.sms_code);
     password_policy::check(&digest)?;
     // Hashed whether or not the account exists: the reply time tells nothing.
     let password_hash = cloud.hasher.hash(digest.as_str()).await?;
@@ -409,9 +420,12 @@ pub async fn reset_password(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiRe
 
 /// `GET /v3/captcha?account=&featureCode=`: a new captcha picture (PNG) for the
 /// account, replacing the previous one. Unknown accounts get a picture too.
-pub async fn captcha(State(cloud): State<Arc<Cloud>>, p: Params) -> axum::response::Response {
+pub async fn captcha(
+    State(cloud): State<Arc<Cloud>>,
+    Form(q): Form<CaptchaQuery>,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let account = p.opt("account").and_then(|a| Account::parse(a).ok());
+    let account = q.account.and_then(|a| Account::parse(a.as_str()).ok());
     let now = cloud.clock.now();
     let answer = match account {
         Some(account) => cloud

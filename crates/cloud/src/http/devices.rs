@@ -1,10 +1,11 @@
 //! The logged-in account's devices and their cameras.
 
-use super::Params;
+use super::Form;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::{devices, Cloud};
 use axum::extract::State;
 use axum::http::HeaderMap;
+use hik_proto::request::{CamerasQuery, DevicePageQuery};
 use hik_proto::wire::{DeviceInfo, Page};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -12,11 +13,15 @@ use std::sync::Arc;
 /// `GET /v3/userdevices/v1/devices/pagelist?groupId=-1&limit=&offset=&filter=`.
 /// `filter` names the maps to include (STATUS, CONNECTION, WIFI, comma-separated);
 /// without it all are included.
-pub async fn page(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn page(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    Form(q): Form<DevicePageQuery>,
+) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let limit = super::number(&p, "limit", 10, 50)?;
-    let offset = super::number(&p, "offset", 0, u32::MAX)?;
-    let filter = p.opt("filter").map(str::to_uppercase);
+    let limit = super::page_size(q.limit, 10, 50);
+    let offset = q.offset.unwrap_or(0);
+    let filter = q.filter.map(|f| f.as_str().to_uppercase());
     let wants = |map: &str| {
         filter
             .as_deref()
@@ -61,9 +66,13 @@ pub async fn page(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params
 }
 
 /// `GET /v3/userdevices/v1/cameras/info?deviceSerial=`
-pub async fn cameras(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn cameras(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    Form(q): Form<CamerasQuery>,
+) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let serial = p.req("deviceSerial")?.trim().to_uppercase();
+    let serial = q.device_serial.as_str().to_uppercase();
     let list = cloud
         .db
         .call(move |conn| devices::cameras(conn, who.user_id, &serial))

@@ -11,11 +11,13 @@ mod terminals;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::sessions;
 use crate::Cloud;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, State};
+use axum::http::Request;
 use axum::http::{HeaderMap, Method};
 use axum::Router;
+use hik_proto::request::{FieldError, Fields, Problem, Request as Inputs};
 use hik_proto::wire::{Area, AreaList, LoginArea};
-use hik_proto::{AreaId, FeatureCode};
+use hik_proto::{AreaId, FeatureCode, ParseError};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -25,69 +27,69 @@ pub(crate) struct Here(pub usize);
 
 crate::openapi::endpoints! { API, api_routes;
     get "/v3/users/area/list" => area_list {
-        session: false, fields: [], summary: "The areas (countries) and the apiDomain of the region serving each" }
+        session: false, request: NoFields, summary: "The areas (countries) and the apiDomain of the region serving each" }
     post "/v3/sms/nologin/checkcode" => auth::send_code_logged_out {
-        session: false, fields: ["from", "bizType", "smsType", "areaId"],
+        session: false, request: SendCodeLoggedOut,
         summary: "Send a code while logged out (USER_REGISTRATION, TERMINAL_BIND, TERMINAL_DELETE, RETRIEVE_PASSWORD)" }
     post "/v3/users/regist/v2" => auth::sign_up {
-        session: false, fields: ["account", "password", "areaId", "phoneCode", "smsCode", "userName"],
+        session: false, request: SignUp,
         summary: "Sign up with the USER_REGISTRATION code; binds the featureCode header's terminal" }
     post "/v3/users/login/v2" => auth::login {
-        session: false, fields: ["account", "password", "featureCode", "cuName", "smsCode", "msgType", "bizType", "imageCode"],
+        session: false, request: Login,
         summary: "Log in (6002 for a new terminal, 1069 when full, 1015 captcha or lock, 1100 other region)" }
     post "/v3/users/login/v5" => auth::login {
-        session: false, fields: ["account", "password", "featureCode", "cuName", "smsCode", "msgType", "bizType", "imageCode"],
+        session: false, request: Login,
         summary: "Log in (alias of v2)" }
     put "/v3/apigateway/login" => auth::refresh {
-        session: false, fields: ["refreshSessionId", "featureCode"],
+        session: false, request: Refresh,
         summary: "Rotate the refresh token for a new session (meta.code 403 when dead; reuse revokes the family)" }
     delete "/v3/users/logout/v2" => auth::logout {
-        session: true, fields: [], summary: "Log out: revoke this session and its refresh token" }
+        session: true, request: NoFields, summary: "Log out: revoke this session and its refresh token" }
     get "/v3/users/info" => account::user_info {
-        session: true, fields: [], summary: "The profile, contacts in full and masked" }
+        session: true, request: NoFields, summary: "The profile, contacts in full and masked" }
     post "/v3/users/password/reset" => auth::reset_password {
-        session: false, fields: ["account", "password", "smsCode"],
+        session: false, request: ResetPassword,
         summary: "Reset the password with a RETRIEVE_PASSWORD code; lifts captcha and lock" }
     post "/v3/users/password/mod" => account::change_password {
-        session: true, fields: ["oldPassword", "newPassword"], summary: "Change the password; other sessions end" }
+        session: true, request: ChangePassword, summary: "Change the password; other sessions end" }
     get "/v3/captcha" => auth::captcha {
-        session: false, fields: ["account", "featureCode"], summary: "A new captcha picture (PNG) for the account" }
+        session: false, request: CaptchaQuery, summary: "A new captcha picture (PNG) for the account" }
     post "/v3/users/checkcode/mt" => account::send_code {
-        session: true, fields: ["bizType", "smsType", "contact"],
+        session: true, request: SendCodeLoggedIn,
         summary: "Send a code while logged in (contact: the new address for UPDATE_*_VALIDATE_NEW_*)" }
     delete "/v3/users" => account::delete_account {
-        session: true, fields: ["smsCode"], summary: "Delete the account with a USER_DELETE code (80000 without)" }
+        session: true, request: DeleteAccount, summary: "Delete the account with a USER_DELETE code (80000 without)" }
     put "/v3/users/email" => account::change_email {
-        session: true, fields: ["email", "smsCode", "oldSmsCode", "oldSmsType"],
+        session: true, request: ChangeEmail,
         summary: "Change the email: a code from an old contact and one sent to the new address" }
     put "/v3/users/phone" => account::change_phone {
-        session: true, fields: ["phone", "phoneCode", "smsCode", "oldSmsCode", "oldSmsType"],
+        session: true, request: ChangePhone,
         summary: "Change the phone: a code from an old contact and one sent to the new number" }
     get "/v3/configurations/system/info" => account::system_info {
-        session: false, fields: [], summary: "The rules this cloud runs by" }
+        session: false, request: NoFields, summary: "The rules this cloud runs by" }
     get "/v3/userdevices/v1/devices/pagelist" => devices::page {
-        session: true, fields: ["groupId", "limit", "offset", "filter"],
+        session: true, request: DevicePageQuery,
         summary: "The account's devices, with status, connection and Wi-Fi maps keyed by serial" }
     get "/v3/userdevices/v1/resources/pagelist" => resources::page {
-        session: true, fields: ["groupId", "limit", "offset", "filter"],
+        session: true, request: DevicePageQuery,
         summary: "The devices as EZVIZ-family clients read them: deviceInfos (supportExt a JSON string), resourceInfos (one per channel), and one map per filter name" }
     get "/v3/userdevices/v1/cameras/info" => devices::cameras {
-        session: true, fields: ["deviceSerial"], summary: "The cameras (channels) of one device" }
+        session: true, request: CamerasQuery, summary: "The cameras (channels) of one device" }
     get "/v3/terminals" => terminals::list {
-        session: true, fields: ["limit", "offset"], summary: "The account's bound terminals, this one marked current" }
+        session: true, request: PageQuery, summary: "The account's bound terminals, this one marked current" }
     get "/v3/terminals/status" => terminals::status {
-        session: true, fields: [], summary: "Whether this terminal is bound and two-step verification is on" }
+        session: true, request: NoFields, summary: "Whether this terminal is bound and two-step verification is on" }
     put "/v3/terminals/status" => terminals::switch_two_step {
-        session: true, fields: ["enable", "smsCode"],
+        session: true, request: SwitchTwoStep,
         summary: "Two-step verification on or off (a code when this terminal is not bound)" }
     post "/v3/terminals/unbind" => terminals::unbind {
-        session: true, fields: ["signs", "smsCode"],
+        session: true, request: Unbind,
         summary: "Remove terminals, ending their sessions (a code when this terminal is not bound)" }
     post "/v3/terminals/nologin" => terminals::unbind_logged_out {
-        session: false, fields: ["tempId", "signs", "smsCode"],
+        session: false, request: UnbindLoggedOut,
         summary: "Remove terminals during a login that got 1069, with a TERMINAL_DELETE code" }
     get "/openapi.json" => openapi_json {
-        session: false, fields: [], summary: "This document" }
+        session: false, request: NoFields, summary: "This document" }
 }
 
 /// `GET /openapi.json`: every endpoint this cloud serves, QA ones included
@@ -128,89 +130,74 @@ async fn stamp_date(
     res
 }
 
-/// Request fields from the query string and, for POST/PUT, a form or JSON body.
-pub struct Params(HashMap<String, String>);
+/// An endpoint's typed inputs (see `hik_proto::request`), read from the query
+/// string and, for POST and PUT, a form or JSON body. A field that cannot be
+/// read is refused with 2005 naming it (2003 for an account that is neither
+/// an email nor a phone); a body that cannot be parsed at all gets HTTP 400.
+pub struct Form<T>(pub T);
 
-impl<S: Send + Sync> FromRequest<S> for Params {
+impl<S: Send + Sync, T: Inputs> FromRequest<S> for Form<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let mut map: HashMap<String, String> = match req.uri().query() {
-            Some(q) => serde_urlencoded::from_str(q).map_err(ApiError::unparseable)?,
-            None => HashMap::new(),
-        };
-        if matches!(*req.method(), Method::GET | Method::DELETE | Method::HEAD) {
-            return Ok(Self(map));
-        }
-        let is_json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let body = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(ApiError::unparseable)?;
-        if body.is_empty() {
-            return Ok(Self(map));
-        }
-        if is_json {
-            let obj: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_slice(&body).map_err(ApiError::unparseable)?;
-            for (k, v) in obj {
-                let s = match v {
-                    serde_json::Value::String(s) => s,
-                    serde_json::Value::Null => continue,
-                    other => other.to_string(),
-                };
-                map.insert(k, s);
-            }
-        } else {
-            let form: HashMap<String, String> =
-                serde_urlencoded::from_bytes(&body).map_err(ApiError::unparseable)?;
-            map.extend(form);
-        }
-        Ok(Self(map))
+    async fn from_request(req: Request<axum::body::Body>, state: &S) -> Result<Self, ApiError> {
+        let fields = fields(req, state).await?;
+        T::read(&fields).map(Form).map_err(ApiError::from)
     }
 }
 
-impl Params {
-    pub fn opt(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|s| !s.trim().is_empty())
+/// The query, then the form or JSON body (its values as text), merged.
+async fn fields<S: Send + Sync>(
+    req: Request<axum::body::Body>,
+    state: &S,
+) -> Result<Fields, ApiError> {
+    let mut map: HashMap<String, String> = match req.uri().query() {
+        Some(q) => serde_urlencoded::from_str(q).map_err(ApiError::unparseable)?,
+        None => HashMap::new(),
+    };
+    if matches!(*req.method(), Method::GET | Method::DELETE | Method::HEAD) {
+        return Ok(Fields::new(map));
     }
-    pub fn req(&self, name: &str) -> Result<&str, ApiError> {
-        self.opt(name)
-            .ok_or_else(|| ApiError::bad_field(name, "is required"))
+    let is_json = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let body = axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(ApiError::unparseable)?;
+    if body.is_empty() {
+        return Ok(Fields::new(map));
     }
-    /// A required email or phone: 2003 when it is neither.
-    pub fn account(&self, name: &str) -> Result<hik_proto::Account, ApiError> {
-        hik_proto::Account::parse(self.req(name)?).map_err(|e| {
-            ApiError::business(hik_proto::ResultCode::InvalidAccount)
-                .with_message(format!("{name}: {e}"))
-        })
+    if is_json {
+        let obj: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&body).map_err(ApiError::unparseable)?;
+        for (k, v) in obj {
+            let s = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            map.insert(k, s);
+        }
+    } else {
+        let form: HashMap<String, String> =
+            serde_urlencoded::from_bytes(&body).map_err(ApiError::unparseable)?;
+        map.extend(form);
     }
+    Ok(Fields::new(map))
+}
 
-    /// An optional field through its parser: absent or blank is `None`, a
-    /// malformed one is refused naming the field.
-    pub fn optional<T, E: std::fmt::Display>(
-        &self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Result<Option<T>, ApiError> {
-        self.opt(name)
-            .map(|v| parse(v).map_err(|e| ApiError::bad_field(name, e)))
-            .transpose()
-    }
-
-    /// A required field through its parser, naming the field on failure.
-    pub fn parsed<T, E: std::fmt::Display>(
-        &self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Result<T, ApiError> {
-        parse(self.req(name)?).map_err(|e| ApiError::bad_field(name, e))
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        let not_an_account = matches!(
+            e.problem,
+            Problem::Invalid(ParseError::Account | ParseError::Email | ParseError::Phone)
+        ) && matches!(e.field, "account" | "from");
+        if not_an_account {
+            ApiError::business(hik_proto::ResultCode::InvalidAccount).with_message(e.to_string())
+        } else {
+            ApiError::bad_field(e.field, e.problem)
+        }
     }
 }
 
@@ -233,15 +220,10 @@ impl Client {
         }
     }
 
-    /// `featureCode` from the form, else from the header.
-    pub fn feature_code(&self, p: &Params) -> Result<FeatureCode, ApiError> {
-        match p.opt("featureCode") {
-            Some(f) => FeatureCode::parse(f).map_err(|e| ApiError::bad_field("featureCode", e)),
-            None => self
-                .feature
-                .clone()
-                .ok_or_else(|| ApiError::bad_field("featureCode", "is required")),
-        }
+    /// `featureCode` from the form (already read), else from the header.
+    pub fn feature_code(&self, sent: Option<FeatureCode>) -> Result<FeatureCode, ApiError> {
+        sent.or_else(|| self.feature.clone())
+            .ok_or_else(|| ApiError::bad_field("featureCode", "is required"))
     }
 }
 
@@ -318,14 +300,7 @@ pub(crate) async fn authenticate(
         .await
 }
 
-/// An optional whole-number field, capped at `max`.
-pub(crate) fn number(p: &Params, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
-    match p.opt(name) {
-        None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse::<u32>()
-            .map(|n| n.min(max))
-            .map_err(|e| ApiError::bad_field(name, e)),
-    }
+/// A page size: `default` when absent, at most `max`.
+pub(crate) fn page_size(limit: Option<u32>, default: u32, max: u32) -> u32 {
+    limit.unwrap_or(default).min(max)
 }

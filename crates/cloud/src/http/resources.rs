@@ -7,12 +7,13 @@
 //! this cloud has nothing for gets an empty map, as a device without that
 //! feature would.
 
-use super::Params;
+use super::Form;
 use crate::devices::Device;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::{devices, Cloud};
 use axum::extract::State;
 use axum::http::HeaderMap;
+use hik_proto::request::DevicePageQuery;
 use hik_proto::wire::{CameraInfo, Page};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -25,11 +26,15 @@ const MAX_FILTER_LEN: usize = 32;
 /// device serial.
 const BY_RESOURCE: [&str; 4] = ["CLOUD", "CHANNEL", "VTM", "VIDEO_QUALITY"];
 
-pub async fn page(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn page(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    Form(q): Form<DevicePageQuery>,
+) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let limit = super::number(&p, "limit", 30, 50)?;
-    let offset = super::number(&p, "offset", 0, u32::MAX)?;
-    let filters = filters(p.opt("filter"))?;
+    let limit = super::page_size(q.limit, 30, 50);
+    let offset = q.offset.unwrap_or(0);
+    let filters = filters(q.filter.as_ref().map(|f| f.as_str()))?;
     let (total, list, cameras) = cloud
         .db
         .call(move |conn| {

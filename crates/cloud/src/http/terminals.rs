@@ -1,34 +1,35 @@
 //! Terminals of the logged-in account, and removal during a login that found
 //! the account full (1069).
 
-use super::Params;
+use super::Form;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::{accounts, terminals, verification, Cloud};
 use axum::extract::State;
 use axum::http::HeaderMap;
+use hik_proto::request::{PageQuery, Signs, SwitchTwoStep, Unbind, UnbindLoggedOut};
 use hik_proto::wire::{Page, TerminalStatus};
 use hik_proto::{BizType, FeatureCode, ResultCode, VerifyCode};
 use std::sync::Arc;
 
-/// `signs`: featureCodes separated by commas.
-fn signs(p: &Params) -> Result<Vec<String>, ApiError> {
-    p.req("signs")?
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            FeatureCode::parse(s)
-                .map(|f| f.as_str().to_owned())
-                .map_err(|e| ApiError::bad_field("signs", e))
-        })
+/// `signs` as the featureCodes they name.
+fn signs(signs: Signs) -> Vec<String> {
+    signs
+        .into_vec()
+        .iter()
+        .map(FeatureCode::as_str)
+        .map(str::to_owned)
         .collect()
 }
 
 /// `GET /v3/terminals?limit=&offset=`
-pub async fn list(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
+pub async fn list(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    Form(q): Form<PageQuery>,
+) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let limit = super::number(&p, "limit", 10, 50)?;
-    let offset = super::number(&p, "offset", 0, u32::MAX)?;
+    let limit = super::page_size(q.limit, 10, 50);
+    let offset = q.offset.unwrap_or(0);
     let (total, list) = cloud
         .db
         .call(move |conn| terminals::list(conn, who.user_id, &who.feature, limit, offset))
@@ -97,19 +98,9 @@ async fn confirmed<R: Send + 'static>(
 pub async fn switch_two_step(
     State(cloud): State<Arc<Cloud>>,
     headers: HeaderMap,
-    p: Params,
+    Form(r): Form<SwitchTwoStep>,
 ) -> ApiResult {
-    let enable = match p.req("enable")?.trim() {
-        "1" | "true" => true,
-        "0" | "false" => false,
-        other => {
-            return Err(ApiError::bad_field(
-                "enable",
-                format!("is 0 or 1, not {other:?}"),
-            ))
-        }
-    };
-    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
+    let (enable, code) = (r.enable, r.sms_code);
     confirmed(
         &cloud,
         &headers,
@@ -122,9 +113,13 @@ pub async fn switch_two_step(
 }
 
 /// `POST /v3/terminals/unbind`: remove terminals (their sessions end too).
-pub async fn unbind(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Params) -> ApiResult {
-    let signs = signs(&p)?;
-    let code = p.optional("smsCode", VerifyCode::parse_sent)?;
+pub async fn unbind(
+    State(cloud): State<Arc<Cloud>>,
+    headers: HeaderMap,
+    Form(r): Form<Unbind>,
+) -> ApiResult {
+    let signs = signs(r.signs);
+    let code = r.sms_code;
     let removed = confirmed(
         &cloud,
         &headers,
@@ -138,10 +133,13 @@ pub async fn unbind(State(cloud): State<Arc<Cloud>>, headers: HeaderMap, p: Para
 
 /// `POST /v3/terminals/nologin`: with the `tempId` of a 1069 reply and a
 /// `TERMINAL_DELETE` code, remove terminals; then the login can be repeated.
-pub async fn unbind_logged_out(State(cloud): State<Arc<Cloud>>, p: Params) -> ApiResult {
-    let temp_id = p.req("tempId")?.to_owned();
-    let signs = signs(&p)?;
-    let code = p.parsed("smsCode", VerifyCode::parse_sent)?;
+pub async fn unbind_logged_out(
+    State(cloud): State<Arc<Cloud>>,
+    Form(r): Form<UnbindLoggedOut>,
+) -> ApiResult {
+    let temp_id = r.temp_id.into_string();
+    let signs = signs(r.signs);
+    let code = r.sms_code;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let removed = cloud
