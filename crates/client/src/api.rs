@@ -368,9 +368,9 @@ impl CloudApi {
             )
             .query(
                 &DevicePageQuery {
-                    group_id: Some(-1),
-                    limit: Some(limit),
-                    offset: Some(offset),
+                    group_id: request::GroupId::new(-1),
+                    limit: Some(bounded("limit", limit)?),
+                    offset: Some(bounded("offset", offset)?),
                     filter: None,
                 }
                 .write(),
@@ -422,8 +422,8 @@ impl CloudApi {
             self.request(reqwest::Method::GET, "/v3/terminals", Some(session))
                 .query(
                     &PageQuery {
-                        limit: Some(limit),
-                        offset: Some(offset),
+                        limit: Some(bounded("limit", limit)?),
+                        offset: Some(bounded("offset", offset)?),
                     }
                     .write(),
                 ),
@@ -603,7 +603,7 @@ impl CloudApi {
             .qa_json(
                 self.request(reqwest::Method::POST, "/qa/clock", None).form(
                     &AdvanceClock {
-                        advance_seconds: seconds,
+                        advance_seconds: bounded("advanceSeconds", seconds)?,
                     }
                     .write(),
                 ),
@@ -620,7 +620,7 @@ impl CloudApi {
         let q = OutboxQuery {
             to: to.map(Text::new),
             biz_type: None,
-            limit: Some(limit),
+            limit: Some(bounded("limit", limit)?),
         };
         let req = self
             .request(reqwest::Method::GET, "/qa/outbox", None)
@@ -644,12 +644,12 @@ impl CloudApi {
         let r = request::SetFault {
             channel: <request::Channel as request::Field>::read(channel)
                 .map_err(|e| ClientError::invalid("channel", e))?,
-            delay_seconds: Some(fault.delay_seconds),
+            delay_seconds: Some(bounded("delaySeconds", fault.delay_seconds)?),
             drop_rate: Some(
                 request::Fraction::new(fault.drop_rate)
                     .ok_or_else(|| ClientError::invalid("dropRate", ParseError::Fraction))?,
             ),
-            fail_next: Some(fault.fail_next),
+            fail_next: Some(bounded("failNext", fault.fail_next)?),
         };
         let f: Faults = self
             .qa_json(
@@ -678,6 +678,25 @@ struct Faults {
 #[derive(serde::Deserialize)]
 struct Now {
     now: i64,
+}
+
+/// A number in the bounds its field allows, or why not.
+fn bounded<const MIN: i64, const MAX: i64>(
+    field: &'static str,
+    n: impl Into<u64>,
+) -> Result<request::Bounded<MIN, MAX>, ClientError> {
+    i64::try_from(n.into())
+        .ok()
+        .and_then(request::Bounded::new)
+        .ok_or_else(|| {
+            ClientError::invalid(
+                field,
+                ParseError::Number {
+                    min: MIN.to_string(),
+                    max: MAX.to_string(),
+                },
+            )
+        })
 }
 
 /// Terminals to remove, by the featureCodes the terminal list gave.

@@ -313,7 +313,22 @@ pub struct Rules {
 impl Rules {
     /// Refuse settings the protocol cannot work with, naming the setting.
     pub fn validate(&self) -> Result<(), String> {
-        let checks: [(bool, &str); 8] = [
+        // Ten years at most: times computed from the clock stay writable dates.
+        const LONGEST: i64 = 10 * 365 * 24 * 3600;
+        let lifetimes = [
+            self.code_ttl_secs,
+            self.send_cooldown_secs,
+            self.lock_secs,
+            self.captcha_ttl_secs,
+            self.session_ttl_secs,
+            self.refresh_ttl_secs,
+        ];
+        let checks: [(bool, &str); 9] = [
+            (
+                lifetimes.iter().all(|s| *s <= LONGEST) && self.lock_secs >= 0 && self.captcha_ttl_secs > 0,
+                "every time setting (code_ttl_secs, send_cooldown_secs, lock_secs, captcha_ttl_secs, \
+                 session_ttl_secs, refresh_ttl_secs) is at most 10 years, and captcha_ttl_secs positive",
+            ),
             (
                 (4..=8).contains(&self.code_length),
                 "code_length must be 4 to 8",

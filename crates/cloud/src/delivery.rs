@@ -85,7 +85,8 @@ impl Postman {
             return Fate::Dropped;
         }
         if fault.delay_seconds > 0 {
-            return Fate::Delayed(now + i64::try_from(fault.delay_seconds).unwrap_or(i64::MAX / 4));
+            let delay = i64::try_from(fault.delay_seconds).unwrap_or(i64::MAX);
+            return Fate::Delayed(now.saturating_add(delay));
         }
         if self.external(channel) {
             Fate::Queued

@@ -45,7 +45,7 @@ async fn outbox_messages(
 ) -> Result<Response, ApiError> {
     let to = q.to.map(|t| t.as_str().to_lowercase());
     let biz = q.biz_type.map(hik_proto::request::Text::into_string);
-    let limit = crate::http::page_size(q.limit, 50, 500);
+    let limit = crate::http::count_or(q.limit, 50);
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let messages = cloud
@@ -61,8 +61,13 @@ async fn outbox_messages(
 
 /// `POST /qa/clock {"advanceSeconds": N}`.
 async fn advance_clock(State(cloud): State<Arc<Cloud>>, Form(r): Form<AdvanceClock>) -> ApiResult {
-    let secs = r.advance_seconds;
-    let now = cloud.clock.advance(secs);
+    let secs = r.advance_seconds.unsigned();
+    let now = cloud.clock.advance(secs).map_err(|room| {
+        ApiError::bad_field(
+            "advanceSeconds",
+            format!("would move the clock past the year 9998; it may move {room} seconds more"),
+        )
+    })?;
     tracing::info!(advanced = secs, now, "QA moved the clock");
     Ok(Json(serde_json::json!({ "now": now })).into_response())
 }
@@ -164,7 +169,7 @@ async fn create_account(State(cloud): State<Arc<Cloud>>, Form(r): Form<QaAccount
     let account = r.account;
     let area = r.area_id.unwrap_or(AreaId::new(44));
     let two_step = r.two_step.unwrap_or(true);
-    let devices = crate::http::page_size(r.devices, crate::devices::DEFAULT_COUNT, 200);
+    let devices = crate::http::count_or(r.devices, crate::devices::DEFAULT_COUNT);
     let hash = cloud
         .hasher
         .hash(PasswordDigest::of_password(r.password.as_str()).as_str())
@@ -242,9 +247,11 @@ async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> 
         hik_proto::request::Channel::Sms => crate::outbox::Channel::Sms,
     };
     let fault = crate::delivery::Fault {
-        delay_seconds: r.delay_seconds.unwrap_or(0),
+        delay_seconds: r
+            .delay_seconds
+            .map_or(0, hik_proto::request::Bounded::unsigned),
         drop_rate: r.drop_rate.map_or(0.0, hik_proto::request::Fraction::get),
-        fail_next: r.fail_next.unwrap_or(0),
+        fail_next: r.fail_next.map_or(0, hik_proto::request::Bounded::count),
     };
     cloud.postman.set_fault(channel, fault);
     tracing::info!(

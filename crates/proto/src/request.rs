@@ -209,23 +209,61 @@ impl Field for Text {
     }
 }
 
-macro_rules! number_field {
-    ($($ty:ty),*) => {$(
-        impl Field for $ty {
-            const KIND: &'static str = "integer";
-            fn read(text: &str) -> Result<Self, ParseError> {
-                text.trim().parse().map_err(|_| ParseError::Number {
-                    min: <$ty>::MIN.to_string(),
-                    max: <$ty>::MAX.to_string(),
-                })
-            }
-            fn write(&self) -> String {
-                self.to_string()
-            }
-        }
-    )*};
+/// A whole number from `MIN` to `MAX`: every number a request carries has a
+/// bound, and a value out of it is refused naming the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Bounded<const MIN: i64, const MAX: i64>(i64);
+
+impl<const MIN: i64, const MAX: i64> Bounded<MIN, MAX> {
+    /// `n` when it is in bounds.
+    pub fn new(n: i64) -> Option<Self> {
+        (MIN..=MAX).contains(&n).then_some(Self(n))
+    }
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+    /// As an unsigned count (bounds below zero read as zero).
+    pub fn count(self) -> u32 {
+        u32::try_from(self.0.max(0)).unwrap_or(u32::MAX)
+    }
+    /// As unsigned seconds or a count that may exceed `u32`.
+    pub fn unsigned(self) -> u64 {
+        u64::try_from(self.0.max(0)).unwrap_or(0)
+    }
 }
-number_field!(u32, u64, i64);
+
+impl<const MIN: i64, const MAX: i64> Field for Bounded<MIN, MAX> {
+    const KIND: &'static str = "integer";
+    fn read(text: &str) -> Result<Self, ParseError> {
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(Self::new)
+            .ok_or_else(|| ParseError::Number {
+                min: MIN.to_string(),
+                max: MAX.to_string(),
+            })
+    }
+    fn write(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+/// A page's size, and where it starts.
+pub type Limit = Bounded<1, 50>;
+pub type Offset = Bounded<0, 1_000_000>;
+/// The device group (`-1`: all).
+pub type GroupId = Bounded<-1, 2_147_483_647>;
+/// How far QA moves the clock in one step: up to 100 years.
+pub type AdvanceSeconds = Bounded<0, 3_155_760_000>;
+/// How late QA makes messages arrive: up to a week.
+pub type DelaySeconds = Bounded<0, 604_800>;
+/// How many of the next messages QA makes fail.
+pub type FailNext = Bounded<0, 1_000>;
+/// How many messages the QA outbox lists at once.
+pub type OutboxLimit = Bounded<1, 500>;
+/// How many devices a QA-made account gets.
+pub type DeviceCount = Bounded<0, 200>;
 
 /// 1 or 0, as the protocol's switches are sent; `true` and `false` are read too
 /// (a JSON body's booleans).
@@ -496,9 +534,9 @@ request! {
 request! {
     /// `GET /v3/userdevices/v1/devices/pagelist` and `.../resources/pagelist`.
     DevicePageQuery {
-        group_id: opt i64 = "groupId",
-        limit: opt u32 = "limit",
-        offset: opt u32 = "offset",
+        group_id: opt GroupId = "groupId",
+        limit: opt Limit = "limit",
+        offset: opt Offset = "offset",
         /// Names of the maps to include, comma-separated.
         filter: opt Text = "filter",
     }
@@ -514,8 +552,8 @@ request! {
 request! {
     /// `GET /v3/terminals`.
     PageQuery {
-        limit: opt u32 = "limit",
-        offset: opt u32 = "offset",
+        limit: opt Limit = "limit",
+        offset: opt Offset = "offset",
     }
 }
 
@@ -552,14 +590,14 @@ request! {
     OutboxQuery {
         to: opt Text = "to",
         biz_type: opt Text = "bizType",
-        limit: opt u32 = "limit",
+        limit: opt OutboxLimit = "limit",
     }
 }
 
 request! {
     /// `POST /qa/clock`.
     AdvanceClock {
-        advance_seconds: req u64 = "advanceSeconds",
+        advance_seconds: req AdvanceSeconds = "advanceSeconds",
     }
 }
 
@@ -578,7 +616,7 @@ request! {
         password: req Text = "password",
         area_id: opt AreaId = "areaId",
         two_step: opt bool = "twoStep",
-        devices: opt u32 = "devices",
+        devices: opt DeviceCount = "devices",
     }
 }
 
@@ -586,9 +624,9 @@ request! {
     /// `POST /qa/faults`: delivery faults on a channel.
     SetFault {
         channel: req Channel = "channel",
-        delay_seconds: opt u64 = "delaySeconds",
+        delay_seconds: opt DelaySeconds = "delaySeconds",
         drop_rate: opt Fraction = "dropRate",
-        fail_next: opt u32 = "failNext",
+        fail_next: opt FailNext = "failNext",
     }
 }
 
@@ -664,13 +702,24 @@ mod tests {
 
     #[test]
     fn values_refuse_what_they_cannot_be() {
-        assert_eq!(
-            u32::read("-1"),
-            Err(ParseError::Number {
-                min: "0".into(),
-                max: "4294967295".into()
-            })
+        let out_of_range = ParseError::Number {
+            min: "1".into(),
+            max: "50".into(),
+        };
+        for refused in ["0", "51", "-3", "9223372036854775808", "1e3", "x"] {
+            assert_eq!(
+                Limit::read(refused),
+                Err(out_of_range.clone()),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(Limit::read(" 50 ").unwrap().count(), 50);
+        assert_eq!(GroupId::read("-1").unwrap().get(), -1);
+        assert!(
+            AdvanceSeconds::read("251606455197").is_err(),
+            "past 100 years"
         );
+        assert!(DelaySeconds::read("9223372036854775807").is_err());
         assert_eq!(bool::read("yes"), Err(ParseError::Switch));
         assert_eq!(Fraction::read("1.5"), Err(ParseError::Fraction));
         assert_eq!(Fraction::read("NaN"), Err(ParseError::Fraction));

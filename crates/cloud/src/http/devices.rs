@@ -19,8 +19,8 @@ pub async fn page(
     Form(q): Form<DevicePageQuery>,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let limit = super::page_size(q.limit, 10, 50);
-    let offset = q.offset.unwrap_or(0);
+    let limit = super::count_or(q.limit, 10);
+    let offset = super::count_or(q.offset, 0);
     let filter = q.filter.map(|f| f.as_str().to_uppercase());
     let wants = |map: &str| {
         filter

@@ -121,7 +121,7 @@ async fn stamp_date(
     State(cloud): State<Arc<Cloud>>,
     mut res: axum::response::Response,
 ) -> axum::response::Response {
-    let secs = u64::try_from(cloud.clock.now()).unwrap_or(0);
+    let secs = u64::try_from(cloud.clock.now().clamp(0, crate::clock::LAST_HTTP_DATE)).unwrap_or(0);
     let date =
         httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
     if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
@@ -300,7 +300,10 @@ pub(crate) async fn authenticate(
         .await
 }
 
-/// A page size: `default` when absent, at most `max`.
-pub(crate) fn page_size(limit: Option<u32>, default: u32, max: u32) -> u32 {
-    limit.unwrap_or(default).min(max)
+/// A bounded count, `default` when absent.
+pub(crate) fn count_or<const MIN: i64, const MAX: i64>(
+    n: Option<hik_proto::request::Bounded<MIN, MAX>>,
+    default: u32,
+) -> u32 {
+    n.map_or(default, hik_proto::request::Bounded::count)
 }

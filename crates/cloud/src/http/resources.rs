@@ -32,8 +32,8 @@ pub async fn page(
     Form(q): Form<DevicePageQuery>,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let limit = super::page_size(q.limit, 30, 50);
-    let offset = q.offset.unwrap_or(0);
+    let limit = super::count_or(q.limit, 30);
+    let offset = super::count_or(q.offset, 0);
     let filters = filters(q.filter.as_ref().map(|f| f.as_str()))?;
     let (total, list, cameras) = cloud
         .db

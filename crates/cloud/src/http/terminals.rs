@@ -28,8 +28,8 @@ pub async fn list(
     Form(q): Form<PageQuery>,
 ) -> ApiResult {
     let who = super::authenticate(&cloud, &headers).await?;
-    let limit = super::page_size(q.limit, 10, 50);
-    let offset = q.offset.unwrap_or(0);
+    let limit = super::count_or(q.limit, 10);
+    let offset = super::count_or(q.offset, 0);
     let (total, list) = cloud
         .db
         .call(move |conn| terminals::list(conn, who.user_id, &who.feature, limit, offset))

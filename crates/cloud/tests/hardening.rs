@@ -1,0 +1,159 @@
+//! Nothing a request sends can take the cloud down: every number has a bound,
+//! and time arithmetic stays within dates HTTP can write.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+use helpers::{Reply, TestCloud};
+use serde_json::json;
+
+fn refused_naming(r: &Reply, field: &str) {
+    assert_eq!((r.status, r.code()), (200, 2005), "{}", r.json);
+    let message = r.json["meta"]["message"].as_str().unwrap();
+    assert!(message.starts_with(&format!("{field}:")), "{message}");
+}
+
+/// The cloud still answers, with a Date header HTTP can read.
+async fn still_serving(cloud: &TestCloud) {
+    let res = cloud
+        .http
+        .get(format!("{}/v3/users/area/list", cloud.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let date = res.headers()["date"].to_str().unwrap().to_owned();
+    assert!(httpdate::parse_http_date(&date).is_ok(), "{date}");
+    assert_eq!(
+        cloud
+            .send_code("still@example.com", "USER_REGISTRATION")
+            .await
+            .code(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_far_future_clock_is_refused_and_the_clock_stops_before_the_year_9999() {
+    let cloud = TestCloud::spawn().await;
+    let r = cloud
+        .qa(
+            "POST",
+            "/qa/clock",
+            json!({"advanceSeconds": 251_606_455_197_u64}),
+        )
+        .await;
+    refused_naming(&r, "advanceSeconds");
+    let r = cloud
+        .qa("POST", "/qa/clock", json!({"advanceSeconds": i64::MAX}))
+        .await;
+    refused_naming(&r, "advanceSeconds");
+    still_serving(&cloud).await;
+
+    // As far as it goes, a hundred years at a time: then it says how far.
+    let mut last = 0;
+    for _ in 0..100 {
+        let r = cloud
+            .qa(
+                "POST",
+                "/qa/clock",
+                json!({"advanceSeconds": 3_155_760_000_u64}),
+            )
+            .await;
+        if r.code() == 2005 {
+            assert!(r.json["meta"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("may move"));
+            break;
+        }
+        last = r.json["now"].as_i64().unwrap();
+    }
+    assert!(last > 250_000_000_000, "near the year 9900: {last}");
+    still_serving(&cloud).await;
+}
+
+#[tokio::test]
+async fn a_huge_delivery_delay_is_refused_and_delivery_goes_on() {
+    let cloud = TestCloud::spawn().await;
+    for body in [
+        json!({"channel": "email", "delaySeconds": "9223372036854775807"}),
+        json!({"channel": "email", "delaySeconds": -1}),
+        json!({"channel": "email", "delaySeconds": 604_801}),
+    ] {
+        refused_naming(&cloud.qa("POST", "/qa/faults", body).await, "delaySeconds");
+    }
+    refused_naming(
+        &cloud
+            .qa(
+                "POST",
+                "/qa/faults",
+                json!({"channel": "email", "failNext": 100_000}),
+            )
+            .await,
+        "failNext",
+    );
+    refused_naming(
+        &cloud
+            .qa(
+                "POST",
+                "/qa/faults",
+                json!({"channel": "email", "dropRate": 2}),
+            )
+            .await,
+        "dropRate",
+    );
+    // A week is the most, and it works.
+    let r = cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"channel": "email", "delaySeconds": 604_800}),
+        )
+        .await;
+    assert_eq!(
+        r.json["faults"]["email"]["delaySeconds"], 604_800,
+        "{}",
+        r.json
+    );
+    still_serving(&cloud).await;
+    assert_eq!(
+        cloud.wait_status("still@example.com", "delayed").await["status"],
+        "delayed"
+    );
+    let r = cloud.qa("DELETE", "/qa/faults", json!({})).await;
+    assert_eq!(r.json["faults"], json!({}), "cleared: {}", r.json);
+}
+
+#[tokio::test]
+async fn page_sizes_and_offsets_out_of_bounds_name_their_field() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("pg@example.com").await;
+    let session = cloud.session("pg@example.com", helpers::PASSWORD).await;
+    for (path, field, value) in [
+        ("/v3/userdevices/v1/devices/pagelist", "limit", "0"),
+        ("/v3/userdevices/v1/devices/pagelist", "limit", "51"),
+        ("/v3/userdevices/v1/resources/pagelist", "offset", "-1"),
+        (
+            "/v3/userdevices/v1/resources/pagelist",
+            "groupId",
+            "99999999999",
+        ),
+        ("/v3/terminals", "offset", "18446744073709551616"),
+        ("/v3/terminals", "limit", "1.5"),
+    ] {
+        let r = cloud.authed("GET", path, &session, &[(field, value)]).await;
+        refused_naming(&r, field);
+    }
+    let r = cloud
+        .qa("GET", &format!("/qa/outbox?limit=501"), json!({}))
+        .await;
+    refused_naming(&r, "limit");
+    let r = cloud
+        .qa(
+            "POST",
+            "/qa/accounts",
+            json!({"account": "many@example.com", "password": helpers::PASSWORD, "devices": 201}),
+        )
+        .await;
+    refused_naming(&r, "devices");
+}
