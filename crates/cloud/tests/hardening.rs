@@ -144,9 +144,7 @@ async fn page_sizes_and_offsets_out_of_bounds_name_their_field() {
         let r = cloud.authed("GET", path, &session, &[(field, value)]).await;
         refused_naming(&r, field);
     }
-    let r = cloud
-        .qa("GET", &format!("/qa/outbox?limit=501"), json!({}))
-        .await;
+    let r = cloud.qa("GET", "/qa/outbox?limit=501", json!({})).await;
     refused_naming(&r, "limit");
     let r = cloud
         .qa(
