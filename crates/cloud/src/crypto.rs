@@ -225,17 +225,17 @@ fn hash_worker(
 ) {
     let mut kept: Option<ArgonMemory> = None;
     loop {
-        let job = match queue.lock() {
-            Ok(q) => match q.recv() {
-                Ok(job) => job,
-                Err(_) => return,
-            },
+        // A poisoned lock still guards a usable queue: take the next job.
+        let job = match crate::lock(queue).recv() {
+            Ok(job) => job,
             Err(_) => return,
         };
         let mut memory = kept
             .take()
             .unwrap_or_else(|| ArgonMemory::new(params.block_count()));
-        match job {
+        // A job that panics drops its reply (its caller gets an internal
+        // error) and its memory; the worker goes on to the next one.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
             HashJob::Hash { digest, reply } => {
                 let _ = reply.send(hash_with(&params, memory.blocks(), &digest));
             }
@@ -246,6 +246,10 @@ fn hash_worker(
             } => {
                 let _ = reply.send(verify_with(memory.blocks(), &digest, &stored));
             }
+        }));
+        if ran.is_err() {
+            tracing::error!("a password hash panicked; its request failed, the worker goes on");
+            continue;
         }
         if keep_memory {
             kept = Some(memory);

@@ -282,9 +282,22 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
                 continue;
             }
         };
-        handovers.push(job(&mut sp));
-        if let Err(e) = sp.commit() {
-            tracing::error!(error = %e, "cannot release a savepoint");
+        // A job that panics is rolled back (its savepoint dropped) and its
+        // caller answered with an internal error (its reply dropped); the
+        // thread, the batch and every other job go on.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut sp))) {
+            Ok(handover) => {
+                handovers.push(handover);
+                if let Err(e) = sp.commit() {
+                    tracing::error!(error = %e, "cannot release a savepoint");
+                }
+            }
+            Err(_) => {
+                tracing::error!(
+                    "a database job panicked; it was rolled back and its request failed"
+                );
+                drop(sp);
+            }
         }
     }
     let committed = match tx.commit() {
@@ -327,4 +340,48 @@ fn server_secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
         [crate::crypto::hex(&bytes)],
     )?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_job_that_panics_fails_alone_and_the_thread_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = Db::open(&dir.path().join("t.db")).unwrap();
+        let write = |v: &'static str| {
+            let db = db.clone();
+            async move {
+                db.call(move |sp| {
+                    sp.execute("INSERT INTO meta (key, value) VALUES (?1, 'x')", [v])?;
+                    Ok(())
+                })
+                .await
+            }
+        };
+        // In one batch with others: the panicking job's write is undone, the
+        // others' are kept.
+        let (a, b, c) = tokio::join!(
+            write("before"),
+            db.call(|sp| -> Result<(), ApiError> {
+                sp.execute("INSERT INTO meta (key, value) VALUES ('panicked', 'x')", [])?;
+                panic!("injected");
+            }),
+            write("after"),
+        );
+        assert!(a.is_ok() && c.is_ok());
+        let e = b.unwrap_err();
+        assert_eq!(e.status, axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let keys: Vec<String> = db
+            .call(|sp| {
+                let mut st = sp.prepare("SELECT key FROM meta WHERE value = 'x' ORDER BY key")?;
+                let keys = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                Ok(keys)
+            })
+            .await
+            .unwrap();
+        assert_eq!(keys, ["after", "before"]);
+        write("later").await.unwrap();
+    }
 }

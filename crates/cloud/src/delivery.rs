@@ -49,19 +49,15 @@ impl Postman {
     }
 
     pub fn set_fault(&self, channel: Channel, fault: Fault) {
-        if let Ok(mut f) = self.faults.lock() {
-            f.insert(channel, fault);
-        }
+        crate::lock(&self.faults).insert(channel, fault);
     }
 
     pub fn clear_faults(&self) {
-        if let Ok(mut f) = self.faults.lock() {
-            f.clear();
-        }
+        crate::lock(&self.faults).clear();
     }
 
     pub fn faults(&self) -> HashMap<Channel, Fault> {
-        self.faults.lock().map(|f| f.clone()).unwrap_or_default()
+        crate::lock(&self.faults).clone()
     }
 
     fn external(&self, channel: Channel) -> bool {
@@ -72,9 +68,7 @@ impl Postman {
     }
 
     fn fate(&self, channel: Channel, now: i64) -> Fate {
-        let Ok(mut faults) = self.faults.lock() else {
-            return Fate::Now;
-        };
+        let mut faults = crate::lock(&self.faults);
         let fault = faults.entry(channel).or_default();
         if fault.fail_next > 0 {
             fault.fail_next -= 1;

@@ -35,6 +35,13 @@ pub use delivery::Fault;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// Lock `m` even if a panic poisoned it: every value the cloud keeps behind a
+/// mutex (the fault table, the hashing queue) is whole between statements, so
+/// a panic elsewhere never leaves state stuck behind a poisoned lock.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Everything a request handler needs, shared by all of them.
 pub(crate) struct Cloud {
     pub db: db::Db,

@@ -107,7 +107,7 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
     if cloud.qa {
         app = app.merge(crate::qa::qa_routes());
     }
-    app.fallback(|| async { ApiError::not_found() })
+    contain(app.fallback(|| async { ApiError::not_found() }))
         .layer(axum::Extension(Here(region)))
         .layer(axum::middleware::map_response_with_state(
             Arc::clone(&cloud),
@@ -115,6 +115,18 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
         ))
         .with_state(cloud)
 }
+/// A panic while serving a request answers that request with HTTP 500 (the
+/// protocol's JSON error) and nothing else: the connection, the listener and
+/// every other request go on.
+fn contain<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
+    app.layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        |_: Box<dyn std::any::Any + Send>| {
+            use axum::response::IntoResponse;
+            ApiError::internal("a request handler panicked").into_response()
+        },
+    ))
+}
+
 /// The `Date` header tells the cloud's own clock (which QA can move), so clients
 /// can run countdowns on the cloud's time rather than guess.
 async fn stamp_date(
@@ -306,4 +318,38 @@ pub(crate) fn count_or<const MIN: i64, const MAX: i64>(
     default: u32,
 ) -> u32 {
     n.map_or(default, hik_proto::request::Bounded::count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("injected")
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_panics_answers_500_and_the_next_request_is_served() {
+        let app: Router = contain(
+            Router::new()
+                .route("/boom", axum::routing::get(boom))
+                .route("/ok", axum::routing::get(|| async { "fine" })),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let http = reqwest::Client::new();
+        let boom = http
+            .get(format!("http://{addr}/boom"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(boom.status(), 500);
+        let body: serde_json::Value = boom.json().await.unwrap();
+        assert_eq!(body["meta"]["code"], 500);
+        for _ in 0..3 {
+            let ok = http.get(format!("http://{addr}/ok")).send().await.unwrap();
+            assert_eq!(ok.text().await.unwrap(), "fine");
+        }
+    }
 }
