@@ -35,8 +35,22 @@ macro_rules! endpoints {
             }
         ),*];
 
-        pub(crate) fn $routes() -> axum::Router<std::sync::Arc<crate::Cloud>> {
-            axum::Router::new()$(.route($path, axum::routing::$method($handler)))*
+        /// The routes; a logged-in endpoint's session is checked first, by
+        /// `http::require_session`, before its fields are read.
+        pub(crate) fn $routes(
+            cloud: &std::sync::Arc<crate::Cloud>,
+        ) -> axum::Router<std::sync::Arc<crate::Cloud>> {
+            axum::Router::new()$(.route($path, {
+                let route = axum::routing::$method($handler);
+                if $session {
+                    route.route_layer(axum::middleware::from_fn_with_state(
+                        std::sync::Arc::clone(cloud),
+                        crate::http::require_session,
+                    ))
+                } else {
+                    route
+                }
+            }))*
         }
     };
 }

@@ -57,6 +57,7 @@ pub fn issue(
 }
 
 /// Who a logged-in request is from.
+#[derive(Debug, Clone)]
 pub struct Authenticated {
     pub user_id: i64,
     pub family: String,

@@ -155,3 +155,44 @@ async fn page_sizes_and_offsets_out_of_bounds_name_their_field() {
         .await;
     refused_naming(&r, "devices");
 }
+
+#[tokio::test]
+async fn every_logged_in_endpoint_checks_the_session_before_its_fields() {
+    let cloud = TestCloud::spawn().await;
+    let doc = cloud
+        .send(cloud.http.get(format!("{}/openapi.json", cloud.url)))
+        .await
+        .json;
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            if op.get("security").is_none() {
+                continue;
+            }
+            let url = format!("{}{path}", cloud.url);
+            // No fields at all, then fields that are all wrong: 401 either way.
+            let garbage = [
+                ("enable", "maybe"),
+                ("signs", ""),
+                ("limit", "-5"),
+                ("email", "x"),
+            ];
+            for (form, session) in [(&[][..], None), (&garbage[..], Some("not-a-session"))] {
+                let req = match method.as_str() {
+                    "get" => cloud.http.get(&url).query(form),
+                    "delete" => cloud.http.delete(&url).query(form),
+                    "put" => cloud.http.put(&url).form(form),
+                    _ => cloud.http.post(&url).form(form),
+                };
+                let req = match session {
+                    Some(s) => req.header("sessionId", s),
+                    None => req,
+                };
+                let r = cloud.send(req).await;
+                assert_eq!(r.status, 401, "{method} {path} {form:?}: {}", r.json);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14, "only {checked} logged-in endpoints");
+}

@@ -8,7 +8,6 @@ use crate::verification::{self, Subject};
 use crate::Cloud;
 use crate::{password_policy, sessions};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use hik_proto::request::{
     ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, SendCodeLoggedIn, SmsType,
 };
@@ -17,8 +16,10 @@ use hik_proto::{Account, BizType, Email, Phone, ResultCode, VerifyCode};
 use std::sync::Arc;
 
 /// `GET /v3/users/info`: the profile, with contacts in full and masked.
-pub async fn user_info(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
+pub async fn user_info(
+    State(cloud): State<Arc<Cloud>>,
+    axum::Extension(who): super::Who,
+) -> ApiResult {
     let user = cloud
         .db
         .call(move |conn| accounts::of_session(conn, who.user_id))
@@ -41,10 +42,9 @@ pub async fn user_info(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> A
 /// sessions of the account end; this one stays.
 pub async fn change_password(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(r): Form<ChangePassword>,
 ) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
     let (old, new) = (r.old_password, r.new_password);
     password_policy::check(&new)?;
     let user_id = who.user_id;
@@ -82,10 +82,9 @@ fn no_contact(what: &str) -> ApiError {
 /// field); the others to the account's email or phone, as `smsType` chooses.
 pub async fn send_code(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(r): Form<SendCodeLoggedIn>,
 ) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
     let (biz, sms_type) = (r.biz_type, r.sms_type);
     let contact = || {
         r.contact
@@ -157,10 +156,9 @@ pub async fn send_code(
 /// (80000 without one).
 pub async fn delete_account(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(r): Form<DeleteAccount>,
 ) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
     let code = r.sms_code;
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
@@ -224,8 +222,11 @@ impl From<ChangePhone> for ContactChange {
 }
 
 /// Both codes are checked before either is spent; the move is one transaction.
-async fn change_contact(cloud: Arc<Cloud>, headers: HeaderMap, change: ContactChange) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
+async fn change_contact(
+    cloud: Arc<Cloud>,
+    who: crate::sessions::Authenticated,
+    change: ContactChange,
+) -> ApiResult {
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     cloud
@@ -299,19 +300,19 @@ async fn change_contact(cloud: Arc<Cloud>, headers: HeaderMap, change: ContactCh
 /// `PUT /v3/users/email`: `email`, `smsCode` (sent to it), `oldSmsCode`, `oldSmsType`.
 pub async fn change_email(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(r): Form<ChangeEmail>,
 ) -> ApiResult {
-    change_contact(cloud, headers, r.into()).await
+    change_contact(cloud, who, r.into()).await
 }
 
 /// `PUT /v3/users/phone`: `phone`, `phoneCode`, `smsCode` (sent to it), `oldSmsCode`, `oldSmsType`.
 pub async fn change_phone(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(r): Form<ChangePhone>,
 ) -> ApiResult {
-    change_contact(cloud, headers, r.into()).await
+    change_contact(cloud, who, r.into()).await
 }
 
 /// `GET /v3/configurations/system/info`: where the service's other parts are

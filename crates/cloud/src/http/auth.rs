@@ -368,8 +368,10 @@ pub async fn refresh(
 }
 
 /// `DELETE /v3/users/logout/v2`: revoke this session and its refresh token.
-pub async fn logout(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
+pub async fn logout(
+    State(cloud): State<Arc<Cloud>>,
+    axum::Extension(who): super::Who,
+) -> ApiResult {
     cloud
         .db
         .call(move |conn| sessions::revoke_family(conn, &who.family))

@@ -4,7 +4,6 @@ use super::Form;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::{devices, Cloud};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use hik_proto::request::{CamerasQuery, DevicePageQuery};
 use hik_proto::wire::{DeviceInfo, Page};
 use serde_json::{json, Map, Value};
@@ -15,10 +14,9 @@ use std::sync::Arc;
 /// without it all are included.
 pub async fn page(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(q): Form<DevicePageQuery>,
 ) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
     let limit = super::count_or(q.limit, 10);
     let offset = super::count_or(q.offset, 0);
     let filter = q.filter.map(|f| f.as_str().to_uppercase());
@@ -68,10 +66,9 @@ pub async fn page(
 /// `GET /v3/userdevices/v1/cameras/info?deviceSerial=`
 pub async fn cameras(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(q): Form<CamerasQuery>,
 ) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
     let serial = q.device_serial.as_str().to_uppercase();
     let list = cloud
         .db

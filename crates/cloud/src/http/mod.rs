@@ -103,9 +103,9 @@ async fn openapi_json(State(cloud): State<Arc<Cloud>>) -> axum::Json<serde_json:
 }
 
 pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
-    let mut app = api_routes();
+    let mut app = api_routes(&cloud);
     if cloud.qa {
-        app = app.merge(crate::qa::qa_routes());
+        app = app.merge(crate::qa::qa_routes(&cloud));
     }
     contain(app.fallback(|| async { ApiError::not_found() }))
         .layer(axum::Extension(Here(region)))
@@ -296,8 +296,29 @@ async fn area_list(State(cloud): State<Arc<Cloud>>) -> ApiResult {
         area_list: areas(&cloud),
     }))
 }
+/// The one session check of every logged-in endpoint, run before anything
+/// else (its fields included): HTTP 401 without a valid `sessionId`; with
+/// one, the handler finds `Extension<Authenticated>`.
+pub(crate) async fn require_session(
+    State(cloud): State<Arc<Cloud>>,
+    mut req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match authenticate(&cloud, req.headers()).await {
+        Ok(who) => {
+            req.extensions_mut().insert(who);
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Who is calling: what `require_session` found.
+pub(crate) type Who = axum::Extension<sessions::Authenticated>;
+
 /// The session of a logged-in request, or HTTP 401.
-pub(crate) async fn authenticate(
+async fn authenticate(
     cloud: &Arc<Cloud>,
     headers: &HeaderMap,
 ) -> Result<sessions::Authenticated, ApiError> {

@@ -12,7 +12,6 @@ use crate::devices::Device;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::{devices, Cloud};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use hik_proto::request::DevicePageQuery;
 use hik_proto::wire::{CameraInfo, Page};
 use serde_json::{json, Map, Value};
@@ -28,10 +27,9 @@ const BY_RESOURCE: [&str; 4] = ["CLOUD", "CHANNEL", "VTM", "VIDEO_QUALITY"];
 
 pub async fn page(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(q): Form<DevicePageQuery>,
 ) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
     let limit = super::count_or(q.limit, 30);
     let offset = super::count_or(q.offset, 0);
     let filters = filters(q.filter.as_ref().map(|f| f.as_str()))?;

@@ -5,7 +5,6 @@ use super::Form;
 use crate::error::{ok, ApiError, ApiResult};
 use crate::{accounts, terminals, verification, Cloud};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use hik_proto::request::{PageQuery, Signs, SwitchTwoStep, Unbind, UnbindLoggedOut};
 use hik_proto::wire::{Page, TerminalStatus};
 use hik_proto::{BizType, FeatureCode, ResultCode, VerifyCode};
@@ -24,10 +23,9 @@ fn signs(signs: Signs) -> Vec<String> {
 /// `GET /v3/terminals?limit=&offset=`
 pub async fn list(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(q): Form<PageQuery>,
 ) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
     let limit = super::count_or(q.limit, 10);
     let offset = super::count_or(q.offset, 0);
     let (total, list) = cloud
@@ -42,8 +40,10 @@ pub async fn list(
 
 /// `GET /v3/terminals/status`: whether this terminal is bound and two-step
 /// verification is on.
-pub async fn status(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiResult {
-    let who = super::authenticate(&cloud, &headers).await?;
+pub async fn status(
+    State(cloud): State<Arc<Cloud>>,
+    axum::Extension(who): super::Who,
+) -> ApiResult {
     let status = cloud
         .db
         .call(move |conn| {
@@ -62,12 +62,11 @@ pub async fn status(State(cloud): State<Arc<Cloud>>, headers: HeaderMap) -> ApiR
 /// the request comes from a bound terminal (which needs none).
 async fn confirmed<R: Send + 'static>(
     cloud: &Arc<Cloud>,
-    headers: &HeaderMap,
+    who: crate::sessions::Authenticated,
     code: Option<VerifyCode>,
     biz: BizType,
     f: impl FnOnce(&rusqlite::Connection, &accounts::User) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
-    let who = super::authenticate(cloud, headers).await?;
     let now = cloud.clock.now();
     let c = Arc::clone(cloud);
     cloud
@@ -97,13 +96,13 @@ async fn confirmed<R: Send + 'static>(
 /// `PUT /v3/terminals/status`: two-step verification on (`enable=1`) or off.
 pub async fn switch_two_step(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(r): Form<SwitchTwoStep>,
 ) -> ApiResult {
     let (enable, code) = (r.enable, r.sms_code);
     confirmed(
         &cloud,
-        &headers,
+        who,
         code,
         BizType::TerminalBind,
         move |conn, user| terminals::set_two_step(conn, user.id, enable),
@@ -115,14 +114,14 @@ pub async fn switch_two_step(
 /// `POST /v3/terminals/unbind`: remove terminals (their sessions end too).
 pub async fn unbind(
     State(cloud): State<Arc<Cloud>>,
-    headers: HeaderMap,
+    axum::Extension(who): super::Who,
     Form(r): Form<Unbind>,
 ) -> ApiResult {
     let signs = signs(r.signs);
     let code = r.sms_code;
     let removed = confirmed(
         &cloud,
-        &headers,
+        who,
         code,
         BizType::TerminalDelete,
         move |conn, user| terminals::unbind(conn, user.id, &signs),
