@@ -158,6 +158,22 @@ CREATE INDEX refresh_live_by_user ON refresh_tokens (user_id) WHERE revoked = 0;
 -- public clients read as the local IP), not a MAC address.
 UPDATE devices SET wifi_address = local_ip WHERE wifi_address IS NOT NULL;
 "#,
+    r#"
+-- Captcha answers are kept as keyed hashes, as codes are. A live captcha lasts
+-- minutes; those of the moment of the upgrade are dropped (a new picture is
+-- drawn on the next attempt). The QA surface's copy of the answer, like the
+-- outbox's copy of a code, is written only by a cloud serving QA.
+DROP TABLE captchas;
+CREATE TABLE captchas (
+    user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    answer_hash TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE qa_captcha_answers (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    answer  TEXT NOT NULL
+);
+"#,
 ];
 
 /// A job runs inside a savepoint of the current batch's transaction and returns

@@ -4,6 +4,7 @@
 //! A right password clears the count; a password reset clears count and lock.
 //! The count stays past a lock, so each further wrong password locks again.
 
+use crate::crypto::Keys;
 use crate::error::ApiError;
 use crate::Rules;
 use hik_proto::ResultCode;
@@ -36,6 +37,7 @@ fn captcha_needed(message: &str) -> ApiError {
 /// require the right answer to the current one (used up by this attempt).
 pub fn gate(
     conn: &Connection,
+    keys: &Keys,
     rules: &Rules,
     now: i64,
     user_id: i64,
@@ -53,16 +55,15 @@ pub fn gate(
     };
     let current: Option<(String, i64)> = conn
         .query_row(
-            "SELECT answer, created_at FROM captchas WHERE user_id = ?1",
+            "SELECT answer_hash, created_at FROM captchas WHERE user_id = ?1",
             [user_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    conn.prepare_cached("DELETE FROM captchas WHERE user_id = ?1")?
-        .execute([user_id])?;
+    forget_captcha(conn, user_id)?;
     match current {
-        Some((answer, at))
-            if at + rules.captcha_ttl_secs > now && answer.eq_ignore_ascii_case(given) =>
+        Some((hash, at))
+            if at + rules.captcha_ttl_secs > now && hash == answer_hash(keys, user_id, given) =>
         {
             Ok(())
         }
@@ -109,19 +110,48 @@ pub fn succeeded(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
 pub fn clear(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
     conn.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1")?
         .execute([user_id])?;
+    forget_captcha(conn, user_id)
+}
+
+fn forget_captcha(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
     conn.prepare_cached("DELETE FROM captchas WHERE user_id = ?1")?
+        .execute([user_id])?;
+    conn.prepare_cached("DELETE FROM qa_captcha_answers WHERE user_id = ?1")?
         .execute([user_id])?;
     Ok(())
 }
 
-/// A new captcha for the account, replacing any current one; returns its answer.
-pub fn new_captcha(conn: &Connection, now: i64, user_id: i64) -> Result<String, ApiError> {
+/// Answers are compared without regard to case, so the hash is of the upper case.
+fn answer_hash(keys: &Keys, user_id: i64, answer: &str) -> String {
+    keys.keyed_hash(
+        "captcha",
+        &format!("{user_id}\n{}", answer.trim().to_ascii_uppercase()),
+    )
+}
+
+/// A new captcha for the account, replacing any current one; returns its
+/// answer (to draw). Only its keyed hash is kept, and, on a cloud serving the
+/// QA surface, a copy for `GET /qa/captcha`.
+pub fn new_captcha(
+    conn: &Connection,
+    keys: &Keys,
+    qa: bool,
+    now: i64,
+    user_id: i64,
+) -> Result<String, ApiError> {
     let answer = crate::captcha::answer();
     conn.prepare_cached(
-        "INSERT INTO captchas (user_id, answer, created_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (user_id) DO UPDATE SET answer = ?2, created_at = ?3",
+        "INSERT INTO captchas (user_id, answer_hash, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (user_id) DO UPDATE SET answer_hash = ?2, created_at = ?3",
     )?
-    .execute(params![user_id, answer, now])?;
+    .execute(params![user_id, answer_hash(keys, user_id, &answer), now])?;
+    if qa {
+        conn.prepare_cached(
+            "INSERT INTO qa_captcha_answers (user_id, answer) VALUES (?1, ?2)
+             ON CONFLICT (user_id) DO UPDATE SET answer = ?2",
+        )?
+        .execute(params![user_id, answer])?;
+    }
     Ok(answer)
 }
 
@@ -129,7 +159,8 @@ pub fn new_captcha(conn: &Connection, now: i64, user_id: i64) -> Result<String, 
 pub fn captcha_answer(conn: &Connection, user_id: i64) -> Result<Option<String>, ApiError> {
     Ok(conn
         .query_row(
-            "SELECT answer FROM captchas WHERE user_id = ?1",
+            "SELECT a.answer FROM qa_captcha_answers a JOIN captchas c ON c.user_id = a.user_id
+             WHERE a.user_id = ?1",
             [user_id],
             |r| r.get(0),
         )

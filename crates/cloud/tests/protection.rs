@@ -272,3 +272,41 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
         401
     );
 }
+
+#[tokio::test]
+async fn a_captcha_answer_is_kept_only_as_a_keyed_hash() {
+    let cloud = TestCloud::spawn().await;
+    cloud.account("hc@example.com").await;
+    for _ in 0..5 {
+        cloud
+            .login("hc@example.com", WRONG, &terminal(1), None)
+            .await;
+    }
+    let answer = cloud.captcha_answer("hc@example.com").await;
+    let db = rusqlite::Connection::open(cloud.db_path()).unwrap();
+    let kept: Vec<String> = db
+        .prepare("SELECT answer_hash FROM captchas")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(
+        !kept[0].contains(&answer) && kept[0].len() >= 43,
+        "{kept:?}"
+    );
+    // The QA surface's copy is the only plain one, and goes with the captcha.
+    let r = cloud
+        .login_with_captcha("hc@example.com", PASSWORD, &answer.to_lowercase())
+        .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    let left: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM captchas c, qa_captcha_answers q",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "a captcha is used up by the attempt");
+}

@@ -218,7 +218,9 @@ pub async fn login(
     let image_code = r.image_code.map(Text::into_string);
     cloud
         .db
-        .call(move |conn| protection::gate(conn, &c.rules, now, user_id, image_code.as_deref()))
+        .call(move |conn| {
+            protection::gate(conn, &c.keys, &c.rules, now, user_id, image_code.as_deref())
+        })
         .await?;
     if !cloud
         .hasher
@@ -429,11 +431,12 @@ pub async fn captcha(
     use axum::response::IntoResponse;
     let account = q.account.and_then(|a| Account::parse(a.as_str()).ok());
     let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
     let answer = match account {
         Some(account) => cloud
             .db
             .call(move |conn| match accounts::find(conn, &account)? {
-                Some(user) => protection::new_captcha(conn, now, user.id),
+                Some(user) => protection::new_captcha(conn, &c.keys, c.qa, now, user.id),
                 None => Ok(crate::captcha::answer()),
             })
             .await

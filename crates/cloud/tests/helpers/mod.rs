@@ -56,6 +56,11 @@ impl TestCloud {
         }
     }
 
+    /// The cloud's database file, to look at what it keeps.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("cloud.db")
+    }
+
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
