@@ -5,10 +5,10 @@
 use crate::commands::{signatures, Sent, Startup};
 use hik_client::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Home, LoginOutcome, QaView,
-    Removed, Security, Status, WireError,
+    Removed, Security, Status, Terminal, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
-use hik_proto::wire::{Area, CodeSent, Contact, OutboxMessage, QaFault, TerminalInfo};
+use hik_proto::wire::{Area, CodeSent, Contact, OutboxMessage, QaFault};
 use ts_rs::TS;
 
 /// Where the file lives, from the workspace root.
@@ -62,7 +62,7 @@ pub fn render() -> String {
         CodeSent,
         Sent,
         LoginOutcome,
-        TerminalInfo,
+        Terminal,
         PasswordCheck,
         PasswordFeedback,
         DeviceList,

@@ -171,8 +171,8 @@ commands! {
     }
 
     /// 1069: remove terminals during a login, then log in again.
-    fn remove_terminals(engine, signs: Vec<String>, code: String) -> LoginOutcome {
-        engine.remove_terminals(&signs, &code).await
+    fn remove_terminals(engine, terminal_ids: Vec<i64>, code: String) -> LoginOutcome {
+        engine.remove_terminals(&terminal_ids, &code).await
     }
 
     fn request_password_reset_code(engine, account: String) -> Sent {
@@ -217,8 +217,8 @@ commands! {
         engine.set_two_step(enable, code.as_deref()).await
     }
 
-    fn remove_account_terminals(engine, signs: Vec<String>, code: Option<String>) -> Removed {
-        engine.remove_account_terminals(&signs, code.as_deref()).await
+    fn remove_account_terminals(engine, terminal_ids: Vec<i64>, code: Option<String>) -> Removed {
+        engine.remove_account_terminals(&terminal_ids, code.as_deref()).await
     }
 
     fn change_password(engine, old_password: String, new_password: String) -> () {

@@ -28,7 +28,7 @@ export type {
   Sent,
   Startup,
   Status,
-  TerminalInfo,
+  Terminal,
 } from './bindings';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {

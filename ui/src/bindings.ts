@@ -51,15 +51,11 @@ retryAfter: number | null,
  */
 expiresIn: number | null, };
 
-export type LoginOutcome = { "outcome": "loggedIn", home: Home, } | { "outcome": "needsTerminalCode", contact: Contact | null, } | { "outcome": "tooManyTerminals", limits: number, terminals: Array<TerminalInfo>, };
+export type LoginOutcome = { "outcome": "loggedIn", home: Home, } | { "outcome": "needsTerminalCode", contact: Contact | null, } | { "outcome": "tooManyTerminals", limits: number, terminals: Array<Terminal>, };
 
-export type TerminalInfo = { terminalId: number, name: string, 
+export type Terminal = { terminalId: number, name: string, clientType: number, addTime: number, lastModifytime: number, ip: string, 
 /**
- * The terminal's `featureCode`.
- */
-sign: string, clientType: number, addTime: number, lastModifytime: number, ip: string, 
-/**
- * Whether this is the terminal making the request.
+ * Whether this is the terminal the app runs on.
  */
 current: boolean, };
 
@@ -119,7 +115,7 @@ thisTerminalBound: boolean,
 /**
  * Every terminal, the most recently used first; `current` marks this one.
  */
-terminals: Array<TerminalInfo>, };
+terminals: Array<Terminal>, };
 
 export type Removed = { loggedOut: boolean, };
 
@@ -191,7 +187,7 @@ export function commands(invoke: Invoke) {
     sendTerminalCode: () => invoke<Sent>('send_terminal_code'),
     submitTerminalCode: (code: string) => invoke<Home>('submit_terminal_code', { code }),
     sendTerminalRemovalCode: () => invoke<Sent>('send_terminal_removal_code'),
-    removeTerminals: (signs: Array<string>, code: string) => invoke<LoginOutcome>('remove_terminals', { signs, code }),
+    removeTerminals: (terminalIds: Array<number>, code: string) => invoke<LoginOutcome>('remove_terminals', { terminalIds, code }),
     requestPasswordResetCode: (account: string) => invoke<Sent>('request_password_reset_code', { account }),
     resetPassword: (account: string, code: string, password: string) => invoke<void>('reset_password', { account, code, password }),
     cancelLogin: () => invoke<void>('cancel_login'),
@@ -201,7 +197,7 @@ export function commands(invoke: Invoke) {
     security: () => invoke<Security>('security'),
     sendSecurityCode: (purpose: CodePurpose, channel: Channel | null, newAddress: string | null) => invoke<Sent>('send_security_code', { purpose, channel, newAddress }),
     setTwoStep: (enable: boolean, code: string | null) => invoke<void>('set_two_step', { enable, code }),
-    removeAccountTerminals: (signs: Array<string>, code: string | null) => invoke<Removed>('remove_account_terminals', { signs, code }),
+    removeAccountTerminals: (terminalIds: Array<number>, code: string | null) => invoke<Removed>('remove_account_terminals', { terminalIds, code }),
     changePassword: (oldPassword: string, newPassword: string) => invoke<void>('change_password', { oldPassword, newPassword }),
     changeContact: (phone: boolean, newAddress: string, oldCode: string, newCode: string, channel: Channel) => invoke<Home>('change_contact', { phone, newAddress, oldCode, newCode, channel }),
     deleteAccount: (code: string) => invoke<void>('delete_account', { code }),

@@ -12,7 +12,7 @@ pub mod store;
 
 pub use engine::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Engine, EngineConfig, Home,
-    LoginOutcome, QaView, Removed, Security, Status,
+    LoginOutcome, QaView, Removed, Security, Status, Terminal,
 };
 pub use error::{ClientError, WireError};
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

@@ -800,7 +800,14 @@ async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
     assert_eq!(e.code(), "invalid_input");
     install.engine.send_terminal_removal_code().await.unwrap();
     let code = world.latest_code("jo@example.com", "TERMINAL_DELETE").await;
-    let oldest = terminals[0].sign.clone();
+    // Ids only: a terminal's fingerprint never leaves the engine.
+    let e = install
+        .engine
+        .remove_terminals(&[999_999], &code)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input", "an id the list did not show");
+    let oldest = terminals[0].terminal_id;
     let outcome = install
         .engine
         .remove_terminals(&[oldest], &code)
@@ -937,7 +944,7 @@ async fn a_removed_terminal_is_asked_for_a_code_again() {
     let other = terminals.iter().find(|t| !t.current).unwrap();
     let removed = first
         .engine
-        .remove_account_terminals(std::slice::from_ref(&other.sign), None)
+        .remove_account_terminals(&[other.terminal_id], None)
         .await
         .unwrap();
     assert!(!removed.logged_out);
@@ -959,7 +966,7 @@ async fn a_removed_terminal_is_asked_for_a_code_again() {
     let this = this.iter().find(|t| t.current).unwrap();
     let removed = first
         .engine
-        .remove_account_terminals(std::slice::from_ref(&this.sign), None)
+        .remove_account_terminals(&[this.terminal_id], None)
         .await
         .unwrap();
     assert!(removed.logged_out);

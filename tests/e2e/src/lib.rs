@@ -173,10 +173,15 @@ impl Cloud {
 
     /// Bind `n` more terminals to `account` through the cloud's own API, each
     /// with its TERMINAL_BIND code (moving the clock past the send limits).
+    /// The fingerprint `bind_terminals` gives its `i`th terminal.
+    pub fn bound_fingerprint(i: usize) -> String {
+        format!("{:032x}", 0xabc0_0000 + i)
+    }
+
     pub async fn bind_terminals(&self, account: &str, n: usize) {
         let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
         for i in 0..n {
-            let feature = format!("{:032x}", 0xabc0_0000 + i);
+            let feature = Self::bound_fingerprint(i);
             let name = format!("Phone {}", i + 1);
             let login = |code: Option<String>| {
                 let mut form = vec![
@@ -863,6 +868,22 @@ impl Drop for App {
     fn drop(&mut self) {
         end_process_tree(&mut self.driver);
     }
+}
+
+/// The window's whole document (WebDriver's page source) names none of
+/// `fingerprints`: a featureCode, with the password, skips the code.
+pub async fn assert_no_fingerprint(app: &App, fingerprints: &[String]) {
+    let source = app.client.source().await.unwrap();
+    for f in fingerprints {
+        assert!(
+            !source.contains(f.as_str()),
+            "the DOM holds the fingerprint {f}"
+        );
+    }
+    assert!(
+        source.contains("data-terminal-id"),
+        "the terminal list is on screen"
+    );
 }
 
 /// Sign up through the UI and land on home.

@@ -370,6 +370,11 @@ async fn t_a_removed_terminal_is_asked_for_a_code_again() {
         .collect();
     assert_eq!(this, ["this computer"]);
     app.shot("terminals").await;
+    let fingerprints: Vec<String> = [&first, &second]
+        .iter()
+        .map(|i| i.keyring_secret("featureCode").unwrap())
+        .collect();
+    hik_e2e::assert_no_fingerprint(&app, &fingerprints).await;
     let mut removed = false;
     for row in rows {
         let this = row

@@ -402,6 +402,8 @@ async fn m_a_full_account_makes_room_then_logs_in() {
         .await
         .starts_with("Last used"));
     app.shot("terminals").await;
+    let bound: Vec<String> = (0..10).map(Cloud::bound_fingerprint).collect();
+    hik_e2e::assert_no_fingerprint(&app, &bound).await;
 
     // Removing nothing is refused before anything is sent.
     app.click("remove-send").await;

@@ -1,6 +1,6 @@
 // What every screen gets: the app's status, the cloud's clock, and the ways to
 // move to another screen. Screens never call each other directly.
-import { backend, type Contact, type Home, type LoginOutcome, type Startup, type Status, type TerminalInfo } from '../backend';
+import { backend, type Contact, type Home, type LoginOutcome, type Startup, type Status, type Terminal } from '../backend';
 import type { CloudClock } from '../clock';
 import { codeEntry, type CodeEntryOptions } from '../code-entry';
 import { h } from '../dom';
@@ -15,7 +15,7 @@ export interface Nav {
   signUp(): void;
   forgot(account?: string): void;
   verify(contact: Contact | null): void;
-  terminals(limits: number, terminals: TerminalInfo[]): void;
+  terminals(limits: number, terminals: Terminal[]): void;
   home(home: Home): void;
   /** Account security, for the account on `home`. */
   settings(home: Home): void;

@@ -4,7 +4,7 @@
 // and deleting the account. What the cloud deems sensitive from a computer it
 // does not trust (80000) asks for a code first, in the same code entry as
 // everywhere else.
-import { backend, type Channel, type CodePurpose, type Home, type Security, type TerminalInfo } from '../backend';
+import { backend, type Channel, type CodePurpose, type Home, type Security, type Terminal } from '../backend';
 import { dateTime } from '../clock';
 import { sessionEnded } from '../connectivity';
 import { act, busy, errorLine, field, h, onSubmit, showError } from '../dom';
@@ -135,7 +135,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
 
   const terminals = (s: Security) => {
     const panel = h('div');
-    const row = (t: TerminalInfo) => {
+    const row = (t: Terminal) => {
       const remove = h('button', { type: 'button', class: 'small', testid: 'terminal-remove' }, t.current ? 'Remove this computer' : 'Remove');
       let armed = false;
       const removed = async (loggedOut: boolean) => {
@@ -156,11 +156,11 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
           return;
         }
         void act(remove, 'Removing…', error, async () => {
-          await removed((await backend.removeAccountTerminals([t.sign], null)).loggedOut);
+          await removed((await backend.removeAccountTerminals([t.terminalId], null)).loggedOut);
         }, (e) => {
           if (e.code === '80000') {
             askCode(panel, 'unbind', 'removeTerminals', 'Remove', async (code) => {
-              await removed((await backend.removeAccountTerminals([t.sign], code)).loggedOut);
+              await removed((await backend.removeAccountTerminals([t.terminalId], code)).loggedOut);
             }, { contactHint: `Removing ${t.name}: confirm with a code.` });
             return 'handled';
           }
@@ -169,7 +169,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
       });
       return h(
         'li',
-        { class: 'terminal', testid: 'settings-terminal-row', 'data-sign': t.sign },
+        { class: 'terminal', testid: 'settings-terminal-row', 'data-terminal-id': String(t.terminalId) },
         h(
           'div',
           { class: 'device-text' },

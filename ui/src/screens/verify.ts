@@ -1,7 +1,7 @@
 // The two ways a login can pause: this terminal is new (6002, a TERMINAL_BIND
 // code), or the account already has all the terminals it may (1069: remove
 // some with a TERMINAL_DELETE code, then go on).
-import { backend, type Contact, type TerminalInfo } from '../backend';
+import { backend, type Contact, type Terminal } from '../backend';
 import { dateTime } from '../clock';
 import { h } from '../dom';
 import type { AppError } from '../errors';
@@ -37,14 +37,14 @@ export function verifyScreen(nav: Nav, contact: Contact | null): HTMLElement {
 }
 
 
-export function terminalsScreen(nav: Nav, limits: number, terminals: TerminalInfo[]): HTMLElement {
+export function terminalsScreen(nav: Nav, limits: number, terminals: Terminal[]): HTMLElement {
   const boxes = terminals.map((t) =>
-    h('input', { type: 'checkbox', testid: 'terminal-check', value: t.sign, id: `t-${t.terminalId}` }),
+    h('input', { type: 'checkbox', testid: 'terminal-check', value: String(t.terminalId), id: `t-${t.terminalId}` }),
   );
   const rows = terminals.map((t, i) =>
     h(
       'li',
-      { class: 'terminal', testid: 'terminal-row', 'data-sign': t.sign },
+      { class: 'terminal', testid: 'terminal-row', 'data-terminal-id': String(t.terminalId) },
       boxes[i] ?? null,
       h(
         'label',
@@ -54,7 +54,7 @@ export function terminalsScreen(nav: Nav, limits: number, terminals: TerminalInf
       ),
     ),
   );
-  const chosen = () => boxes.filter((b) => b.checked).map((b) => b.value);
+  const chosen = () => boxes.filter((b) => b.checked).map((b) => Number(b.value));
   const entry = screenCodeEntry(nav, {
     prefix: 'remove',
     contact: null,

@@ -67,8 +67,24 @@ pub enum LoginOutcome {
     #[serde(rename_all = "camelCase")]
     TooManyTerminals {
         limits: u32,
-        terminals: Vec<TerminalInfo>,
+        terminals: Vec<Terminal>,
     },
+}
+
+/// A terminal of the account as the UI sees it: no fingerprint. Its
+/// `featureCode` (with the password, the way past the verification code)
+/// stays in the engine, which maps the ids the UI picks back to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Terminal {
+    pub terminal_id: i64,
+    pub name: String,
+    pub client_type: u32,
+    pub add_time: i64,
+    pub last_modifytime: i64,
+    pub ip: String,
+    /// Whether this is the terminal the app runs on.
+    pub current: bool,
 }
 
 /// Everything the UI needs at start and after each step.
@@ -128,6 +144,8 @@ pub struct Engine {
     keyring_problem: Option<String>,
     /// The refresh token the last run kept, until `resume` uses it.
     kept_refresh: std::sync::Mutex<Option<String>>,
+    /// The fingerprints of the terminals last listed to the UI, by id.
+    terminal_signs: std::sync::Mutex<std::collections::HashMap<i64, String>>,
     terminal_name: String,
     qa_inbox_url: Option<String>,
     /// Whether the remembered region has been looked up since start.
@@ -180,6 +198,7 @@ impl Engine {
             feature: kept.feature,
             keyring_problem: kept.problem,
             kept_refresh: std::sync::Mutex::new(kept.refresh),
+            terminal_signs: std::sync::Mutex::default(),
             terminal_name: terminal_name(),
             qa_inbox_url: config.qa_inbox_url,
             routed: std::sync::atomic::AtomicBool::new(false),
@@ -382,7 +401,7 @@ impl Engine {
                 };
                 Ok(LoginOutcome::TooManyTerminals {
                     limits: data.limits,
-                    terminals: data.terminals,
+                    terminals: self.listed(&data.terminals),
                 })
             }
             Err(e) => Err(e),
@@ -418,10 +437,10 @@ impl Engine {
     /// terminal still has to be verified (6002) unless two-step is off.
     pub async fn remove_terminals(
         &self,
-        signs: &[String],
+        ids: &[i64],
         code: &str,
     ) -> Result<LoginOutcome, ClientError> {
-        let signs = parse_signs(signs)?;
+        let signs = self.signs_of(ids)?;
         let code = parse_code(code)?;
         let mut state = self.state.lock().await;
         let State::AwaitingTerminalRemoval {
@@ -439,6 +458,54 @@ impl Engine {
         tracing::info!(removed = signs.len(), "terminals removed during login");
         let result = self.login_in_region(&account, &digest, None, None).await;
         self.conclude(&mut state, account, digest, result).await
+    }
+
+    /// The terminals as the UI may see them; their fingerprints are kept here,
+    /// by id, for `signs_of`.
+    fn listed(&self, terminals: &[TerminalInfo]) -> Vec<Terminal> {
+        if let Ok(mut signs) = self.terminal_signs.lock() {
+            *signs = terminals
+                .iter()
+                .map(|t| (t.terminal_id, t.sign.clone()))
+                .collect();
+        }
+        terminals
+            .iter()
+            .map(|t| Terminal {
+                terminal_id: t.terminal_id,
+                name: t.name.clone(),
+                client_type: t.client_type,
+                add_time: t.add_time,
+                last_modifytime: t.last_modifytime,
+                ip: t.ip.clone(),
+                current: t.current,
+            })
+            .collect()
+    }
+
+    /// The fingerprints of the terminals the UI chose, by the ids it was
+    /// shown: at least one, each from the last list.
+    fn signs_of(&self, ids: &[i64]) -> Result<Vec<String>, ClientError> {
+        if ids.is_empty() {
+            return Err(ClientError::invalid(
+                "terminals",
+                "choose at least one terminal to remove",
+            ));
+        }
+        let known = self
+            .terminal_signs
+            .lock()
+            .map_err(|_| ClientError::invalid("terminals", "the terminal list is unavailable"))?;
+        ids.iter()
+            .map(|id| {
+                known.get(id).cloned().ok_or_else(|| {
+                    ClientError::invalid(
+                        "terminals",
+                        "the terminal list has changed since it was shown: open it again",
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Forgotten password, step 1: a `RETRIEVE_PASSWORD` code to the account.
@@ -654,24 +721,6 @@ impl Engine {
             tracing::warn!(error = %e, "could not forget the refresh token");
         }
     }
-}
-
-/// The terminals (featureCodes) chosen for removal: at least one, each valid.
-fn parse_signs(signs: &[String]) -> Result<Vec<String>, ClientError> {
-    if signs.is_empty() {
-        return Err(ClientError::invalid(
-            "terminals",
-            "choose at least one terminal to remove",
-        ));
-    }
-    signs
-        .iter()
-        .map(|s| {
-            FeatureCode::parse(s)
-                .map(|f| f.as_str().to_owned())
-                .map_err(|e| ClientError::invalid("terminals", e))
-        })
-        .collect()
 }
 
 /// The policy's checks this side can make (the cloud only sees a digest), then

@@ -4,9 +4,9 @@
 //! answer 80000; the UI then asks for a code (`send_security_code`) and repeats
 //! the operation with it.
 
-use super::{checked_password, parse_code, parse_signs, Engine, Home, State};
+use super::{checked_password, parse_code, Engine, Home, State, Terminal};
 use crate::ClientError;
-use hik_proto::wire::{CodeSent, TerminalInfo};
+use hik_proto::wire::CodeSent;
 use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, VerifyCode};
 use serde::{Deserialize, Serialize};
 
@@ -59,7 +59,7 @@ pub struct Security {
     /// Whether this computer is one of the account's bound terminals.
     pub this_terminal_bound: bool,
     /// Every terminal, the most recently used first; `current` marks this one.
-    pub terminals: Vec<TerminalInfo>,
+    pub terminals: Vec<Terminal>,
 }
 
 /// After removing terminals: whether this one was among them (then the app is
@@ -109,7 +109,7 @@ impl Engine {
             telephone_code,
             two_step: status.terminal_opened == 1,
             this_terminal_bound: status.terminal_binded == 1,
-            terminals,
+            terminals: self.listed(&terminals),
         })
     }
 
@@ -188,14 +188,14 @@ impl Engine {
         .await
     }
 
-    /// Remove terminals by their featureCode (`sign`); 80000 asks for a
+    /// Remove terminals by the ids of the last list; 80000 asks for a
     /// `RemoveTerminals` code. Removing this one logs out here.
     pub async fn remove_account_terminals(
         &self,
-        signs: &[String],
+        ids: &[i64],
         code: Option<&str>,
     ) -> Result<Removed, ClientError> {
-        let signs = parse_signs(signs)?;
+        let signs = self.signs_of(ids)?;
         let code = optional_code(code)?;
         self.with_session(|s| {
             let (signs, code) = (signs.clone(), code.clone());
