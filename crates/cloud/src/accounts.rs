@@ -141,6 +141,16 @@ pub struct Terminal<'a> {
 
 /// Bind the terminal to the account, or refresh its name and last use if bound.
 pub fn bind(conn: &Connection, user_id: i64, now: i64, t: Terminal<'_>) -> Result<(), ApiError> {
+    let ip = if t.ip.is_empty() {
+        crate::audit::Origin::current().ip
+    } else {
+        t.ip.to_owned()
+    };
+    let new: bool = conn
+        .prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM terminals WHERE user_id = ?1 AND sign = ?2)",
+        )?
+        .query_row(params![user_id, t.sign.as_str()], |r| r.get(0))?;
     conn.prepare_cached(
         "INSERT INTO terminals (user_id, sign, name, client_type, added_at, last_used_at, ip)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
@@ -152,8 +162,19 @@ pub fn bind(conn: &Connection, user_id: i64, now: i64, t: Terminal<'_>) -> Resul
         t.name,
         t.client_type,
         now,
-        t.ip
+        ip
     ])?;
+    if new {
+        crate::audit::record(
+            conn,
+            now,
+            Some(user_id),
+            Some(t.name),
+            crate::audit::Event::TerminalBound,
+            "ok",
+            None,
+        )?;
+    }
     Ok(())
 }
 

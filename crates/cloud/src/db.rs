@@ -174,6 +174,21 @@ CREATE TABLE qa_captcha_answers (
     answer  TEXT NOT NULL
 );
 "#,
+    r#"
+-- The audit trail: security events, kept after the account is gone (no
+-- foreign key), never holding a secret.
+CREATE TABLE audit_events (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    user_id  INTEGER,
+    event    TEXT NOT NULL,
+    outcome  TEXT NOT NULL,
+    terminal TEXT,
+    ip       TEXT NOT NULL,
+    detail   TEXT
+);
+CREATE INDEX audit_by_user ON audit_events (user_id, id);
+"#,
 ];
 
 /// A job runs inside a savepoint of the current batch's transaction and returns
@@ -259,8 +274,10 @@ impl Db {
         F: FnOnce(&mut Savepoint<'_>) -> Result<R, ApiError> + Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
+        // The request this job serves, for the audit trail's lines.
+        let origin = crate::audit::Origin::of_task();
         let job: Job = Box::new(move |sp| {
-            let result = f(sp);
+            let result = crate::audit::Origin::run_as(origin, || f(sp));
             Box::new(move |committed| {
                 let _ = reply.send(if committed {
                     result

@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod accounts;
+mod audit;
 mod captcha;
 mod clock;
 mod config;
@@ -277,11 +278,14 @@ async fn serve(
 ) {
     let result = match tls {
         None => {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.wait_for(|s| *s).await;
-                })
-                .await
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
         }
         #[cfg(feature = "tls")]
         Some(config) => {
@@ -295,7 +299,12 @@ async fn serve(
                 Ok(std) => {
                     let rustls = axum_server::tls_rustls::RustlsConfig::from_config(config);
                     match axum_server::from_tcp_rustls(std, rustls) {
-                        Ok(server) => server.handle(handle).serve(app.into_make_service()).await,
+                        Ok(server) => {
+                            server
+                                .handle(handle)
+                                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                                .await
+                        }
                         Err(e) => Err(e),
                     }
                 }

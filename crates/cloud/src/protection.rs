@@ -88,8 +88,34 @@ pub fn failed(
         let until = now + rules.lock_secs;
         conn.prepare_cached("UPDATE users SET locked_until = ?2 WHERE id = ?1")?
             .execute(params![user_id, until])?;
-        tracing::warn!(user_id, failed, "account locked after wrong passwords");
+        let detail = format!(
+            "{failed} wrong passwords in a row; for {} s",
+            rules.lock_secs
+        );
+        let event = crate::audit::Event::AccountLocked;
+        crate::audit::record(
+            conn,
+            now,
+            Some(user_id),
+            None,
+            event,
+            "locked",
+            Some(&detail),
+        )?;
         return Ok(locked(until, now));
+    }
+    if failed == rules.captcha_after_failures {
+        let detail = format!("{failed} wrong passwords in a row");
+        let event = crate::audit::Event::CaptchaRequired;
+        crate::audit::record(
+            conn,
+            now,
+            Some(user_id),
+            None,
+            event,
+            "required",
+            Some(&detail),
+        )?;
     }
     let wrong = ApiError::business(ResultCode::WrongPassword);
     Ok(if failed >= rules.captcha_after_failures {

@@ -233,6 +233,7 @@ async fn inspect_account(
                 "lockedForSeconds": (locked_until - now).max(0),
                 "terminals": terminals,
                 "devices": crate::devices::count(conn, user.id)?,
+                "recentActivity": crate::audit::recent(conn, user.id, 20)?,
             }))
         })
         .await?;

@@ -61,8 +61,9 @@ pub fn issue(
 pub struct Authenticated {
     pub user_id: i64,
     pub family: String,
-    /// The terminal the session was opened on.
+    /// The terminal the session was opened on, and its name when it is bound.
     pub feature: String,
+    pub terminal: Option<String>,
 }
 
 /// HTTP 401 unless `token` is our unexpired, unrevoked session JWT.
@@ -75,19 +76,21 @@ pub fn authenticate(
     let claims = keys
         .verify_jwt(token, now)
         .ok_or_else(ApiError::unauthorized)?;
-    let row: Option<(i64, String, String)> = conn
+    let row: Option<(i64, String, String, Option<String>)> = conn
         .query_row(
-            "SELECT user_id, family, feature_code FROM sessions
-             WHERE jti_hash = ?1 AND revoked = 0 AND expires_at > ?2",
+            "SELECT s.user_id, s.family, s.feature_code, t.name FROM sessions s
+             LEFT JOIN terminals t ON t.user_id = s.user_id AND t.sign = s.feature_code
+             WHERE s.jti_hash = ?1 AND s.revoked = 0 AND s.expires_at > ?2",
             params![keys.keyed_hash("session", &claims.jti), now],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let (user_id, family, feature) = row.ok_or_else(ApiError::unauthorized)?;
+    let (user_id, family, feature, terminal) = row.ok_or_else(ApiError::unauthorized)?;
     Ok(Authenticated {
         user_id,
         family,
         feature,
+        terminal,
     })
 }
 
@@ -120,11 +123,26 @@ pub fn refresh(
         return Err(ApiError::refresh_dead());
     };
     if used_at.is_some() {
-        tracing::warn!(
-            user_id,
-            "a rotated refresh token was presented again; revoking its family"
-        );
+        use crate::audit::{record, Event};
+        record(
+            conn,
+            now,
+            Some(user_id),
+            None,
+            Event::RefreshReuse,
+            "refused",
+            None,
+        )?;
         revoke_family(conn, &family)?;
+        record(
+            conn,
+            now,
+            Some(user_id),
+            None,
+            Event::FamilyRevoked,
+            "ok",
+            None,
+        )?;
         return Err(ApiError::refresh_dead());
     }
     if revoked || expires_at <= now || bound_feature != feature.as_str() {

@@ -44,13 +44,33 @@ pub fn count(conn: &Connection, user_id: i64) -> Result<u32, ApiError> {
 
 /// Remove these terminals (unknown signs are ignored) and end their sessions.
 /// Returns how many were removed.
-pub fn unbind(conn: &Connection, user_id: i64, signs: &[String]) -> Result<usize, ApiError> {
+pub fn unbind(
+    conn: &Connection,
+    now: i64,
+    user_id: i64,
+    signs: &[String],
+) -> Result<usize, ApiError> {
     let mut removed = 0;
     for sign in signs {
-        removed += conn
-            .prepare_cached("DELETE FROM terminals WHERE user_id = ?1 AND sign = ?2")?
-            .execute(params![user_id, sign])?;
+        let name: Option<String> = conn
+            .prepare_cached(
+                "DELETE FROM terminals WHERE user_id = ?1 AND sign = ?2 RETURNING name",
+            )?
+            .query_row(params![user_id, sign], |r| r.get(0))
+            .optional()?;
         sessions::revoke_terminal(conn, user_id, sign)?;
+        if let Some(name) = name {
+            removed += 1;
+            crate::audit::record(
+                conn,
+                now,
+                Some(user_id),
+                None,
+                crate::audit::Event::TerminalRemoved,
+                "ok",
+                Some(&format!("removed {name}")),
+            )?;
+        }
     }
     Ok(removed)
 }

@@ -21,6 +21,14 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// The account the code is for, once there is one.
+    fn user(&self) -> Option<i64> {
+        match self {
+            Self::User(id) | Self::NewAddress(id, _) => Some(*id),
+            Self::Address(_) => None,
+        }
+    }
+
     fn key(&self) -> String {
         match self {
             Self::User(id) => format!("u:{id}"),
@@ -44,6 +52,22 @@ pub fn send(
     record_send(conn, rules, now, subject, biz)?;
     let code = issue(conn, &cloud.keys, rules, now, subject, biz)?;
     let channel = Channel::of(to);
+    let detail = format!(
+        "{} by {} to {}",
+        biz.as_str(),
+        channel.as_str(),
+        outbox::masked(to).fuzzy_contact
+    );
+    let event = crate::audit::Event::CodeSent;
+    crate::audit::record(
+        conn,
+        now,
+        subject.user(),
+        None,
+        event,
+        "sent",
+        Some(&detail),
+    )?;
     let (subject_line, body) = outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60);
     cloud.postman.post(
         conn,
@@ -197,9 +221,13 @@ pub fn check(
     }
     let wrong = wrong + 1;
     let max = rules.code_max_wrong;
+    let event = |e, outcome: &str, detail: &str| {
+        crate::audit::record(conn, now, subject.user(), None, e, outcome, Some(detail))
+    };
     if wrong >= max {
         conn.prepare_cached("UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1")?
             .execute(params![id, wrong])?;
+        event(crate::audit::Event::CodeBurned, "refused", biz.as_str())?;
         return Err(dead().with_message(
             "Too many wrong entries: this verification code no longer works. Request a new code.",
         ));
@@ -207,6 +235,9 @@ pub fn check(
     conn.prepare_cached("UPDATE codes SET wrong = ?2 WHERE id = ?1")?
         .execute(params![id, wrong])?;
     let remaining = max - wrong;
+    let tries = if remaining == 1 { "try" } else { "tries" };
+    let detail = format!("{}, {remaining} {tries} left", biz.as_str());
+    event(crate::audit::Event::CodeWrong, "refused", &detail)?;
     let code = if remaining == 1 {
         ResultCode::LastTry
     } else {

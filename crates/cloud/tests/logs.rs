@@ -1,5 +1,7 @@
 //! The cloud's logs never contain a code, a password digest, a session id or a
 //! refresh token: drive every flow with logging at full verbosity, then search.
+//! The same flow writes every event of the audit trail, one line each, shown
+//! at the default level, and keeps them for the account's recent activity.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
@@ -132,6 +134,70 @@ async fn no_secret_ever_reaches_the_logs() {
     ];
     let r = cloud.authed("PUT", "/v3/users/email", &s, &form).await;
     assert_eq!(r.code(), 200, "{}", r.json);
+    let old = cloud
+        .code_for(
+            &s,
+            "UPDATE_PHONE_VALIDATE_OLD_EMAIL",
+            "anna@example.com",
+            &[],
+        )
+        .await;
+    let new = cloud
+        .code_for(
+            &s,
+            "UPDATE_PHONE_VALIDATE_NEW_PHONE",
+            "7700900123",
+            &[("contact", "7700900123")],
+        )
+        .await;
+    keep(&old);
+    keep(&new);
+    let form = [
+        ("phone", "7700900123"),
+        ("phoneCode", "+44"),
+        ("smsCode", new.as_str()),
+        ("oldSmsCode", old.as_str()),
+        ("oldSmsType", "3"),
+    ];
+    let r = cloud.authed("PUT", "/v3/users/phone", &s, &form).await;
+    assert_eq!(r.code(), 200, "{}", r.json);
+    // Two-step off and on again from this bound terminal; a code burned by
+    // five wrong entries.
+    for enable in ["0", "1"] {
+        let r = cloud
+            .authed("PUT", "/v3/terminals/status", &s, &[("enable", enable)])
+            .await;
+        assert_eq!(r.code(), 200, "{}", r.json);
+    }
+    let burned = cloud
+        .code_for(&s, "USER_DELETE", "anna@example.com", &[])
+        .await;
+    keep(&burned);
+    let wrong = if burned == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for _ in 0..5 {
+        cloud
+            .authed("DELETE", "/v3/users", &s, &[("smsCode", wrong)])
+            .await;
+    }
+    let activity = cloud
+        .qa(
+            "GET",
+            "/qa/accounts/anna@example.com",
+            serde_json::json!({}),
+        )
+        .await;
+    let recent = activity.json["recentActivity"].as_array().unwrap().clone();
+    assert_eq!(recent.len(), 20, "the last 20 events");
+    assert_eq!(
+        recent[0]["event"], "code_burned",
+        "newest first: {}",
+        recent[0]
+    );
+    assert!(recent.iter().all(|e| e["ip"] == "127.0.0.1"), "{recent:?}");
     let r = cloud
         .authed(
             "POST",
@@ -166,8 +232,48 @@ async fn no_secret_ever_reaches_the_logs() {
         "the capture works: {} bytes",
         text.len()
     );
-    assert!(text.contains("account locked after wrong passwords"));
-    assert!(text.contains("password reset") && text.contains("account deleted"));
+    // Every audit event, each a line of the audit target at info.
+    let audit: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("hik_cloud::audit"))
+        .collect();
+    for event in [
+        "sign_in",
+        "captcha_required",
+        "account_locked",
+        "account_unlocked",
+        "code_sent",
+        "code_wrong",
+        "code_burned",
+        "terminal_bound",
+        "terminal_removed",
+        "password_changed",
+        "password_reset",
+        "email_changed",
+        "phone_changed",
+        "two_step_switched",
+        "refresh_token_reused",
+        "token_family_revoked",
+        "account_deleted",
+    ] {
+        let line = audit
+            .iter()
+            .find(|l| l.contains(&format!("event=\"{event}\"")))
+            .unwrap_or_else(|| panic!("no audit line for {event}"));
+        assert!(line.contains(" INFO "), "{line}");
+        assert!(
+            line.contains("ip=127.0.0.1") && line.contains("outcome="),
+            "{line}"
+        );
+    }
+    let refused_sign_in = audit
+        .iter()
+        .find(|l| l.contains("event=\"sign_in\"") && l.contains("wrong password"))
+        .unwrap();
+    assert!(refused_sign_in.contains("user_id=1"), "{refused_sign_in}");
+    if std::env::var_os("HIK_SHOW_AUDIT").is_some() {
+        println!("{}", audit.join("\n"));
+    }
     for secret in &secrets {
         assert!(
             !text.contains(secret.as_str()),

@@ -60,12 +60,15 @@ pub async fn change_password(
         return Err(ApiError::business(ResultCode::WrongPassword));
     }
     let password_hash = cloud.hasher.hash(new.as_str()).await?;
+    let now = cloud.clock.now();
     cloud
         .db
         .call(move |conn| {
             let tx = conn.savepoint()?;
             accounts::set_password(&tx, user_id, &password_hash)?;
             sessions::revoke_user(&tx, user_id, Some(&who.family))?;
+            let event = crate::audit::Event::PasswordChanged;
+            crate::audit::record(&tx, now, Some(user_id), None, event, "ok", None)?;
             tx.commit()?;
             Ok(())
         })
@@ -177,8 +180,9 @@ pub async fn delete_account(
             )?;
             let tx = conn.savepoint()?;
             accounts::delete(&tx, user.id)?;
+            let event = crate::audit::Event::AccountDeleted;
+            crate::audit::record(&tx, now, Some(user.id), None, event, "ok", None)?;
             tx.commit()?;
-            tracing::info!(user_id = user.id, "account deleted");
             Ok(())
         })
         .await?;
@@ -290,6 +294,21 @@ async fn change_contact(
             verification::mark_used(&tx, old_id)?;
             verification::mark_used(&tx, new_id)?;
             accounts::set_contact(&tx, user.id, &change.to, change.phone_code.as_deref())?;
+            let event = if email {
+                crate::audit::Event::EmailChanged
+            } else {
+                crate::audit::Event::PhoneChanged
+            };
+            let to = crate::outbox::masked(&change.to).fuzzy_contact;
+            crate::audit::record(
+                &tx,
+                now,
+                Some(user.id),
+                None,
+                event,
+                "ok",
+                Some(&format!("to {to}")),
+            )?;
             tx.commit()?;
             Ok(())
         })

@@ -205,21 +205,39 @@ pub async fn login(
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "Unnamed terminal".to_owned());
 
+    let now = cloud.clock.now();
     let lookup = account.clone();
+    let name = terminal_name.clone();
     let user = cloud
         .db
-        .call(move |conn| accounts::find(conn, &lookup))
+        .call(move |conn| {
+            let user = accounts::find(conn, &lookup)?;
+            if user.is_none() {
+                sign_in(conn, now, None, &name, "refused", Some("no such account"))?;
+            }
+            Ok(user)
+        })
         .await?
         .ok_or_else(|| ApiError::business(ResultCode::AccountMissing))?;
 
     // Locked, or a captcha due: refuse before the password is even looked at.
-    let now = cloud.clock.now();
     let (c, user_id) = (Arc::clone(&cloud), user.id);
     let image_code = r.image_code.map(Text::into_string);
+    let name = terminal_name.clone();
     cloud
         .db
         .call(move |conn| {
-            protection::gate(conn, &c.keys, &c.rules, now, user_id, image_code.as_deref())
+            let gate =
+                protection::gate(conn, &c.keys, &c.rules, now, user_id, image_code.as_deref());
+            if let Err(refusal) = &gate {
+                let why = if refusal.failure.retry_after.is_some() {
+                    "account locked"
+                } else {
+                    "captcha missing or wrong"
+                };
+                sign_in(conn, now, Some(user_id), &name, "refused", Some(why))?;
+            }
+            gate
         })
         .await?;
     if !cloud
@@ -228,9 +246,20 @@ pub async fn login(
         .await?
     {
         let c = Arc::clone(&cloud);
+        let name = terminal_name.clone();
         let refusal = cloud
             .db
-            .call(move |conn| protection::failed(conn, &c.rules, now, user_id))
+            .call(move |conn| {
+                sign_in(
+                    conn,
+                    now,
+                    Some(user_id),
+                    &name,
+                    "refused",
+                    Some("wrong password"),
+                )?;
+                protection::failed(conn, &c.rules, now, user_id)
+            })
             .await?;
         return Err(refusal);
     }
@@ -258,10 +287,14 @@ pub async fn login(
                         limits: limit,
                         terminals: list,
                     };
+                    let why = Some("the account has as many terminals as it may");
+                    sign_in(conn, now, Some(user.id), &terminal_name, "held", why)?;
                     return Err(ApiError::business(ResultCode::TooManyTerminals)
                         .with(|f| f.terminal_data = Some(data)));
                 }
                 if code.is_none() {
+                    let why = Some("a new terminal: a code is needed");
+                    sign_in(conn, now, Some(user.id), &terminal_name, "held", why)?;
                     let contact = user.contact().map(|a| outbox::masked(&a));
                     return Err(
                         ApiError::business(ResultCode::NewTerminal).with(|f| f.contact = contact)
@@ -272,15 +305,14 @@ pub async fn login(
             // code opens one session, however many logins race with it.
             if let Some(code) = &code {
                 let subject = Subject::User(user.id);
-                verification::consume(
-                    conn,
-                    &c.keys,
-                    &c.rules,
-                    now,
-                    &subject,
-                    BizType::TerminalBind,
-                    code,
-                )?;
+                let bind = BizType::TerminalBind;
+                if let Err(e) =
+                    verification::consume(conn, &c.keys, &c.rules, now, &subject, bind, code)
+                {
+                    let why = Some("verification code refused");
+                    sign_in(conn, now, Some(user.id), &terminal_name, "refused", why)?;
+                    return Err(e);
+                }
             }
             let tx = conn.savepoint()?;
             protection::succeeded(&tx, user.id)?;
@@ -303,6 +335,8 @@ pub async fn login(
                 client_name: &terminal_name,
             };
             let issued = sessions::issue(&tx, &c.keys, &c.rules, now, &s, None)?;
+            let how = code.is_some().then_some("with a verification code");
+            sign_in(&tx, now, Some(user.id), &terminal_name, "ok", how)?;
             tx.commit()?;
             Ok((issued, user, binds))
         })
@@ -328,6 +362,19 @@ pub async fn login(
             terminal_opened: u8::from(user.two_step),
         },
     }))
+}
+
+/// A sign-in's audit line.
+fn sign_in(
+    conn: &rusqlite::Connection,
+    now: i64,
+    user_id: Option<i64>,
+    terminal: &str,
+    outcome: &str,
+    detail: Option<&str>,
+) -> Result<(), ApiError> {
+    let event = crate::audit::Event::SignIn;
+    crate::audit::record(conn, now, user_id, Some(terminal), event, outcome, detail)
 }
 
 /// `PUT /v3/apigateway/login`: rotate the refresh token (403 in `meta.code` when dead).
@@ -411,11 +458,37 @@ pub async fn reset_password(
                 &code,
             )?;
             let tx = conn.savepoint()?;
+            let (failed, locked_until) = protection::state(&tx, user.id)?;
             accounts::set_password(&tx, user.id, &password_hash)?;
             protection::clear(&tx, user.id)?;
             sessions::revoke_user(&tx, user.id, None)?;
+            use crate::audit::{record, Event};
+            record(
+                &tx,
+                now,
+                Some(user.id),
+                None,
+                Event::PasswordReset,
+                "ok",
+                None,
+            )?;
+            if locked_until > now || failed > 0 {
+                let was = if locked_until > now {
+                    "lock lifted"
+                } else {
+                    "wrong-password count cleared"
+                };
+                record(
+                    &tx,
+                    now,
+                    Some(user.id),
+                    None,
+                    Event::AccountUnlocked,
+                    "ok",
+                    Some(was),
+                )?;
+            }
             tx.commit()?;
-            tracing::info!(user_id = user.id, "password reset");
             Ok(())
         })
         .await?;

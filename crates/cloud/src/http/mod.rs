@@ -108,6 +108,7 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
         app = app.merge(crate::qa::qa_routes(&cloud));
     }
     contain(app.fallback(|| async { ApiError::not_found() }))
+        .layer(axum::middleware::from_fn(origin))
         .layer(axum::Extension(Here(region)))
         .layer(axum::middleware::map_response_with_state(
             Arc::clone(&cloud),
@@ -115,6 +116,20 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
         ))
         .with_state(cloud)
 }
+/// Serve the request as coming from its peer's address, for the audit trail.
+async fn origin(
+    req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+    crate::audit::Origin { ip, terminal: None }
+        .scope(next.run(req))
+        .await
+}
+
 /// A panic while serving a request answers that request with HTTP 500 (the
 /// protocol's JSON error) and nothing else: the connection, the listener and
 /// every other request go on.
@@ -307,8 +322,17 @@ pub(crate) async fn require_session(
     use axum::response::IntoResponse;
     match authenticate(&cloud, req.headers()).await {
         Ok(who) => {
+            // From here on the audit trail names this session's terminal.
+            let origin = crate::audit::Origin {
+                terminal: Some(
+                    who.terminal
+                        .clone()
+                        .unwrap_or_else(|| "an unbound terminal".into()),
+                ),
+                ..crate::audit::Origin::of_task().unwrap_or_default()
+            };
             req.extensions_mut().insert(who);
-            next.run(req).await
+            origin.scope(next.run(req)).await
         }
         Err(e) => e.into_response(),
     }

@@ -100,12 +100,18 @@ pub async fn switch_two_step(
     Form(r): Form<SwitchTwoStep>,
 ) -> ApiResult {
     let (enable, code) = (r.enable, r.sms_code);
+    let now = cloud.clock.now();
     confirmed(
         &cloud,
         who,
         code,
         BizType::TerminalBind,
-        move |conn, user| terminals::set_two_step(conn, user.id, enable),
+        move |conn, user| {
+            terminals::set_two_step(conn, user.id, enable)?;
+            let outcome = if enable { "on" } else { "off" };
+            let event = crate::audit::Event::TwoStepSwitched;
+            crate::audit::record(conn, now, Some(user.id), None, event, outcome, None)
+        },
     )
     .await?;
     Ok(ok(serde_json::json!({})))
@@ -119,12 +125,13 @@ pub async fn unbind(
 ) -> ApiResult {
     let signs = signs(r.signs);
     let code = r.sms_code;
+    let now = cloud.clock.now();
     let removed = confirmed(
         &cloud,
         who,
         code,
         BizType::TerminalDelete,
-        move |conn, user| terminals::unbind(conn, user.id, &signs),
+        move |conn, user| terminals::unbind(conn, now, user.id, &signs),
     )
     .await?;
     Ok(ok(serde_json::json!({ "removed": removed })))
@@ -161,7 +168,7 @@ pub async fn unbind_logged_out(
                 &code,
             )?;
             let tx = conn.savepoint()?;
-            let removed = terminals::unbind(&tx, user_id, &signs)?;
+            let removed = terminals::unbind(&tx, now, user_id, &signs)?;
             tx.commit()?;
             Ok(removed)
         })

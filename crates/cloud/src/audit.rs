@@ -1,0 +1,174 @@
+//! The audit trail: each security event is one structured log line (target
+//! `hik_cloud::audit`, at `info`, so the default level shows it) and one row
+//! of `audit_events`, from which an account's recent activity is listed. A
+//! line names the account id, the terminal, the client's address and the
+//! outcome, and never a secret: no code, password, token or fingerprint.
+//!
+//! The client's address comes from the request being served: the HTTP edge
+//! puts it in a task-local (`Origin::scope`), `Db::call` carries it to the
+//! database thread, and `record` finds it there. No flow passes it by hand.
+
+use crate::error::ApiError;
+use rusqlite::{params, Connection};
+use std::cell::RefCell;
+
+/// Where the request being served comes from.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The client's IP address, as the connection shows it.
+    pub ip: String,
+    /// The name of the terminal a logged-in request comes from.
+    pub terminal: Option<String>,
+}
+
+tokio::task_local! {
+    static TASK_ORIGIN: Origin;
+}
+
+thread_local! {
+    static JOB_ORIGIN: RefCell<Option<Origin>> = const { RefCell::new(None) };
+}
+
+impl Origin {
+    /// Serve `fut` (one request) as coming from `self`.
+    pub async fn scope<F: std::future::Future>(self, fut: F) -> F::Output {
+        TASK_ORIGIN.scope(self, fut).await
+    }
+
+    /// The origin of the request this task is serving, if any.
+    pub fn of_task() -> Option<Origin> {
+        TASK_ORIGIN.try_with(Clone::clone).ok()
+    }
+
+    /// Run a database job `f` as part of the request from `origin`.
+    pub fn run_as<R>(origin: Option<Origin>, f: impl FnOnce() -> R) -> R {
+        let before = JOB_ORIGIN.with(|o| o.replace(origin));
+        let result = f();
+        JOB_ORIGIN.with(|o| o.replace(before));
+        result
+    }
+
+    pub(crate) fn current() -> Origin {
+        JOB_ORIGIN
+            .with(|o| o.borrow().clone())
+            .or_else(Self::of_task)
+            .unwrap_or_default()
+    }
+}
+
+/// A security event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    SignIn,
+    CaptchaRequired,
+    AccountLocked,
+    AccountUnlocked,
+    CodeSent,
+    CodeWrong,
+    CodeBurned,
+    TerminalBound,
+    TerminalRemoved,
+    PasswordChanged,
+    PasswordReset,
+    EmailChanged,
+    PhoneChanged,
+    TwoStepSwitched,
+    RefreshReuse,
+    FamilyRevoked,
+    AccountDeleted,
+}
+
+impl Event {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::CaptchaRequired => "captcha_required",
+            Self::AccountLocked => "account_locked",
+            Self::AccountUnlocked => "account_unlocked",
+            Self::CodeSent => "code_sent",
+            Self::CodeWrong => "code_wrong",
+            Self::CodeBurned => "code_burned",
+            Self::TerminalBound => "terminal_bound",
+            Self::TerminalRemoved => "terminal_removed",
+            Self::PasswordChanged => "password_changed",
+            Self::PasswordReset => "password_reset",
+            Self::EmailChanged => "email_changed",
+            Self::PhoneChanged => "phone_changed",
+            Self::TwoStepSwitched => "two_step_switched",
+            Self::RefreshReuse => "refresh_token_reused",
+            Self::FamilyRevoked => "token_family_revoked",
+            Self::AccountDeleted => "account_deleted",
+        }
+    }
+}
+
+/// One event as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub at: i64,
+    pub event: String,
+    pub outcome: String,
+    pub terminal: Option<String>,
+    pub ip: String,
+    pub detail: Option<String>,
+}
+
+/// Record `event` for `user_id` (none when no account is known), from
+/// `terminal` (a terminal's name, when the flow knows it), with its
+/// `outcome` (`ok`, `refused`, ...) and a `detail` that holds no secret.
+pub fn record(
+    conn: &Connection,
+    now: i64,
+    user_id: Option<i64>,
+    terminal: Option<&str>,
+    event: Event,
+    outcome: &str,
+    detail: Option<&str>,
+) -> Result<(), ApiError> {
+    let origin = Origin::current();
+    let terminal = terminal.or(origin.terminal.as_deref());
+    tracing::info!(
+        target: "hik_cloud::audit",
+        event = event.name(),
+        user_id,
+        terminal = terminal.unwrap_or("-"),
+        ip = %origin.ip,
+        outcome,
+        detail = detail.unwrap_or(""),
+        "security event"
+    );
+    conn.prepare_cached(
+        "INSERT INTO audit_events (at, user_id, event, outcome, terminal, ip, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        now,
+        user_id,
+        event.name(),
+        outcome,
+        terminal,
+        origin.ip,
+        detail
+    ])?;
+    Ok(())
+}
+
+/// The account's latest `limit` events, newest first.
+pub fn recent(conn: &Connection, user_id: i64, limit: u32) -> Result<Vec<Entry>, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, event, outcome, terminal, ip, detail FROM audit_events
+         WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![user_id, limit], |r| {
+        Ok(Entry {
+            at: r.get(0)?,
+            event: r.get(1)?,
+            outcome: r.get(2)?,
+            terminal: r.get(3)?,
+            ip: r.get(4)?,
+            detail: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
