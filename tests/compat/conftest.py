@@ -107,46 +107,72 @@ def _binary() -> Path:
     return target / "debug" / "hik-cloud"
 
 
+class Running:
+    """A hik-cloud process started by a test, ended (by its process id) when done."""
+
+    def __init__(self, args: list[str], work: Path, regions: int):
+        self.proc = subprocess.Popen(
+            [str(_binary()), *args],
+            stdout=subprocess.PIPE,
+            stderr=open(work / "cloud.log", "w"),
+            text=True,
+        )
+        self.urls: dict[str, str] = {}
+        deadline = time.monotonic() + 30
+        assert self.proc.stdout is not None
+        try:
+            while len(self.urls) < regions:
+                line = self.proc.stdout.readline()
+                assert line, f"hik-cloud ended early; see {work / 'cloud.log'}"
+                assert time.monotonic() < deadline, "hik-cloud did not start in 30 s"
+                m = re.match(r"hik-cloud region (.+) listening on (https?://\S+)$", line.strip())
+                if m:
+                    self.urls[m.group(1)] = m.group(2)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory):
     # aiohttp builds its TLS context when it is imported: SSL_CERT_FILE must be
     # set first, so nothing may have imported it yet.
     assert "aiohttp" not in sys.modules, "aiohttp was imported before the cloud's CA existed"
-    binary = _binary()
-    assert binary.exists(), f"{binary} is missing: build it with `cargo build -p hik-cloud`"
+    assert _binary().exists(), f"{_binary()} is missing: build it with `cargo build -p hik-cloud`"
     work = tmp_path_factory.mktemp("cloud")
     ca = work / "ca.pem"
-    proc = subprocess.Popen(
-        [
-            str(binary),
-            "--config", str(HERE / "regions.toml"),
-            "--db", str(work / "cloud.db"),
-            "--generate-ca", str(ca),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=open(work / "cloud.log", "w"),
-        text=True,
+    running = Running(
+        ["--config", str(HERE / "regions.toml"), "--db", str(work / "cloud.db"), "--generate-ca", str(ca)],
+        work,
+        regions=2,
     )
     try:
-        regions: dict[str, str] = {}
-        deadline = time.monotonic() + 30
-        assert proc.stdout is not None
-        while len(regions) < 2:
-            line = proc.stdout.readline()
-            assert line, f"hik-cloud ended early; see {work / 'cloud.log'}"
-            assert time.monotonic() < deadline, "hik-cloud did not start in 30 s"
-            m = re.match(r"hik-cloud region (.+) listening on https://(\S+)$", line.strip())
-            if m:
-                regions[m.group(1)] = m.group(2)
+        regions = {name: url.removeprefix("https://") for name, url in running.urls.items()}
         os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
         os.environ["SSL_CERT_FILE"] = str(ca)
         http = requests.Session()
         http.verify = str(ca)
         yield Cloud(regions=regions, ca=ca, http=http)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        running.stop()
+
+
+@pytest.fixture
+def plain_cloud(tmp_path: Path):
+    """A cloud of its own for a test that may wreck it: plain HTTP, one
+    region, QA on. Yields its base URL."""
+    running = Running(
+        ["--listen", "127.0.0.1:0", "--qa", "--db", str(tmp_path / "cloud.db")], tmp_path, regions=1
+    )
+    try:
+        yield next(iter(running.urls.values()))
+    finally:
+        running.stop()

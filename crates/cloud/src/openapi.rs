@@ -16,14 +16,31 @@ pub struct Endpoint {
     pub fields: &'static [hik_proto::request::FieldDoc],
     /// Needs a `sessionId` header (HTTP 401 without a valid one).
     pub session: bool,
+    /// What a 200 carries.
+    pub returns: Returns,
+}
+
+/// The body of an endpoint's HTTP 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// The protocol's JSON: `meta` and the endpoint's fields.
+    Reply,
+    /// The QA surface's JSON: fields only, no `meta` (a refused QA request
+    /// gets the protocol's reply, with `meta`).
+    Qa,
+    /// A web page.
+    Html,
+    /// A PNG picture (or, when the query is refused, the protocol's reply).
+    Png,
 }
 
 /// `endpoints! { TABLE, routes_fn; get "/path" => handler { session: false, request: Type, summary: ".." } ... }`
 /// where `Type` names the endpoint's inputs in `hik_proto::request`.
 macro_rules! endpoints {
-    ($table:ident, $routes:ident;
+    ($table:ident, $routes:ident, $default:ident;
      $( $method:ident $path:literal => $handler:path {
-            session: $session:literal, request: $request:ident, summary: $summary:literal $(,)?
+            session: $session:literal, request: $request:ident, $(returns: $returns:ident,)?
+            summary: $summary:literal $(,)?
         } )*) => {
         pub(crate) const $table: &[crate::openapi::Endpoint] = &[$(
             crate::openapi::Endpoint {
@@ -32,6 +49,12 @@ macro_rules! endpoints {
                 summary: $summary,
                 fields: <hik_proto::request::$request as hik_proto::request::Request>::FIELDS,
                 session: $session,
+                returns: {
+                    #[allow(unused_variables)]
+                    let r = crate::openapi::Returns::$default;
+                    $( let r = crate::openapi::Returns::$returns; )?
+                    r
+                },
             }
         ),*];
 
@@ -116,17 +139,38 @@ fn operation(tag: &str, e: &Endpoint) -> Value {
             json!({"name": f.name, "in": "query", "required": f.required, "schema": {"type": f.kind}})
         }));
     }
+    let reply = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Reply"}}});
+    let ok = match e.returns {
+        Returns::Reply => json!({
+            "description": "A reply; the outcome is in meta.code (403 there for a dead refresh token).",
+            "content": reply
+        }),
+        Returns::Qa => json!({
+            "description": "JSON without meta (the QA surface, this document); a refused request gets a reply with meta.",
+            "content": {"application/json": {"schema": {"type": "object"}}}
+        }),
+        Returns::Html => json!({
+            "description": "A web page.",
+            "content": {"text/html": {"schema": {"type": "string"}}}
+        }),
+        Returns::Png => json!({
+            "description": "A PNG picture; a refused query gets a reply with meta instead.",
+            "content": {
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/Reply"}}
+            }
+        }),
+    };
     let mut op = json!({
         "tags": [tag],
         "summary": e.summary,
         "operationId": format!("{}{}", e.method, e.path.replace(['/', '{', '}'], "_")),
         "parameters": parameters,
         "responses": {
-            "200": {
-                "description": "A reply; the outcome is in meta.code.",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reply"}}}
-            },
-            "400": {"description": "The request could not be parsed at all."}
+            "200": ok,
+            "400": {"description": "The request could not be parsed at all.", "content": reply},
+            "404": {"description": "No such endpoint (a path parameter left empty).", "content": reply},
+            "500": {"description": "An internal fault of the cloud, contained to this request.", "content": reply}
         }
     });
     if body_fields {
@@ -155,7 +199,7 @@ fn operation(tag: &str, e: &Endpoint) -> Value {
     }
     if e.session {
         op["security"] = json!([{"sessionId": []}]);
-        op["responses"]["401"] = json!({"description": "No valid sessionId."});
+        op["responses"]["401"] = json!({"description": "No valid sessionId.", "content": reply});
     }
     op
 }

@@ -11,11 +11,11 @@ use axum::Json;
 use hik_proto::request::{AdvanceClock, CaptchaAnswerQuery, OutboxQuery, QaAccount, SetFault};
 use std::sync::Arc;
 
-crate::openapi::endpoints! { QA, qa_routes;
+crate::openapi::endpoints! { QA, qa_routes, Qa;
     get "/qa/outbox" => outbox_messages {
         session: false, request: OutboxQuery, summary: "Messages sent, newest first, with their codes and status" }
     get "/qa/inbox" => inbox_page {
-        session: false, request: NoFields, summary: "A page for people showing the outbox, refreshed live" }
+        session: false, request: NoFields, returns: Html, summary: "A page for people showing the outbox, refreshed live" }
     post "/qa/clock" => advance_clock {
         session: false, request: AdvanceClock, summary: "Move the cloud's clock forward" }
     get "/qa/clock" => clock_now {

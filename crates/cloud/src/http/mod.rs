@@ -25,7 +25,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Here(pub usize);
 
-crate::openapi::endpoints! { API, api_routes;
+crate::openapi::endpoints! { API, api_routes, Reply;
     get "/v3/users/area/list" => area_list {
         session: false, request: NoFields, summary: "The areas (countries) and the apiDomain of the region serving each" }
     post "/v3/sms/nologin/checkcode" => auth::send_code_logged_out {
@@ -53,7 +53,7 @@ crate::openapi::endpoints! { API, api_routes;
     post "/v3/users/password/mod" => account::change_password {
         session: true, request: ChangePassword, summary: "Change the password; other sessions end" }
     get "/v3/captcha" => auth::captcha {
-        session: false, request: CaptchaQuery, summary: "A new captcha picture (PNG) for the account" }
+        session: false, request: CaptchaQuery, returns: Png, summary: "A new captcha picture (PNG) for the account" }
     post "/v3/users/checkcode/mt" => account::send_code {
         session: true, request: SendCodeLoggedIn,
         summary: "Send a code while logged in (contact: the new address for UPDATE_*_VALIDATE_NEW_*)" }
@@ -89,7 +89,7 @@ crate::openapi::endpoints! { API, api_routes;
         session: false, request: UnbindLoggedOut,
         summary: "Remove terminals during a login that got 1069, with a TERMINAL_DELETE code" }
     get "/openapi.json" => openapi_json {
-        session: false, request: NoFields, summary: "This document" }
+        session: false, request: NoFields, returns: Qa, summary: "This document" }
 }
 
 /// `GET /openapi.json`: every endpoint this cloud serves, QA ones included
