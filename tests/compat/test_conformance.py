@@ -90,8 +90,11 @@ def test_thousands_of_generated_requests_conform_to_the_document(plain_cloud):
         "-H",
         f"sessionId: {session}",
     )
-    # Everything, QA surface included (the clock, faults, reset), no session.
-    everything = schemathesis(plain_cloud)
+    # Everything, QA surface included (the clock, reset), no session. Not
+    # /qa/faults: an endpoint fault makes the cloud answer 5xx on purpose,
+    # which the next generated requests would (rightly) count as server
+    # errors; the hostile test below and the cloud's own tests cover it.
+    everything = schemathesis(plain_cloud, "--exclude-path", "/qa/faults")
     assert logged_in + everything >= 2000, (logged_in, everything)
     still_answers(plain_cloud)
 

@@ -109,15 +109,16 @@ export async function act(
   }
 }
 
-/** The cloud did not answer, or answered with a certificate this app refuses. */
+/** The cloud did not answer, answered with a certificate this app refuses, or with a server error. */
 export function cloudAway(err: AppError): boolean {
-  return err.code === 'unreachable' || err.code === 'certificate';
+  return err.code === 'unreachable' || err.code === 'certificate' || err.code === 'cloud_error';
 }
 
 /** What the form's error line says; the banner explains a cloud that is away at length. */
 function formLine(err: AppError): string {
   if (err.code === 'unreachable') return 'The cloud did not answer. Try again when it is back.';
   if (err.code === 'certificate') return "The cloud's certificate is not trusted, so nothing was sent.";
+  if (err.code === 'cloud_error') return 'The cloud could not answer this time. Try again.';
   return describe(err);
 }
 

@@ -47,6 +47,7 @@ export function describe(e: AppError): string {
     case 'unreachable':
       return `${e.message} Check that the cloud is running, then try again.`;
     case 'certificate':
+    case 'cloud_error':
       return e.message;
     default:
       return e.message;

@@ -108,11 +108,35 @@ impl CloudApi {
         req
     }
 
+    /// Send `req`. A read (GET) that meets a gateway error (502, 503, 504) is
+    /// sent once more after a short pause: that is safe, it changes nothing.
+    /// Anything else is never repeated here; people choose to try again.
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, ClientError> {
+        let is_read = req
+            .try_clone()
+            .and_then(|r| r.build().ok())
+            .is_some_and(|r| r.method() == reqwest::Method::GET);
+        let retry = if is_read { req.try_clone() } else { None };
+        let res = req.send().await.map_err(|e| self.unreachable(&e))?;
+        let gateway = matches!(res.status().as_u16(), 502..=504);
+        match retry {
+            Some(again) if gateway => {
+                tracing::info!(
+                    status = res.status().as_u16(),
+                    "a read met a gateway error; trying once more"
+                );
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                again.send().await.map_err(|e| self.unreachable(&e))
+            }
+            _ => Ok(res),
+        }
+    }
+
     async fn decode<T: DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T, ClientError> {
-        let res = req.send().await.map_err(|e| self.unreachable(&e))?;
+        let res = self.send(req).await?;
         if let Some(cloud_time) = res
             .headers()
             .get(reqwest::header::DATE)
@@ -127,6 +151,12 @@ impl CloudApi {
         match res.status().as_u16() {
             401 => return Err(ClientError::Unauthorized),
             403 => return Err(ClientError::SessionEnded),
+            500..=599 => {
+                return Err(ClientError::CloudFailed {
+                    url: self.base(),
+                    status: res.status().to_string(),
+                })
+            }
             _ => {}
         }
         let reply: Reply<serde_json::Value> = res
@@ -642,14 +672,20 @@ impl CloudApi {
         fault: QaFault,
     ) -> Result<BTreeMap<String, QaFault>, ClientError> {
         let r = request::SetFault {
-            channel: <request::Channel as request::Field>::read(channel)
-                .map_err(|e| ClientError::invalid("channel", e))?,
+            channel: Some(
+                <request::Channel as request::Field>::read(channel)
+                    .map_err(|e| ClientError::invalid("channel", e))?,
+            ),
             delay_seconds: Some(bounded("delaySeconds", fault.delay_seconds)?),
             drop_rate: Some(
                 request::Fraction::new(fault.drop_rate)
                     .ok_or_else(|| ClientError::invalid("dropRate", ParseError::Fraction))?,
             ),
             fail_next: Some(bounded("failNext", fault.fail_next)?),
+            path: None,
+            status: None,
+            latency_ms: None,
+            rate: None,
         };
         let f: Faults = self
             .qa_json(

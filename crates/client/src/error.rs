@@ -26,6 +26,9 @@ pub enum ClientError {
          naming that CA's certificate."
     )]
     Certificate { url: String, why: String },
+    /// The cloud (or a gateway in front of it) answered with a server error.
+    #[error("The cloud at {url} could not answer this request (HTTP {status}). Nothing you typed is lost; try again.")]
+    CloudFailed { url: String, status: String },
     /// Refused before the cloud saw it; `why` is a sentence for people and
     /// `field` tells the UI which input to point at.
     #[error("{why}")]
@@ -56,6 +59,7 @@ impl ClientError {
             Self::Cloud { code, .. } => code.number().to_string(),
             Self::Unreachable { .. } => "unreachable".into(),
             Self::Certificate { .. } => "certificate".into(),
+            Self::CloudFailed { .. } => "cloud_error".into(),
             Self::InvalidInput { .. } => "invalid_input".into(),
             Self::Unauthorized => "unauthorized".into(),
             Self::SessionEnded => "session_ended".into(),

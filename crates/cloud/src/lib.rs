@@ -15,6 +15,7 @@ mod crypto;
 mod db;
 mod delivery;
 mod devices;
+mod endpoint_faults;
 mod error;
 mod http;
 mod mailer;
@@ -53,6 +54,8 @@ pub(crate) struct Cloud {
     pub qa: bool,
     pub regions: Vec<RegionInfo>,
     pub postman: delivery::Postman,
+    /// QA's endpoint faults (`POST /qa/faults` with a `path`).
+    pub endpoint_faults: endpoint_faults::EndpointFaults,
 }
 
 /// A region as requests see it: its name, its `apiDomain` and its areas.
@@ -160,6 +163,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
     let (postman, queue) = delivery::Postman::new(&config.delivery);
     let cloud = Arc::new(Cloud {
         postman,
+        endpoint_faults: endpoint_faults::EndpointFaults::default(),
         db,
         clock: config.clock.clone().unwrap_or_default(),
         keys: crypto::Keys::new(secret),

@@ -170,9 +170,17 @@ fn operation(tag: &str, e: &Endpoint) -> Value {
             "200": ok,
             "400": {"description": "The request could not be parsed at all.", "content": reply},
             "404": {"description": "No such endpoint (a path parameter left empty).", "content": reply},
-            "500": {"description": "An internal fault of the cloud, contained to this request.", "content": reply}
+            "500": {"description": "An internal fault of the cloud, contained to this request, or a QA endpoint fault.", "content": reply}
         }
     });
+    if tag == "api" {
+        for status in ["502", "503", "504"] {
+            op["responses"][status] = json!({
+                "description": "Only while QA injects an endpoint fault (POST /qa/faults with a path).",
+                "content": reply
+            });
+        }
+    }
     if body_fields {
         let properties: Map<String, Value> = e
             .fields

@@ -29,11 +29,11 @@ crate::openapi::endpoints! { QA, qa_routes, Qa;
         session: false, request: NoFields, summary: "An account's state: failures, captcha, lock, terminals, devices" }
     post "/qa/faults" => set_fault {
         session: false, request: SetFault,
-        summary: "Delivery faults on a channel (email or sms)" }
+        summary: "Delivery faults on a channel (email or sms), or an endpoint fault on a path prefix (status 500-504, latency, rate)" }
     get "/qa/faults" => faults {
-        session: false, request: NoFields, summary: "The delivery faults in force" }
+        session: false, request: NoFields, summary: "The delivery and endpoint faults in force" }
     delete "/qa/faults" => clear_faults {
-        session: false, request: NoFields, summary: "Clear the delivery faults" }
+        session: false, request: NoFields, summary: "Clear the delivery and endpoint faults" }
     post "/qa/reset" => reset {
         session: false, request: NoFields, summary: "Wipe every account, code, session and message; clear faults and clock" }
 }
@@ -243,23 +243,58 @@ async fn inspect_account(
 /// `POST /qa/faults {"channel", "delaySeconds", "dropRate", "failNext"}`: from
 /// now on, messages on that channel arrive late, get lost, or fail.
 async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> ApiResult {
-    let channel = match r.channel {
-        hik_proto::request::Channel::Email => crate::outbox::Channel::Email,
-        hik_proto::request::Channel::Sms => crate::outbox::Channel::Sms,
-    };
-    let fault = crate::delivery::Fault {
-        delay_seconds: r
-            .delay_seconds
-            .map_or(0, hik_proto::request::Bounded::unsigned),
-        drop_rate: r.drop_rate.map_or(0.0, hik_proto::request::Fraction::get),
-        fail_next: r.fail_next.map_or(0, hik_proto::request::Bounded::count),
-    };
-    cloud.postman.set_fault(channel, fault);
-    tracing::info!(
-        channel = channel.as_str(),
-        ?fault,
-        "QA set a delivery fault"
-    );
+    match (r.channel, r.path) {
+        (Some(channel), None) => {
+            let channel = match channel {
+                hik_proto::request::Channel::Email => crate::outbox::Channel::Email,
+                hik_proto::request::Channel::Sms => crate::outbox::Channel::Sms,
+            };
+            let fault = crate::delivery::Fault {
+                delay_seconds: r
+                    .delay_seconds
+                    .map_or(0, hik_proto::request::Bounded::unsigned),
+                drop_rate: r.drop_rate.map_or(0.0, hik_proto::request::Fraction::get),
+                fail_next: r.fail_next.map_or(0, hik_proto::request::Bounded::count),
+            };
+            cloud.postman.set_fault(channel, fault);
+            tracing::info!(
+                channel = channel.as_str(),
+                ?fault,
+                "QA set a delivery fault"
+            );
+        }
+        (None, Some(path)) => {
+            let path = path.into_string();
+            if !path.starts_with('/') {
+                return Err(ApiError::bad_field(
+                    "path",
+                    "is a path prefix, starting with /",
+                ));
+            }
+            let fault = hik_proto::wire::EndpointFault {
+                path,
+                status: r.status.map(hik_proto::request::FaultStatus::get),
+                latency_ms: r
+                    .latency_ms
+                    .map_or(0, hik_proto::request::Bounded::unsigned),
+                rate: r.rate.map_or(1.0, hik_proto::request::Fraction::get),
+            };
+            if fault.status.is_none() && fault.latency_ms == 0 {
+                return Err(ApiError::bad_field(
+                    "status",
+                    "or latencyMs is needed for an endpoint fault",
+                ));
+            }
+            tracing::info!(?fault, "QA set an endpoint fault");
+            cloud.endpoint_faults.set(fault);
+        }
+        _ => {
+            return Err(ApiError::bad_field(
+                "channel",
+                "or path is needed, not both: a delivery fault or an endpoint fault",
+            ))
+        }
+    }
     faults(State(cloud)).await
 }
 
@@ -271,12 +306,14 @@ async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
         .into_iter()
         .map(|(ch, f)| (ch.as_str().to_owned(), serde_json::json!(f)))
         .collect();
-    Ok(Json(serde_json::json!({ "faults": faults })).into_response())
+    let endpoints = cloud.endpoint_faults.list();
+    Ok(Json(serde_json::json!({ "faults": faults, "endpoints": endpoints })).into_response())
 }
 
 /// `DELETE /qa/faults`: deliver normally again.
 async fn clear_faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
     cloud.postman.clear_faults();
+    cloud.endpoint_faults.clear();
     faults(State(cloud)).await
 }
 
@@ -298,6 +335,8 @@ async fn reset(State(cloud): State<Arc<Cloud>>) -> ApiResult {
                 "codes",
                 "sends",
                 "outbox",
+                "qa_captcha_answers",
+                "audit_events",
                 "users",
             ] {
                 tx.execute(&format!("DELETE FROM {table}"), [])?;
@@ -307,6 +346,7 @@ async fn reset(State(cloud): State<Arc<Cloud>>) -> ApiResult {
         })
         .await?;
     cloud.postman.clear_faults();
+    cloud.endpoint_faults.clear();
     cloud.clock.reset();
     tracing::info!("QA reset the cloud");
     Ok(Json(serde_json::json!({ "reset": true, "now": cloud.clock.now() })).into_response())

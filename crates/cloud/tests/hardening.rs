@@ -196,3 +196,67 @@ async fn every_logged_in_endpoint_checks_the_session_before_its_fields() {
     }
     assert!(checked >= 14, "only {checked} logged-in endpoints");
 }
+
+#[tokio::test]
+async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() {
+    let cloud = TestCloud::spawn().await;
+    let r = cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"path": "/v3/users/area", "status": 504}),
+        )
+        .await;
+    assert_eq!(r.json["endpoints"][0]["status"], 504, "{}", r.json);
+    assert_eq!(r.json["endpoints"][0]["rate"], 1.0);
+    let hit = cloud.areas().await;
+    assert_eq!((hit.status, hit.code()), (504, 504), "{}", hit.json);
+    assert!(hit.json["meta"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Gateway Timeout"));
+    // Other paths, and the QA surface itself, are served.
+    assert_eq!(
+        cloud
+            .send_code("ef@example.com", "USER_REGISTRATION")
+            .await
+            .code(),
+        200
+    );
+    assert_eq!(cloud.qa("GET", "/qa/faults", json!({})).await.status, 200);
+    // A rate of 0 never strikes; a latency alone only delays.
+    cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"path": "/v3/users/area", "status": 500, "rate": 0}),
+        )
+        .await;
+    assert_eq!(cloud.areas().await.status, 200);
+    cloud
+        .qa(
+            "POST",
+            "/qa/faults",
+            json!({"path": "/v3/users/area", "latencyMs": 300}),
+        )
+        .await;
+    let began = std::time::Instant::now();
+    assert_eq!(cloud.areas().await.status, 200);
+    assert!(began.elapsed() >= std::time::Duration::from_millis(300));
+    let r = cloud.qa("DELETE", "/qa/faults", json!({})).await;
+    assert_eq!(r.json["endpoints"], json!([]));
+    // Refused: a status that is not a server error, no path, both kinds at once.
+    for (body, field) in [
+        (json!({"path": "/v3", "status": 404}), "status"),
+        (json!({"path": "/v3", "latencyMs": 60_001}), "latencyMs"),
+        (json!({"path": "v3", "status": 500}), "path"),
+        (json!({"path": "/v3"}), "status"),
+        (
+            json!({"channel": "email", "path": "/v3", "status": 500}),
+            "channel",
+        ),
+        (json!({}), "channel"),
+    ] {
+        refused_naming(&cloud.qa("POST", "/qa/faults", body).await, field);
+    }
+}

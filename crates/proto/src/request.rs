@@ -264,6 +264,34 @@ pub type FailNext = Bounded<0, 1_000>;
 pub type OutboxLimit = Bounded<1, 500>;
 /// How many devices a QA-made account gets.
 pub type DeviceCount = Bounded<0, 200>;
+/// How long an endpoint fault holds each request: up to a minute.
+pub type LatencyMs = Bounded<0, 60_000>;
+
+/// The HTTP status an endpoint fault answers with: a server or gateway error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultStatus(u16);
+
+impl FaultStatus {
+    pub const ALLOWED: [u16; 4] = [500, 502, 503, 504];
+    pub const fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl Field for FaultStatus {
+    const KIND: &'static str = "integer";
+    fn read(text: &str) -> Result<Self, ParseError> {
+        text.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|s| Self::ALLOWED.contains(s))
+            .map(Self)
+            .ok_or(ParseError::FaultStatus)
+    }
+    fn write(&self) -> String {
+        self.0.to_string()
+    }
+}
 
 /// 1 or 0, as the protocol's switches are sent; `true` and `false` are read too
 /// (a JSON body's booleans).
@@ -621,12 +649,18 @@ request! {
 }
 
 request! {
-    /// `POST /qa/faults`: delivery faults on a channel.
+    /// `POST /qa/faults`: delivery faults on a `channel`, or an endpoint
+    /// fault on the requests whose path starts with `path` (a status to
+    /// answer with instead, an added latency, for a share of them).
     SetFault {
-        channel: req Channel = "channel",
+        channel: opt Channel = "channel",
         delay_seconds: opt DelaySeconds = "delaySeconds",
         drop_rate: opt Fraction = "dropRate",
         fail_next: opt FailNext = "failNext",
+        path: opt Text = "path",
+        status: opt FaultStatus = "status",
+        latency_ms: opt LatencyMs = "latencyMs",
+        rate: opt Fraction = "rate",
     }
 }
 

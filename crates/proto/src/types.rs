@@ -36,6 +36,8 @@ pub enum ParseError {
     Text { max: usize },
     #[error("a comma-separated list of 1 to {max} items")]
     List { max: usize },
+    #[error("500, 502, 503 or 504")]
+    FaultStatus,
 }
 
 /// A lower-cased email address with one `@` and a dotted domain.

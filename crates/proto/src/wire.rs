@@ -291,6 +291,20 @@ pub struct QaFault {
     pub fail_next: u32,
 }
 
+/// A fault on the requests whose path starts with `path` (`POST /qa/faults`,
+/// QA surface): held `latency_ms`, then answered with `status` instead of
+/// served (when set), for the share `rate` of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointFault {
+    pub path: String,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub latency_ms: u64,
+    pub rate: f64,
+}
+
 /// One message of the QA outbox (PROTOCOL.md section 6).
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]

@@ -139,6 +139,17 @@ impl Cloud {
         r.json().await.unwrap()
     }
 
+    /// A QA fault: `{"channel", ...}` on delivery, or `{"path", "status",
+    /// "latencyMs", "rate"}` on the protocol's endpoints.
+    pub async fn set_fault(&self, fault: Value) -> Value {
+        self.qa(reqwest::Method::POST, "/qa/faults", Some(fault))
+            .await
+    }
+
+    pub async fn clear_faults(&self) {
+        self.qa(reqwest::Method::DELETE, "/qa/faults", None).await;
+    }
+
     /// A ready account made through the QA surface, in `area`, with no terminal.
     pub async fn qa_account(&self, account: &str, area: u32) {
         self.qa(

@@ -44,7 +44,7 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
     updated.textContent = `Updated at ${timeOfDay(l.fetchedAt)}`;
     saved.hidden = !l.saved;
     saved.textContent = l.saved
-      ? `Saved list from ${age(l.fetchedAt)}: the cloud cannot be reached, so this may be out of date.`
+      ? `Saved list from ${age(l.fetchedAt)}: the cloud did not send a new one, so this may be out of date.`
       : '';
     list.replaceChildren(
       ...l.devices.map((d) =>
@@ -57,7 +57,7 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
     const close = h('button', { type: 'button', class: 'link', testid: 'cameras-close', onclick: () => (cameras.hidden = true) }, 'Close');
     cameras.replaceChildren(
       h('div', { class: 'row' }, h('h2', { testid: 'cameras-title' }, `${d.name}: ${c.cameras.length} ${d.category === 'IPC' ? 'camera' : 'channels'}`), close),
-      c.saved ? h('p', { class: 'saved', testid: 'cameras-saved' }, `Saved from ${age(c.fetchedAt)}: the cloud cannot be reached.`) : '',
+      c.saved ? h('p', { class: 'saved', testid: 'cameras-saved' }, `Saved from ${age(c.fetchedAt)}: the cloud did not send a new list.`) : '',
       h(
         'ul',
         { class: 'camera-list' },

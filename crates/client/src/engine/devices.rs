@@ -193,12 +193,14 @@ impl Engine {
                 self.keep(owner, key, &list).await;
                 Ok(list)
             }
-            Err(e @ (ClientError::Unreachable { .. } | ClientError::Certificate { .. })) => {
-                match self.kept::<T>(owner, key).await {
-                    Some(list) => Ok(list.into_saved(e.to_string())),
-                    None => Err(e),
-                }
-            }
+            Err(
+                e @ (ClientError::Unreachable { .. }
+                | ClientError::Certificate { .. }
+                | ClientError::CloudFailed { .. }),
+            ) => match self.kept::<T>(owner, key).await {
+                Some(list) => Ok(list.into_saved(e.to_string())),
+                None => Err(e),
+            },
             Err(e) => Err(e),
         }
     }

@@ -105,7 +105,13 @@ async fn openapi_json(State(cloud): State<Arc<Cloud>>) -> axum::Json<serde_json:
 pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
     let mut app = api_routes(&cloud);
     if cloud.qa {
-        app = app.merge(crate::qa::qa_routes(&cloud));
+        // QA's endpoint faults strike the protocol's routes, never QA's own.
+        app = app
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&cloud),
+                crate::endpoint_faults::inject,
+            ))
+            .merge(crate::qa::qa_routes(&cloud));
     }
     contain(app.fallback(|| async { ApiError::not_found() }))
         .layer(axum::middleware::from_fn(origin))
