@@ -17,6 +17,7 @@ mod delivery;
 mod devices;
 mod endpoint_faults;
 mod error;
+mod flows;
 mod http;
 mod mailer;
 mod openapi;
@@ -24,6 +25,7 @@ mod outbox;
 mod password_policy;
 mod protection;
 mod qa;
+mod regions;
 mod sessions;
 mod terminals;
 #[cfg(feature = "tls")]

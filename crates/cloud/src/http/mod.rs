@@ -9,6 +9,7 @@ mod resources;
 mod terminals;
 
 use crate::error::{ok, ApiError, ApiResult};
+pub(crate) use crate::regions::Here;
 use crate::sessions;
 use crate::Cloud;
 use axum::extract::{FromRequest, State};
@@ -16,14 +17,10 @@ use axum::http::Request;
 use axum::http::{HeaderMap, Method};
 use axum::Router;
 use hik_proto::request::{FieldError, Fields, Problem, Request as Inputs};
-use hik_proto::wire::{Area, AreaList, LoginArea};
-use hik_proto::{AreaId, FeatureCode, ParseError};
+use hik_proto::wire::AreaList;
+use hik_proto::{FeatureCode, ParseError};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// Which region's listener a request came in on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Here(pub usize);
 
 crate::openapi::endpoints! { API, api_routes, Reply;
     get "/v3/users/area/list" => area_list {
@@ -253,68 +250,18 @@ impl Client {
         }
     }
 
-    /// `featureCode` from the form (already read), else from the header.
-    pub fn feature_code(&self, sent: Option<FeatureCode>) -> Result<FeatureCode, ApiError> {
-        sent.or_else(|| self.feature.clone())
-            .ok_or_else(|| ApiError::bad_field("featureCode", "is required"))
-    }
-}
-
-/// The region serving `area`, if any.
-pub(crate) fn region_of(cloud: &Cloud, area: u32) -> Option<usize> {
-    cloud.regions.iter().position(|r| r.areas.contains(&area))
-}
-
-fn areas(cloud: &Cloud) -> Vec<Area> {
-    crate::config::AREAS
-        .iter()
-        .filter_map(|a| {
-            let region = &cloud.regions[region_of(cloud, a.id)?];
-            Some(Area {
-                id: a.id,
-                name: a.name.into(),
-                code: a.code.into(),
-                telephone_code: a.telephone_code.into(),
-                api_domain: region.api_domain.clone(),
-            })
-        })
-        .collect()
-}
-
-pub(crate) fn find_area(cloud: &Cloud, id: AreaId) -> Option<Area> {
-    areas(cloud).into_iter().find(|a| a.id == id.get())
-}
-
-/// Where an area's accounts live, as `loginArea`.
-pub(crate) fn login_area(cloud: &Cloud, area: &Area) -> LoginArea {
-    let region = region_of(cloud, area.id).map(|r| cloud.regions[r].name.clone());
-    LoginArea {
-        api_domain: area.api_domain.clone(),
-        web_domain: area.api_domain.clone(),
-        area_name: region.map_or_else(|| area.name.clone(), |r| format!("{} ({r})", area.name)),
-        area_id: area.id,
-    }
-}
-
-/// 1100 unless `area` is served by the region the request came in on.
-pub(crate) fn require_region(cloud: &Cloud, here: Here, area: &Area) -> Result<(), ApiError> {
-    match region_of(cloud, area.id) {
-        Some(r) if r != here.0 => {
-            let to = login_area(cloud, area);
-            Err(ApiError::business(hik_proto::ResultCode::WrongRegion)
-                .with_message(format!(
-                    "This account belongs to another region: repeat the request at {}.",
-                    to.api_domain
-                ))
-                .with(|f| f.login_area = Some(to)))
+    /// Who is calling, as the flows see it.
+    pub fn caller(&self) -> crate::flows::Caller {
+        crate::flows::Caller {
+            feature: self.feature.clone(),
+            client_type: self.client_type,
         }
-        _ => Ok(()),
     }
 }
 
 async fn area_list(State(cloud): State<Arc<Cloud>>) -> ApiResult {
     Ok(ok(AreaList {
-        area_list: areas(&cloud),
+        area_list: crate::regions::areas(&cloud),
     }))
 }
 /// The one session check of every logged-in endpoint, run before anything

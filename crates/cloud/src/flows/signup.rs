@@ -1,0 +1,221 @@
+//! Before an account is open: codes sent while logged out, signing up, and
+//! resetting a forgotten password.
+
+use super::Caller;
+use crate::accounts::{self, NewUser, Terminal};
+use crate::error::ApiError;
+use crate::outbox::{self, Channel, NewMessage};
+use crate::password_policy;
+use crate::protection;
+use crate::regions::{find_area, require_region, Here};
+use crate::sessions;
+use crate::verification::{self, Subject};
+use crate::Cloud;
+use hik_proto::request::{ResetPassword, SendCodeLoggedOut, SignUp, Text};
+use hik_proto::wire::{Contact, Registered};
+use hik_proto::{Account, BizType, ResultCode};
+use std::sync::Arc;
+
+/// `POST /v3/sms/nologin/checkcode`. Never reveals whether an address is
+/// registered: unknown accounts get the same reply and no message.
+pub async fn send_code(
+    cloud: Arc<Cloud>,
+    here: Here,
+    r: SendCodeLoggedOut,
+) -> Result<Contact, ApiError> {
+    let from = r.from;
+    let biz = r.biz_type;
+    let contact = outbox::masked(&from);
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    let sent = match biz {
+        BizType::UserRegistration => {
+            let area = r
+                .area_id
+                .ok_or_else(|| ApiError::bad_field("areaId", "is required for a sign-up"))?;
+            let area = find_area(&cloud, area)
+                .ok_or_else(|| ApiError::bad_field("areaId", "unknown region"))?;
+            require_region(&cloud, here, &area)?;
+            cloud
+                .db
+                .call(move |conn| {
+                    let tx = conn.savepoint()?;
+                    let subject = Subject::Address(from.as_str().to_owned());
+                    if accounts::find(&tx, &from)?.is_some() {
+                        // Same throttle and same reply: only the owner learns.
+                        verification::record_send(&tx, &c.rules, now, &subject, biz)?;
+                        let channel = Channel::of(&from);
+                        let (subject_line, body) = outbox::already_registered_notice(channel);
+                        let notice = NewMessage {
+                            channel,
+                            to: from.as_str(),
+                            biz,
+                            code: None,
+                            subject: subject_line,
+                            body,
+                        };
+                        c.postman.post(&tx, now, notice)?;
+                    } else {
+                        verification::send(&tx, &c, now, &subject, biz, &from)?;
+                    }
+                    tx.commit()?;
+                    Ok(contact)
+                })
+                .await?
+        }
+        BizType::TerminalBind | BizType::TerminalDelete | BizType::RetrievePassword => {
+            cloud
+                .db
+                .call(move |conn| {
+                    let tx = conn.savepoint()?;
+                    let Some(user) = accounts::find(&tx, &from)? else {
+                        return Ok(contact);
+                    };
+                    let to = user.contact().unwrap_or(from);
+                    verification::send(&tx, &c, now, &Subject::User(user.id), biz, &to)?;
+                    tx.commit()?;
+                    Ok(outbox::masked(&to))
+                })
+                .await?
+        }
+        _ => return Err(ApiError::bad_field("bizType", "needs a logged-in session")),
+    };
+    Ok(sent)
+}
+
+/// `POST /v3/users/regist/v2`: the code sent to the address, then the account.
+/// The terminal that signs up is bound to the new account.
+pub async fn sign_up(
+    cloud: Arc<Cloud>,
+    here: Here,
+    client: Caller,
+    r: SignUp,
+) -> Result<Registered, ApiError> {
+    let (account, digest, area, code) = (r.account, r.password, r.area_id, r.sms_code);
+    let known =
+        find_area(&cloud, area).ok_or_else(|| ApiError::bad_field("areaId", "unknown region"))?;
+    require_region(&cloud, here, &known)?;
+    let phone_code = match account {
+        Account::Phone(_) => Some(
+            r.phone_code
+                .ok_or_else(|| ApiError::bad_field("phoneCode", "is required for a phone"))?
+                .as_str()
+                .trim_start_matches('+')
+                .to_owned(),
+        ),
+        Account::Email(_) => None,
+    };
+    let user_name = r
+        .user_name
+        .map_or_else(|| account.as_str().to_owned(), Text::into_string);
+    let feature = client.feature.clone();
+    password_policy::check(&digest)?;
+    // Hash before taking the lock: Argon2 is the slow part.
+    let password_hash = cloud.hasher.hash(digest.as_str()).await?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    let user = cloud
+        .db
+        .call(move |conn| {
+            let subject = Subject::Address(account.as_str().to_owned());
+            verification::consume(
+                conn,
+                &c.keys,
+                &c.rules,
+                now,
+                &subject,
+                BizType::UserRegistration,
+                &code,
+            )?;
+            let tx = conn.savepoint()?;
+            let new = NewUser {
+                account: &account,
+                phone_code: phone_code.as_deref(),
+                area,
+                user_name: &user_name,
+                password_hash: &password_hash,
+            };
+            let user = accounts::create(&tx, now, new)?;
+            crate::devices::provision(&tx, user.id, crate::devices::DEFAULT_COUNT)?;
+            if let Some(sign) = &feature {
+                let t = Terminal {
+                    sign,
+                    name: "Sign-up terminal",
+                    client_type: client.client_type,
+                    ip: "",
+                };
+                accounts::bind(&tx, user.id, now, t)?;
+            }
+            tx.commit()?;
+            Ok(user)
+        })
+        .await?;
+    tracing::info!(user_id = user.id, "account created");
+    Ok(Registered {
+        login_user: user.login_user(),
+    })
+}
+
+/// `POST /v3/users/password/reset`: a `RETRIEVE_PASSWORD` code, then the new
+/// password. Clears wrong-password count, lock and captcha, and ends every
+/// session of the account. Unknown accounts fail like a dead code.
+pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), ApiError> {
+    let (account, digest, code) = (r.account, r.password, r.sms_code);
+    password_policy::check(&digest)?;
+    // Hashed whether or not the account exists: the reply time tells nothing.
+    let password_hash = cloud.hasher.hash(digest.as_str()).await?;
+    let now = cloud.clock.now();
+    let c = Arc::clone(&cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let Some(user) = accounts::find(conn, &account)? else {
+                return Err(ApiError::business(ResultCode::CodeDead));
+            };
+            let subject = Subject::User(user.id);
+            verification::consume(
+                conn,
+                &c.keys,
+                &c.rules,
+                now,
+                &subject,
+                BizType::RetrievePassword,
+                &code,
+            )?;
+            let tx = conn.savepoint()?;
+            let (failed, locked_until) = protection::state(&tx, user.id)?;
+            accounts::set_password(&tx, user.id, &password_hash)?;
+            protection::clear(&tx, user.id)?;
+            sessions::revoke_user(&tx, user.id, None)?;
+            use crate::audit::{record, Event};
+            record(
+                &tx,
+                now,
+                Some(user.id),
+                None,
+                Event::PasswordReset,
+                "ok",
+                None,
+            )?;
+            if locked_until > now || failed > 0 {
+                let was = if locked_until > now {
+                    "lock lifted"
+                } else {
+                    "wrong-password count cleared"
+                };
+                record(
+                    &tx,
+                    now,
+                    Some(user.id),
+                    None,
+                    Event::AccountUnlocked,
+                    "ok",
+                    Some(was),
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
