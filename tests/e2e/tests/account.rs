@@ -357,6 +357,8 @@ async fn t_a_removed_terminal_is_asked_for_a_code_again() {
     app.wait_screen("home").await;
     app.click("nav-settings").await;
     app.wait_screen("settings").await;
+    // The list arrives after the screen: wait for it.
+    app.wait_visible("settings-terminal-row", true).await;
     let rows = app
         .client
         .find_all(Locator::Css("[data-testid='settings-terminal-row']"))
