@@ -313,12 +313,12 @@ impl CloudApi {
     pub async fn unbind_logged_out(
         &self,
         temp_id: &str,
-        signs: &[String],
+        signs: &[FeatureCode],
         code: &VerifyCode,
     ) -> Result<(), ClientError> {
         let r = UnbindLoggedOut {
             temp_id: Text::new(temp_id),
-            signs: signs_of(signs)?,
+            signs: Signs::new(signs.to_vec()),
             sms_code: code.clone(),
         };
         self.empty(
@@ -506,11 +506,11 @@ impl CloudApi {
     pub async fn unbind(
         &self,
         session: &str,
-        signs: &[String],
+        signs: &[FeatureCode],
         code: Option<&VerifyCode>,
     ) -> Result<(), ClientError> {
         let r = Unbind {
-            signs: signs_of(signs)?,
+            signs: Signs::new(signs.to_vec()),
             sms_code: code.cloned(),
         };
         self.empty(
@@ -721,28 +721,7 @@ fn bounded<const MIN: i64, const MAX: i64>(
     field: &'static str,
     n: impl Into<u64>,
 ) -> Result<request::Bounded<MIN, MAX>, ClientError> {
-    i64::try_from(n.into())
-        .ok()
-        .and_then(request::Bounded::new)
-        .ok_or_else(|| {
-            ClientError::invalid(
-                field,
-                ParseError::Number {
-                    min: MIN.to_string(),
-                    max: MAX.to_string(),
-                },
-            )
-        })
-}
-
-/// Terminals to remove, by the featureCodes the terminal list gave.
-fn signs_of(signs: &[String]) -> Result<Signs, ClientError> {
-    signs
-        .iter()
-        .map(|s| FeatureCode::parse(s))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Signs::new)
-        .map_err(|e| ClientError::invalid("signs", e))
+    request::Bounded::try_new(n.into()).map_err(|e| ClientError::invalid(field, e))
 }
 
 /// The base URL for a region whose `apiDomain` is `api_domain`, keeping the

@@ -190,23 +190,27 @@ pub fn cameras(
          WHERE d.user_id = ?1 AND d.serial = ?2 ORDER BY c.channel_no",
     )?;
     let list: Vec<CameraInfo> = stmt
-        .query_map(params![user_id, serial], |r| {
-            let channel_no: u32 = r.get(0)?;
-            Ok(CameraInfo {
-                camera_id: format!("{serial}-{channel_no}"),
-                camera_name: r.get(1)?,
-                channel_no,
-                is_show: r.get(2)?,
-                device_channel_info: ChannelInfo {
-                    signal_status: r.get(3)?,
-                },
-            })
-        })?
+        .query_map(params![user_id, serial], |r| camera(serial, r, 0))?
         .collect::<Result<_, _>>()?;
     if list.is_empty() && count_serial(conn, user_id, serial)? == 0 {
         return Ok(None);
     }
     Ok(Some(list))
+}
+
+/// A camera of the device `serial` from a row whose columns, from `first`,
+/// are `channel_no, name, is_show, signal_status`.
+fn camera(serial: &str, r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<CameraInfo> {
+    let channel_no: u32 = r.get(first)?;
+    Ok(CameraInfo {
+        camera_id: format!("{serial}-{channel_no}"),
+        camera_name: r.get(first + 1)?,
+        channel_no,
+        is_show: r.get(first + 2)?,
+        device_channel_info: ChannelInfo {
+            signal_status: r.get(first + 3)?,
+        },
+    })
 }
 
 fn count_serial(conn: &Connection, user_id: i64, serial: &str) -> Result<u32, ApiError> {
@@ -230,19 +234,8 @@ pub fn cameras_of(
     )?;
     let rows = stmt.query_map([user_id], |r| {
         let serial: String = r.get(0)?;
-        let channel_no: u32 = r.get(1)?;
-        Ok((
-            serial.clone(),
-            CameraInfo {
-                camera_id: format!("{serial}-{channel_no}"),
-                camera_name: r.get(2)?,
-                channel_no,
-                is_show: r.get(3)?,
-                device_channel_info: ChannelInfo {
-                    signal_status: r.get(4)?,
-                },
-            },
-        ))
+        let camera = camera(&serial, r, 1)?;
+        Ok((serial, camera))
     })?;
     for row in rows {
         let (serial, camera) = row?;

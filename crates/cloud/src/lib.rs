@@ -232,7 +232,7 @@ fn tls_settings(
                 .iter()
                 .zip(published)
                 .filter(|((r, _, _), _)| r.tls.is_none())
-                .map(|(_, domain)| host_of(domain))
+                .map(|(_, domain)| regions::host(domain).trim_matches(['[', ']']).to_owned())
                 .collect();
             // Loopback too, so that tools on this machine can use the listen address.
             names.extend([
@@ -264,15 +264,6 @@ fn tls_settings(
     // `Config::validate` refused HTTPS settings already.
     let _ = config;
     Ok(bound.iter().map(|_| None).collect())
-}
-
-/// The host of a `host:port` (brackets of an IPv6 literal dropped).
-#[cfg(feature = "tls")]
-fn host_of(domain: &str) -> String {
-    let host = domain.rsplit_once(':').map_or(domain, |(h, _)| h);
-    host.trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned()
 }
 
 /// Serve one listener until `stopped`, over TLS when given settings.

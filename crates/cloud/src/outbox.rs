@@ -7,26 +7,7 @@ use hik_proto::wire::{Contact, OutboxMessage};
 use hik_proto::{Account, BizType};
 use rusqlite::{params, Connection};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
-    Email,
-    Sms,
-}
-
-impl Channel {
-    pub fn of(account: &Account) -> Self {
-        match account {
-            Account::Email(_) => Self::Email,
-            Account::Phone(_) => Self::Sms,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-        }
-    }
-}
+pub use hik_proto::request::Channel;
 
 /// `ab***@example.com` or `138****5678`, with the type the client shows.
 pub fn masked(account: &Account) -> Contact {

@@ -241,14 +241,11 @@ async fn inspect_account(
 }
 
 /// `POST /qa/faults {"channel", "delaySeconds", "dropRate", "failNext"}`: from
-/// now on, messages on that channel arrive late, get lost, or fail.
+/// now on, messages on that channel arrive late, get lost, or fail. With
+/// `{"path", "status", "latencyMs", "rate"}` instead: an endpoint fault.
 async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> ApiResult {
     match (r.channel, r.path) {
         (Some(channel), None) => {
-            let channel = match channel {
-                hik_proto::request::Channel::Email => crate::outbox::Channel::Email,
-                hik_proto::request::Channel::Sms => crate::outbox::Channel::Sms,
-            };
             let fault = crate::delivery::Fault {
                 delay_seconds: r
                     .delay_seconds

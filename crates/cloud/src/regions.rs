@@ -11,6 +11,11 @@ use hik_proto::AreaId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Here(pub usize);
 
+/// The host of an `apiDomain` (`host:port`), brackets of an IPv6 literal kept.
+pub(crate) fn host(api_domain: &str) -> &str {
+    api_domain.rsplit_once(':').map_or(api_domain, |(h, _)| h)
+}
+
 /// The region serving `area`, if any.
 pub(crate) fn region_of(cloud: &Cloud, area: u32) -> Option<usize> {
     cloud.regions.iter().position(|r| r.areas.contains(&area))

@@ -392,6 +392,14 @@ async fn logged_in_codes_are_throttled_and_system_info_tells_the_rules() {
                 .get(format!("{}/v3/configurations/system/info", cloud.url)),
         )
         .await;
+    assert_eq!(r.code(), 200, "{}", r.json);
     assert_eq!(r.json["systemConfigInfo"]["codeLength"], 6);
     assert_eq!(r.json["systemConfigInfo"]["maxTerminals"], 10);
+    // sysConf as EZVIZ-family clients split it: field 15 the host, 16 a port.
+    let sys_conf = r.json["systemConfigInfo"]["sysConf"].as_str().unwrap();
+    let fields: Vec<&str> = sys_conf.split('|').collect();
+    assert!(fields.len() > 16, "{sys_conf}");
+    assert_eq!(fields[15], "127.0.0.1");
+    assert!(fields[16].parse::<u16>().is_ok());
+    assert_eq!(r.json["systemConfigInfo"]["pushAddr"], "127.0.0.1");
 }

@@ -219,6 +219,19 @@ impl<const MIN: i64, const MAX: i64> Bounded<MIN, MAX> {
     pub fn new(n: i64) -> Option<Self> {
         (MIN..=MAX).contains(&n).then_some(Self(n))
     }
+    /// `n` in bounds, or the error that names them.
+    pub fn try_new(n: impl TryInto<i64>) -> Result<Self, ParseError> {
+        n.try_into()
+            .ok()
+            .and_then(Self::new)
+            .ok_or_else(Self::out_of_range)
+    }
+    fn out_of_range() -> ParseError {
+        ParseError::Number {
+            min: MIN.to_string(),
+            max: MAX.to_string(),
+        }
+    }
     pub const fn get(self) -> i64 {
         self.0
     }
@@ -235,14 +248,10 @@ impl<const MIN: i64, const MAX: i64> Bounded<MIN, MAX> {
 impl<const MIN: i64, const MAX: i64> Field for Bounded<MIN, MAX> {
     const KIND: &'static str = "integer";
     fn read(text: &str) -> Result<Self, ParseError> {
-        text.trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(Self::new)
-            .ok_or_else(|| ParseError::Number {
-                min: MIN.to_string(),
-                max: MAX.to_string(),
-            })
+        match text.trim().parse::<i64>() {
+            Ok(n) => Self::try_new(n),
+            Err(_) => Err(Self::out_of_range()),
+        }
     }
     fn write(&self) -> String {
         self.0.to_string()
@@ -411,11 +420,27 @@ impl Field for Signs {
     }
 }
 
-/// A message channel of the QA surface.
+/// How a message travels: email, or SMS to a phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
     Email,
     Sms,
+}
+
+impl Channel {
+    /// The channel that reaches `account`.
+    pub fn of(account: &Account) -> Self {
+        match account {
+            Account::Email(_) => Self::Email,
+            Account::Phone(_) => Self::Sms,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
 }
 
 impl Field for Channel {
@@ -427,11 +452,7 @@ impl Field for Channel {
         }
     }
     fn write(&self) -> String {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-        }
-        .to_owned()
+        self.as_str().to_owned()
     }
 }
 

@@ -145,7 +145,7 @@ pub struct Engine {
     /// The refresh token the last run kept, until `resume` uses it.
     kept_refresh: std::sync::Mutex<Option<String>>,
     /// The fingerprints of the terminals last listed to the UI, by id.
-    terminal_signs: std::sync::Mutex<std::collections::HashMap<i64, String>>,
+    terminal_signs: std::sync::Mutex<std::collections::HashMap<i64, FeatureCode>>,
     terminal_name: String,
     qa_inbox_url: Option<String>,
     /// Whether the remembered region has been looked up since start.
@@ -464,9 +464,10 @@ impl Engine {
     /// by id, for `signs_of`.
     fn listed(&self, terminals: &[TerminalInfo]) -> Vec<Terminal> {
         if let Ok(mut signs) = self.terminal_signs.lock() {
+            // A sign that is no fingerprint cannot be chosen: its id stays unknown.
             *signs = terminals
                 .iter()
-                .map(|t| (t.terminal_id, t.sign.clone()))
+                .filter_map(|t| Some((t.terminal_id, FeatureCode::parse(&t.sign).ok()?)))
                 .collect();
         }
         terminals
@@ -485,7 +486,7 @@ impl Engine {
 
     /// The fingerprints of the terminals the UI chose, by the ids it was
     /// shown: at least one, each from the last list.
-    fn signs_of(&self, ids: &[i64]) -> Result<Vec<String>, ClientError> {
+    fn signs_of(&self, ids: &[i64]) -> Result<Vec<FeatureCode>, ClientError> {
         if ids.is_empty() {
             return Err(ClientError::invalid(
                 "terminals",

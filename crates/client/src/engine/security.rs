@@ -202,7 +202,7 @@ impl Engine {
             async move { self.api.unbind(&s, &signs, code.as_ref()).await }
         })
         .await?;
-        let logged_out = signs.iter().any(|s| s == self.feature.as_str());
+        let logged_out = signs.contains(&self.feature);
         if logged_out {
             tracing::info!("this terminal was removed from the account: logged out");
             *self.state.lock().await = State::LoggedOut;

@@ -346,7 +346,7 @@ pub async fn system_info(
 ) -> ApiResult {
     let r = &cloud.rules;
     let domain = &cloud.regions[here.0].api_domain;
-    let host = domain.rsplit_once(':').map_or(domain.as_str(), |(h, _)| h);
+    let host = crate::regions::host(domain);
     let mut sys_conf = vec!["0"; 17];
     sys_conf[15] = host;
     sys_conf[16] = "6500";
