@@ -1,9 +1,9 @@
 //! Accounts and their bound terminals.
 
+use crate::db::{params, FromRow, Row, Sql};
 use crate::error::ApiError;
 use hik_proto::wire::LoginUser;
 use hik_proto::{Account, AreaId, Email, FeatureCode, Phone, ResultCode};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -18,8 +18,8 @@ pub struct User {
 
 const COLUMNS: &str = "id, email, phone, area_id, user_name, password_hash, two_step";
 
-impl User {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+impl FromRow for User {
+    fn from_row(r: &Row) -> Result<Self, crate::db::Error> {
         Ok(Self {
             id: r.get(0)?,
             email: r.get(1)?,
@@ -30,7 +30,9 @@ impl User {
             two_step: r.get(6)?,
         })
     }
+}
 
+impl User {
     /// Where codes for this account go: the email if it has one, else the phone.
     pub fn contact(&self) -> Option<Account> {
         self.email_address().or_else(|| self.phone_number())
@@ -63,32 +65,26 @@ impl User {
     }
 }
 
-pub fn find(conn: &Connection, account: &Account) -> Result<Option<User>, ApiError> {
+pub fn find(conn: &dyn Sql, account: &Account) -> Result<Option<User>, ApiError> {
     let column = match account {
         Account::Email(_) => "email",
         Account::Phone(_) => "phone",
     };
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM users WHERE {column} = ?1"),
-            [account.as_str()],
-            User::from_row,
-        )
-        .optional()?)
+    Ok(conn.opt(
+        &format!("SELECT {COLUMNS} FROM users WHERE {column} = ?1"),
+        params![account.as_str()],
+    )?)
 }
 
-pub fn find_by_id(conn: &Connection, id: i64) -> Result<Option<User>, ApiError> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
-            [id],
-            User::from_row,
-        )
-        .optional()?)
+pub fn find_by_id(conn: &dyn Sql, id: i64) -> Result<Option<User>, ApiError> {
+    Ok(conn.opt(
+        &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
+        params![id],
+    )?)
 }
 
 /// The account a valid session belongs to; HTTP 401 if it no longer exists.
-pub fn of_session(conn: &Connection, user_id: i64) -> Result<User, ApiError> {
+pub fn of_session(conn: &dyn Sql, user_id: i64) -> Result<User, ApiError> {
     find_by_id(conn, user_id)?.ok_or_else(ApiError::unauthorized)
 }
 
@@ -101,35 +97,34 @@ pub struct NewUser<'a> {
 }
 
 /// 2001 when the address is already registered.
-pub fn create(conn: &Connection, now: i64, new: NewUser<'_>) -> Result<User, ApiError> {
+pub fn create(conn: &dyn Sql, now: i64, new: NewUser<'_>) -> Result<User, ApiError> {
     let (email, phone) = match new.account {
         Account::Email(e) => (Some(e.as_str()), None),
         Account::Phone(p) => (None, Some(p.as_str())),
     };
-    let inserted = conn.prepare_cached("INSERT INTO users (email, phone, phone_code, area_id, user_name, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![email, phone, new.phone_code, new.area.get(), new.user_name, new.password_hash, now]);
-    match inserted {
-        Ok(_) => {}
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            return Err(ApiError::business(ResultCode::AccountExists));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    find_by_id(conn, conn.last_insert_rowid())?
-        .ok_or_else(|| ApiError::internal("the new user vanished"))
+    let id: Option<i64> = conn.opt(
+        "INSERT INTO users (email, phone, phone_code, area_id, user_name, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING RETURNING id",
+        params![
+            email,
+            phone,
+            new.phone_code,
+            new.area.get(),
+            new.user_name,
+            new.password_hash,
+            now
+        ],
+    )?;
+    let id = id.ok_or_else(|| ApiError::business(ResultCode::AccountExists))?;
+    find_by_id(conn, id)?.ok_or_else(|| ApiError::internal("the new user vanished"))
 }
 
-pub fn is_bound(conn: &Connection, user_id: i64, sign: &FeatureCode) -> Result<bool, ApiError> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM terminals WHERE user_id = ?1 AND sign = ?2",
-            params![user_id, sign.as_str()],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+pub fn is_bound(conn: &dyn Sql, user_id: i64, sign: &FeatureCode) -> Result<bool, ApiError> {
+    let found: Option<i64> = conn.opt(
+        "SELECT 1 FROM terminals WHERE user_id = ?1 AND sign = ?2",
+        params![user_id, sign.as_str()],
+    )?;
+    Ok(found.is_some())
 }
 
 pub struct Terminal<'a> {
@@ -140,30 +135,22 @@ pub struct Terminal<'a> {
 }
 
 /// Bind the terminal to the account, or refresh its name and last use if bound.
-pub fn bind(conn: &Connection, user_id: i64, now: i64, t: Terminal<'_>) -> Result<(), ApiError> {
+pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<(), ApiError> {
     let ip = if t.ip.is_empty() {
         crate::audit::Origin::current().ip
     } else {
         t.ip.to_owned()
     };
-    let new: bool = conn
-        .prepare_cached(
-            "SELECT NOT EXISTS (SELECT 1 FROM terminals WHERE user_id = ?1 AND sign = ?2)",
-        )?
-        .query_row(params![user_id, t.sign.as_str()], |r| r.get(0))?;
-    conn.prepare_cached(
+    let new: bool = conn.one(
+        "SELECT NOT EXISTS (SELECT 1 FROM terminals WHERE user_id = ?1 AND sign = ?2)",
+        params![user_id, t.sign.as_str()],
+    )?;
+    conn.execute(
         "INSERT INTO terminals (user_id, sign, name, client_type, added_at, last_used_at, ip)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
          ON CONFLICT (user_id, sign) DO UPDATE SET name = ?3, last_used_at = ?5, ip = ?6",
-    )?
-    .execute(params![
-        user_id,
-        t.sign.as_str(),
-        t.name,
-        t.client_type,
-        now,
-        ip
-    ])?;
+        params![user_id, t.sign.as_str(), t.name, t.client_type, now, ip],
+    )?;
     if new {
         crate::audit::record(
             conn,
@@ -178,46 +165,48 @@ pub fn bind(conn: &Connection, user_id: i64, now: i64, t: Terminal<'_>) -> Resul
     Ok(())
 }
 
-pub fn set_password(conn: &Connection, user_id: i64, password_hash: &str) -> Result<(), ApiError> {
-    conn.prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
-        .execute(params![user_id, password_hash])?;
+pub fn set_password(conn: &dyn Sql, user_id: i64, password_hash: &str) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![user_id, password_hash],
+    )?;
     Ok(())
 }
 
 /// Move the account to a new email or phone: 2004 when another account has it.
 pub fn set_contact(
-    conn: &Connection,
+    conn: &dyn Sql,
     user_id: i64,
     to: &Account,
     phone_code: Option<&str>,
 ) -> Result<(), ApiError> {
+    // In a savepoint of its own: a refused row undoes only this statement
+    // (PostgreSQL would otherwise refuse everything after it).
+    let sp = conn.savepoint()?;
     let result = match to {
-        Account::Email(e) => conn
-            .prepare_cached("UPDATE users SET email = ?2 WHERE id = ?1")?
-            .execute(params![user_id, e.as_str()]),
-        Account::Phone(p) => conn
-            .prepare_cached(
-                "UPDATE users SET phone = ?2, phone_code = COALESCE(?3, phone_code) WHERE id = ?1",
-            )?
-            .execute(params![user_id, p.as_str(), phone_code]),
+        Account::Email(e) => sp.execute(
+            "UPDATE users SET email = ?2 WHERE id = ?1",
+            params![user_id, e.as_str()],
+        ),
+        Account::Phone(p) => sp.execute(
+            "UPDATE users SET phone = ?2, phone_code = COALESCE(?3, phone_code) WHERE id = ?1",
+            params![user_id, p.as_str(), phone_code],
+        ),
     };
     match result {
-        Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(ApiError::business(ResultCode::AddressTaken))
-        }
+        Ok(_) => Ok(sp.commit()?),
+        Err(crate::db::Error::Unique) => Err(ApiError::business(ResultCode::AddressTaken)),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Delete the account and everything hanging off it (terminals, sessions,
 /// tokens, captcha, pending codes). Messages already sent stay in the outbox.
-pub fn delete(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
-    conn.prepare_cached("DELETE FROM codes WHERE subject = ?1 OR subject LIKE ?2")?
-        .execute(params![format!("u:{user_id}"), format!("n:{user_id}:%")])?;
-    conn.prepare_cached("DELETE FROM users WHERE id = ?1")?
-        .execute([user_id])?;
+pub fn delete(conn: &dyn Sql, user_id: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "DELETE FROM codes WHERE subject = ?1 OR subject LIKE ?2",
+        params![format!("u:{user_id}"), format!("n:{user_id}:%")],
+    )?;
+    conn.execute("DELETE FROM users WHERE id = ?1", params![user_id])?;
     Ok(())
 }

@@ -8,8 +8,8 @@
 //! puts it in a task-local (`Origin::scope`), `Db::call` carries it to the
 //! database thread, and `record` finds it there. No flow passes it by hand.
 
+use crate::db::{params, Sql};
 use crate::error::ApiError;
-use rusqlite::{params, Connection};
 use std::cell::RefCell;
 
 /// Where the request being served comes from.
@@ -118,7 +118,7 @@ pub struct Entry {
 /// `terminal` (a terminal's name, when the flow knows it), with its
 /// `outcome` (`ok`, `refused`, ...) and a `detail` that holds no secret.
 pub fn record(
-    conn: &Connection,
+    conn: &dyn Sql,
     now: i64,
     user_id: Option<i64>,
     terminal: Option<&str>,
@@ -138,37 +138,38 @@ pub fn record(
         detail = detail.unwrap_or(""),
         "security event"
     );
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO audit_events (at, user_id, event, outcome, terminal, ip, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        now,
-        user_id,
-        event.name(),
-        outcome,
-        terminal,
-        origin.ip,
-        detail
-    ])?;
+        params![
+            now,
+            user_id,
+            event.name(),
+            outcome,
+            terminal,
+            origin.ip,
+            detail
+        ],
+    )?;
     Ok(())
 }
 
 /// The account's latest `limit` events, newest first.
-pub fn recent(conn: &Connection, user_id: i64, limit: u32) -> Result<Vec<Entry>, ApiError> {
-    let mut stmt = conn.prepare_cached(
+pub fn recent(conn: &dyn Sql, user_id: i64, limit: u32) -> Result<Vec<Entry>, ApiError> {
+    let rows = conn.map(
         "SELECT at, event, outcome, terminal, ip, detail FROM audit_events
          WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+        params![user_id, limit],
+        |r| {
+            Ok(Entry {
+                at: r.get(0)?,
+                event: r.get(1)?,
+                outcome: r.get(2)?,
+                terminal: r.get(3)?,
+                ip: r.get(4)?,
+                detail: r.get(5)?,
+            })
+        },
     )?;
-    let rows = stmt.query_map(params![user_id, limit], |r| {
-        Ok(Entry {
-            at: r.get(0)?,
-            event: r.get(1)?,
-            outcome: r.get(2)?,
-            terminal: r.get(3)?,
-            ip: r.get(4)?,
-            detail: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(rows)
 }

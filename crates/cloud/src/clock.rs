@@ -21,31 +21,38 @@ pub struct Clock {
 impl Clock {
     /// Seconds since the Unix epoch, as the cloud sees them.
     pub fn now(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        wall + self.offset.load(Ordering::Relaxed)
+        wall() + self.offset.load(Ordering::Relaxed)
     }
 
-    /// Back to the wall clock (QA reset, with everything that depended on the
-    /// old time wiped along with it).
-    pub fn reset(&self) {
-        self.offset.store(0, Ordering::Relaxed);
+    /// How far QA has moved the clock. The database keeps the offset that
+    /// counts (`qa_state`); this is the copy the instance works with.
+    pub fn offset(&self) -> i64 {
+        self.offset.load(Ordering::Relaxed)
     }
 
-    /// Move the clock forward (never backward: expiry must stay monotonic),
-    /// and never past `LATEST`: `Err` says how far it may still go.
-    pub fn advance(&self, seconds: u64) -> Result<i64, i64> {
-        let wall = self.now() - self.offset.load(Ordering::Relaxed);
-        let room = |offset: i64| LATEST.saturating_sub(wall.saturating_add(offset)).max(0);
-        let secs = i64::try_from(seconds).unwrap_or(i64::MAX);
-        self.offset
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
-                (secs <= room(offset)).then(|| offset + secs)
-            })
-            .map_err(room)?;
-        Ok(self.now())
+    pub(crate) fn set_offset(&self, offset: i64) {
+        self.offset.store(offset, Ordering::Relaxed);
+    }
+}
+
+/// The wall clock: seconds since the Unix epoch.
+pub fn wall() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The offset after moving the clock `seconds` forward (never backward:
+/// expiry must stay monotonic), and never past `LATEST`: `Err` says how far
+/// it may still go.
+pub fn advanced(wall: i64, offset: i64, seconds: u64) -> Result<i64, i64> {
+    let room = LATEST.saturating_sub(wall.saturating_add(offset)).max(0);
+    let secs = i64::try_from(seconds).unwrap_or(i64::MAX);
+    if secs <= room {
+        Ok(offset + secs)
+    } else {
+        Err(room)
     }
 }
 
@@ -55,13 +62,14 @@ mod tests {
 
     #[test]
     fn the_clock_stops_short_of_the_year_9999_and_says_how_far_it_may_go() {
-        let clock = Clock::default();
-        let now = clock.now();
-        assert!(clock.advance(60).unwrap() >= now + 60);
-        let room = clock.advance(u64::MAX).unwrap_err();
+        let now = wall();
+        let offset = advanced(now, 0, 60).unwrap();
+        assert_eq!(offset, 60);
+        let room = advanced(now, offset, u64::MAX).unwrap_err();
         assert!(room > 0 && room < LATEST - now, "{room}");
-        assert_eq!(clock.advance(251_606_455_197), Err(room));
-        assert!(clock.advance(u64::try_from(room).unwrap()).unwrap() <= LATEST);
-        assert_eq!(clock.advance(1).unwrap_err(), 0);
+        assert_eq!(advanced(now, offset, 251_606_455_197), Err(room));
+        let offset = advanced(now, offset, u64::try_from(room).unwrap()).unwrap();
+        assert_eq!(now + offset, LATEST);
+        assert_eq!(advanced(now, offset, 1).unwrap_err(), 0);
     }
 }

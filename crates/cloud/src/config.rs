@@ -1,7 +1,6 @@
 //! Settings of the cloud. Every number of PROTOCOL.md section 5 is a field of
 //! `Rules`, with the protocol's figure as its default.
 
-use crate::Clock;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -98,12 +97,11 @@ pub struct Config {
     /// At least one; the first is where clients start (the area list is the
     /// same everywhere).
     pub regions: Vec<Region>,
-    pub db_path: PathBuf,
+    /// A SQLite file, or a PostgreSQL database shared by any number of instances.
+    pub db: crate::Location,
     /// Serve the `/qa/` surface (outbox, inbox page, clock).
     pub qa: bool,
     pub rules: Rules,
-    /// A clock shared with the caller; a fresh wall clock when `None`.
-    pub clock: Option<Clock>,
     /// Where messages go beyond the outbox.
     pub delivery: DeliveryConfig,
     pub hashing: Hashing,
@@ -208,18 +206,17 @@ pub enum SmtpSecurity {
 
 impl Config {
     /// A one-region cloud serving every area on `listen`, with the database at
-    /// `db_path`, protocol defaults, QA off.
-    pub fn new(listen: SocketAddr, db_path: impl Into<PathBuf>) -> Self {
+    /// `db` (a SQLite file or a PostgreSQL URL), protocol defaults, QA off.
+    pub fn new(listen: SocketAddr, db: impl Into<crate::Location>) -> Self {
         Self {
             regions: vec![Region::new(
                 "Global",
                 listen,
                 AREAS.iter().map(|a| a.id).collect(),
             )],
-            db_path: db_path.into(),
+            db: db.into(),
             qa: false,
             rules: Rules::default(),
-            clock: None,
             delivery: DeliveryConfig::default(),
             hashing: Hashing::server(),
             generate_ca: None,
@@ -231,7 +228,7 @@ impl Config {
     /// tests start one per test.
     /// Two regions, as the real service has several: Europe, and the Americas
     /// with Asia-Pacific.
-    pub fn embedded(db_path: impl Into<PathBuf>) -> Self {
+    pub fn embedded(db: impl Into<crate::Location>) -> Self {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         Self {
             regions: vec![
@@ -240,7 +237,7 @@ impl Config {
             ],
             qa: true,
             hashing: Hashing::desktop(),
-            ..Self::new(loopback, db_path)
+            ..Self::new(loopback, db)
         }
     }
 

@@ -7,18 +7,21 @@
 
 use crate::config::DeliveryConfig;
 use crate::crypto::random_bytes;
+use crate::db::{params, Sql};
 use crate::error::ApiError;
 use crate::mailer;
 use crate::outbox::{Channel, NewMessage};
 use crate::Cloud;
-use rusqlite::{params, Connection};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 
 /// Faults QA sets on a channel (`POST /qa/faults`); the type is the wire's.
 pub use hik_proto::wire::QaFault as Fault;
+
+/// How long an instance may take to send a message it claimed before another
+/// one may claim it again (seconds, wall clock).
+const LEASE_SECS: i64 = 300;
 
 enum Fate {
     Now,
@@ -29,35 +32,19 @@ enum Fate {
 }
 
 pub struct Postman {
-    faults: Mutex<HashMap<Channel, Fault>>,
-    queue: mpsc::UnboundedSender<i64>,
+    /// Wakes this instance's sender: a message was queued.
+    wake: Arc<Notify>,
     email_out: bool,
     sms_out: bool,
 }
 
 impl Postman {
-    /// The postman and the receiving end of its queue, for `run`.
-    pub fn new(config: &DeliveryConfig) -> (Self, mpsc::UnboundedReceiver<i64>) {
-        let (queue, rx) = mpsc::unbounded_channel();
-        let postman = Self {
-            faults: Mutex::default(),
-            queue,
+    pub fn new(config: &DeliveryConfig) -> Self {
+        Self {
+            wake: Arc::new(Notify::new()),
             email_out: config.smtp.is_some(),
             sms_out: config.sms_webhook.is_some(),
-        };
-        (postman, rx)
-    }
-
-    pub fn set_fault(&self, channel: Channel, fault: Fault) {
-        crate::lock(&self.faults).insert(channel, fault);
-    }
-
-    pub fn clear_faults(&self) {
-        crate::lock(&self.faults).clear();
-    }
-
-    pub fn faults(&self) -> HashMap<Channel, Fault> {
-        crate::lock(&self.faults).clone()
+        }
     }
 
     fn external(&self, channel: Channel) -> bool {
@@ -67,33 +54,39 @@ impl Postman {
         }
     }
 
-    fn fate(&self, channel: Channel, now: i64) -> Fate {
-        let mut faults = crate::lock(&self.faults);
-        let fault = faults.entry(channel).or_default();
+    /// Wake the sender once the current job has committed.
+    fn wake_after_commit(&self) {
+        let wake = Arc::clone(&self.wake);
+        crate::db::after_commit(move || wake.notify_one());
+    }
+
+    /// What becomes of a message on `channel`: QA's faults (in the database,
+    /// shared by every instance) decide first.
+    fn fate(&self, conn: &dyn Sql, channel: Channel, now: i64) -> Result<Fate, ApiError> {
+        let fault = crate::qa_state::take_delivery_fault(conn, channel)?;
         if fault.fail_next > 0 {
-            fault.fail_next -= 1;
-            return Fate::Failed;
+            return Ok(Fate::Failed);
         }
         let roll = f64::from(u32::from_le_bytes(random_bytes::<4>())) / f64::from(u32::MAX);
         if fault.drop_rate > 0.0 && roll < fault.drop_rate {
-            return Fate::Dropped;
+            return Ok(Fate::Dropped);
         }
         if fault.delay_seconds > 0 {
             let delay = i64::try_from(fault.delay_seconds).unwrap_or(i64::MAX);
-            return Fate::Delayed(now.saturating_add(delay));
+            return Ok(Fate::Delayed(now.saturating_add(delay)));
         }
-        if self.external(channel) {
+        Ok(if self.external(channel) {
             Fate::Queued
         } else {
             Fate::Now
-        }
+        })
     }
 
-    /// Write the message to the outbox with its fate, and queue it for sending
-    /// when a transport is configured. Runs under the database lock, so the
-    /// worker reads the row only after the caller's transaction ends.
-    pub fn post(&self, conn: &Connection, now: i64, m: NewMessage<'_>) -> Result<(), ApiError> {
-        let (status, delivered_at, deliver_at, error) = match self.fate(m.channel, now) {
+    /// Write the message to the outbox with its fate; one for a transport is
+    /// sent once the caller's transaction has committed, by whichever
+    /// instance claims it first.
+    pub fn post(&self, conn: &dyn Sql, now: i64, m: NewMessage<'_>) -> Result<(), ApiError> {
+        let (status, delivered_at, deliver_at, error) = match self.fate(conn, m.channel, now)? {
             Fate::Now => ("delivered", Some(now), None, None),
             Fate::Queued => ("queued", None, None, None),
             Fate::Delayed(at) => ("delayed", None, Some(at), None),
@@ -119,32 +112,28 @@ impl Postman {
             ],
         )?;
         if status == "queued" {
-            let _ = self.queue.send(conn.last_insert_rowid());
+            self.wake_after_commit();
         }
         Ok(())
     }
 
     /// Delayed messages whose time has come: delivered, or queued for sending.
-    pub fn wake_due(&self, conn: &Connection, now: i64) -> Result<(), ApiError> {
-        let mut stmt = conn.prepare(
-            "SELECT id, channel FROM outbox WHERE status = 'delayed' AND deliver_at <= ?1",
-        )?;
-        let due: Vec<(i64, String)> = stmt
-            .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        for (id, channel) in due {
-            let channel = if channel == "sms" {
-                Channel::Sms
-            } else {
-                Channel::Email
-            };
+    pub fn wake_due(&self, conn: &dyn Sql, now: i64) -> Result<(), ApiError> {
+        for channel in [Channel::Email, Channel::Sms] {
             if self.external(channel) {
-                conn.execute("UPDATE outbox SET status = 'queued' WHERE id = ?1", [id])?;
-                let _ = self.queue.send(id);
+                let queued = conn.execute(
+                    "UPDATE outbox SET status = 'queued'
+                     WHERE status = 'delayed' AND deliver_at <= ?1 AND channel = ?2",
+                    params![now, channel.as_str()],
+                )?;
+                if queued > 0 {
+                    self.wake_after_commit();
+                }
             } else {
                 conn.execute(
-                    "UPDATE outbox SET status = 'delivered', delivered_at = deliver_at WHERE id = ?1",
-                    [id],
+                    "UPDATE outbox SET status = 'delivered', delivered_at = deliver_at
+                     WHERE status = 'delayed' AND deliver_at <= ?1 AND channel = ?2",
+                    params![now, channel.as_str()],
                 )?;
             }
         }
@@ -165,13 +154,18 @@ pub(crate) struct Outgoing {
     pub body: String,
 }
 
-/// Send queued messages until the cloud is gone. Holds the cloud weakly, so a
-/// stopped cloud is freed.
+/// Send queued messages until the cloud is gone: claim one (so that no other
+/// instance sends it too), send it, record how that went, and so on until
+/// none is left; then wait to be woken. Holds the cloud weakly, so a stopped
+/// cloud is freed.
 pub async fn run(
     cloud: Weak<Cloud>,
-    mut queue: mpsc::UnboundedReceiver<i64>,
     config: DeliveryConfig,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
 ) {
+    let Some(wake) = cloud.upgrade().map(|c| Arc::clone(&c.postman.wake)) else {
+        return;
+    };
     let smtp = config
         .smtp
         .as_ref()
@@ -186,98 +180,134 @@ pub async fn run(
         .timeout(Duration::from_secs(10))
         .build()
         .ok();
-    while let Some(id) = queue.recv().await {
-        let Some(c) = cloud.upgrade() else { break };
-        let Ok(Some(m)) = c.db.call(move |conn| load(conn, id)).await else {
-            continue;
-        };
-        let mut error = String::from("no transport for this channel");
-        let mut sent = false;
-        let mut attempts = 0;
-        for attempt in 0..config.attempts.max(1) {
-            attempts = attempt + 1;
-            let result = match (m.channel.as_str(), &smtp, &config.sms_webhook, &http) {
-                ("email", Some((mailer, from)), _, _) => mailer.send(from, &m).await,
-                ("sms", _, Some(url), Some(http)) => send_webhook(http, url, &m).await,
-                _ => Err(error.clone()),
-            };
-            match result {
-                Ok(()) => {
-                    sent = true;
-                    break;
-                }
-                Err(e) => {
-                    tracing::warn!(message = id, attempt = attempts, error = %e, "delivery failed");
-                    error = e;
-                    if attempts < config.attempts {
-                        let pause = config.retry_delay_ms.saturating_mul(1 << attempt.min(6));
-                        tokio::time::sleep(Duration::from_millis(pause)).await;
-                    }
-                }
-            }
+    loop {
+        tokio::select! {
+            () = wake.notified() => {}
+            _ = stopped.wait_for(|s| *s) => break,
         }
-        let now = c.clock.now();
-        let outcome = c
-            .db
-            .call(move |conn| {
-                conn.execute(
-                    "UPDATE outbox SET status = ?2, delivered_at = ?3, attempts = ?4, last_error = ?5 WHERE id = ?1",
-                    params![
-                        id,
-                        if sent { "delivered" } else { "failed" },
-                        sent.then_some(now),
-                        attempts,
-                        (!sent).then_some(error)
-                    ],
-                )?;
-                Ok(())
-            })
-            .await;
-        if let Err(e) = outcome {
-            tracing::error!(
-                message = id,
-                error = e.message,
-                "could not record the delivery"
-            );
+        loop {
+            let Some(c) = cloud.upgrade() else { return };
+            let Ok(Some(m)) = c.db.call(|conn| claim(conn, crate::clock::wall())).await else {
+                break;
+            };
+            let (sent, attempts, error) = send(&config, smtp.as_ref(), http.as_ref(), &m).await;
+            let now = c.clock.now();
+            let id = m.id;
+            let outcome = c
+                .db
+                .call(move |conn| {
+                    conn.execute(
+                        "UPDATE outbox SET status = ?2, delivered_at = ?3, attempts = ?4, last_error = ?5,
+                                           lease_until = NULL
+                         WHERE id = ?1",
+                        params![
+                            id,
+                            if sent { "delivered" } else { "failed" },
+                            sent.then_some(now),
+                            attempts,
+                            (!sent).then_some(error.as_str())
+                        ],
+                    )?;
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = outcome {
+                tracing::error!(
+                    message = id,
+                    error = e.message,
+                    "could not record the delivery"
+                );
+            }
         }
     }
 }
 
-/// Wake delayed messages about twice a second until the cloud stops.
+/// Try the transport `config.attempts` times; whether it went, after how many
+/// attempts, and the last error.
+async fn send(
+    config: &DeliveryConfig,
+    smtp: Option<&(mailer::Mailer, String)>,
+    http: Option<&reqwest::Client>,
+    m: &Outgoing,
+) -> (bool, u32, String) {
+    let mut error = String::from("no transport for this channel");
+    let mut attempts = 0;
+    for attempt in 0..config.attempts.max(1) {
+        attempts = attempt + 1;
+        let result = match (m.channel.as_str(), smtp, &config.sms_webhook, http) {
+            ("email", Some((mailer, from)), _, _) => mailer.send(from, m).await,
+            ("sms", _, Some(url), Some(http)) => send_webhook(http, url, m).await,
+            _ => Err(error.clone()),
+        };
+        match result {
+            Ok(()) => return (true, attempts, String::new()),
+            Err(e) => {
+                tracing::warn!(message = m.id, attempt = attempts, error = %e, "delivery failed");
+                error = e;
+                if attempts < config.attempts {
+                    let pause = config.retry_delay_ms.saturating_mul(1 << attempt.min(6));
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                }
+            }
+        }
+    }
+    (false, attempts, error)
+}
+
+/// Wake delayed messages about twice a second until the cloud stops. When the
+/// database is shared, also read QA's clock again (another instance may have
+/// moved it) and look for messages other instances queued or left unsent.
 pub async fn tick(cloud: Weak<Cloud>, mut stopped: tokio::sync::watch::Receiver<bool>) {
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            () = tokio::time::sleep(Duration::from_millis(500)) => {}
             _ = stopped.wait_for(|s| *s) => break,
         }
         let Some(c) = cloud.upgrade() else { break };
+        if c.sync_qa_state().await.is_err() {
+            continue;
+        }
         let now = c.clock.now();
         let postman = Arc::clone(&c);
         let _ =
             c.db.call(move |conn| postman.postman.wake_due(conn, now))
                 .await;
+        if c.db.shared() && (c.postman.email_out || c.postman.sms_out) {
+            c.postman.wake.notify_one();
+        }
     }
 }
 
-fn load(conn: &Connection, id: i64) -> Result<Option<Outgoing>, ApiError> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row(
-            "SELECT id, channel, to_addr, biz_type, code, subject, body FROM outbox WHERE id = ?1 AND status = 'queued'",
-            [id],
-            |r| {
-                Ok(Outgoing {
-                    id: r.get(0)?,
-                    channel: r.get(1)?,
-                    to: r.get(2)?,
-                    biz_type: r.get(3)?,
-                    code: r.get(4)?,
-                    subject: r.get(5)?,
-                    body: r.get(6)?,
-                })
-            },
-        )
-        .optional()?)
+/// The oldest message waiting to be sent, claimed for this instance until the
+/// lease ends (`wall` is the wall clock).
+fn claim(conn: &dyn Sql, wall: i64) -> Result<Option<Outgoing>, ApiError> {
+    let next: Option<Outgoing> = conn.opt(
+        "SELECT id, channel, to_addr, biz_type, code, subject, body FROM outbox
+         WHERE status = 'queued' OR (status = 'sending' AND lease_until < ?1)
+         ORDER BY id LIMIT 1",
+        params![wall],
+    )?;
+    if let Some(m) = &next {
+        conn.execute(
+            "UPDATE outbox SET status = 'sending', lease_until = ?2 WHERE id = ?1",
+            params![m.id, wall + LEASE_SECS],
+        )?;
+    }
+    Ok(next)
+}
+
+impl crate::db::FromRow for Outgoing {
+    fn from_row(r: &crate::db::Row) -> Result<Self, crate::db::Error> {
+        Ok(Self {
+            id: r.get(0)?,
+            channel: r.get(1)?,
+            to: r.get(2)?,
+            biz_type: r.get(3)?,
+            code: r.get(4)?,
+            subject: r.get(5)?,
+            body: r.get(6)?,
+        })
+    }
 }
 
 async fn send_webhook(http: &reqwest::Client, url: &str, m: &Outgoing) -> Result<(), String> {

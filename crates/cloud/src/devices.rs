@@ -3,9 +3,9 @@
 //! QA can ask for any number, and the set repeats with numbered names.
 
 use crate::crypto::random_bytes;
+use crate::db::{params, Row, Sql};
 use crate::error::ApiError;
 use hik_proto::wire::{CameraInfo, ChannelInfo, DeviceInfo};
-use rusqlite::{params, Connection};
 
 /// The device set new accounts get.
 pub const DEFAULT_COUNT: u32 = 4;
@@ -76,10 +76,11 @@ fn serial() -> String {
 }
 
 /// Give the account `count` devices after those it has.
-pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiError> {
-    let existing: u32 = conn
-        .prepare_cached("SELECT COUNT(*) FROM devices WHERE user_id = ?1")?
-        .query_row([user_id], |r| r.get(0))?;
+pub fn provision(conn: &dyn Sql, user_id: i64, count: u32) -> Result<(), ApiError> {
+    let existing: u32 = conn.one(
+        "SELECT COUNT(*) FROM devices WHERE user_id = ?1",
+        params![user_id],
+    )?;
     for n in existing..existing + count {
         let t = &TEMPLATES[(n % 4) as usize];
         let round = n / 4;
@@ -90,11 +91,11 @@ pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiE
         };
         let serial = serial();
         let host = 64 + (n % 150);
-        conn.prepare_cached("INSERT INTO devices (user_id, serial, full_serial, name, device_type, category, version, online,
+        let device_id: i64 = conn.one("INSERT INTO devices (user_id, serial, full_serial, name, device_type, category, version, online,
                                   upgrade_available, local_ip, net_ip, wifi_address, wifi_signal)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?.execute(params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id", params![
                 user_id,
-                serial,
+                &serial,
                 format!("{}{}CCRR{serial}", t.model, 20_230_101 + n),
                 name,
                 t.model,
@@ -108,10 +109,9 @@ pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiE
                 t.wifi.then(|| format!("192.168.1.{host}")),
                 t.wifi.then_some(-48 - i64::from(n % 20)),
             ])?;
-        let device_id = conn.last_insert_rowid();
         for ch in 1..=t.channels {
             let named = t.named.get((ch - 1) as usize);
-            conn.prepare_cached("INSERT INTO cameras (device_id, channel_no, name, is_show, signal_status) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
+            conn.execute("INSERT INTO cameras (device_id, channel_no, name, is_show, signal_status) VALUES (?1, ?2, ?3, ?4, ?5)", params![
                     device_id,
                     ch,
                     named.map_or_else(|| format!("Camera {ch:02}"), |s| (*s).to_owned()),
@@ -123,10 +123,11 @@ pub fn provision(conn: &Connection, user_id: i64, count: u32) -> Result<(), ApiE
     Ok(())
 }
 
-pub fn count(conn: &Connection, user_id: i64) -> Result<u32, ApiError> {
-    Ok(conn
-        .prepare_cached("SELECT COUNT(*) FROM devices WHERE user_id = ?1")?
-        .query_row([user_id], |r| r.get(0))?)
+pub fn count(conn: &dyn Sql, user_id: i64) -> Result<u32, ApiError> {
+    Ok(conn.one(
+        "SELECT COUNT(*) FROM devices WHERE user_id = ?1",
+        params![user_id],
+    )?)
 }
 
 /// A device as the cloud keeps it: what the device list names (`info`, the
@@ -144,18 +145,15 @@ pub struct Device {
 
 /// One page of the account's devices whose name or serial contains `search`.
 pub fn page(
-    conn: &Connection,
+    conn: &dyn Sql,
     user_id: i64,
     limit: u32,
     offset: u32,
 ) -> Result<(u32, Vec<Device>), ApiError> {
     let total = count(conn, user_id)?;
-    let mut stmt = conn.prepare(
-        "SELECT serial, full_serial, name, device_type, version, category, online, upgrade_available,
+    let rows = conn.map("SELECT serial, full_serial, name, device_type, version, category, online, upgrade_available,
                 local_ip, net_ip, wifi_address, wifi_signal
-         FROM devices WHERE user_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
-    )?;
-    let rows = stmt.query_map(params![user_id, limit, offset], |r| {
+         FROM devices WHERE user_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3", params![user_id, limit, offset], |r| {
         let wifi: Option<String> = r.get(10)?;
         let signal: Option<i64> = r.get(11)?;
         Ok(Device {
@@ -174,24 +172,23 @@ pub fn page(
             wifi: wifi.zip(signal),
         })
     })?;
-    Ok((total, rows.collect::<Result<_, _>>()?))
+    Ok((total, rows))
 }
 
 /// The cameras of one of the account's devices, or `None` when the account has
 /// no device with that serial.
 pub fn cameras(
-    conn: &Connection,
+    conn: &dyn Sql,
     user_id: i64,
     serial: &str,
 ) -> Result<Option<Vec<CameraInfo>>, ApiError> {
-    let mut stmt = conn.prepare(
+    let list: Vec<CameraInfo> = conn.map(
         "SELECT c.channel_no, c.name, c.is_show, c.signal_status FROM cameras c
          JOIN devices d ON d.id = c.device_id
          WHERE d.user_id = ?1 AND d.serial = ?2 ORDER BY c.channel_no",
+        params![user_id, serial],
+        |r| camera(serial, r, 0),
     )?;
-    let list: Vec<CameraInfo> = stmt
-        .query_map(params![user_id, serial], |r| camera(serial, r, 0))?
-        .collect::<Result<_, _>>()?;
     if list.is_empty() && count_serial(conn, user_id, serial)? == 0 {
         return Ok(None);
     }
@@ -200,7 +197,7 @@ pub fn cameras(
 
 /// A camera of the device `serial` from a row whose columns, from `first`,
 /// are `channel_no, name, is_show, signal_status`.
-fn camera(serial: &str, r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<CameraInfo> {
+fn camera(serial: &str, r: &Row, first: usize) -> Result<CameraInfo, crate::db::Error> {
     let channel_no: u32 = r.get(first)?;
     Ok(CameraInfo {
         camera_id: format!("{serial}-{channel_no}"),
@@ -213,32 +210,33 @@ fn camera(serial: &str, r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result
     })
 }
 
-fn count_serial(conn: &Connection, user_id: i64, serial: &str) -> Result<u32, ApiError> {
-    Ok(conn
-        .prepare_cached("SELECT COUNT(*) FROM devices WHERE user_id = ?1 AND serial = ?2")?
-        .query_row(params![user_id, serial], |r| r.get(0))?)
+fn count_serial(conn: &dyn Sql, user_id: i64, serial: &str) -> Result<u32, ApiError> {
+    Ok(conn.one(
+        "SELECT COUNT(*) FROM devices WHERE user_id = ?1 AND serial = ?2",
+        params![user_id, serial],
+    )?)
 }
 
 /// The cameras of the account's devices among `serials`, keyed by serial.
 pub fn cameras_of(
-    conn: &Connection,
+    conn: &dyn Sql,
     user_id: i64,
     serials: &[String],
 ) -> Result<std::collections::HashMap<String, Vec<CameraInfo>>, ApiError> {
     let mut by_serial: std::collections::HashMap<String, Vec<CameraInfo>> =
         serials.iter().map(|s| (s.clone(), Vec::new())).collect();
-    let mut stmt = conn.prepare_cached(
+    let rows = conn.map(
         "SELECT d.serial, c.channel_no, c.name, c.is_show, c.signal_status FROM cameras c
          JOIN devices d ON d.id = c.device_id
          WHERE d.user_id = ?1 ORDER BY d.id, c.channel_no",
+        params![user_id],
+        |r| {
+            let serial: String = r.get(0)?;
+            let camera = camera(&serial, r, 1)?;
+            Ok((serial, camera))
+        },
     )?;
-    let rows = stmt.query_map([user_id], |r| {
-        let serial: String = r.get(0)?;
-        let camera = camera(&serial, r, 1)?;
-        Ok((serial, camera))
-    })?;
-    for row in rows {
-        let (serial, camera) = row?;
+    for (serial, camera) in rows {
         if let Some(list) = by_serial.get_mut(&serial) {
             list.push(camera);
         }

@@ -14,24 +14,16 @@ use hik_proto::wire::EndpointFault;
 use hik_proto::ResultCode;
 use std::sync::{Arc, Mutex};
 
-/// The faults in force, by path prefix (one per prefix; the longest matches).
+/// This instance's copy of the faults in force, by path prefix (one per
+/// prefix; the longest matches). The database holds them (`qa_state`).
 #[derive(Default)]
 pub struct EndpointFaults(Mutex<Vec<EndpointFault>>);
 
 impl EndpointFaults {
-    pub fn set(&self, fault: EndpointFault) {
-        let mut faults = crate::lock(&self.0);
-        faults.retain(|f| f.path != fault.path);
-        faults.push(fault);
+    /// Take the faults as the database has them, longest prefix first.
+    pub fn replace(&self, mut faults: Vec<EndpointFault>) {
         faults.sort_by_key(|f| std::cmp::Reverse(f.path.len()));
-    }
-
-    pub fn list(&self) -> Vec<EndpointFault> {
-        crate::lock(&self.0).clone()
-    }
-
-    pub fn clear(&self) {
-        crate::lock(&self.0).clear();
+        *crate::lock(&self.0) = faults;
     }
 
     /// The fault that strikes a request for `path` this time, if any.

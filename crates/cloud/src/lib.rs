@@ -25,6 +25,7 @@ mod outbox;
 mod password_policy;
 mod protection;
 mod qa;
+mod qa_state;
 mod regions;
 mod sessions;
 mod terminals;
@@ -34,6 +35,7 @@ mod verification;
 
 pub use clock::Clock;
 pub use config::{Config, DeliveryConfig, Hashing, Region, Rules, Smtp, SmtpSecurity, TlsFiles};
+pub use db::Location;
 pub use delivery::Fault;
 
 use std::net::SocketAddr;
@@ -58,6 +60,24 @@ pub(crate) struct Cloud {
     pub postman: delivery::Postman,
     /// QA's endpoint faults (`POST /qa/faults` with a `path`).
     pub endpoint_faults: endpoint_faults::EndpointFaults,
+}
+
+impl Cloud {
+    /// Take the shared QA state as the database has it.
+    pub(crate) fn adopt(&self, s: &qa_state::Snapshot) {
+        self.clock.set_offset(s.clock_offset);
+        self.endpoint_faults.replace(s.endpoints.clone());
+    }
+
+    /// When other instances share the database, read the QA state again: what
+    /// QA changed through any of them holds here from this request on.
+    pub(crate) async fn sync_qa_state(&self) -> Result<(), error::ApiError> {
+        if self.qa && self.db.shared() {
+            let snapshot = self.db.call(qa_state::load).await?;
+            self.adopt(&snapshot);
+        }
+        Ok(())
+    }
 }
 
 /// A region as requests see it: its name, its `apiDomain` and its areas.
@@ -145,13 +165,18 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         let addr = listener.local_addr().map_err(listen_error)?;
         bound.push((region, listener, addr));
     }
-    let path = config.db_path.clone();
-    let (db, secret) = tokio::task::spawn_blocking(move || db::Db::open(&path))
+    let (db, secret) = db::Db::open(&config.db)
         .await
-        .map_err(|e| StartError::Task(e.to_string()))?
         .map_err(|source| StartError::Database {
-            path: config.db_path.display().to_string(),
+            path: config.db.to_string(),
             source,
+        })?;
+    let shared_qa = db
+        .call(qa_state::load)
+        .await
+        .map_err(|_| StartError::Database {
+            path: config.db.to_string(),
+            source: db::OpenError::Postgres("cannot read the QA state".into()),
         })?;
     let mut published = Vec::new();
     for (region, _, addr) in &bound {
@@ -162,12 +187,12 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         published.push(domain);
     }
     let tls = tls_settings(&config, &bound, &published)?;
-    let (postman, queue) = delivery::Postman::new(&config.delivery);
+    let postman = delivery::Postman::new(&config.delivery);
     let cloud = Arc::new(Cloud {
         postman,
         endpoint_faults: endpoint_faults::EndpointFaults::default(),
         db,
-        clock: config.clock.clone().unwrap_or_default(),
+        clock: Clock::default(),
         keys: crypto::Keys::new(secret),
         hasher: crypto::PasswordHasher::new(&config.rules, config.hashing),
         rules: config.rules.clone(),
@@ -182,12 +207,13 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             })
             .collect(),
     });
+    cloud.adopt(&shared_qa);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut tasks = vec![
         tokio::spawn(delivery::run(
             Arc::downgrade(&cloud),
-            queue,
             config.delivery.clone(),
+            stopped.clone(),
         )),
         tokio::spawn(delivery::tick(Arc::downgrade(&cloud), stopped.clone())),
     ];

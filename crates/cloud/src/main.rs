@@ -38,9 +38,11 @@ struct Args {
     /// certificate to this file for clients to trust.
     #[arg(long, env = "HIK_CLOUD_GENERATE_CA")]
     generate_ca: Option<PathBuf>,
-    /// SQLite database file, created and migrated at start [default: ./hik-cloud.db].
+    /// Where the state is kept: a SQLite file (one instance), or a
+    /// postgres:// URL that any number of instances share. Created or migrated
+    /// at start [default: ./hik-cloud.db].
     #[arg(long, env = "HIK_CLOUD_DB")]
-    db: Option<PathBuf>,
+    db: Option<String>,
     /// Serve the QA surface (/qa/: outbox, inbox page, clock, faults, accounts,
     /// captcha answers, reset). Never on a shared network: it shows every code.
     #[arg(long, env = "HIK_CLOUD_QA", action = clap::ArgAction::SetTrue,
@@ -70,7 +72,7 @@ struct Args {
 #[derive(serde::Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
-    db: Option<PathBuf>,
+    db: Option<String>,
     qa: Option<bool>,
     generate_ca: Option<PathBuf>,
     #[serde(default)]
@@ -92,6 +94,7 @@ fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
         .clone()
         .or(file.db)
         .unwrap_or_else(|| "./hik-cloud.db".into());
+    let db = hik_cloud::Location::parse(&db);
     let default_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
     let mut config = Config::new(args.listen.unwrap_or(default_listen), db);
     if args.listen.is_none() && !file.region.is_empty() {

@@ -2,10 +2,10 @@
 //! they go through. With no delivery configured a message is "delivered" to the
 //! outbox itself, where the QA inbox shows it.
 
+use crate::db::{params, Sql};
 use crate::error::ApiError;
 use hik_proto::wire::{Contact, OutboxMessage};
 use hik_proto::{Account, BizType};
-use rusqlite::{params, Connection};
 
 pub use hik_proto::request::Channel;
 
@@ -100,18 +100,15 @@ pub struct NewMessage<'a> {
 
 /// Newest first, optionally only to one address and of one bizType.
 pub fn list(
-    conn: &Connection,
+    conn: &dyn Sql,
     to: Option<&str>,
     biz: Option<&str>,
     limit: u32,
 ) -> Result<Vec<OutboxMessage>, ApiError> {
-    let mut stmt = conn.prepare(
-        "SELECT id, channel, to_addr, biz_type, code, subject, body, sent_at, delivered_at, status
+    let rows = conn.map("SELECT id, channel, to_addr, biz_type, code, subject, body, sent_at, delivered_at, status
          FROM outbox
-         WHERE (?1 IS NULL OR to_addr = ?1) AND (?2 IS NULL OR biz_type = ?2)
-         ORDER BY id DESC LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![to, biz, limit], |r| {
+         WHERE (CAST(?1 AS TEXT) IS NULL OR to_addr = ?1) AND (CAST(?2 AS TEXT) IS NULL OR biz_type = ?2)
+         ORDER BY id DESC LIMIT ?3", params![to, biz, limit], |r| {
         Ok(OutboxMessage {
             id: r.get(0)?,
             channel: r.get(1)?,
@@ -125,7 +122,7 @@ pub fn list(
             status: r.get(9)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(rows)
 }
 
 #[cfg(test)]

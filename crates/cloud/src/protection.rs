@@ -5,16 +5,17 @@
 //! The count stays past a lock, so each further wrong password locks again.
 
 use crate::crypto::Keys;
+use crate::db::{params, Sql};
 use crate::error::ApiError;
 use crate::Rules;
 use hik_proto::ResultCode;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// Wrong passwords in a row, and the time the lock ends (0 when never locked).
-pub fn state(conn: &Connection, user_id: i64) -> Result<(u32, i64), ApiError> {
-    Ok(conn
-        .prepare_cached("SELECT failed_logins, locked_until FROM users WHERE id = ?1")?
-        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
+pub fn state(conn: &dyn Sql, user_id: i64) -> Result<(u32, i64), ApiError> {
+    Ok(conn.one(
+        "SELECT failed_logins, locked_until FROM users WHERE id = ?1",
+        params![user_id],
+    )?)
 }
 
 fn locked(until: i64, now: i64) -> ApiError {
@@ -36,7 +37,7 @@ fn captcha_needed(message: &str) -> ApiError {
 /// Before the password is checked: refuse while locked; when a captcha is due,
 /// require the right answer to the current one (used up by this attempt).
 pub fn gate(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
     now: i64,
@@ -53,13 +54,10 @@ pub fn gate(
     let Some(given) = image_code.map(str::trim).filter(|s| !s.is_empty()) else {
         return Err(captcha_needed("Enter the characters shown in the picture."));
     };
-    let current: Option<(String, i64)> = conn
-        .query_row(
-            "SELECT answer_hash, created_at FROM captchas WHERE user_id = ?1",
-            [user_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let current: Option<(String, i64)> = conn.opt(
+        "SELECT answer_hash, created_at FROM captchas WHERE user_id = ?1",
+        params![user_id],
+    )?;
     forget_captcha(conn, user_id)?;
     match current {
         Some((hash, at))
@@ -75,19 +73,18 @@ pub fn gate(
 
 /// After a wrong password: count it. Returns what to answer: 1014 (saying a
 /// captcha is now needed when it is), or 1015 with the lock.
-pub fn failed(
-    conn: &Connection,
-    rules: &Rules,
-    now: i64,
-    user_id: i64,
-) -> Result<ApiError, ApiError> {
-    conn.prepare_cached("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1")?
-        .execute([user_id])?;
+pub fn failed(conn: &dyn Sql, rules: &Rules, now: i64, user_id: i64) -> Result<ApiError, ApiError> {
+    conn.execute(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1",
+        params![user_id],
+    )?;
     let (failed, _) = state(conn, user_id)?;
     if failed >= rules.lock_after_failures {
         let until = now + rules.lock_secs;
-        conn.prepare_cached("UPDATE users SET locked_until = ?2 WHERE id = ?1")?
-            .execute(params![user_id, until])?;
+        conn.execute(
+            "UPDATE users SET locked_until = ?2 WHERE id = ?1",
+            params![user_id, until],
+        )?;
         let detail = format!(
             "{failed} wrong passwords in a row; for {} s",
             rules.lock_secs
@@ -126,24 +123,29 @@ pub fn failed(
 }
 
 /// A right password: the count starts again.
-pub fn succeeded(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
-    conn.prepare_cached("UPDATE users SET failed_logins = 0 WHERE id = ?1")?
-        .execute([user_id])?;
+pub fn succeeded(conn: &dyn Sql, user_id: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET failed_logins = 0 WHERE id = ?1",
+        params![user_id],
+    )?;
     Ok(())
 }
 
 /// A password reset: count, lock and captcha are gone.
-pub fn clear(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
-    conn.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1")?
-        .execute([user_id])?;
+pub fn clear(conn: &dyn Sql, user_id: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1",
+        params![user_id],
+    )?;
     forget_captcha(conn, user_id)
 }
 
-fn forget_captcha(conn: &Connection, user_id: i64) -> Result<(), ApiError> {
-    conn.prepare_cached("DELETE FROM captchas WHERE user_id = ?1")?
-        .execute([user_id])?;
-    conn.prepare_cached("DELETE FROM qa_captcha_answers WHERE user_id = ?1")?
-        .execute([user_id])?;
+fn forget_captcha(conn: &dyn Sql, user_id: i64) -> Result<(), ApiError> {
+    conn.execute("DELETE FROM captchas WHERE user_id = ?1", params![user_id])?;
+    conn.execute(
+        "DELETE FROM qa_captcha_answers WHERE user_id = ?1",
+        params![user_id],
+    )?;
     Ok(())
 }
 
@@ -159,36 +161,33 @@ fn answer_hash(keys: &Keys, user_id: i64, answer: &str) -> String {
 /// answer (to draw). Only its keyed hash is kept, and, on a cloud serving the
 /// QA surface, a copy for `GET /qa/captcha`.
 pub fn new_captcha(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     qa: bool,
     now: i64,
     user_id: i64,
 ) -> Result<String, ApiError> {
     let answer = crate::captcha::answer();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO captchas (user_id, answer_hash, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (user_id) DO UPDATE SET answer_hash = ?2, created_at = ?3",
-    )?
-    .execute(params![user_id, answer_hash(keys, user_id, &answer), now])?;
+        params![user_id, answer_hash(keys, user_id, &answer), now],
+    )?;
     if qa {
-        conn.prepare_cached(
+        conn.execute(
             "INSERT INTO qa_captcha_answers (user_id, answer) VALUES (?1, ?2)
              ON CONFLICT (user_id) DO UPDATE SET answer = ?2",
-        )?
-        .execute(params![user_id, answer])?;
+            params![user_id, &answer],
+        )?;
     }
     Ok(answer)
 }
 
 /// The current captcha's answer (for the QA surface).
-pub fn captcha_answer(conn: &Connection, user_id: i64) -> Result<Option<String>, ApiError> {
-    Ok(conn
-        .query_row(
-            "SELECT a.answer FROM qa_captcha_answers a JOIN captchas c ON c.user_id = a.user_id
+pub fn captcha_answer(conn: &dyn Sql, user_id: i64) -> Result<Option<String>, ApiError> {
+    Ok(conn.opt(
+        "SELECT a.answer FROM qa_captcha_answers a JOIN captchas c ON c.user_id = a.user_id
              WHERE a.user_id = ?1",
-            [user_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+        params![user_id],
+    )?)
 }

@@ -62,12 +62,19 @@ async fn outbox_messages(
 /// `POST /qa/clock {"advanceSeconds": N}`.
 async fn advance_clock(State(cloud): State<Arc<Cloud>>, Form(r): Form<AdvanceClock>) -> ApiResult {
     let secs = r.advance_seconds.unsigned();
-    let now = cloud.clock.advance(secs).map_err(|room| {
+    let wall = crate::clock::wall();
+    let moved = cloud
+        .db
+        .call(move |conn| crate::qa_state::advance_clock(conn, wall, secs))
+        .await?;
+    let offset = moved.map_err(|room| {
         ApiError::bad_field(
             "advanceSeconds",
             format!("would move the clock past the year 9998; it may move {room} seconds more"),
         )
     })?;
+    cloud.clock.set_offset(offset);
+    let now = wall + offset;
     tracing::info!(advanced = secs, now, "QA moved the clock");
     Ok(Json(serde_json::json!({ "now": now })).into_response())
 }
@@ -217,9 +224,10 @@ async fn inspect_account(
                 .ok_or_else(|| ApiError::business(hik_proto::ResultCode::AccountMissing))?;
             let (failed, locked_until) = crate::protection::state(conn, user.id)?;
             let (_, terminals) = crate::terminals::list(conn, user.id, "", 100, 0)?;
-            let phone_code: Option<String> = conn
-                .prepare_cached("SELECT phone_code FROM users WHERE id = ?1")?
-                .query_row([user.id], |r| r.get(0))?;
+            let phone_code: Option<String> = conn.one(
+                "SELECT phone_code FROM users WHERE id = ?1",
+                crate::db::params![user.id],
+            )?;
             Ok(serde_json::json!({
                 "account": account.as_str(),
                 "userId": user.id.to_string(),
@@ -253,7 +261,10 @@ async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> 
                 drop_rate: r.drop_rate.map_or(0.0, hik_proto::request::Fraction::get),
                 fail_next: r.fail_next.map_or(0, hik_proto::request::Bounded::count),
             };
-            cloud.postman.set_fault(channel, fault);
+            cloud
+                .db
+                .call(move |conn| crate::qa_state::set_delivery_fault(conn, channel, &fault))
+                .await?;
             tracing::info!(
                 channel = channel.as_str(),
                 ?fault,
@@ -283,7 +294,10 @@ async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> 
                 ));
             }
             tracing::info!(?fault, "QA set an endpoint fault");
-            cloud.endpoint_faults.set(fault);
+            cloud
+                .db
+                .call(move |conn| crate::qa_state::set_endpoint_fault(conn, &fault))
+                .await?;
         }
         _ => {
             return Err(ApiError::bad_field(
@@ -297,54 +311,37 @@ async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> 
 
 /// `GET /qa/faults`: the faults in force, by channel.
 async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
-    let faults: serde_json::Map<String, serde_json::Value> = cloud
-        .postman
-        .faults()
-        .into_iter()
-        .map(|(ch, f)| (ch.as_str().to_owned(), serde_json::json!(f)))
-        .collect();
-    let endpoints = cloud.endpoint_faults.list();
+    let (faults, snapshot) = cloud
+        .db
+        .call(|conn| {
+            Ok((
+                crate::qa_state::delivery_faults(conn)?,
+                crate::qa_state::load(conn)?,
+            ))
+        })
+        .await?;
+    cloud.adopt(&snapshot);
+    let endpoints = snapshot.endpoints;
     Ok(Json(serde_json::json!({ "faults": faults, "endpoints": endpoints })).into_response())
 }
 
 /// `DELETE /qa/faults`: deliver normally again.
 async fn clear_faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
-    cloud.postman.clear_faults();
-    cloud.endpoint_faults.clear();
+    cloud.db.call(crate::qa_state::clear_faults).await?;
     faults(State(cloud)).await
 }
 
 /// `POST /qa/reset`: wipe every account, code, session and message, clear the
 /// faults and put the clock back to the wall clock.
 async fn reset(State(cloud): State<Arc<Cloud>>) -> ApiResult {
-    cloud
+    let snapshot = cloud
         .db
         .call(|conn| {
-            let tx = conn.savepoint()?;
-            for table in [
-                "cameras",
-                "devices",
-                "temp_logins",
-                "captchas",
-                "sessions",
-                "refresh_tokens",
-                "terminals",
-                "codes",
-                "sends",
-                "outbox",
-                "qa_captcha_answers",
-                "audit_events",
-                "users",
-            ] {
-                tx.execute(&format!("DELETE FROM {table}"), [])?;
-            }
-            tx.commit()?;
-            Ok(())
+            crate::qa_state::reset(conn)?;
+            crate::qa_state::load(conn)
         })
         .await?;
-    cloud.postman.clear_faults();
-    cloud.endpoint_faults.clear();
-    cloud.clock.reset();
+    cloud.adopt(&snapshot);
     tracing::info!("QA reset the cloud");
     Ok(Json(serde_json::json!({ "reset": true, "now": cloud.clock.now() })).into_response())
 }

@@ -3,10 +3,10 @@
 //! an already-rotated refresh token revokes the family (someone copied it).
 
 use crate::crypto::{random_token, Claims, Keys};
+use crate::db::{params, Sql};
 use crate::error::ApiError;
 use crate::Rules;
 use hik_proto::FeatureCode;
-use rusqlite::{params, Connection, OptionalExtension};
 
 pub struct Issued {
     pub session_id: String,
@@ -21,7 +21,7 @@ pub struct NewSession<'a> {
 }
 
 pub fn issue(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
     now: i64,
@@ -42,10 +42,10 @@ pub fn issue(
     };
     let session_id = keys.issue_jwt(&claims);
     let refresh = random_token();
-    conn.prepare_cached("INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![keys.keyed_hash("session", &jti), family, s.user_id, s.feature.as_str(), claims.exp])?;
-    conn.prepare_cached("INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
+    conn.execute("INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![keys.keyed_hash("session", &jti), &family, s.user_id, s.feature.as_str(), claims.exp])?;
+    conn.execute("INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
             keys.keyed_hash("refresh", &refresh),
-            family,
+            &family,
             s.user_id,
             s.feature.as_str(),
             now + rules.refresh_ttl_secs
@@ -68,7 +68,7 @@ pub struct Authenticated {
 
 /// HTTP 401 unless `token` is our unexpired, unrevoked session JWT.
 pub fn authenticate(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     now: i64,
     token: &str,
@@ -76,15 +76,12 @@ pub fn authenticate(
     let claims = keys
         .verify_jwt(token, now)
         .ok_or_else(ApiError::unauthorized)?;
-    let row: Option<(i64, String, String, Option<String>)> = conn
-        .query_row(
-            "SELECT s.user_id, s.family, s.feature_code, t.name FROM sessions s
-             LEFT JOIN terminals t ON t.user_id = s.user_id AND t.sign = s.feature_code
-             WHERE s.jti_hash = ?1 AND s.revoked = 0 AND s.expires_at > ?2",
-            params![keys.keyed_hash("session", &claims.jti), now],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    let row: Option<(i64, String, String, Option<String>)> = conn.opt(
+        "SELECT s.user_id, s.family, s.feature_code, t.name FROM sessions s
+         LEFT JOIN terminals t ON t.user_id = s.user_id AND t.sign = s.feature_code
+         WHERE s.jti_hash = ?1 AND s.revoked = 0 AND s.expires_at > ?2",
+        params![keys.keyed_hash("session", &claims.jti), now],
+    )?;
     let (user_id, family, feature, terminal) = row.ok_or_else(ApiError::unauthorized)?;
     Ok(Authenticated {
         user_id,
@@ -104,7 +101,7 @@ pub struct Caller<'a> {
 /// Rotate a refresh token: 403 (in `meta.code`) if it is unknown, expired, revoked, for
 /// another terminal, or already used (then the whole family is revoked too).
 pub fn refresh(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
     now: i64,
@@ -112,13 +109,10 @@ pub fn refresh(
     caller: &Caller<'_>,
 ) -> Result<Issued, ApiError> {
     let feature = caller.feature;
-    let row: Option<(String, i64, String, i64, Option<i64>, bool)> = conn
-        .query_row(
-            "SELECT family, user_id, feature_code, expires_at, used_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
-            [keys.keyed_hash("refresh", token)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )
-        .optional()?;
+    let row: Option<(String, i64, String, i64, Option<i64>, bool)> = conn.opt(
+        "SELECT family, user_id, feature_code, expires_at, used_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
+        params![keys.keyed_hash("refresh", token)],
+    )?;
     let Some((family, user_id, bound_feature, expires_at, used_at, revoked)) = row else {
         return Err(ApiError::refresh_dead());
     };
@@ -148,11 +142,15 @@ pub fn refresh(
     if revoked || expires_at <= now || bound_feature != feature.as_str() {
         return Err(ApiError::refresh_dead());
     }
-    conn.prepare_cached("UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1")?
-        .execute(params![keys.keyed_hash("refresh", token), now])?;
+    conn.execute(
+        "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1",
+        params![keys.keyed_hash("refresh", token), now],
+    )?;
     // The session the old refresh token belonged to is superseded.
-    conn.prepare_cached("UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0")?
-        .execute([&family])?;
+    conn.execute(
+        "UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0",
+        params![&family],
+    )?;
     let s = NewSession {
         user_id,
         feature,
@@ -162,36 +160,31 @@ pub fn refresh(
     issue(conn, keys, rules, now, &s, Some(&family))
 }
 
-pub fn revoke_family(conn: &Connection, family: &str) -> Result<(), ApiError> {
-    conn.prepare_cached("UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0")?
-        .execute([family])?;
-    conn.prepare_cached("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1 AND revoked = 0")?
-        .execute([family])?;
+pub fn revoke_family(conn: &dyn Sql, family: &str) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0",
+        params![family],
+    )?;
+    conn.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1 AND revoked = 0",
+        params![family],
+    )?;
     Ok(())
 }
 
 /// End every session and refresh token of the account, but for `keep`'s family.
-pub fn revoke_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<(), ApiError> {
-    conn.prepare_cached(
-        "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2 AND revoked = 0",
-    )?
-    .execute(params![user_id, keep])?;
-    conn.prepare_cached(
-        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS NOT ?2 AND revoked = 0",
-    )?
-    .execute(params![user_id, keep])?;
+pub fn revoke_user(conn: &dyn Sql, user_id: i64, keep: Option<&str>) -> Result<(), ApiError> {
+    conn.execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND family IS DISTINCT FROM ?2 AND revoked = 0", params![user_id, keep])?;
+    conn.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS DISTINCT FROM ?2 AND revoked = 0", params![user_id, keep])?;
     Ok(())
 }
 
 /// End the sessions and refresh tokens opened on one terminal of the account.
-pub fn revoke_terminal(conn: &Connection, user_id: i64, sign: &str) -> Result<(), ApiError> {
-    conn.prepare_cached(
+pub fn revoke_terminal(conn: &dyn Sql, user_id: i64, sign: &str) -> Result<(), ApiError> {
+    conn.execute(
         "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2 AND revoked = 0",
-    )?
-    .execute(params![user_id, sign])?;
-    conn.prepare_cached(
-        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2 AND revoked = 0",
-    )?
-    .execute(params![user_id, sign])?;
+        params![user_id, sign],
+    )?;
+    conn.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2 AND revoked = 0", params![user_id, sign])?;
     Ok(())
 }

@@ -5,11 +5,11 @@
 //! atomic: of two submissions of one code, exactly one wins.
 
 use crate::crypto::{random_code, Keys};
+use crate::db::{params, Sql};
 use crate::error::ApiError;
 use crate::outbox::{self, Channel, NewMessage};
 use crate::Rules;
 use hik_proto::{Account, BizType, ResultCode, VerifyCode};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// Whom a code belongs to: an account, or an address that is signing up.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ impl Subject {
 /// Send a code for `subject` and `biz` to `to`: throttled (1041), a new code
 /// killing the older, worded for its purpose, through the outbox.
 pub fn send(
-    conn: &Connection,
+    conn: &dyn Sql,
     cloud: &crate::Cloud,
     now: i64,
     subject: &Subject,
@@ -86,23 +86,20 @@ pub fn send(
 /// Refuse with 1041 (and `retryAfter`) inside the cooldown or past the hourly
 /// limit; otherwise count this send.
 pub fn record_send(
-    conn: &Connection,
+    conn: &dyn Sql,
     rules: &Rules,
     now: i64,
     subject: &Subject,
     biz: BizType,
 ) -> Result<(), ApiError> {
     let key = subject.key();
-    let (last, count, oldest): (Option<i64>, u32, Option<i64>) = conn
-        .prepare_cached(
-            "SELECT MAX(sent_at),
-                COUNT(*) FILTER (WHERE sent_at > ?3 - 3600),
-                MIN(sent_at) FILTER (WHERE sent_at > ?3 - 3600)
+    let (last, count, oldest): (Option<i64>, u32, Option<i64>) = conn.one(
+        "SELECT MAX(sent_at),
+                COUNT(*) FILTER (WHERE sent_at + 3600 > ?3),
+                MIN(sent_at) FILTER (WHERE sent_at + 3600 > ?3)
          FROM sends WHERE subject = ?1 AND biz_type = ?2",
-        )?
-        .query_row(params![key, biz.as_str(), now], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
+        params![&key, biz.as_str(), now],
+    )?;
     let cooldown_left = last.map_or(0, |t| rules.send_cooldown_secs - (now - t));
     let hourly_left = match oldest {
         Some(t) if count >= rules.sends_per_hour => t + 3600 - now,
@@ -113,15 +110,17 @@ pub fn record_send(
         let secs = u64::try_from(wait).unwrap_or(1);
         return Err(ApiError::business(ResultCode::TooOften).with(|f| f.retry_after = Some(secs)));
     }
-    conn.prepare_cached("INSERT INTO sends (subject, biz_type, sent_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![key, biz.as_str(), now])?;
+    conn.execute(
+        "INSERT INTO sends (subject, biz_type, sent_at) VALUES (?1, ?2, ?3)",
+        params![&key, biz.as_str(), now],
+    )?;
     Ok(())
 }
 
 /// Make a new code for `subject` and `biz`, killing any older live one. Returns
 /// the code in clear, for the message that carries it; only its hash is kept.
 pub fn issue(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
     now: i64,
@@ -129,10 +128,10 @@ pub fn issue(
     biz: BizType,
 ) -> Result<String, ApiError> {
     let key = subject.key();
-    conn.prepare_cached("UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'")?.execute(params![key, biz.as_str()])?;
+    conn.execute("UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'", params![&key, biz.as_str()])?;
     let code = random_code(rules.code_length);
-    conn.prepare_cached("INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
-            key,
+    conn.execute("INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
+            &key,
             biz.as_str(),
             code_hash(keys, &key, biz, &code),
             now,
@@ -143,7 +142,7 @@ pub fn issue(
 
 /// Check and consume the live code of `subject` for `biz`.
 pub fn consume(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
     now: i64,
@@ -156,9 +155,11 @@ pub fn consume(
 }
 
 /// Spend a code that `check` accepted.
-pub fn mark_used(conn: &Connection, code_id: i64) -> Result<(), ApiError> {
-    conn.prepare_cached("UPDATE codes SET state = 'used' WHERE id = ?1")?
-        .execute([code_id])?;
+pub fn mark_used(conn: &dyn Sql, code_id: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE codes SET state = 'used' WHERE id = ?1",
+        params![code_id],
+    )?;
     Ok(())
 }
 
@@ -166,7 +167,7 @@ pub fn mark_used(conn: &Connection, code_id: i64) -> Result<(), ApiError> {
 /// entry is counted (and may burn the code), a right one returns its id for
 /// `mark_used`, so an operation needing two codes spends both or neither.
 pub fn check(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
     now: i64,
@@ -176,27 +177,18 @@ pub fn check(
 ) -> Result<i64, ApiError> {
     let key = subject.key();
     let given = &given.zero_padded(rules.code_length);
-    let live: Option<(i64, String, i64, u32)> = conn
-        .query_row(
-            "SELECT id, code_hash, expires_at, wrong FROM codes
+    let live: Option<(i64, String, i64, u32)> = conn.opt(
+        "SELECT id, code_hash, expires_at, wrong FROM codes
              WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'
              ORDER BY id DESC LIMIT 1",
-            params![key, biz.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+        params![&key, biz.as_str()],
+    )?;
     let dead = || ApiError::business(ResultCode::CodeDead);
     let given_hash = code_hash(keys, &key, biz, given.as_str());
     // A code that was already used, burned or replaced is dead, not wrong: say
     // so, and do not charge a wrong entry against the live code for it.
-    let spent: Option<String> = conn
-        .query_row(
-            "SELECT state FROM codes WHERE subject = ?1 AND biz_type = ?2 AND code_hash = ?3 AND state != 'live'
-             ORDER BY id DESC LIMIT 1",
-            params![key, biz.as_str(), given_hash],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let spent: Option<String> = conn.opt("SELECT state FROM codes WHERE subject = ?1 AND biz_type = ?2 AND code_hash = ?3 AND state != 'live'
+             ORDER BY id DESC LIMIT 1", params![&key, biz.as_str(), &given_hash])?;
     let live_matches = live.as_ref().is_some_and(|(_, h, _, _)| *h == given_hash);
     if let (Some(state), false) = (spent, live_matches) {
         let why = match state.as_str() {
@@ -212,8 +204,10 @@ pub fn check(
         return Err(dead());
     };
     if expires_at <= now {
-        conn.prepare_cached("UPDATE codes SET state = 'burned' WHERE id = ?1")?
-            .execute([id])?;
+        conn.execute(
+            "UPDATE codes SET state = 'burned' WHERE id = ?1",
+            params![id],
+        )?;
         return Err(dead().with_message("The verification code has expired. Request a new code."));
     }
     if given_hash == hash {
@@ -225,15 +219,19 @@ pub fn check(
         crate::audit::record(conn, now, subject.user(), None, e, outcome, Some(detail))
     };
     if wrong >= max {
-        conn.prepare_cached("UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1")?
-            .execute(params![id, wrong])?;
+        conn.execute(
+            "UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1",
+            params![id, wrong],
+        )?;
         event(crate::audit::Event::CodeBurned, "refused", biz.as_str())?;
         return Err(dead().with_message(
             "Too many wrong entries: this verification code no longer works. Request a new code.",
         ));
     }
-    conn.prepare_cached("UPDATE codes SET wrong = ?2 WHERE id = ?1")?
-        .execute(params![id, wrong])?;
+    conn.execute(
+        "UPDATE codes SET wrong = ?2 WHERE id = ?1",
+        params![id, wrong],
+    )?;
     let remaining = max - wrong;
     let tries = if remaining == 1 { "try" } else { "tries" };
     let detail = format!("{}, {remaining} {tries} left", biz.as_str());
@@ -253,7 +251,7 @@ fn code_hash(keys: &Keys, subject: &str, biz: BizType, code: &str) -> String {
 /// A sensitive operation needs a fresh code of `biz`: 80000 (with where to ask
 /// for it) when none was given, otherwise the code is checked and spent.
 pub fn require_code(
-    conn: &Connection,
+    conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
     now: i64,

@@ -408,8 +408,8 @@ async fn logout_revokes_the_session_and_its_refresh_token() {
 #[tokio::test]
 async fn state_survives_a_restart_on_the_same_database() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cloud.db");
-    let start = |db: std::path::PathBuf| async move {
+    let db = helpers::fresh_database(dir.path()).await;
+    let start = |db: hik_cloud::Location| async move {
         let config = hik_cloud::Config::embedded(db);
         hik_cloud::spawn(config).await.unwrap()
     };

@@ -283,14 +283,12 @@ async fn a_captcha_answer_is_kept_only_as_a_keyed_hash() {
             .await;
     }
     let answer = cloud.captcha_answer("hc@example.com").await;
-    let db = rusqlite::Connection::open(cloud.db_path()).unwrap();
-    let kept: Vec<String> = db
-        .prepare("SELECT answer_hash FROM captchas")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let kept: Vec<String> = cloud
+        .stored("SELECT answer_hash FROM captchas")
+        .await
+        .into_iter()
+        .map(|row| row[0].clone().unwrap())
+        .collect();
     assert_eq!(kept.len(), 1);
     assert!(
         !kept[0].contains(&answer) && kept[0].len() >= 43,
@@ -301,12 +299,12 @@ async fn a_captcha_answer_is_kept_only_as_a_keyed_hash() {
         .login_with_captcha("hc@example.com", PASSWORD, &answer.to_lowercase())
         .await;
     assert_eq!(r.code(), 200, "{}", r.json);
-    let left: i64 = db
-        .query_row(
-            "SELECT COUNT(*) FROM captchas c, qa_captcha_answers q",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(left, 0, "a captcha is used up by the attempt");
+    let left = cloud
+        .stored("SELECT COUNT(*) FROM captchas c, qa_captcha_answers q")
+        .await;
+    assert_eq!(
+        left,
+        [[Some("0".to_owned())]],
+        "a captcha is used up by the attempt"
+    );
 }

@@ -79,8 +79,8 @@ where
 #[tokio::test]
 async fn pending_codes_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cloud.db");
-    let first = hik_cloud::spawn(hik_cloud::Config::embedded(&db))
+    let db = helpers::fresh_database(dir.path()).await;
+    let first = hik_cloud::spawn(hik_cloud::Config::embedded(db.clone()))
         .await
         .unwrap();
     let mut cloud = TestCloud::spawn().await;
@@ -90,7 +90,7 @@ async fn pending_codes_survive_a_restart() {
     let code = cloud.latest_code("cy@example.com", "TERMINAL_BIND").await;
     first.shutdown().await;
 
-    let second = hik_cloud::spawn(hik_cloud::Config::embedded(&db))
+    let second = hik_cloud::spawn(hik_cloud::Config::embedded(db))
         .await
         .unwrap();
     cloud.url = second.url();

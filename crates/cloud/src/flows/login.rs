@@ -4,6 +4,7 @@
 
 use super::Caller;
 use crate::accounts::{self, Terminal};
+use crate::db::Sql;
 use crate::error::ApiError;
 use crate::outbox;
 use crate::protection;
@@ -179,7 +180,7 @@ pub async fn login(
             let how = code.is_some().then_some("with a verification code");
             sign_in(&tx, now, Some(user.id), &terminal_name, "ok", how)?;
             tx.commit()?;
-            Ok((issued, user, binds))
+            Ok((issued, user.clone(), binds))
         })
         .await?;
     let login_area = match &home_area {
@@ -207,7 +208,7 @@ pub async fn login(
 
 /// A sign-in's audit line.
 fn sign_in(
-    conn: &rusqlite::Connection,
+    conn: &dyn Sql,
     now: i64,
     user_id: Option<i64>,
     terminal: &str,

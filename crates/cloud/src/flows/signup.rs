@@ -59,7 +59,7 @@ pub async fn send_code(
                         verification::send(&tx, &c, now, &subject, biz, &from)?;
                     }
                     tx.commit()?;
-                    Ok(contact)
+                    Ok(contact.clone())
                 })
                 .await?
         }
@@ -69,9 +69,9 @@ pub async fn send_code(
                 .call(move |conn| {
                     let tx = conn.savepoint()?;
                     let Some(user) = accounts::find(&tx, &from)? else {
-                        return Ok(contact);
+                        return Ok(contact.clone());
                     };
-                    let to = user.contact().unwrap_or(from);
+                    let to = user.contact().unwrap_or_else(|| from.clone());
                     verification::send(&tx, &c, now, &Subject::User(user.id), biz, &to)?;
                     tx.commit()?;
                     Ok(outbox::masked(&to))

@@ -117,7 +117,7 @@ pub async fn send_code(
         .db
         .call(move |conn| {
             let user = accounts::of_session(conn, who.user_id)?;
-            let (subject, to) = match (biz, new_contact) {
+            let (subject, to) = match (biz, new_contact.clone()) {
                 (_, Some(to)) => (Subject::NewAddress(user.id, to.as_str().to_owned()), to),
                 (
                     BizType::UpdateEmailValidateOldEmail | BizType::UpdatePhoneValidateOldEmail,

@@ -109,6 +109,13 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
                 crate::endpoint_faults::inject,
             ))
             .merge(crate::qa::qa_routes(&cloud));
+        if cloud.db.shared() {
+            // Outermost, so the faults and the clock are those in force now.
+            app = app.layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&cloud),
+                sync_qa_state,
+            ));
+        }
     }
     contain(app.fallback(|| async { ApiError::not_found() }))
         .layer(axum::middleware::from_fn(origin))
@@ -119,6 +126,20 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
         ))
         .with_state(cloud)
 }
+/// With instances sharing the database: take QA's clock and faults as they
+/// are now, whichever instance they were changed through.
+async fn sync_qa_state(
+    State(cloud): State<Arc<Cloud>>,
+    req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match cloud.sync_qa_state().await {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
 /// Serve the request as coming from its peer's address, for the audit trail.
 async fn origin(
     req: Request<axum::body::Body>,

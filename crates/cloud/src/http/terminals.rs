@@ -65,7 +65,7 @@ async fn confirmed<R: Send + 'static>(
     who: crate::sessions::Authenticated,
     code: Option<VerifyCode>,
     biz: BizType,
-    f: impl FnOnce(&rusqlite::Connection, &accounts::User) -> Result<R, ApiError> + Send + 'static,
+    mut f: impl FnMut(&dyn crate::db::Sql, &accounts::User) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
     let now = cloud.clock.now();
     let c = Arc::clone(cloud);

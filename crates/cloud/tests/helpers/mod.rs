@@ -1,5 +1,10 @@
-//! A cloud per test: port 0, a temporary database, QA on, and one method per
+//! A cloud per test: port 0, a fresh database, QA on, and one method per
 //! endpoint so tests read like the flows they check.
+//!
+//! The database is a SQLite file in a temporary folder, or, when
+//! `HIK_TEST_POSTGRES` names a PostgreSQL server (`scripts/with-postgres`
+//! starts a throwaway one), a new database on it: the same suite runs on
+//! both backends.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use hik_proto::PasswordDigest;
@@ -12,7 +17,75 @@ pub struct TestCloud {
     pub cloud: Option<hik_cloud::RunningCloud>,
     pub url: String,
     pub http: reqwest::Client,
+    /// Where the cloud keeps its state.
+    pub db: hik_cloud::Location,
     _dir: tempfile::TempDir,
+}
+
+/// A fresh, empty database for a cloud: a file in `dir`, or a new database
+/// on the server `HIK_TEST_POSTGRES` names.
+pub async fn fresh_database(dir: &std::path::Path) -> hik_cloud::Location {
+    let Ok(server) = std::env::var("HIK_TEST_POSTGRES") else {
+        return hik_cloud::Location::File(dir.join("cloud.db"));
+    };
+    let (client, connection) = tokio_postgres::connect(&server, tokio_postgres::NoTls)
+        .await
+        .expect("HIK_TEST_POSTGRES names a PostgreSQL server that accepts connections");
+    tokio::spawn(connection);
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("hik_test_{}_{n}_{nanos}", std::process::id());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+    hik_cloud::Location::Postgres(format!("{base}/{name}"))
+}
+
+/// Rows of text (or NULL) that a query reads straight from the cloud's
+/// database, to look at what it keeps.
+pub async fn stored(db: &hik_cloud::Location, sql: &str) -> Vec<Vec<Option<String>>> {
+    match db {
+        hik_cloud::Location::File(path) => {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            let mut st = conn.prepare(sql).unwrap();
+            let n = st.column_count();
+            st.query_map([], |r| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => None,
+                            rusqlite::types::ValueRef::Integer(v) => Some(v.to_string()),
+                            v => Some(v.as_str()?.to_owned()),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        }
+        hik_cloud::Location::Postgres(url) => {
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            let rows = client.simple_query(sql).await.unwrap();
+            rows.iter()
+                .filter_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
+                    }
+                    _ => None,
+                })
+                .collect()
+        }
+    }
 }
 
 /// One terminal (install): its fingerprint goes in the `featureCode` header.
@@ -45,20 +118,34 @@ impl TestCloud {
     /// A cloud whose whole configuration `change` adjusts.
     pub async fn spawn_config(change: impl FnOnce(&mut hik_cloud::Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
+        let db = fresh_database(dir.path()).await;
+        let mut config = hik_cloud::Config::embedded(db.clone());
         change(&mut config);
         let cloud = hik_cloud::spawn(config).await.unwrap();
         Self {
             url: cloud.url(),
             cloud: Some(cloud),
             http: reqwest::Client::new(),
+            db,
             _dir: dir,
         }
     }
 
-    /// The cloud's database file, to look at what it keeps.
-    pub fn db_path(&self) -> std::path::PathBuf {
-        self._dir.path().join("cloud.db")
+    /// A client of a cloud already running at `url` on `db` (one instance of
+    /// several, say); it stops nothing when dropped.
+    pub fn on(url: String, db: hik_cloud::Location) -> Self {
+        Self {
+            cloud: None,
+            url,
+            http: reqwest::Client::new(),
+            db,
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Rows a query reads straight from this cloud's database.
+    pub async fn stored(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        stored(&self.db, sql).await
     }
 
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {

@@ -1,212 +1,37 @@
-//! The cloud's SQLite database: WAL, foreign keys on, migrations embedded and run
-//! at open. One thread owns the connection and runs every job, which gives one
-//! writer at a time and is also what makes "consume a code" atomic.
+//! SQLite, the embedded default: WAL, foreign keys on, migrations embedded and
+//! run at open. One thread owns the connection and runs every job, which gives
+//! one writer at a time and is also what makes "consume a code" atomic. One
+//! process serves a database file; several instances need PostgreSQL.
 
+use super::sql::{self, Param, Row, Sql, Value};
+use super::OpenError;
 use crate::error::ApiError;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Savepoint};
 use std::path::Path;
 
 /// Schema versions in order; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: &[&str] = &[
-    r#"
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE users (
-    id            INTEGER PRIMARY KEY,
-    email         TEXT UNIQUE,
-    phone         TEXT UNIQUE,
-    phone_code    TEXT,
-    area_id       INTEGER NOT NULL,
-    user_name     TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    two_step      INTEGER NOT NULL DEFAULT 1,
-    created_at    INTEGER NOT NULL
-);
-CREATE TABLE terminals (
-    id           INTEGER PRIMARY KEY,
-    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    sign         TEXT NOT NULL,
-    name         TEXT NOT NULL,
-    client_type  INTEGER NOT NULL,
-    added_at     INTEGER NOT NULL,
-    last_used_at INTEGER NOT NULL,
-    ip           TEXT NOT NULL DEFAULT '',
-    UNIQUE (user_id, sign)
-);
--- Verification codes, stored only as keyed hashes. `subject` is `u:<user id>`
--- for an account's codes and `a:<address>` for a sign-up address.
-CREATE TABLE codes (
-    id         INTEGER PRIMARY KEY,
-    subject    TEXT NOT NULL,
-    biz_type   TEXT NOT NULL,
-    code_hash  TEXT NOT NULL,
-    sent_at    INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    wrong      INTEGER NOT NULL DEFAULT 0,
-    state      TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'used', 'burned', 'replaced'))
-);
-CREATE INDEX codes_by_subject ON codes (subject, biz_type, id);
--- Every send (codes and notices alike) counts against cooldown and hourly limit.
-CREATE TABLE sends (
-    id       INTEGER PRIMARY KEY,
-    subject  TEXT NOT NULL,
-    biz_type TEXT NOT NULL,
-    sent_at  INTEGER NOT NULL
-);
-CREATE INDEX sends_by_subject ON sends (subject, biz_type, sent_at);
-CREATE TABLE refresh_tokens (
-    token_hash   TEXT PRIMARY KEY,
-    family       TEXT NOT NULL,
-    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    feature_code TEXT NOT NULL,
-    expires_at   INTEGER NOT NULL,
-    used_at      INTEGER,
-    revoked      INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX refresh_by_family ON refresh_tokens (family);
-CREATE TABLE sessions (
-    jti_hash     TEXT PRIMARY KEY,
-    family       TEXT NOT NULL,
-    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    feature_code TEXT NOT NULL,
-    expires_at   INTEGER NOT NULL,
-    revoked      INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX sessions_by_family ON sessions (family);
--- Messages as delivered: the body carries the code, as a real email would.
-CREATE TABLE outbox (
-    id           INTEGER PRIMARY KEY,
-    channel      TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
-    to_addr      TEXT NOT NULL,
-    biz_type     TEXT,
-    code         TEXT,
-    subject      TEXT NOT NULL,
-    body         TEXT NOT NULL,
-    sent_at      INTEGER NOT NULL,
-    delivered_at INTEGER,
-    status       TEXT NOT NULL
-);
-"#,
-    r#"
--- Password guessing: wrong passwords in a row, and a lock (PROTOCOL.md section 5).
-ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
--- The current captcha of an account: one at a time, used up by any attempt.
-CREATE TABLE captchas (
-    user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    answer     TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-);
-"#,
-    r#"
--- 1069: a login that found the account full gets a temporary id with which it
--- may remove terminals (POST /v3/terminals/nologin). Stored as a keyed hash.
-CREATE TABLE temp_logins (
-    id_hash    TEXT PRIMARY KEY,
-    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    expires_at INTEGER NOT NULL
-);
-"#,
-    r#"
--- The account's simulated Hikvision devices and their camera channels.
-CREATE TABLE devices (
-    id                INTEGER PRIMARY KEY,
-    user_id           INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    serial            TEXT NOT NULL UNIQUE,
-    full_serial       TEXT NOT NULL,
-    name              TEXT NOT NULL,
-    device_type       TEXT NOT NULL,
-    category          TEXT NOT NULL CHECK (category IN ('IPC', 'NVR', 'DVR')),
-    version           TEXT NOT NULL,
-    online            INTEGER NOT NULL,
-    upgrade_available INTEGER NOT NULL DEFAULT 0,
-    local_ip          TEXT NOT NULL,
-    net_ip            TEXT NOT NULL,
-    wifi_address      TEXT,
-    wifi_signal       INTEGER
-);
-CREATE INDEX devices_by_user ON devices (user_id, id);
-CREATE TABLE cameras (
-    id            INTEGER PRIMARY KEY,
-    device_id     INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
-    channel_no    INTEGER NOT NULL,
-    name          TEXT NOT NULL,
-    is_show       INTEGER NOT NULL,
-    signal_status INTEGER NOT NULL,
-    UNIQUE (device_id, channel_no)
-);
-"#,
-    r#"
--- Delivery: a delayed message waits for deliver_at on the cloud's clock; one for
--- SMTP or the SMS webhook is 'queued' until sent or given up ('failed').
-ALTER TABLE outbox ADD COLUMN deliver_at INTEGER;
-ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE outbox ADD COLUMN last_error TEXT;
-CREATE INDEX outbox_delayed ON outbox (status, deliver_at);
-"#,
-    r#"
--- Revocation only ever touches live rows: index just those, by family, so a
--- refresh does not revisit (or rewrite) every session its chain ever had.
-DROP INDEX sessions_by_family;
-DROP INDEX refresh_by_family;
-CREATE INDEX sessions_live_by_family ON sessions (family) WHERE revoked = 0;
-CREATE INDEX refresh_live_by_family ON refresh_tokens (family) WHERE revoked = 0;
-CREATE INDEX sessions_live_by_user ON sessions (user_id) WHERE revoked = 0;
-CREATE INDEX refresh_live_by_user ON refresh_tokens (user_id) WHERE revoked = 0;
-"#,
-    r#"
--- A device's Wi-Fi address is its IP address on the Wi-Fi network (what the
--- public clients read as the local IP), not a MAC address.
-UPDATE devices SET wifi_address = local_ip WHERE wifi_address IS NOT NULL;
-"#,
-    r#"
--- Captcha answers are kept as keyed hashes, as codes are. A live captcha lasts
--- minutes; those of the moment of the upgrade are dropped (a new picture is
--- drawn on the next attempt). The QA surface's copy of the answer, like the
--- outbox's copy of a code, is written only by a cloud serving QA.
-DROP TABLE captchas;
-CREATE TABLE captchas (
-    user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    answer_hash TEXT NOT NULL,
-    created_at  INTEGER NOT NULL
-);
-CREATE TABLE qa_captcha_answers (
-    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    answer  TEXT NOT NULL
-);
-"#,
-    r#"
--- The audit trail: security events, kept after the account is gone (no
--- foreign key), never holding a secret.
-CREATE TABLE audit_events (
-    id       INTEGER PRIMARY KEY,
-    at       INTEGER NOT NULL,
-    user_id  INTEGER,
-    event    TEXT NOT NULL,
-    outcome  TEXT NOT NULL,
-    terminal TEXT,
-    ip       TEXT NOT NULL,
-    detail   TEXT
-);
-CREATE INDEX audit_by_user ON audit_events (user_id, id);
-"#,
+    include_str!("../../migrations/sqlite/0001_schema.sql"),
+    include_str!("../../migrations/sqlite/0002_password_guessing.sql"),
+    include_str!("../../migrations/sqlite/0003_temp_logins.sql"),
+    include_str!("../../migrations/sqlite/0004_devices.sql"),
+    include_str!("../../migrations/sqlite/0005_delivery.sql"),
+    include_str!("../../migrations/sqlite/0006_live_indexes.sql"),
+    include_str!("../../migrations/sqlite/0007_wifi_address.sql"),
+    include_str!("../../migrations/sqlite/0008_captcha_hashes.sql"),
+    include_str!("../../migrations/sqlite/0009_audit.sql"),
+    include_str!("../../migrations/sqlite/0010_shared_qa_state.sql"),
 ];
 
 /// A job runs inside a savepoint of the current batch's transaction and returns
 /// how to hand its result over once the batch has committed (`true`) or not.
-type Job = Box<dyn FnOnce(&mut Savepoint<'_>) -> Handover + Send>;
+type Job = Box<dyn FnOnce(&Savepoint<'_>) -> Handover + Send>;
 type Handover = Box<dyn FnOnce(bool) + Send>;
 
 /// The most jobs one transaction groups. Enough to absorb a burst of 64
 /// clients; small enough that the first of them never waits long.
 const MAX_BATCH: usize = 64;
-
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error(transparent)]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("cannot start a database thread: {0}")]
-    Thread(std::io::Error),
-}
 
 /// The database: one thread owns the connection and runs jobs one after the
 /// other, so there is one writer at a time and requests never convoy on a lock.
@@ -268,17 +93,23 @@ impl Db {
 
     /// Run `f` on the database thread; its result comes back once what it wrote
     /// is committed.
-    pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
+    pub async fn call<R, F>(&self, mut f: F) -> Result<R, ApiError>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Savepoint<'_>) -> Result<R, ApiError> + Send + 'static,
+        F: FnMut(&dyn Sql) -> Result<R, ApiError> + Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
         // The request this job serves, for the audit trail's lines.
         let origin = crate::audit::Origin::of_task();
         let job: Job = Box::new(move |sp| {
-            let result = crate::audit::Origin::run_as(origin, || f(sp));
+            let conn: &Connection = sp;
+            drop(super::take_effects());
+            let result = crate::audit::Origin::run_as(origin, || f(conn));
+            let effects = super::take_effects();
             Box::new(move |committed| {
+                if committed {
+                    effects.into_iter().for_each(|effect| effect());
+                }
                 let _ = reply.send(if committed {
                     result
                 } else {
@@ -308,7 +139,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
     };
     let mut handovers = Vec::with_capacity(batch.len());
     for job in batch {
-        let mut sp = match tx.savepoint() {
+        let sp = match tx.savepoint() {
             Ok(sp) => sp,
             Err(e) => {
                 tracing::error!(error = %e, "cannot open a savepoint");
@@ -318,7 +149,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
         // A job that panics is rolled back (its savepoint dropped) and its
         // caller answered with an internal error (its reply dropped); the
         // thread, the batch and every other job go on.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut sp))) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&sp))) {
             Ok(handover) => {
                 handovers.push(handover);
                 if let Err(e) = sp.commit() {
@@ -369,10 +200,69 @@ fn server_secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
     }
     let bytes = crate::crypto::random_bytes::<32>().to_vec();
     conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('secret', ?1)",
+        "INSERT INTO meta (key, value) VALUES ('secret', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = ?1",
         [crate::crypto::hex(&bytes)],
     )?;
     Ok(bytes)
+}
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Param::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Param::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Param::Real(f) => ToSqlOutput::Borrowed(ValueRef::Real(*f)),
+            Param::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+        })
+    }
+}
+
+impl From<rusqlite::Error> for sql::Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || f.extended_code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                Self::Unique
+            }
+            _ => Self::Database(e.to_string()),
+        }
+    }
+}
+
+/// Statements are prepared once per connection and reused (`prepare_cached`).
+impl Sql for Connection {
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<u64> {
+        let mut st = self.prepare_cached(sql)?;
+        let changed = st.execute(rusqlite::params_from_iter(params))?;
+        Ok(u64::try_from(changed).unwrap_or(u64::MAX))
+    }
+
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<Vec<Row>> {
+        let mut st = self.prepare_cached(sql)?;
+        let columns = st.column_count();
+        let mut rows = st.query(rusqlite::params_from_iter(params))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                values.push(match r.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(v) => Value::Int(v),
+                    ValueRef::Real(v) => Value::Real(v),
+                    ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(_) => {
+                        return Err(sql::Error::Decode(format!("column {i} is a blob")))
+                    }
+                });
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -387,7 +277,10 @@ mod tests {
             let db = db.clone();
             async move {
                 db.call(move |sp| {
-                    sp.execute("INSERT INTO meta (key, value) VALUES (?1, 'x')", [v])?;
+                    sp.execute(
+                        "INSERT INTO meta (key, value) VALUES (?1, 'x')",
+                        sql::params![v],
+                    )?;
                     Ok(())
                 })
                 .await
@@ -398,7 +291,10 @@ mod tests {
         let (a, b, c) = tokio::join!(
             write("before"),
             db.call(|sp| -> Result<(), ApiError> {
-                sp.execute("INSERT INTO meta (key, value) VALUES ('panicked', 'x')", [])?;
+                sp.execute(
+                    "INSERT INTO meta (key, value) VALUES ('panicked', 'x')",
+                    sql::params![],
+                )?;
                 panic!("injected");
             }),
             write("after"),
@@ -408,8 +304,11 @@ mod tests {
         assert_eq!(e.status, axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         let keys: Vec<String> = db
             .call(|sp| {
-                let mut st = sp.prepare("SELECT key FROM meta WHERE value = 'x' ORDER BY key")?;
-                let keys = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                let keys = sp.map(
+                    "SELECT key FROM meta WHERE value = 'x' ORDER BY key",
+                    sql::params![],
+                    |r| r.get::<String>(0),
+                )?;
                 Ok(keys)
             })
             .await

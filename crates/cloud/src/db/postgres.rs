@@ -1,0 +1,363 @@
+//! PostgreSQL, for any number of instances on one database: tokio-postgres
+//! (the async driver) with a deadpool pool of connections per instance.
+//!
+//! The stores are synchronous (`Sql`), as SQLite's thread needs them to be. A
+//! job runs on a blocking thread holding one pooled connection and awaits each
+//! statement there, while the connection's I/O runs on the runtime. Every job
+//! is one SERIALIZABLE transaction, so the rules that must hold across
+//! requests hold across instances as they do in one process (one code, one
+//! winner; every wrong entry counted; a refresh token rotated once). A
+//! transaction that PostgreSQL cannot serialise with a concurrent one is run
+//! again from the start, after a short random pause.
+
+use super::sql::{self, Param, Row, Sql, Value};
+use super::OpenError;
+use crate::error::ApiError;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use std::cell::Cell;
+use std::time::Duration;
+use tokio::runtime::Handle;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::{IsNull, ToSql, Type};
+use tokio_postgres::{IsolationLevel, NoTls};
+
+/// Schema versions in order; `schema_migrations` records which have run.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+
+/// Connections per instance. A transaction holds one for a few round trips,
+/// so a handful serve dozens of concurrent requests; three instances stay
+/// well inside PostgreSQL's default of 100 connections.
+const POOL_SIZE: usize = 16;
+
+/// How many times a job is run before a conflict is reported as an error.
+const ATTEMPTS: u32 = 40;
+
+/// Any one key for the advisory lock that lets one instance at a time migrate.
+const MIGRATION_LOCK: i64 = 0x6869_6b2d_636c_6f75; // "hik-clou"
+
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Connect, migrate (one instance at a time) and read the shared secret
+    /// (made by whichever instance came first).
+    pub async fn open(url: &str) -> Result<(Self, Vec<u8>), OpenError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| OpenError::Postgres(format!("not a PostgreSQL URL: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .create_timeout(Some(Duration::from_secs(10)))
+            .wait_timeout(Some(Duration::from_secs(30)))
+            .build()
+            .map_err(|e| OpenError::Postgres(e.to_string()))?;
+        let mut client = pool
+            .get()
+            .await
+            .map_err(|e| OpenError::Postgres(e.to_string()))?;
+        migrate(&mut client).await.map_err(pg_open)?;
+        let secret = server_secret(&client).await?;
+        Ok((Self { pool }, secret))
+    }
+
+    pub async fn call<R, F>(&self, mut f: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnMut(&dyn Sql) -> Result<R, ApiError> + Send + 'static,
+    {
+        let origin = crate::audit::Origin::of_task();
+        let mut client = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| ApiError::internal(format!("no database connection: {e}")))?;
+        let handle = Handle::current();
+        tokio::task::spawn_blocking(move || {
+            for attempt in 0..ATTEMPTS {
+                if attempt > 0 {
+                    pause(attempt);
+                }
+                let tx = handle
+                    .block_on(
+                        client
+                            .build_transaction()
+                            .isolation_level(IsolationLevel::Serializable)
+                            .start(),
+                    )
+                    .map_err(internal)?;
+                let pg = Tx {
+                    tx: &tx,
+                    handle: &handle,
+                    conflict: Cell::new(false),
+                };
+                drop(super::take_effects());
+                let result = crate::audit::Origin::run_as(origin.clone(), || f(&pg));
+                let effects = super::take_effects();
+                if pg.conflict.get() {
+                    let _ = handle.block_on(tx.rollback());
+                    continue;
+                }
+                // What the job wrote stays even when it answers with an error
+                // (a wrong code's counter, say); after a failed statement,
+                // PostgreSQL turns this commit into a rollback.
+                match handle.block_on(tx.commit()) {
+                    Ok(()) => {
+                        effects.into_iter().for_each(|effect| effect());
+                        return result;
+                    }
+                    Err(e) if is_conflict(&e) => continue,
+                    Err(e) => return Err(internal(e)),
+                }
+            }
+            Err(ApiError::internal(format!(
+                "a transaction conflicted with concurrent ones {ATTEMPTS} times"
+            )))
+        })
+        .await
+        .map_err(|_| ApiError::internal("a database job panicked; it was rolled back"))?
+    }
+}
+
+fn internal(e: tokio_postgres::Error) -> ApiError {
+    ApiError::internal(format!("PostgreSQL: {e}"))
+}
+
+fn pg_open(e: tokio_postgres::Error) -> OpenError {
+    OpenError::Postgres(e.to_string())
+}
+
+/// Before running a conflicted transaction again: a random pause that grows
+/// with the attempts (up to about 50 ms), so that the transactions that
+/// collided do not collide again.
+fn pause(attempt: u32) {
+    let ceiling = 1u64 << attempt.min(6);
+    let jitter = u64::from(u16::from_le_bytes(crate::crypto::random_bytes::<2>()));
+    let micros = 200 + jitter * ceiling * 800 / u64::from(u16::MAX);
+    std::thread::sleep(Duration::from_micros(micros));
+}
+
+fn is_conflict(e: &tokio_postgres::Error) -> bool {
+    matches!(
+        e.code(),
+        Some(&SqlState::T_R_SERIALIZATION_FAILURE | &SqlState::T_R_DEADLOCK_DETECTED)
+    )
+}
+
+/// A job's transaction, statement by statement.
+struct Tx<'a> {
+    tx: &'a deadpool_postgres::Transaction<'a>,
+    handle: &'a Handle,
+    /// Set when a statement failed for a conflict: the job is run again.
+    conflict: Cell<bool>,
+}
+
+impl Tx<'_> {
+    fn statement(&self, sql: &str) -> sql::Result<tokio_postgres::Statement> {
+        let text = placeholders(sql);
+        self.handle
+            .block_on(self.tx.prepare_cached(&text))
+            .map_err(|e| self.error(&e))
+    }
+
+    fn error(&self, e: &tokio_postgres::Error) -> sql::Error {
+        if is_conflict(e) {
+            self.conflict.set(true);
+            return sql::Error::Conflict;
+        }
+        if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+            return sql::Error::Unique;
+        }
+        match e.as_db_error() {
+            Some(db) => sql::Error::Database(format!("PostgreSQL: {}", db.message())),
+            None => sql::Error::Database(format!("PostgreSQL: {e}")),
+        }
+    }
+}
+
+impl Sql for Tx<'_> {
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<u64> {
+        let st = self.statement(sql)?;
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        self.handle
+            .block_on(self.tx.execute(&st, &params))
+            .map_err(|e| self.error(&e))
+    }
+
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<Vec<Row>> {
+        let st = self.statement(sql)?;
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        let rows = self
+            .handle
+            .block_on(self.tx.query(&st, &params))
+            .map_err(|e| self.error(&e))?;
+        rows.iter().map(row).collect()
+    }
+}
+
+/// `?1` as `$1`: the stores' statements are written with SQLite's
+/// placeholders, which PostgreSQL spells with a dollar.
+fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c == '?' && !quoted && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn row(r: &tokio_postgres::Row) -> sql::Result<Row> {
+    let decode =
+        |i: usize, e: tokio_postgres::Error| sql::Error::Decode(format!("column {i}: {e}"));
+    let mut values = Vec::with_capacity(r.len());
+    for (i, column) in r.columns().iter().enumerate() {
+        let ty = column.type_();
+        let value = match *ty {
+            Type::INT8 => r.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Int)),
+            Type::INT4 => r
+                .try_get::<_, Option<i32>>(i)
+                .map(|v| v.map(|v| Value::Int(v.into()))),
+            Type::INT2 => r
+                .try_get::<_, Option<i16>>(i)
+                .map(|v| v.map(|v| Value::Int(v.into()))),
+            Type::BOOL => r
+                .try_get::<_, Option<bool>>(i)
+                .map(|v| v.map(|v| Value::Int(v.into()))),
+            Type::FLOAT8 => r.try_get::<_, Option<f64>>(i).map(|v| v.map(Value::Real)),
+            Type::FLOAT4 => r
+                .try_get::<_, Option<f32>>(i)
+                .map(|v| v.map(|v| Value::Real(v.into()))),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => r
+                .try_get::<_, Option<String>>(i)
+                .map(|v| v.map(Value::Text)),
+            _ => {
+                return Err(sql::Error::Decode(format!(
+                    "column {i} ({}) has type {ty}, which the stores do not read",
+                    column.name()
+                )))
+            }
+        };
+        values.push(value.map_err(|e| decode(i, e))?.unwrap_or(Value::Null));
+    }
+    Ok(Row(values))
+}
+
+/// Parameters take the type PostgreSQL inferred for their place: an integer
+/// goes as INT2, INT4 or INT8 (or BOOL, or TEXT) as the statement needs.
+impl ToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match (self, ty) {
+            (Param::Null, _) => Ok(IsNull::Yes),
+            (Param::Int(v), &Type::INT8) => v.to_sql(ty, out),
+            (Param::Int(v), &Type::INT4) => i32::try_from(*v)?.to_sql(ty, out),
+            (Param::Int(v), &Type::INT2) => i16::try_from(*v)?.to_sql(ty, out),
+            (Param::Int(v), &Type::BOOL) => (*v != 0).to_sql(ty, out),
+            #[allow(clippy::cast_precision_loss)]
+            (Param::Int(v), &Type::FLOAT8) => (*v as f64).to_sql(ty, out),
+            (Param::Int(v), _) => v.to_string().as_str().to_sql(ty, out),
+            (Param::Real(v), &Type::FLOAT4) =>
+            {
+                #[allow(clippy::cast_possible_truncation)]
+                (*v as f32).to_sql(ty, out)
+            }
+            (Param::Real(v), _) => v.to_sql(ty, out),
+            (Param::Text(t), _) => t.as_ref().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+async fn migrate(client: &mut deadpool_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    let result = apply(client).await;
+    client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    result
+}
+
+async fn apply(client: &mut deadpool_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    client
+        .batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
+        .await?;
+    let done: i64 = client
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
+        .await?
+        .get(0);
+    for (version, script) in (1i64..)
+        .zip(MIGRATIONS)
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
+        let tx = client.transaction().await?;
+        tx.batch_execute(script).await?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES ($1)",
+            &[&version],
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+async fn server_secret(client: &deadpool_postgres::Client) -> Result<Vec<u8>, OpenError> {
+    let fresh = crate::crypto::hex(&crate::crypto::random_bytes::<32>());
+    client
+        .execute(
+            "INSERT INTO meta (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",
+            &[&fresh],
+        )
+        .await
+        .map_err(pg_open)?;
+    let hex: String = client
+        .query_one("SELECT value FROM meta WHERE key = 'secret'", &[])
+        .await
+        .map_err(pg_open)?
+        .get(0);
+    crate::crypto::unhex(&hex)
+        .ok_or_else(|| OpenError::Postgres("the stored server secret is not hex".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_become_dollars_outside_quotes() {
+        assert_eq!(
+            placeholders("SELECT a FROM t WHERE b = ?1 AND c = '?2' AND d > ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?2' AND d > $12"
+        );
+    }
+}

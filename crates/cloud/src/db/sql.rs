@@ -1,0 +1,294 @@
+//! What the cloud's stores write against: one small interface to a database
+//! transaction, which SQLite and PostgreSQL both implement. Statements are
+//! written once, in the SQL both understand, with `?1`-style placeholders (the
+//! PostgreSQL side rewrites them to `$1`). Integers are 64-bit on both sides;
+//! a boolean is read as 0 or 1.
+
+use std::borrow::Cow;
+
+/// A value as a row holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+/// A statement's parameter.
+#[derive(Clone, PartialEq)]
+pub enum Param<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(Cow<'a, str>),
+}
+
+/// Parameters carry secrets (the outbox's copy of a code, say), and drivers
+/// log them at debug level (tokio-postgres does): only their kind shows.
+impl std::fmt::Debug for Param<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Null => f.write_str("NULL"),
+            Self::Int(_) => f.write_str("<integer>"),
+            Self::Real(_) => f.write_str("<real>"),
+            Self::Text(t) => write!(f, "<text of {} bytes>", t.len()),
+        }
+    }
+}
+
+macro_rules! int_param {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Param<'_> {
+            fn from(v: $t) -> Self {
+                Param::Int(i64::from(v))
+            }
+        }
+    )*};
+}
+int_param!(i64, i32, u32, u16, u8, bool);
+
+impl From<u64> for Param<'_> {
+    fn from(v: u64) -> Self {
+        Param::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+impl From<usize> for Param<'_> {
+    fn from(v: usize) -> Self {
+        Param::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+impl From<f64> for Param<'_> {
+    fn from(v: f64) -> Self {
+        Param::Real(v)
+    }
+}
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(v: &'a str) -> Self {
+        Param::Text(Cow::Borrowed(v))
+    }
+}
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(v: &'a String) -> Self {
+        Param::Text(Cow::Borrowed(v))
+    }
+}
+impl From<String> for Param<'_> {
+    fn from(v: String) -> Self {
+        Param::Text(Cow::Owned(v))
+    }
+}
+impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Param::Null, Into::into)
+    }
+}
+impl<'a> From<&'a Option<String>> for Param<'a> {
+    fn from(v: &'a Option<String>) -> Self {
+        v.as_deref().into()
+    }
+}
+
+/// `params![a, b]`: a statement's parameters, each converted with `Param::from`.
+macro_rules! params {
+    () => { &[] as &[$crate::db::Param<'_>] };
+    ($($p:expr),+ $(,)?) => { &[$($crate::db::Param::from($p)),+] as &[$crate::db::Param<'_>] };
+}
+pub(crate) use params;
+
+/// Why a statement failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A unique constraint refused the row.
+    #[error("a row with the same key exists")]
+    Unique,
+    /// PostgreSQL could not serialise this transaction with a concurrent one;
+    /// the transaction is run again from the start.
+    #[error("a concurrent transaction conflicted; retrying")]
+    Conflict,
+    /// A value of the wrong type, or a missing row.
+    #[error("{0}")]
+    Decode(String),
+    #[error("{0}")]
+    Database(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One row of a result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    /// Column `i` as a `T`.
+    pub fn get<T: FromValue>(&self, i: usize) -> Result<T> {
+        let v = self
+            .0
+            .get(i)
+            .ok_or_else(|| Error::Decode(format!("no column {i}")))?;
+        T::from_value(v).ok_or_else(|| Error::Decode(format!("column {i} is {v:?}")))
+    }
+}
+
+/// A Rust value a column converts to.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> Option<Self>;
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+macro_rules! int_value {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: &Value) -> Option<Self> {
+                i64::from_value(v).and_then(|i| <$t>::try_from(i).ok())
+            }
+        }
+    )*};
+}
+int_value!(i32, u32, u64, u16, u8, usize);
+
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Option<Self> {
+        i64::from_value(v).map(|i| i != 0)
+    }
+}
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Real(f) => Some(*f),
+            #[allow(clippy::cast_precision_loss)]
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+}
+impl FromValue for String {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Null => Some(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// A Rust value a whole row converts to: a single value (the first column),
+/// a tuple (one column each), or a type of the stores' own.
+pub trait FromRow: Sized {
+    fn from_row(r: &Row) -> Result<Self>;
+}
+
+impl<T: FromValue> FromRow for T {
+    fn from_row(r: &Row) -> Result<Self> {
+        r.get(0)
+    }
+}
+
+macro_rules! tuple_row {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: FromValue),+> FromRow for ($($t,)+) {
+            fn from_row(r: &Row) -> Result<Self> {
+                Ok(($(r.get::<$t>($i)?,)+))
+            }
+        }
+    };
+}
+tuple_row!(A 0);
+tuple_row!(A 0, B 1);
+tuple_row!(A 0, B 1, C 2);
+tuple_row!(A 0, B 1, C 2, D 3);
+tuple_row!(A 0, B 1, C 2, D 3, E 4);
+tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+/// A transaction the stores run statements in.
+pub trait Sql {
+    /// Run a statement; returns how many rows it changed.
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
+    /// Run a query; returns its rows.
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>>;
+}
+
+impl dyn Sql + '_ {
+    /// The only (or first) row; an error if there is none.
+    pub fn one<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<T> {
+        self.opt(sql, params)?
+            .ok_or_else(|| Error::Decode("the query returned no row".into()))
+    }
+
+    /// The first row, if any.
+    pub fn opt<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>> {
+        self.query(sql, params)?
+            .first()
+            .map(T::from_row)
+            .transpose()
+    }
+
+    /// Every row, each converted by `f`.
+    pub fn map<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.query(sql, params)?.iter().map(f).collect()
+    }
+
+    /// All or nothing: what is written through the savepoint is undone unless
+    /// it is committed (an early `?` drops it).
+    pub fn savepoint(&self) -> Result<Savepoint<'_>> {
+        self.execute("SAVEPOINT atomic", &[])?;
+        Ok(Savepoint {
+            conn: self,
+            done: false,
+        })
+    }
+}
+
+/// A nested transaction; see `savepoint`.
+pub struct Savepoint<'a> {
+    conn: &'a dyn Sql,
+    done: bool,
+}
+
+impl Savepoint<'_> {
+    pub fn commit(mut self) -> Result<()> {
+        self.done = true;
+        self.conn.execute("RELEASE SAVEPOINT atomic", &[])?;
+        Ok(())
+    }
+}
+
+impl Drop for Savepoint<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Undo; a failure here fails the enclosing transaction's commit.
+            let _ = self.conn.execute("ROLLBACK TO SAVEPOINT atomic", &[]);
+            let _ = self.conn.execute("RELEASE SAVEPOINT atomic", &[]);
+        }
+    }
+}
+
+impl Sql for Savepoint<'_> {
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        self.conn.execute(sql, params)
+    }
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
+        self.conn.query(sql, params)
+    }
+}

@@ -1,0 +1,156 @@
+//! The QA state every instance on one database shares: how far the clock has
+//! been moved, and the faults in force. It lives in the database; each
+//! instance keeps a copy in memory (the clock's offset, the endpoint faults)
+//! that it refreshes after its own changes and, when the database is shared,
+//! at the start of every request, so a change made through one instance holds
+//! on all of them from the next request on.
+
+use crate::db::{params, Sql};
+use crate::delivery::Fault;
+use crate::error::ApiError;
+use crate::outbox::Channel;
+use hik_proto::wire::EndpointFault;
+use std::collections::BTreeMap;
+
+/// The shared QA state, as read from the database.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub clock_offset: i64,
+    /// Longest prefix first.
+    pub endpoints: Vec<EndpointFault>,
+}
+
+/// Every table of accounts and their traces, wiped by a QA reset (children first).
+const WIPED: &[&str] = &[
+    "cameras",
+    "devices",
+    "temp_logins",
+    "captchas",
+    "sessions",
+    "refresh_tokens",
+    "terminals",
+    "codes",
+    "sends",
+    "outbox",
+    "qa_captcha_answers",
+    "audit_events",
+    "users",
+    "qa_delivery_faults",
+    "qa_endpoint_faults",
+];
+
+pub fn load(conn: &dyn Sql) -> Result<Snapshot, ApiError> {
+    let clock_offset: i64 = conn.one("SELECT offset_secs FROM qa_clock WHERE id = 1", params![])?;
+    let endpoints = conn.map(
+        "SELECT path, status, latency_ms, rate FROM qa_endpoint_faults
+         ORDER BY LENGTH(path) DESC, path",
+        params![],
+        |r| {
+            Ok(EndpointFault {
+                path: r.get(0)?,
+                status: r.get(1)?,
+                latency_ms: r.get(2)?,
+                rate: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(Snapshot {
+        clock_offset,
+        endpoints,
+    })
+}
+
+/// Move the shared clock `secs` forward from the wall clock `wall`: the new
+/// offset, or (`Err`) how many seconds it may still move.
+pub fn advance_clock(conn: &dyn Sql, wall: i64, secs: u64) -> Result<Result<i64, i64>, ApiError> {
+    let offset: i64 = conn.one("SELECT offset_secs FROM qa_clock WHERE id = 1", params![])?;
+    let moved = match crate::clock::advanced(wall, offset, secs) {
+        Ok(moved) => moved,
+        Err(room) => return Ok(Err(room)),
+    };
+    conn.execute(
+        "UPDATE qa_clock SET offset_secs = ?1 WHERE id = 1",
+        params![moved],
+    )?;
+    Ok(Ok(moved))
+}
+
+/// Wipe every account, code, session and message, clear the faults and put
+/// the clock back to the wall clock.
+pub fn reset(conn: &dyn Sql) -> Result<(), ApiError> {
+    let tx = conn.savepoint()?;
+    for table in WIPED {
+        tx.execute(&format!("DELETE FROM {table}"), params![])?;
+    }
+    tx.execute(
+        "UPDATE qa_clock SET offset_secs = 0 WHERE id = 1",
+        params![],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn set_delivery_fault(conn: &dyn Sql, channel: Channel, f: &Fault) -> Result<(), ApiError> {
+    conn.execute(
+        "INSERT INTO qa_delivery_faults (channel, delay_seconds, drop_rate, fail_next)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (channel) DO UPDATE SET delay_seconds = ?2, drop_rate = ?3, fail_next = ?4",
+        params![channel.as_str(), f.delay_seconds, f.drop_rate, f.fail_next],
+    )?;
+    Ok(())
+}
+
+pub fn delivery_faults(conn: &dyn Sql) -> Result<BTreeMap<String, Fault>, ApiError> {
+    let rows = conn.map(
+        "SELECT channel, delay_seconds, drop_rate, fail_next FROM qa_delivery_faults",
+        params![],
+        |r| {
+            let fault = Fault {
+                delay_seconds: r.get(1)?,
+                drop_rate: r.get(2)?,
+                fail_next: r.get(3)?,
+            };
+            Ok((r.get::<String>(0)?, fault))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The fault on `channel` for the message being sent now: a "fail next" is
+/// used up by it.
+pub fn take_delivery_fault(conn: &dyn Sql, channel: Channel) -> Result<Fault, ApiError> {
+    let fault: Option<(u64, f64, u32)> = conn.opt(
+        "SELECT delay_seconds, drop_rate, fail_next FROM qa_delivery_faults WHERE channel = ?1",
+        params![channel.as_str()],
+    )?;
+    let Some((delay_seconds, drop_rate, fail_next)) = fault else {
+        return Ok(Fault::default());
+    };
+    if fail_next > 0 {
+        conn.execute(
+            "UPDATE qa_delivery_faults SET fail_next = fail_next - 1 WHERE channel = ?1",
+            params![channel.as_str()],
+        )?;
+    }
+    Ok(Fault {
+        delay_seconds,
+        drop_rate,
+        fail_next,
+    })
+}
+
+/// Set (or replace) the fault on `fault.path`.
+pub fn set_endpoint_fault(conn: &dyn Sql, f: &EndpointFault) -> Result<(), ApiError> {
+    conn.execute(
+        "INSERT INTO qa_endpoint_faults (path, status, latency_ms, rate) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (path) DO UPDATE SET status = ?2, latency_ms = ?3, rate = ?4",
+        params![&f.path, f.status, f.latency_ms, f.rate],
+    )?;
+    Ok(())
+}
+
+pub fn clear_faults(conn: &dyn Sql) -> Result<(), ApiError> {
+    conn.execute("DELETE FROM qa_delivery_faults", params![])?;
+    conn.execute("DELETE FROM qa_endpoint_faults", params![])?;
+    Ok(())
+}
