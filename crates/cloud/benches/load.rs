@@ -1,15 +1,23 @@
-//! Load benchmark: the cloud on loopback under 1, 16 and 64 concurrent clients.
-//! Prints the Argon2 floor (hashes per second with the configured parameters on
-//! all cores), then requests per second and p50/p99 latency for logins from a
-//! bound terminal, refreshes, and area-list requests. Run with
-//! `cargo bench -p hik-cloud` (release build); `HIK_BENCH_SECS` sets the time
-//! per measurement (default 4), `HIK_BENCH_ONLY` one operation (argon2, login,
-//! refresh or area) for profiling.
+//! Load benchmark: the cloud on loopback under 1, 16 and 64 concurrent clients,
+//! on SQLite (one instance), on PostgreSQL with one instance, and on
+//! PostgreSQL with three instances that each client's requests go to in turn
+//! (as a load balancer would send them), each with the QA surface off, as a
+//! production cluster runs. Prints the Argon2 floor (hashes per
+//! second with the configured parameters on all cores), then requests per
+//! second and p99 latency for logins from a bound terminal, refreshes and
+//! area-list requests, side by side with their ratios to SQLite.
+//!
+//! `cargo bench -p hik-cloud` runs SQLite alone; `scripts/with-postgres cargo
+//! bench -p hik-cloud` adds the PostgreSQL columns (HIK_TEST_POSTGRES names the
+//! server). Each figure is the median of `HIK_BENCH_ROUNDS` rounds (default 3)
+//! of `HIK_BENCH_SECS` seconds (default 2), the setups taking turns within each
+//! round, as this machine is shared and noisy. `HIK_BENCH_ONLY` measures one
+//! operation (argon2, login, refresh or area) for profiling.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use hik_proto::PasswordDigest;
 use serde_json::Value;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,8 +34,16 @@ fn secs() -> Duration {
         std::env::var("HIK_BENCH_SECS")
             .ok()
             .and_then(|s| s.parse().ok())
-            .unwrap_or(4),
+            .unwrap_or(2),
     )
+}
+
+fn rounds() -> usize {
+    std::env::var("HIK_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1)
 }
 
 /// Argon2id hashes per second over all cores, with the cloud's parameters.
@@ -71,10 +87,9 @@ fn argon2_floor(rules: &hik_cloud::Rules) -> f64 {
     total as f64 / started.elapsed().as_secs_f64()
 }
 
+#[derive(Clone, Copy)]
 struct Stats {
-    requests: usize,
     per_sec: f64,
-    p50_ms: f64,
     p99_ms: f64,
 }
 
@@ -90,13 +105,25 @@ where
         .pool_max_idle_per_host(128)
         .build()
         .unwrap();
-    let deadline = Instant::now() + secs();
-    let started = Instant::now();
+    // Each client first makes one request that is not counted (its
+    // connections opened, its statements prepared), and the clock starts
+    // when all of them have.
+    let ready = Arc::new(tokio::sync::Barrier::new(clients + 1));
+    let (go, start) = tokio::sync::watch::channel(None::<Instant>);
     let tasks: Vec<_> = (0..clients)
         .map(|i| {
             let http = http.clone();
             let mut state = make(i);
+            let ready = Arc::clone(&ready);
+            let mut start = start.clone();
             tokio::spawn(async move {
+                state = op(http.clone(), state).await;
+                ready.wait().await;
+                let deadline = start
+                    .wait_for(Option::is_some)
+                    .await
+                    .map(|d| d.unwrap_or_else(Instant::now))
+                    .unwrap_or_else(|_| Instant::now());
                 let mut latencies = Vec::new();
                 while Instant::now() < deadline {
                     let t = Instant::now();
@@ -107,6 +134,9 @@ where
             })
         })
         .collect();
+    ready.wait().await;
+    let started = Instant::now();
+    let _ = go.send(Some(started + secs()));
     let mut all = Vec::new();
     for t in tasks {
         all.extend(t.await.unwrap());
@@ -118,10 +148,30 @@ where
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
     Stats {
-        requests: all.len(),
         per_sec: all.len() as f64 / elapsed,
-        p50_ms: pct(0.50),
         p99_ms: pct(0.99),
+    }
+}
+
+/// The instances' URLs, each request going to the next (round robin).
+#[derive(Clone)]
+struct Balancer {
+    urls: Arc<Vec<String>>,
+    next: Arc<AtomicUsize>,
+}
+
+impl Balancer {
+    /// Client `i`'s own turn: its `k`-th request goes to instance `i + k`.
+    fn own(&self, i: usize) -> Self {
+        Self {
+            urls: Arc::clone(&self.urls),
+            next: Arc::new(AtomicUsize::new(i)),
+        }
+    }
+
+    fn url(&self) -> &str {
+        let k = self.next.fetch_add(1, Ordering::Relaxed);
+        &self.urls[k % self.urls.len()]
     }
 }
 
@@ -142,11 +192,229 @@ async fn login(http: &reqwest::Client, url: &str) -> Value {
         .unwrap()
 }
 
+/// A way of running the cloud: its instances, each on a runtime of its own
+/// (as it would be in its own process, so the load generator's tasks do not
+/// queue in front of the cloud's).
+struct Setup {
+    name: &'static str,
+    urls: Vec<String>,
+    stops: Vec<tokio::sync::oneshot::Sender<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Setup {
+    /// `instances` clouds on `db`, with the QA surface off as a production
+    /// cluster runs, and the benchmark's account made beforehand through a
+    /// QA-serving instance that is stopped again.
+    async fn start(name: &'static str, db: &hik_cloud::Location, instances: usize) -> Self {
+        let setup = Self::launch(name, db, 1, true);
+        setup.prepare(&reqwest::Client::new()).await;
+        setup.stop();
+        Self::launch(name, db, instances, false)
+    }
+
+    fn launch(name: &'static str, db: &hik_cloud::Location, instances: usize, qa: bool) -> Self {
+        let mut setup = Self {
+            name,
+            urls: Vec::new(),
+            stops: Vec::new(),
+            threads: Vec::new(),
+        };
+        for _ in 0..instances {
+            let db = db.clone();
+            let (started, cloud_url) = std::sync::mpsc::channel();
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            setup.threads.push(std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    // A standalone cloud's hashing (a thread per core, memory
+                    // kept), not the desktop app's lighter one.
+                    let config = hik_cloud::Config {
+                        hashing: hik_cloud::Hashing::server(),
+                        db_pool: std::env::var("HIK_CLOUD_DB_POOL")
+                            .ok()
+                            .and_then(|s| s.parse().ok())
+                            .unwrap_or(8),
+                        qa,
+                        ..hik_cloud::Config::embedded(db)
+                    };
+                    let cloud = hik_cloud::spawn(config).await.unwrap();
+                    started.send(cloud.url()).unwrap();
+                    let _ = stopped.await;
+                    cloud.shutdown().await;
+                });
+            }));
+            setup.urls.push(cloud_url.recv().unwrap());
+            setup.stops.push(stop);
+        }
+        setup
+    }
+
+    fn balancer(&self) -> Balancer {
+        Balancer {
+            urls: Arc::new(self.urls.clone()),
+            next: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// A ready account whose terminal is bound (sign-up binds the terminal
+    /// that signs up).
+    async fn prepare(&self, http: &reqwest::Client) {
+        let url = &self.urls[0];
+        http.post(format!("{url}/v3/sms/nologin/checkcode"))
+            .form(&[
+                ("from", "bench@example.com"),
+                ("bizType", "USER_REGISTRATION"),
+                ("areaId", "44"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let outbox: Value = http
+            .get(format!("{url}/qa/outbox?to=bench@example.com&limit=1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code = outbox["messages"][0]["code"].as_str().unwrap().to_owned();
+        let digest = PasswordDigest::of_password(PASSWORD);
+        let r: Value = http
+            .post(format!("{url}/v3/users/regist/v2"))
+            .header("featureCode", TERMINAL)
+            .form(&[
+                ("account", "bench@example.com"),
+                ("password", digest.as_str()),
+                ("areaId", "44"),
+                ("smsCode", code.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["meta"]["code"], 200, "{r}");
+        assert_eq!(login(http, url).await["meta"]["code"], 200);
+    }
+
+    fn stop(self) {
+        for stop in self.stops {
+            let _ = stop.send(());
+        }
+        for t in self.threads {
+            t.join().unwrap();
+        }
+    }
+}
+
+/// A new, empty database on the PostgreSQL server `server` names.
+async fn postgres_database(server: &str, suffix: &str) -> hik_cloud::Location {
+    let (client, connection) = tokio_postgres::connect(server, tokio_postgres::NoTls)
+        .await
+        .expect("HIK_TEST_POSTGRES names a PostgreSQL server that accepts connections");
+    tokio::spawn(connection);
+    let name = format!("hik_bench_{}_{suffix}", std::process::id());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
+    hik_cloud::Location::Postgres(format!("{base}/{name}"))
+}
+
+async fn run(op: &str, clients: usize, http: &reqwest::Client, lb: &Balancer) -> Stats {
+    match op {
+        "login" => {
+            measure(
+                clients,
+                |i| lb.own(i),
+                |http, lb| async move {
+                    let r = login(&http, lb.url()).await;
+                    assert_eq!(r["meta"]["code"], 200, "{r}");
+                    lb
+                },
+            )
+            .await
+        }
+        "refresh" => {
+            // Each client rotates its own refresh token chain.
+            let mut tokens = Vec::new();
+            for _ in 0..clients {
+                tokens.push(
+                    login(http, lb.url()).await["loginSession"]["rfSessionId"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                );
+            }
+            measure(
+                clients,
+                |i| (lb.own(i), tokens[i].clone()),
+                |http, (lb, token)| async move {
+                    let r: Value = http
+                        .put(format!("{}/v3/apigateway/login", lb.url()))
+                        .header("featureCode", TERMINAL)
+                        .form(&[
+                            ("refreshSessionId", token.as_str()),
+                            ("featureCode", TERMINAL),
+                        ])
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    let next = r["sessionInfo"]["refreshSessionId"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{r}"))
+                        .to_owned();
+                    (lb, next)
+                },
+            )
+            .await
+        }
+        _ => {
+            measure(
+                clients,
+                |i| lb.own(i),
+                |http, lb| async move {
+                    let r = http
+                        .get(format!("{}/v3/users/area/list", lb.url()))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(r.status().is_success());
+                    let _ = r.bytes().await.unwrap();
+                    lb
+                },
+            )
+            .await
+        }
+    }
+}
+
+fn median(mut v: Vec<Stats>) -> Stats {
+    let mid = v.len() / 2;
+    v.sort_by(|a, b| a.per_sec.total_cmp(&b.per_sec));
+    let per_sec = v[mid].per_sec;
+    v.sort_by(|a, b| a.p99_ms.total_cmp(&b.p99_ms));
+    Stats {
+        per_sec,
+        p99_ms: v[mid].p99_ms,
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let rules = hik_cloud::Rules::default();
     println!(
-        "hik-cloud load benchmark: {} s per measurement, {} cores",
+        "hik-cloud load benchmark: median of {} rounds of {} s per figure, {} cores",
+        rounds(),
         secs().as_secs(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
@@ -156,165 +424,91 @@ async fn main() {
         f64::NAN
     };
     println!(
-        "Argon2id floor: {floor:.1} hashes/s ({} KiB, {} passes, {} lane)\n",
+        "Argon2id floor: {floor:.1} hashes/s ({} KiB, {} passes, {} lane)",
         rules.argon2_memory_kib, rules.argon2_passes, rules.argon2_lanes
     );
 
     let dir = tempfile::tempdir().unwrap();
-    // The cloud runs on a runtime of its own, as it would in its own process:
-    // the load generator's tasks do not queue in front of the cloud's.
-    let db = dir.path().join("bench.db");
-    let (started, cloud_url) = std::sync::mpsc::channel();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            // A standalone cloud's hashing (a thread per core, memory kept), not
-            // the desktop app's lighter one.
-            let config = hik_cloud::Config {
-                hashing: hik_cloud::Hashing::server(),
-                ..hik_cloud::Config::embedded(db)
-            };
-            let cloud = hik_cloud::spawn(config).await.unwrap();
-            started.send(cloud.url()).unwrap();
-            let _ = stopped.await;
-            cloud.shutdown().await;
-        });
-    });
-    let url = cloud_url.recv().unwrap();
-    let http = reqwest::Client::new();
-    // A ready account whose terminal is bound (sign-up binds the terminal that signs up).
-    http.post(format!("{url}/v3/sms/nologin/checkcode"))
-        .form(&[
-            ("from", "bench@example.com"),
-            ("bizType", "USER_REGISTRATION"),
-            ("areaId", "44"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let outbox: Value = http
-        .get(format!("{url}/qa/outbox?to=bench@example.com&limit=1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let code = outbox["messages"][0]["code"].as_str().unwrap().to_owned();
-    let digest = PasswordDigest::of_password(PASSWORD);
-    let r: Value = http
-        .post(format!("{url}/v3/users/regist/v2"))
-        .header("featureCode", TERMINAL)
-        .form(&[
-            ("account", "bench@example.com"),
-            ("password", digest.as_str()),
-            ("areaId", "44"),
-            ("smsCode", code.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(r["meta"]["code"], 200, "{r}");
-    assert_eq!(login(&http, &url).await["meta"]["code"], 200);
-
-    println!(
-        "{:<10} {:>8} {:>10} {:>10} {:>9} {:>9}",
-        "operation", "clients", "requests", "req/s", "p50 ms", "p99 ms"
-    );
-    let mut login_64 = 0.0;
-    for clients in [1, 16, 64].into_iter().filter(|_| wanted("login")) {
-        let u = url.clone();
-        let s = measure(
-            clients,
-            move |_| u.clone(),
-            |http, url| async move {
-                let r = login(&http, &url).await;
-                assert_eq!(r["meta"]["code"], 200, "{r}");
-                url
-            },
+    let mut setups = vec![
+        Setup::start(
+            "SQLite",
+            &hik_cloud::Location::File(dir.path().join("bench.db")),
+            1,
         )
-        .await;
-        print_row("login", clients, &s);
-        login_64 = s.per_sec;
+        .await,
+    ];
+    match std::env::var("HIK_TEST_POSTGRES") {
+        Ok(server) => {
+            let one = postgres_database(&server, "one").await;
+            setups.push(Setup::start("PG x1", &one, 1).await);
+            let three = postgres_database(&server, "three").await;
+            setups.push(Setup::start("PG x3", &three, 3).await);
+        }
+        Err(_) => {
+            println!("(SQLite only: run under scripts/with-postgres for the PostgreSQL columns)")
+        }
     }
-    for clients in [1, 16, 64].into_iter().filter(|_| wanted("refresh")) {
-        // Each client rotates its own refresh token chain.
-        let mut tokens = Vec::new();
-        for _ in 0..clients {
-            tokens.push(
-                login(&http, &url).await["loginSession"]["rfSessionId"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
+    let http = reqwest::Client::new();
+
+    let ops: Vec<&str> = ["login", "refresh", "area"]
+        .into_iter()
+        .filter(|op| wanted(op))
+        .collect();
+    let cells: Vec<(&str, usize)> = ops
+        .iter()
+        .flat_map(|op| [1, 16, 64].map(|c| (*op, c)))
+        .collect();
+    // figures[cell][setup] = one Stats per round.
+    let mut figures = vec![vec![Vec::new(); setups.len()]; cells.len()];
+    for round in 0..rounds() {
+        eprintln!("round {} of {}", round + 1, rounds());
+        for (c, (op, clients)) in cells.iter().enumerate() {
+            for (s, setup) in setups.iter().enumerate() {
+                let stats = run(op, *clients, &http, &setup.balancer()).await;
+                figures[c][s].push(stats);
+            }
+        }
+    }
+
+    println!();
+    let mut header = format!("{:<9} {:>7}", "operation", "clients");
+    for setup in &setups {
+        header += &format!(" | {:>7} req/s {:>6} p99 ms", setup.name, "");
+    }
+    for setup in &setups[1..] {
+        header += &format!(" | {:>6}/SQLite", setup.name);
+    }
+    println!("{header}");
+    let mut at = std::collections::HashMap::new();
+    for (c, (op, clients)) in cells.iter().enumerate() {
+        let stats: Vec<Stats> = figures[c].iter().cloned().map(median).collect();
+        let mut line = format!("{op:<9} {clients:>7}");
+        for s in &stats {
+            line += &format!(" | {:>13.0} {:>13.2}", s.per_sec, s.p99_ms);
+        }
+        for s in &stats[1..] {
+            line += &format!(" | {:>13.2}", s.per_sec / stats[0].per_sec);
+        }
+        println!("{line}");
+        at.insert((*op, *clients), stats);
+    }
+    println!();
+    if let Some(stats) = at.get(&("login", 64)) {
+        for (setup, s) in setups.iter().zip(stats) {
+            println!(
+                "logins at 64 clients / Argon2 floor, {}: {:.2} (goal at least 0.8)",
+                setup.name,
+                s.per_sec / floor
             );
         }
-        let u = url.clone();
-        let s = measure(
-            clients,
-            move |i| (u.clone(), tokens[i].clone()),
-            |http, (url, token)| async move {
-                let r: Value = http
-                    .put(format!("{url}/v3/apigateway/login"))
-                    .header("featureCode", TERMINAL)
-                    .form(&[
-                        ("refreshSessionId", token.as_str()),
-                        ("featureCode", TERMINAL),
-                    ])
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let next = r["sessionInfo"]["refreshSessionId"]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("{r}"))
-                    .to_owned();
-                (url, next)
-            },
-        )
-        .await;
-        print_row("refresh", clients, &s);
     }
-    for clients in [1, 16, 64].into_iter().filter(|_| wanted("area")) {
-        let u = url.clone();
-        let s = measure(
-            clients,
-            move |_| u.clone(),
-            |http, url| async move {
-                let r = http
-                    .get(format!("{url}/v3/users/area/list"))
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(r.status().is_success());
-                let _ = r.bytes().await.unwrap();
-                url
-            },
-        )
-        .await;
-        print_row("area list", clients, &s);
-    }
-    if wanted("login") {
+    if let (Some(stats), true) = (at.get(&("refresh", 64)), setups.len() == 3) {
         println!(
-            "\nlogins at 64 clients / Argon2 floor = {:.2} (target at least 0.8)",
-            login_64 / floor
+            "refreshes at 64 clients, PG x3: {:.0}/s (goal at least 2000), p99 {:.1} ms (goal under 50)",
+            stats[2].per_sec, stats[2].p99_ms
         );
     }
-    let _ = stop.send(());
-    server.join().unwrap();
-}
-
-fn print_row(op: &str, clients: usize, s: &Stats) {
-    println!(
-        "{op:<10} {clients:>8} {:>10} {:>10.0} {:>9.2} {:>9.2}",
-        s.requests, s.per_sec, s.p50_ms, s.p99_ms
-    );
+    for setup in setups {
+        setup.stop();
+    }
 }

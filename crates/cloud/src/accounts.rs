@@ -76,6 +76,13 @@ pub fn find(conn: &dyn Sql, account: &Account) -> Result<Option<User>, ApiError>
     )?)
 }
 
+/// Serialise with every other job on the account until this one ends: taken
+/// before any other lock, by each job that reads the account's state to
+/// decide what to write (the terminal limit, revoking its sessions, ...).
+pub fn lock(conn: &dyn Sql, user_id: i64) -> Result<(), ApiError> {
+    Ok(conn.lock(&format!("user:{user_id}"), false)?)
+}
+
 pub fn find_by_id(conn: &dyn Sql, id: i64) -> Result<Option<User>, ApiError> {
     Ok(conn.opt(
         &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
@@ -84,7 +91,9 @@ pub fn find_by_id(conn: &dyn Sql, id: i64) -> Result<Option<User>, ApiError> {
 }
 
 /// The account a valid session belongs to; HTTP 401 if it no longer exists.
+/// The account is locked (`lock`) for the rest of the job.
 pub fn of_session(conn: &dyn Sql, user_id: i64) -> Result<User, ApiError> {
+    lock(conn, user_id)?;
     find_by_id(conn, user_id)?.ok_or_else(ApiError::unauthorized)
 }
 
@@ -136,6 +145,7 @@ pub struct Terminal<'a> {
 
 /// Bind the terminal to the account, or refresh its name and last use if bound.
 pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<(), ApiError> {
+    lock(conn, user_id)?;
     let ip = if t.ip.is_empty() {
         crate::audit::Origin::current().ip
     } else {

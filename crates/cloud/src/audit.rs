@@ -138,7 +138,7 @@ pub fn record(
         detail = detail.unwrap_or(""),
         "security event"
     );
-    conn.execute(
+    conn.defer(
         "INSERT INTO audit_events (at, user_id, event, outcome, terminal, ip, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![

@@ -109,6 +109,10 @@ pub struct Config {
     /// a certificate made at start by a new local CA whose certificate is
     /// written here (for clients to trust).
     pub generate_ca: Option<PathBuf>,
+    /// With PostgreSQL: how many connections this instance keeps (a job holds
+    /// one for a few round trips). Few enough that several instances stay
+    /// well inside the server's `max_connections` (100 by default).
+    pub db_pool: usize,
 }
 
 /// How passwords are hashed: on how many threads, and whether each keeps its
@@ -220,6 +224,7 @@ impl Config {
             delivery: DeliveryConfig::default(),
             hashing: Hashing::server(),
             generate_ca: None,
+            db_pool: 8,
         }
     }
 
@@ -243,6 +248,9 @@ impl Config {
 
     /// Every region has areas, every area is known and in one region at most.
     pub fn validate(&self) -> Result<(), String> {
+        if !(1..=256).contains(&self.db_pool) {
+            return Err(format!("db_pool is {}: 1 to 256 connections", self.db_pool));
+        }
         if let Some(why) = crate::mailer::unsupported(self.delivery.smtp.as_ref()) {
             return Err(why.into());
         }

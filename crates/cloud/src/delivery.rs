@@ -93,7 +93,7 @@ impl Postman {
             Fate::Dropped => ("dropped", None, None, None),
             Fate::Failed => ("failed", None, None, Some("QA fault: fail next")),
         };
-        conn.execute(
+        conn.defer(
             "INSERT INTO outbox (channel, to_addr, biz_type, code, subject, body, sent_at, delivered_at,
                                  status, deliver_at, last_error)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -281,19 +281,17 @@ pub async fn tick(cloud: Weak<Cloud>, mut stopped: tokio::sync::watch::Receiver<
 /// The oldest message waiting to be sent, claimed for this instance until the
 /// lease ends (`wall` is the wall clock).
 fn claim(conn: &dyn Sql, wall: i64) -> Result<Option<Outgoing>, ApiError> {
-    let next: Option<Outgoing> = conn.opt(
-        "SELECT id, channel, to_addr, biz_type, code, subject, body FROM outbox
-         WHERE status = 'queued' OR (status = 'sending' AND lease_until < ?1)
-         ORDER BY id LIMIT 1",
-        params![wall],
-    )?;
-    if let Some(m) = &next {
-        conn.execute(
-            "UPDATE outbox SET status = 'sending', lease_until = ?2 WHERE id = ?1",
-            params![m.id, wall + LEASE_SECS],
-        )?;
-    }
-    Ok(next)
+    // One statement: an instance that picked the same row re-checks the
+    // condition once the first has claimed it, and claims nothing.
+    Ok(conn.opt(
+        "UPDATE outbox SET status = 'sending', lease_until = ?2
+         WHERE id = (SELECT id FROM outbox
+                     WHERE status = 'queued' OR (status = 'sending' AND lease_until < ?1)
+                     ORDER BY id LIMIT 1)
+           AND (status = 'queued' OR (status = 'sending' AND lease_until < ?1))
+         RETURNING id, channel, to_addr, biz_type, code, subject, body",
+        params![wall, wall + LEASE_SECS],
+    )?)
 }
 
 impl crate::db::FromRow for Outgoing {

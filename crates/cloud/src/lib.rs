@@ -60,6 +60,8 @@ pub(crate) struct Cloud {
     pub postman: delivery::Postman,
     /// QA's endpoint faults (`POST /qa/faults` with a `path`).
     pub endpoint_faults: endpoint_faults::EndpointFaults,
+    /// The version of the shared QA state this instance's copy is of.
+    pub qa_version: std::sync::atomic::AtomicI64,
 }
 
 impl Cloud {
@@ -67,14 +69,22 @@ impl Cloud {
     pub(crate) fn adopt(&self, s: &qa_state::Snapshot) {
         self.clock.set_offset(s.clock_offset);
         self.endpoint_faults.replace(s.endpoints.clone());
+        self.qa_version
+            .store(s.version, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// When other instances share the database, read the QA state again: what
     /// QA changed through any of them holds here from this request on.
     pub(crate) async fn sync_qa_state(&self) -> Result<(), error::ApiError> {
         if self.qa && self.db.shared() {
-            let snapshot = self.db.call(qa_state::load).await?;
-            self.adopt(&snapshot);
+            // One small read per request; the whole state only when it changed.
+            let (offset, version) = self.db.qa_clock().await?;
+            self.clock.set_offset(offset);
+            let current = self.qa_version.load(std::sync::atomic::Ordering::Relaxed);
+            if version != current {
+                let snapshot = self.db.call(qa_state::load).await?;
+                self.adopt(&snapshot);
+            }
         }
         Ok(())
     }
@@ -165,7 +175,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         let addr = listener.local_addr().map_err(listen_error)?;
         bound.push((region, listener, addr));
     }
-    let (db, secret) = db::Db::open(&config.db)
+    let (db, secret) = db::Db::open(&config.db, config.db_pool)
         .await
         .map_err(|source| StartError::Database {
             path: config.db.to_string(),
@@ -191,6 +201,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
     let cloud = Arc::new(Cloud {
         postman,
         endpoint_faults: endpoint_faults::EndpointFaults::default(),
+        qa_version: std::sync::atomic::AtomicI64::new(-1),
         db,
         clock: Clock::default(),
         keys: crypto::Keys::new(secret),

@@ -43,6 +43,9 @@ struct Args {
     /// at start [default: ./hik-cloud.db].
     #[arg(long, env = "HIK_CLOUD_DB")]
     db: Option<String>,
+    /// Connections to PostgreSQL this instance keeps, 1 to 256 [default: 8].
+    #[arg(long, env = "HIK_CLOUD_DB_POOL")]
+    db_pool: Option<usize>,
     /// Serve the QA surface (/qa/: outbox, inbox page, clock, faults, accounts,
     /// captcha answers, reset). Never on a shared network: it shows every code.
     #[arg(long, env = "HIK_CLOUD_QA", action = clap::ArgAction::SetTrue,
@@ -73,6 +76,7 @@ struct Args {
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     db: Option<String>,
+    db_pool: Option<usize>,
     qa: Option<bool>,
     generate_ca: Option<PathBuf>,
     #[serde(default)]
@@ -112,6 +116,9 @@ fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
         };
     }
     config.generate_ca = args.generate_ca.clone().or(file.generate_ca);
+    if let Some(pool) = args.db_pool.or(file.db_pool) {
+        config.db_pool = pool;
+    }
     config.qa = args.qa || file.qa.unwrap_or(false);
     config.rules = file.rules.unwrap_or_default();
     config.delivery = file.delivery.unwrap_or_default();

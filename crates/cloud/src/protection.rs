@@ -54,8 +54,10 @@ pub fn gate(
     let Some(given) = image_code.map(str::trim).filter(|s| !s.is_empty()) else {
         return Err(captcha_needed("Enter the characters shown in the picture."));
     };
+    // Taken and removed in one statement: of attempts racing with one
+    // answer, one gets the captcha and the others none.
     let current: Option<(String, i64)> = conn.opt(
-        "SELECT answer_hash, created_at FROM captchas WHERE user_id = ?1",
+        "DELETE FROM captchas WHERE user_id = ?1 RETURNING answer_hash, created_at",
         params![user_id],
     )?;
     forget_captcha(conn, user_id)?;
@@ -124,7 +126,7 @@ pub fn failed(conn: &dyn Sql, rules: &Rules, now: i64, user_id: i64) -> Result<A
 
 /// A right password: the count starts again.
 pub fn succeeded(conn: &dyn Sql, user_id: i64) -> Result<(), ApiError> {
-    conn.execute(
+    conn.defer(
         "UPDATE users SET failed_logins = 0 WHERE id = ?1",
         params![user_id],
     )?;

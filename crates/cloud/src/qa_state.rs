@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 /// The shared QA state, as read from the database.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// Which change of the QA state this is (`qa_clock.version`).
+    pub version: i64,
     pub clock_offset: i64,
     /// Longest prefix first.
     pub endpoints: Vec<EndpointFault>,
@@ -40,7 +42,10 @@ const WIPED: &[&str] = &[
 ];
 
 pub fn load(conn: &dyn Sql) -> Result<Snapshot, ApiError> {
-    let clock_offset: i64 = conn.one("SELECT offset_secs FROM qa_clock WHERE id = 1", params![])?;
+    let (clock_offset, version): (i64, i64) = conn.one(
+        "SELECT offset_secs, version FROM qa_clock WHERE id = 1",
+        params![],
+    )?;
     let endpoints = conn.map(
         "SELECT path, status, latency_ms, rate FROM qa_endpoint_faults
          ORDER BY LENGTH(path) DESC, path",
@@ -55,6 +60,7 @@ pub fn load(conn: &dyn Sql) -> Result<Snapshot, ApiError> {
         },
     )?;
     Ok(Snapshot {
+        version,
         clock_offset,
         endpoints,
     })
@@ -63,13 +69,14 @@ pub fn load(conn: &dyn Sql) -> Result<Snapshot, ApiError> {
 /// Move the shared clock `secs` forward from the wall clock `wall`: the new
 /// offset, or (`Err`) how many seconds it may still move.
 pub fn advance_clock(conn: &dyn Sql, wall: i64, secs: u64) -> Result<Result<i64, i64>, ApiError> {
+    conn.lock("qa", false)?;
     let offset: i64 = conn.one("SELECT offset_secs FROM qa_clock WHERE id = 1", params![])?;
     let moved = match crate::clock::advanced(wall, offset, secs) {
         Ok(moved) => moved,
         Err(room) => return Ok(Err(room)),
     };
     conn.execute(
-        "UPDATE qa_clock SET offset_secs = ?1 WHERE id = 1",
+        "UPDATE qa_clock SET offset_secs = ?1, version = version + 1 WHERE id = 1",
         params![moved],
     )?;
     Ok(Ok(moved))
@@ -78,12 +85,13 @@ pub fn advance_clock(conn: &dyn Sql, wall: i64, secs: u64) -> Result<Result<i64,
 /// Wipe every account, code, session and message, clear the faults and put
 /// the clock back to the wall clock.
 pub fn reset(conn: &dyn Sql) -> Result<(), ApiError> {
+    conn.lock("qa", false)?;
     let tx = conn.savepoint()?;
     for table in WIPED {
         tx.execute(&format!("DELETE FROM {table}"), params![])?;
     }
     tx.execute(
-        "UPDATE qa_clock SET offset_secs = 0 WHERE id = 1",
+        "UPDATE qa_clock SET offset_secs = 0, version = version + 1 WHERE id = 1",
         params![],
     )?;
     tx.commit()?;
@@ -119,23 +127,21 @@ pub fn delivery_faults(conn: &dyn Sql) -> Result<BTreeMap<String, Fault>, ApiErr
 /// The fault on `channel` for the message being sent now: a "fail next" is
 /// used up by it.
 pub fn take_delivery_fault(conn: &dyn Sql, channel: Channel) -> Result<Fault, ApiError> {
-    let fault: Option<(u64, f64, u32)> = conn.opt(
-        "SELECT delay_seconds, drop_rate, fail_next FROM qa_delivery_faults WHERE channel = ?1",
+    // One statement: of messages racing for the last "fail next", one fails.
+    let failed = conn.execute(
+        "UPDATE qa_delivery_faults SET fail_next = fail_next - 1
+         WHERE channel = ?1 AND fail_next > 0",
         params![channel.as_str()],
     )?;
-    let Some((delay_seconds, drop_rate, fail_next)) = fault else {
-        return Ok(Fault::default());
-    };
-    if fail_next > 0 {
-        conn.execute(
-            "UPDATE qa_delivery_faults SET fail_next = fail_next - 1 WHERE channel = ?1",
-            params![channel.as_str()],
-        )?;
-    }
+    let fault: Option<(u64, f64)> = conn.opt(
+        "SELECT delay_seconds, drop_rate FROM qa_delivery_faults WHERE channel = ?1",
+        params![channel.as_str()],
+    )?;
+    let (delay_seconds, drop_rate) = fault.unwrap_or_default();
     Ok(Fault {
         delay_seconds,
         drop_rate,
-        fail_next,
+        fail_next: u32::from(failed > 0),
     })
 }
 
@@ -146,11 +152,20 @@ pub fn set_endpoint_fault(conn: &dyn Sql, f: &EndpointFault) -> Result<(), ApiEr
          ON CONFLICT (path) DO UPDATE SET status = ?2, latency_ms = ?3, rate = ?4",
         params![&f.path, f.status, f.latency_ms, f.rate],
     )?;
-    Ok(())
+    changed(conn)
 }
 
 pub fn clear_faults(conn: &dyn Sql) -> Result<(), ApiError> {
     conn.execute("DELETE FROM qa_delivery_faults", params![])?;
     conn.execute("DELETE FROM qa_endpoint_faults", params![])?;
+    changed(conn)
+}
+
+/// Count a change that instances must take into their copies.
+fn changed(conn: &dyn Sql) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE qa_clock SET version = version + 1 WHERE id = 1",
+        params![],
+    )?;
     Ok(())
 }

@@ -20,6 +20,9 @@ pub struct NewSession<'a> {
     pub client_name: &'a str,
 }
 
+/// A new session and refresh token (in `family`, or a new one). The caller
+/// holds the account's lock, exclusive (a login) or shared (a rotation), so
+/// that no revocation of all the account's sessions is under way.
 pub fn issue(
     conn: &dyn Sql,
     keys: &Keys,
@@ -42,8 +45,8 @@ pub fn issue(
     };
     let session_id = keys.issue_jwt(&claims);
     let refresh = random_token();
-    conn.execute("INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![keys.keyed_hash("session", &jti), &family, s.user_id, s.feature.as_str(), claims.exp])?;
-    conn.execute("INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
+    conn.defer("INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![keys.keyed_hash("session", &jti), &family, s.user_id, s.feature.as_str(), claims.exp])?;
+    conn.defer("INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
             keys.keyed_hash("refresh", &refresh),
             &family,
             s.user_id,
@@ -109,45 +112,60 @@ pub fn refresh(
     caller: &Caller<'_>,
 ) -> Result<Issued, ApiError> {
     let feature = caller.feature;
-    let row: Option<(String, i64, String, i64, Option<i64>, bool)> = conn.opt(
-        "SELECT family, user_id, feature_code, expires_at, used_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
-        params![keys.keyed_hash("refresh", token)],
+    let hash = keys.keyed_hash("refresh", token);
+    let known: Option<(String, i64)> = conn.opt(
+        "SELECT family, user_id FROM refresh_tokens WHERE token_hash = ?1",
+        params![&hash],
     )?;
-    let Some((family, user_id, bound_feature, expires_at, used_at, revoked)) = row else {
+    let Some((family, user_id)) = known else {
         return Err(ApiError::refresh_dead());
     };
-    if used_at.is_some() {
-        use crate::audit::{record, Event};
-        record(
-            conn,
-            now,
-            Some(user_id),
-            None,
-            Event::RefreshReuse,
-            "refused",
-            None,
-        )?;
-        revoke_family(conn, &family)?;
-        record(
-            conn,
-            now,
-            Some(user_id),
-            None,
-            Event::FamilyRevoked,
-            "ok",
-            None,
-        )?;
-        return Err(ApiError::refresh_dead());
-    }
-    if revoked || expires_at <= now || bound_feature != feature.as_str() {
-        return Err(ApiError::refresh_dead());
-    }
-    conn.execute(
-        "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1",
-        params![keys.keyed_hash("refresh", token), now],
+    // Rotations of one family take turns (each sees the one before it), and
+    // ending all of an account's sessions waits for them (see `revoke_user`).
+    conn.lock_all(&[
+        (&format!("user:{user_id}"), true),
+        (&format!("family:{family}"), false),
+    ])?;
+    // The rotation, in one statement, when the token is still good.
+    let rotated = conn.execute(
+        "UPDATE refresh_tokens SET used_at = ?2
+         WHERE token_hash = ?1 AND used_at IS NULL AND revoked = 0
+           AND expires_at > ?2 AND feature_code = ?3",
+        params![&hash, now, feature.as_str()],
     )?;
+    if rotated == 0 {
+        // (A token whose account was deleted meanwhile is simply gone.)
+        let used: Option<Option<i64>> = conn.opt(
+            "SELECT used_at FROM refresh_tokens WHERE token_hash = ?1",
+            params![&hash],
+        )?;
+        if used.flatten().is_some() {
+            // Shown again after its rotation: someone copied it.
+            use crate::audit::{record, Event};
+            record(
+                conn,
+                now,
+                Some(user_id),
+                None,
+                Event::RefreshReuse,
+                "refused",
+                None,
+            )?;
+            revoke_family(conn, &family)?;
+            record(
+                conn,
+                now,
+                Some(user_id),
+                None,
+                Event::FamilyRevoked,
+                "ok",
+                None,
+            )?;
+        }
+        return Err(ApiError::refresh_dead());
+    }
     // The session the old refresh token belonged to is superseded.
-    conn.execute(
+    conn.defer(
         "UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0",
         params![&family],
     )?;
@@ -161,11 +179,11 @@ pub fn refresh(
 }
 
 pub fn revoke_family(conn: &dyn Sql, family: &str) -> Result<(), ApiError> {
-    conn.execute(
+    conn.defer(
         "UPDATE sessions SET revoked = 1 WHERE family = ?1 AND revoked = 0",
         params![family],
     )?;
-    conn.execute(
+    conn.defer(
         "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1 AND revoked = 0",
         params![family],
     )?;
@@ -174,6 +192,7 @@ pub fn revoke_family(conn: &dyn Sql, family: &str) -> Result<(), ApiError> {
 
 /// End every session and refresh token of the account, but for `keep`'s family.
 pub fn revoke_user(conn: &dyn Sql, user_id: i64, keep: Option<&str>) -> Result<(), ApiError> {
+    crate::accounts::lock(conn, user_id)?;
     conn.execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND family IS DISTINCT FROM ?2 AND revoked = 0", params![user_id, keep])?;
     conn.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS DISTINCT FROM ?2 AND revoked = 0", params![user_id, keep])?;
     Ok(())
@@ -181,6 +200,7 @@ pub fn revoke_user(conn: &dyn Sql, user_id: i64, keep: Option<&str>) -> Result<(
 
 /// End the sessions and refresh tokens opened on one terminal of the account.
 pub fn revoke_terminal(conn: &dyn Sql, user_id: i64, sign: &str) -> Result<(), ApiError> {
+    crate::accounts::lock(conn, user_id)?;
     conn.execute(
         "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2 AND revoked = 0",
         params![user_id, sign],

@@ -93,6 +93,7 @@ pub fn record_send(
     biz: BizType,
 ) -> Result<(), ApiError> {
     let key = subject.key();
+    conn.lock(&format!("send:{key}:{}", biz.as_str()), false)?;
     let (last, count, oldest): (Option<i64>, u32, Option<i64>) = conn.one(
         "SELECT MAX(sent_at),
                 COUNT(*) FILTER (WHERE sent_at + 3600 > ?3),
@@ -110,7 +111,7 @@ pub fn record_send(
         let secs = u64::try_from(wait).unwrap_or(1);
         return Err(ApiError::business(ResultCode::TooOften).with(|f| f.retry_after = Some(secs)));
     }
-    conn.execute(
+    conn.defer(
         "INSERT INTO sends (subject, biz_type, sent_at) VALUES (?1, ?2, ?3)",
         params![&key, biz.as_str(), now],
     )?;
@@ -128,9 +129,10 @@ pub fn issue(
     biz: BizType,
 ) -> Result<String, ApiError> {
     let key = subject.key();
-    conn.execute("UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'", params![&key, biz.as_str()])?;
+    conn.lock(&format!("code:{key}:{}", biz.as_str()), false)?;
+    conn.defer("UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'", params![&key, biz.as_str()])?;
     let code = random_code(rules.code_length);
-    conn.execute("INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
+    conn.defer("INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
             &key,
             biz.as_str(),
             code_hash(keys, &key, biz, &code),
@@ -156,7 +158,7 @@ pub fn consume(
 
 /// Spend a code that `check` accepted.
 pub fn mark_used(conn: &dyn Sql, code_id: i64) -> Result<(), ApiError> {
-    conn.execute(
+    conn.defer(
         "UPDATE codes SET state = 'used' WHERE id = ?1",
         params![code_id],
     )?;
@@ -176,6 +178,7 @@ pub fn check(
     given: &VerifyCode,
 ) -> Result<i64, ApiError> {
     let key = subject.key();
+    conn.lock(&format!("code:{key}:{}", biz.as_str()), false)?;
     let given = &given.zero_padded(rules.code_length);
     let live: Option<(i64, String, i64, u32)> = conn.opt(
         "SELECT id, code_hash, expires_at, wrong FROM codes
@@ -219,7 +222,7 @@ pub fn check(
         crate::audit::record(conn, now, subject.user(), None, e, outcome, Some(detail))
     };
     if wrong >= max {
-        conn.execute(
+        conn.defer(
             "UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1",
             params![id, wrong],
         )?;
@@ -228,7 +231,7 @@ pub fn check(
             "Too many wrong entries: this verification code no longer works. Request a new code.",
         ));
     }
-    conn.execute(
+    conn.defer(
         "UPDATE codes SET wrong = ?2 WHERE id = ?1",
         params![id, wrong],
     )?;

@@ -148,7 +148,10 @@ CREATE INDEX audit_by_user ON audit_events (user_id, id);
 
 CREATE TABLE qa_clock (
     id          BIGINT PRIMARY KEY CHECK (id = 1),
-    offset_secs BIGINT NOT NULL
+    offset_secs BIGINT NOT NULL,
+    -- Counts every change to the QA state, so that instances see cheaply
+    -- whether theirs is current.
+    version     BIGINT NOT NULL DEFAULT 0
 );
 INSERT INTO qa_clock (id, offset_secs) VALUES (1, 0);
 CREATE TABLE qa_delivery_faults (

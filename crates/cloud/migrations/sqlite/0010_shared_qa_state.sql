@@ -2,7 +2,10 @@
 -- been moved, and the faults in force (on a delivery channel, or on a path).
 CREATE TABLE qa_clock (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
-    offset_secs INTEGER NOT NULL
+    offset_secs INTEGER NOT NULL,
+    -- Counts every change to the QA state, so that instances see cheaply
+    -- whether theirs is current.
+    version     INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO qa_clock (id, offset_secs) VALUES (1, 0);
 CREATE TABLE qa_delivery_faults (

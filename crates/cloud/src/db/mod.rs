@@ -125,7 +125,7 @@ impl Db {
     /// Open (creating a SQLite file if needed), migrate, and return the server
     /// secret that keys every stored hash and signs session tokens (made once,
     /// on first open, and shared by every instance of a PostgreSQL database).
-    pub async fn open(location: &Location) -> Result<(Self, Vec<u8>), OpenError> {
+    pub async fn open(location: &Location, pool: usize) -> Result<(Self, Vec<u8>), OpenError> {
         match location {
             Location::File(path) => {
                 let path = path.clone();
@@ -136,11 +136,14 @@ impl Db {
             }
             #[cfg(feature = "postgres")]
             Location::Postgres(url) => {
-                let (db, secret) = postgres::Db::open(url).await?;
+                let (db, secret) = postgres::Db::open(url, pool).await?;
                 Ok((Self::Postgres(db), secret))
             }
             #[cfg(not(feature = "postgres"))]
-            Location::Postgres(_) => Err(OpenError::NoPostgres),
+            Location::Postgres(_) => {
+                let _ = pool;
+                Err(OpenError::NoPostgres)
+            }
         }
     }
 
@@ -158,6 +161,17 @@ impl Db {
             Self::Sqlite(db) => db.call(f).await,
             #[cfg(feature = "postgres")]
             Self::Postgres(db) => db.call(f).await,
+        }
+    }
+
+    /// The QA clock's offset and the QA state's version, read alone (and on
+    /// PostgreSQL outside any transaction, in one round trip).
+    pub async fn qa_clock(&self) -> Result<(i64, i64), ApiError> {
+        const SQL: &str = "SELECT offset_secs, version FROM qa_clock WHERE id = 1";
+        match self {
+            Self::Sqlite(db) => db.call(|conn| Ok(conn.one(SQL, params![])?)).await,
+            #[cfg(feature = "postgres")]
+            Self::Postgres(db) => db.read_pair(SQL).await,
         }
     }
 

@@ -24,6 +24,18 @@ pub enum Param<'a> {
     Text(Cow<'a, str>),
 }
 
+impl Param<'_> {
+    /// The same parameter, owning its text.
+    pub fn into_owned(self) -> Param<'static> {
+        match self {
+            Self::Null => Param::Null,
+            Self::Int(i) => Param::Int(i),
+            Self::Real(f) => Param::Real(f),
+            Self::Text(t) => Param::Text(Cow::Owned(t.into_owned())),
+        }
+    }
+}
+
 /// Parameters carry secrets (the outbox's copy of a code, say), and drivers
 /// log them at debug level (tokio-postgres does): only their kind shows.
 impl std::fmt::Debug for Param<'_> {
@@ -222,6 +234,27 @@ pub trait Sql {
     fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
     /// Run a query; returns its rows.
     fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>>;
+    /// A write whose outcome the job does not read: it may be sent later,
+    /// together with the next statement or the commit (PostgreSQL pipelines
+    /// them: one round trip for several). If it fails, the transaction fails
+    /// at that point, so it is for writes that only a fault can refuse (never
+    /// one whose unique key may be taken, say).
+    fn defer(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
+        self.execute(sql, params).map(drop)
+    }
+
+    /// Hold the locks named by `keys`, in order, until the transaction
+    /// ends: each exclusive, or (`true`) shared with other shared holders.
+    /// Where one thread runs every job (SQLite) there is nothing to wait for.
+    fn lock_all(&self, keys: &[(&str, bool)]) -> Result<()> {
+        let _ = keys;
+        Ok(())
+    }
+
+    /// Hold the lock named `key` (see `lock_all`).
+    fn lock(&self, key: &str, shared: bool) -> Result<()> {
+        self.lock_all(&[(key, shared)])
+    }
 }
 
 impl dyn Sql + '_ {
@@ -290,5 +323,11 @@ impl Sql for Savepoint<'_> {
     }
     fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
         self.conn.query(sql, params)
+    }
+    fn defer(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
+        self.conn.defer(sql, params)
+    }
+    fn lock_all(&self, keys: &[(&str, bool)]) -> Result<()> {
+        self.conn.lock_all(keys)
     }
 }

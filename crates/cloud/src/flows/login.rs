@@ -116,6 +116,9 @@ pub async fn login(
     let (issued, user, binded) = cloud
         .db
         .call(move |conn| {
+            // The terminal limit and the code hold against logins racing on
+            // other instances: one at a time per account from here.
+            accounts::lock(conn, user.id)?;
             let bound = accounts::is_bound(conn, user.id, &feature)?;
             if user.two_step && !bound {
                 // A new terminal: first room for it (1069), then its code (6002).

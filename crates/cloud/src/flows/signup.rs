@@ -172,6 +172,7 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
             let Some(user) = accounts::find(conn, &account)? else {
                 return Err(ApiError::business(ResultCode::CodeDead));
             };
+            accounts::lock(conn, user.id)?;
             let subject = Subject::User(user.id);
             verification::consume(
                 conn,

@@ -157,6 +157,7 @@ pub async fn unbind_logged_out(
                         "tempId is unknown or expired: log in again to get a new one.",
                     )
                 })?;
+            accounts::lock(conn, user_id)?;
             let subject = verification::Subject::User(user_id);
             verification::consume(
                 conn,
