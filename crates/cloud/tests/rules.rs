@@ -205,7 +205,9 @@ async fn cooldown_and_hourly_limit_follow_their_settings() {
     cloud.advance_clock(10).await;
     let r = cloud.send_code("ed@example.com", "TERMINAL_BIND").await;
     assert_eq!(r.code(), 1041, "two an hour");
-    assert_eq!(r.json["retryAfter"], 3600 - 20);
+    // (One second less if the wall clock ticked meanwhile.)
+    let wait = r.json["retryAfter"].as_u64().unwrap();
+    assert!((3600 - 21..=3600 - 20).contains(&wait), "{wait}");
     // Another bizType has its own allowance.
     assert_eq!(
         cloud
