@@ -506,3 +506,34 @@ async fn killing_one_instance_under_load_loses_no_acknowledged_sign_up() {
         acked.len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL (scripts/with-postgres)"]
+async fn connections_the_server_ends_are_made_again_without_a_failed_request() {
+    let cluster = Cluster::start().await;
+    let cloud = cluster.at(0);
+    cloud.account("ga@example.com").await;
+    for round in 0..2 {
+        // The server ends every connection of the cloud's (as a restart or
+        // an administrator would).
+        let ended = cloud
+            .stored(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .await;
+        assert_ne!(
+            ended,
+            [[Some("0".to_owned())]],
+            "round {round}: no connection was open"
+        );
+        // Every request after it is served, whichever of the instance's
+        // connections it lands on.
+        for i in 0..12 {
+            let r = cloud
+                .login("ga@example.com", PASSWORD, &terminal(1), None)
+                .await;
+            assert_eq!(r.code(), 200, "round {round}, request {i}: {}", r.json);
+        }
+    }
+}

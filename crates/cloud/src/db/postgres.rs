@@ -27,6 +27,7 @@ use super::sql::{self, Param, Row, Sql, Value};
 use super::OpenError;
 use crate::error::ApiError;
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::time::Duration;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{IsNull, ToSql, Type};
@@ -47,32 +48,62 @@ pub struct Db {
     jobs: std::sync::mpsc::Sender<Job>,
 }
 
-/// A job, run by a database thread on its connection (`None`: it has none,
-/// PostgreSQL cannot be reached).
-type Job = Box<dyn FnOnce(Option<&Link<'_>>) + Send>;
+/// A job, run by a database thread.
+type Job = Box<dyn FnOnce(&Link) + Send>;
 
-/// A database thread's connection: its client, its prepared statements, and
-/// the thread's own runtime, which drives the connection while a job waits.
-struct Link<'a> {
-    client: &'a tokio_postgres::Client,
-    cache: &'a RefCell<std::collections::HashMap<String, tokio_postgres::Statement>>,
-    rt: &'a tokio::runtime::Runtime,
+/// A database thread's runtime (which drives the connection while a job
+/// waits) and its connection, made (again) when it has none that is open.
+struct Link {
+    config: tokio_postgres::Config,
+    rt: tokio::runtime::Runtime,
+    open: RefCell<Option<Rc<Connected>>>,
 }
 
-impl Link<'_> {
-    /// `sql` prepared on this connection, once.
-    fn statement(&self, sql: &str) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
-        if let Some(st) = self.cache.borrow().get(sql) {
+struct Connected {
+    client: tokio_postgres::Client,
+    /// Statements prepared on this connection, by their text.
+    cache: RefCell<std::collections::HashMap<String, tokio_postgres::Statement>>,
+}
+
+impl Link {
+    fn connected(&self) -> Result<Rc<Connected>, tokio_postgres::Error> {
+        if let Some(c) = self.open.borrow().as_ref() {
+            if !c.client.is_closed() {
+                return Ok(Rc::clone(c));
+            }
+        }
+        self.forget();
+        let (client, connection) = self.rt.block_on(self.config.connect(NoTls))?;
+        self.rt.spawn(connection);
+        let c = Rc::new(Connected {
+            client,
+            cache: RefCell::default(),
+        });
+        *self.open.borrow_mut() = Some(Rc::clone(&c));
+        Ok(c)
+    }
+
+    /// The connection was lost: the next job connects again.
+    fn forget(&self) {
+        self.open.borrow_mut().take();
+    }
+
+    /// `sql` prepared on `c`, once.
+    fn statement(
+        &self,
+        c: &Connected,
+        sql: &str,
+    ) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
+        if let Some(st) = c.cache.borrow().get(sql) {
             return Ok(st.clone());
         }
-        let st = self.rt.block_on(self.client.prepare(&placeholders(sql)))?;
-        self.cache.borrow_mut().insert(sql.to_owned(), st.clone());
+        let st = self.rt.block_on(c.client.prepare(&placeholders(sql)))?;
+        c.cache.borrow_mut().insert(sql.to_owned(), st.clone());
         Ok(st)
     }
 }
 
-/// A database thread: takes jobs from the queue and runs each on its own
-/// connection, made (again) when it has none that is open.
+/// A database thread: takes jobs from the queue and runs each.
 fn database_thread(
     config: tokio_postgres::Config,
     jobs: std::sync::Arc<std::sync::Mutex<std::sync::mpsc::Receiver<Job>>>,
@@ -83,10 +114,11 @@ fn database_thread(
     else {
         return;
     };
-    let mut link: Option<(
-        tokio_postgres::Client,
-        RefCell<std::collections::HashMap<String, tokio_postgres::Statement>>,
-    )> = None;
+    let link = Link {
+        config,
+        rt,
+        open: RefCell::new(None),
+    };
     loop {
         let job = {
             let queue = crate::lock(&jobs);
@@ -95,26 +127,29 @@ fn database_thread(
                 Err(_) => return,
             }
         };
-        if link.as_ref().is_none_or(|(client, _)| client.is_closed()) {
-            link = match rt.block_on(config.connect(NoTls)) {
-                Ok((client, connection)) => {
-                    rt.spawn(connection);
-                    Some((client, RefCell::default()))
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot connect to PostgreSQL");
-                    None
-                }
-            };
-        }
-        let current = link.as_ref().map(|(client, cache)| Link {
-            client,
-            cache,
-            rt: &rt,
-        });
         // A job that panics answers its caller with an error (its reply is
         // dropped); the thread goes on.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(current.as_ref())));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&link)));
+    }
+}
+
+/// The connection itself failed (the server went away), rather than a
+/// statement.
+fn is_lost(e: &tokio_postgres::Error) -> bool {
+    // The server's goodbye (57P01 on shutdown, ...) and connection failures
+    // (class 08) arrive as its errors; a closed socket as the driver's.
+    let class = e.code().map(|c| &c.code()[..2]);
+    e.is_closed()
+        || matches!(class, Some("57" | "08"))
+        || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+}
+
+/// A PostgreSQL error as people read it: the server's message when it sent
+/// one (`tokio_postgres` itself says only "db error").
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_owned(),
+        None => e.to_string(),
     }
 }
 
@@ -152,20 +187,23 @@ impl Db {
     pub async fn read_pair(&self, sql: &'static str) -> Result<(i64, i64), ApiError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |link| {
-            let read = || -> Result<(i64, i64), ApiError> {
-                let link =
-                    link.ok_or_else(|| ApiError::internal("PostgreSQL cannot be reached"))?;
-                let st = link.statement(sql).map_err(internal)?;
-                let row = link
-                    .rt
-                    .block_on(link.client.query_one(&st, &[]))
-                    .map_err(internal)?;
-                Ok((
-                    row.try_get(0).map_err(internal)?,
-                    row.try_get(1).map_err(internal)?,
-                ))
+            let read = || -> Result<(i64, i64), tokio_postgres::Error> {
+                let c = link.connected()?;
+                let st = link.statement(&c, sql)?;
+                let row = link.rt.block_on(c.client.query_one(&st, &[]))?;
+                Ok((row.try_get(0)?, row.try_get(1)?))
             };
-            let _ = reply.send(read());
+            // A read is safe to repeat: once more on a new connection if the
+            // old one was found gone.
+            let result = read().or_else(|e| {
+                if is_lost(&e) {
+                    link.forget();
+                    read()
+                } else {
+                    Err(e)
+                }
+            });
+            let _ = reply.send(result.map_err(internal));
         });
         self.jobs
             .send(job)
@@ -183,10 +221,6 @@ impl Db {
         let origin = crate::audit::Origin::of_task();
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |link| {
-            let Some(link) = link else {
-                let _ = reply.send(Err(ApiError::internal("PostgreSQL cannot be reached")));
-                return;
-            };
             let _ = reply.send(run(link, origin, &mut f));
         });
         self.jobs
@@ -198,25 +232,45 @@ impl Db {
     }
 }
 
-/// Run `f` as one transaction on `link`, again after a conflict.
+/// Run `f` as one transaction on `link`'s connection: again after a
+/// conflict, and once on a new connection if the old one is found gone
+/// before the commit (the server rolled that transaction back). A connection
+/// lost during the commit leaves its outcome unknown: that is an error.
 fn run<R>(
-    link: &Link<'_>,
+    link: &Link,
     origin: Option<crate::audit::Origin>,
     f: &mut dyn FnMut(&dyn Sql) -> Result<R, ApiError>,
 ) -> Result<R, ApiError> {
+    let mut reconnected = false;
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
             pause(attempt);
         }
+        let conn = link.connected().map_err(|e| {
+            ApiError::internal(format!("PostgreSQL cannot be reached: {}", describe(&e)))
+        })?;
         let pg = Tx {
             link,
+            conn,
             conflict: Cell::new(false),
+            lost: Cell::new(false),
             open: Cell::new(false),
             pending: RefCell::new(Vec::new()),
         };
         drop(super::take_effects());
         let result = crate::audit::Origin::run_as(origin.clone(), || f(&pg));
         let effects = super::take_effects();
+        if pg.lost.get() {
+            drop(pg);
+            link.forget();
+            if reconnected {
+                return Err(ApiError::internal(
+                    "the connection to PostgreSQL was lost twice",
+                ));
+            }
+            reconnected = true;
+            continue;
+        }
         if pg.conflict.get() {
             drop(pg);
             continue;
@@ -230,7 +284,12 @@ fn run<R>(
                 return result;
             }
             Err(e) if is_conflict(&e) => continue,
-            Err(e) => return Err(internal(e)),
+            Err(e) => {
+                if is_lost(&e) {
+                    link.forget();
+                }
+                return Err(internal(e));
+            }
         }
     }
     Err(ApiError::internal(format!(
@@ -239,11 +298,11 @@ fn run<R>(
 }
 
 fn internal(e: tokio_postgres::Error) -> ApiError {
-    ApiError::internal(format!("PostgreSQL: {e}"))
+    ApiError::internal(format!("PostgreSQL: {}", describe(&e)))
 }
 
 fn pg_open(e: tokio_postgres::Error) -> OpenError {
-    OpenError::Postgres(e.to_string())
+    OpenError::Postgres(describe(&e))
 }
 
 /// Before running a conflicted transaction again: a random pause that grows
@@ -268,7 +327,10 @@ fn is_conflict(e: &tokio_postgres::Error) -> bool {
 /// with the statement after them, or with the COMMIT; it is rolled back when
 /// dropped uncommitted (a job that panicked, say).
 struct Tx<'a> {
-    link: &'a Link<'a>,
+    link: &'a Link,
+    conn: Rc<Connected>,
+    /// Set when the connection itself failed: the job is run again on a new one.
+    lost: Cell<bool>,
     /// Set when a statement failed for a conflict: the job is run again.
     conflict: Cell<bool>,
     /// Whether BEGIN was sent and neither COMMIT nor ROLLBACK since.
@@ -281,7 +343,9 @@ type PgResult<T> = Result<T, tokio_postgres::Error>;
 
 impl Tx<'_> {
     fn statement(&self, sql: &str) -> sql::Result<tokio_postgres::Statement> {
-        self.link.statement(sql).map_err(|e| self.error(&e))
+        self.link
+            .statement(&self.conn, sql)
+            .map_err(|e| self.error(&e))
     }
 
     /// In one round trip: BEGIN if this is the transaction's first
@@ -292,11 +356,11 @@ impl Tx<'_> {
         let pending = self.pending.take();
         let writes = pending.iter().map(|(st, params)| {
             let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-            async move { self.link.client.execute(st, &params).await.map(drop) }
+            async move { self.conn.client.execute(st, &params).await.map(drop) }
         });
         let begun = async {
             if begin {
-                self.link.client.batch_execute("BEGIN").await
+                self.conn.client.batch_execute("BEGIN").await
             } else {
                 Ok(())
             }
@@ -318,7 +382,7 @@ impl Tx<'_> {
         if !self.open.get() && self.pending.borrow().is_empty() {
             return Ok(());
         }
-        let committed = self.pipelined(self.link.client.batch_execute("COMMIT"));
+        let committed = self.pipelined(self.conn.client.batch_execute("COMMIT"));
         if committed.is_ok() {
             self.open.set(false);
         }
@@ -326,6 +390,9 @@ impl Tx<'_> {
     }
 
     fn error(&self, e: &tokio_postgres::Error) -> sql::Error {
+        if is_lost(e) {
+            self.lost.set(true);
+        }
         if is_conflict(e) {
             self.conflict.set(true);
             return sql::Error::Conflict;
@@ -333,10 +400,7 @@ impl Tx<'_> {
         if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
             return sql::Error::Unique;
         }
-        match e.as_db_error() {
-            Some(db) => sql::Error::Database(format!("PostgreSQL: {}", db.message())),
-            None => sql::Error::Database(format!("PostgreSQL: {e}")),
-        }
+        sql::Error::Database(format!("PostgreSQL: {}", describe(e)))
     }
 }
 
@@ -347,7 +411,7 @@ impl Drop for Tx<'_> {
             let _ = self
                 .link
                 .rt
-                .block_on(self.link.client.batch_execute("ROLLBACK"));
+                .block_on(self.conn.client.batch_execute("ROLLBACK"));
         }
     }
 }
@@ -356,13 +420,13 @@ impl Sql for Tx<'_> {
     fn execute(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<u64> {
         let st = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        self.run(self.link.client.execute(&st, &params))
+        self.run(self.conn.client.execute(&st, &params))
     }
 
     fn query(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<Vec<Row>> {
         let st = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        let rows = self.run(self.link.client.query(&st, &params))?;
+        let rows = self.run(self.conn.client.query(&st, &params))?;
         rows.iter().map(row).collect()
     }
 
