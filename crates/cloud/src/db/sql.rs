@@ -26,6 +26,7 @@ pub enum Param<'a> {
 
 impl Param<'_> {
     /// The same parameter, owning its text.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub fn into_owned(self) -> Param<'static> {
         match self {
             Self::Null => Param::Null,
@@ -117,6 +118,7 @@ pub enum Error {
     /// PostgreSQL could not serialise this transaction with a concurrent one;
     /// the transaction is run again from the start.
     #[error("a concurrent transaction conflicted; retrying")]
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Conflict,
     /// A value of the wrong type, or a missing row.
     #[error("{0}")]
