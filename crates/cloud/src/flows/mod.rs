@@ -3,8 +3,10 @@
 //! returns a typed outcome or the protocol's error. The HTTP handlers extract,
 //! call one flow, and map the result to a reply.
 
+pub(crate) mod account;
 pub(crate) mod login;
 pub(crate) mod signup;
+pub(crate) mod terminals;
 
 use crate::error::ApiError;
 use hik_proto::FeatureCode;

@@ -1,0 +1,161 @@
+//! The terminals of an account: listing, two-step verification, removal
+//! (with a code unless the request comes from a bound terminal), and removal
+//! during a login that found the account full (1069).
+
+use crate::error::ApiError;
+use crate::sessions::Authenticated;
+use crate::{accounts, terminals, verification, Cloud};
+use hik_proto::request::{Signs, SwitchTwoStep, Unbind, UnbindLoggedOut};
+use hik_proto::wire::{TerminalInfo, TerminalStatus};
+use hik_proto::{BizType, FeatureCode, ResultCode, VerifyCode};
+use std::sync::Arc;
+
+/// `signs` as the featureCodes they name.
+fn signs(signs: Signs) -> Vec<String> {
+    signs
+        .into_vec()
+        .iter()
+        .map(FeatureCode::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// One page of the account's terminals, and how many there are in all
+/// (`GET /v3/terminals`).
+pub async fn page(
+    cloud: &Arc<Cloud>,
+    who: Authenticated,
+    limit: u32,
+    offset: u32,
+) -> Result<(u32, Vec<TerminalInfo>), ApiError> {
+    cloud
+        .db
+        .call(move |conn| terminals::list(conn, who.user_id, &who.feature, limit, offset))
+        .await
+}
+
+/// Whether this terminal is bound and two-step verification is on
+/// (`GET /v3/terminals/status`).
+pub async fn status(cloud: &Arc<Cloud>, who: Authenticated) -> Result<TerminalStatus, ApiError> {
+    cloud
+        .db
+        .call(move |conn| {
+            let user = accounts::of_session(conn, who.user_id)?;
+            let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
+            Ok(TerminalStatus {
+                terminal_binded: u8::from(accounts::is_bound(conn, user.id, &sign)?),
+                terminal_opened: u8::from(user.two_step),
+            })
+        })
+        .await
+}
+
+/// Run `f` for the logged-in account once a fresh `biz` code is given, unless
+/// the request comes from a bound terminal (which needs none).
+async fn confirmed<R: Send + 'static>(
+    cloud: &Arc<Cloud>,
+    who: Authenticated,
+    code: Option<VerifyCode>,
+    biz: BizType,
+    mut f: impl FnMut(&dyn crate::db::Sql, &accounts::User) -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    let now = cloud.clock.now();
+    let c = Arc::clone(cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let user = accounts::of_session(conn, who.user_id)?;
+            let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
+            if !accounts::is_bound(conn, user.id, &sign)? {
+                verification::require_code(
+                    conn,
+                    &c.keys,
+                    &c.rules,
+                    now,
+                    &user,
+                    biz,
+                    code.as_ref(),
+                )?;
+            }
+            let tx = conn.savepoint()?;
+            let r = f(&tx, &user)?;
+            tx.commit()?;
+            Ok(r)
+        })
+        .await
+}
+
+/// Two-step verification on (`enable=1`) or off (`PUT /v3/terminals/status`).
+pub async fn switch_two_step(
+    cloud: &Arc<Cloud>,
+    who: Authenticated,
+    r: SwitchTwoStep,
+) -> Result<(), ApiError> {
+    let (enable, code) = (r.enable, r.sms_code);
+    let now = cloud.clock.now();
+    confirmed(
+        cloud,
+        who,
+        code,
+        BizType::TerminalBind,
+        move |conn, user| {
+            terminals::set_two_step(conn, user.id, enable)?;
+            let outcome = if enable { "on" } else { "off" };
+            let event = crate::audit::Event::TwoStepSwitched;
+            crate::audit::record(conn, now, Some(user.id), None, event, outcome, None)
+        },
+    )
+    .await
+}
+
+/// Remove terminals; their sessions end too (`POST /v3/terminals/unbind`).
+/// Returns how many were removed.
+pub async fn unbind(cloud: &Arc<Cloud>, who: Authenticated, r: Unbind) -> Result<usize, ApiError> {
+    let signs = signs(r.signs);
+    let code = r.sms_code;
+    let now = cloud.clock.now();
+    confirmed(
+        cloud,
+        who,
+        code,
+        BizType::TerminalDelete,
+        move |conn, user| terminals::unbind(conn, now, user.id, &signs),
+    )
+    .await
+}
+
+/// With the `tempId` of a 1069 reply and a `TERMINAL_DELETE` code, remove
+/// terminals; then the login can be repeated (`POST /v3/terminals/nologin`).
+pub async fn unbind_logged_out(cloud: &Arc<Cloud>, r: UnbindLoggedOut) -> Result<usize, ApiError> {
+    let temp_id = r.temp_id.into_string();
+    let signs = signs(r.signs);
+    let code = r.sms_code;
+    let now = cloud.clock.now();
+    let c = Arc::clone(cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let user_id =
+                terminals::temp_id_owner(conn, &c.keys, now, &temp_id)?.ok_or_else(|| {
+                    ApiError::business(ResultCode::BadRequest).with_message(
+                        "tempId is unknown or expired: log in again to get a new one.",
+                    )
+                })?;
+            accounts::lock(conn, user_id)?;
+            let subject = verification::Subject::User(user_id);
+            verification::consume(
+                conn,
+                &c.keys,
+                &c.rules,
+                now,
+                &subject,
+                BizType::TerminalDelete,
+                &code,
+            )?;
+            let tx = conn.savepoint()?;
+            let removed = terminals::unbind(&tx, now, user_id, &signs)?;
+            tx.commit()?;
+            Ok(removed)
+        })
+        .await
+}
