@@ -58,6 +58,6 @@ pub async fn inject(
     let mut e = ApiError::business(ResultCode::Other(u32::from(status.as_u16()))).with_message(
         format!("{reason} (a fault injected by QA on {})", fault.path),
     );
-    e.status = status;
+    e.kind = crate::error::Kind::Injected(status.as_u16());
     e.into_response()
 }

@@ -1,16 +1,32 @@
-//! The cloud's one error type at the HTTP boundary: a `meta.code` with the extras
-//! the protocol lets it carry, or an HTTP status where the protocol asks for one.
+//! The cloud's one error type: what a flow answers when it does not succeed,
+//! as the protocol says it (a `meta.code` with the extras it lets it carry)
+//! and what kind of failure it is. It knows nothing of HTTP: `crate::http`
+//! maps each kind to a status, in one place.
 
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use hik_proto::wire::{Failure, Meta, Reply};
+use hik_proto::wire::Failure;
 use hik_proto::ResultCode;
-use serde::Serialize;
+
+/// What kind of failure an error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The protocol's answer to this request (a wrong code, a taken
+    /// address, a field out of range, ...): `meta.code` says which.
+    Refused,
+    /// A logged-in request without a valid session.
+    Unauthorized,
+    /// A request that could not be read at all.
+    Unparseable,
+    /// No such endpoint.
+    NotFound,
+    /// A fault of the cloud itself, never of the input.
+    Internal,
+    /// A server or gateway error (500 to 504) injected by QA.
+    Injected(u16),
+}
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
+    pub kind: Kind,
     pub code: ResultCode,
     pub message: String,
     /// Extras beside `meta` (boxed: most errors carry none).
@@ -18,10 +34,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// A business outcome: HTTP 200 with `code` in `meta.code`.
+    /// A business outcome: `code` in `meta.code` (on HTTP 200).
     pub fn business(code: ResultCode) -> Self {
         Self {
-            status: StatusCode::OK,
+            kind: Kind::Refused,
             code,
             message: code.message().to_owned(),
             failure: Box::default(),
@@ -39,10 +55,10 @@ impl ApiError {
     pub fn bad_field(field: &str, why: impl std::fmt::Display) -> Self {
         Self::business(ResultCode::BadRequest).with_message(format!("{field}: {why}"))
     }
-    /// HTTP 401: a logged-in endpoint got no valid `sessionId`.
+    /// A logged-in endpoint got no valid `sessionId` (HTTP 401).
     pub fn unauthorized() -> Self {
         Self {
-            status: StatusCode::UNAUTHORIZED,
+            kind: Kind::Unauthorized,
             code: ResultCode::Other(401),
             message: "The session is missing, expired or revoked. Log in again.".into(),
             failure: Box::default(),
@@ -55,10 +71,10 @@ impl ApiError {
     pub fn refresh_dead() -> Self {
         Self::business(ResultCode::RefreshDead)
     }
-    /// HTTP 400: the request could not be parsed at all.
+    /// The request could not be parsed at all (HTTP 400).
     pub fn unparseable(why: impl std::fmt::Display) -> Self {
         Self {
-            status: StatusCode::BAD_REQUEST,
+            kind: Kind::Unparseable,
             code: ResultCode::Other(400),
             message: format!("The request could not be parsed: {why}"),
             failure: Box::default(),
@@ -66,7 +82,7 @@ impl ApiError {
     }
     pub fn not_found() -> Self {
         Self {
-            status: StatusCode::NOT_FOUND,
+            kind: Kind::NotFound,
             code: ResultCode::Other(404),
             message: "No such endpoint.".into(),
             failure: Box::default(),
@@ -76,7 +92,7 @@ impl ApiError {
     pub fn internal(why: impl std::fmt::Display) -> Self {
         tracing::error!(error = %why, "internal error");
         Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
+            kind: Kind::Internal,
             code: ResultCode::Other(500),
             message: "The cloud had an internal error.".into(),
             failure: Box::default(),
@@ -89,39 +105,3 @@ impl From<crate::db::Error> for ApiError {
         Self::internal(e)
     }
 }
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let retry_after = self.failure.retry_after;
-        let body = Reply {
-            meta: Meta {
-                code: self.code,
-                message: self.message,
-                more_info: None,
-            },
-            body: *self.failure,
-        };
-        let mut response = (self.status, Json(body)).into_response();
-        if let Some(secs) = retry_after {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
-        response
-    }
-}
-
-/// A 200 reply with `body`'s fields beside `meta`.
-pub fn ok<T: Serialize>(body: T) -> Response {
-    Json(Reply {
-        meta: Meta {
-            code: ResultCode::Success,
-            message: ResultCode::Success.message().to_owned(),
-            more_info: None,
-        },
-        body,
-    })
-    .into_response()
-}
-
-pub type ApiResult = Result<Response, ApiError>;

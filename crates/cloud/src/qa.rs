@@ -1,7 +1,8 @@
 //! The QA surface (PROTOCOL.md section 6): see what was sent, move the clock.
 //! Only mounted when the cloud runs with QA on.
 
-use crate::error::{ok, ApiError, ApiResult};
+use crate::error::ApiError;
+use crate::http::reply::{ok, ApiResult};
 use crate::http::Form;
 use crate::outbox;
 use crate::Cloud;

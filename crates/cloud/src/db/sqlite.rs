@@ -301,7 +301,7 @@ mod tests {
         );
         assert!(a.is_ok() && c.is_ok());
         let e = b.unwrap_err();
-        assert_eq!(e.status, axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(e.kind, crate::error::Kind::Internal);
         let keys: Vec<String> = db
             .call(|sp| {
                 let keys = sp.map(

@@ -1,8 +1,8 @@
 //! Logged-in account endpoints: profile, password, contacts (the flows are
 //! in `crate::flows::account`), and the system information.
 
+use super::reply::{ok, ApiResult};
 use super::Form;
-use crate::error::{ok, ApiResult};
 use crate::flows::account as flow;
 use crate::Cloud;
 use axum::extract::State;

@@ -1,9 +1,9 @@
 //! The logged-out endpoints over HTTP: each extracts its inputs, calls one
 //! flow (`crate::flows`), and maps the outcome to a reply.
 
+use super::reply::{ok, ApiResult};
 use super::{Client, Form, Here};
 use crate::accounts;
-use crate::error::{ok, ApiResult};
 use crate::flows::{self, signup};
 use crate::protection;
 use crate::sessions;

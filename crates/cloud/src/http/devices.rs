@@ -1,7 +1,8 @@
 //! The logged-in account's devices and their cameras.
 
+use super::reply::{ok, ApiResult};
 use super::Form;
-use crate::error::{ok, ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::{devices, Cloud};
 use axum::extract::State;
 use hik_proto::request::{CamerasQuery, DevicePageQuery};

@@ -5,10 +5,11 @@
 mod account;
 mod auth;
 mod devices;
+pub(crate) mod reply;
 mod resources;
 mod terminals;
 
-use crate::error::{ok, ApiError, ApiResult};
+use crate::error::ApiError;
 pub(crate) use crate::regions::Here;
 use crate::sessions;
 use crate::Cloud;
@@ -19,6 +20,7 @@ use axum::Router;
 use hik_proto::request::{FieldError, Fields, Problem, Request as Inputs};
 use hik_proto::wire::AreaList;
 use hik_proto::{FeatureCode, ParseError};
+use reply::{ok, ApiResult};
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -7,9 +7,10 @@
 //! this cloud has nothing for gets an empty map, as a device without that
 //! feature would.
 
+use super::reply::{ok, ApiResult};
 use super::Form;
 use crate::devices::Device;
-use crate::error::{ok, ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::{devices, Cloud};
 use axum::extract::State;
 use hik_proto::request::DevicePageQuery;

@@ -1,8 +1,8 @@
 //! Terminals of the logged-in account, and removal during a login that found
 //! the account full (1069); the flows are in `crate::flows::terminals`.
 
+use super::reply::{ok, ApiResult};
 use super::Form;
-use crate::error::{ok, ApiResult};
 use crate::flows::terminals as flow;
 use crate::Cloud;
 use axum::extract::State;
