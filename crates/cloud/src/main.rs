@@ -182,6 +182,13 @@ async fn main() -> std::process::ExitCode {
     };
     let qa = config.qa;
     let generate_ca = config.generate_ca.clone();
+    let database = match &config.db {
+        hik_cloud::Location::File(_) => format!("{} (SQLite)", config.db),
+        hik_cloud::Location::Postgres(_) => format!(
+            "{} (PostgreSQL, {} connections; shared with any other instance on it)",
+            config.db, config.db_pool
+        ),
+    };
     let email = config
         .delivery
         .smtp
@@ -210,6 +217,7 @@ async fn main() -> std::process::ExitCode {
             ca.display()
         );
     }
+    println!("database: {database}");
     println!("email: {email}; SMS: {sms}");
     if qa {
         println!("QA inbox: {}/qa/inbox", cloud.url());

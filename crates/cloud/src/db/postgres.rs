@@ -566,7 +566,10 @@ async fn migrate(client: &mut tokio_postgres::Client) -> Result<(), tokio_postgr
 
 async fn apply(client: &mut tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
     client
-        .batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
+        .batch_execute(
+            "SET client_min_messages TO warning;
+             CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
+        )
         .await?;
     let done: i64 = client
         .query_one(
