@@ -80,7 +80,12 @@ pub fn find(conn: &dyn Sql, account: &Account) -> Result<Option<User>, ApiError>
 /// before any other lock, by each job that reads the account's state to
 /// decide what to write (the terminal limit, revoking its sessions, ...).
 pub fn lock(conn: &dyn Sql, user_id: i64) -> Result<(), ApiError> {
-    Ok(conn.lock(&format!("user:{user_id}"), false)?)
+    Ok(conn.lock(&lock_key(user_id), false)?)
+}
+
+/// The name of the account's lock (`lock`; held shared by a token rotation).
+pub fn lock_key(user_id: i64) -> String {
+    format!("user:{user_id}")
 }
 
 pub fn find_by_id(conn: &dyn Sql, id: i64) -> Result<Option<User>, ApiError> {

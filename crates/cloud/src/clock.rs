@@ -24,12 +24,8 @@ impl Clock {
         wall() + self.offset.load(Ordering::Relaxed)
     }
 
-    /// How far QA has moved the clock. The database keeps the offset that
-    /// counts (`qa_state`); this is the copy the instance works with.
-    pub fn offset(&self) -> i64 {
-        self.offset.load(Ordering::Relaxed)
-    }
-
+    /// Take how far QA has moved the clock. The database keeps the offset
+    /// that counts (`qa_state`); this is the copy the instance works with.
     pub(crate) fn set_offset(&self, offset: i64) {
         self.offset.store(offset, Ordering::Relaxed);
     }

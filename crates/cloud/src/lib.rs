@@ -78,7 +78,7 @@ impl Cloud {
     pub(crate) async fn sync_qa_state(&self) -> Result<(), error::ApiError> {
         if self.qa && self.db.shared() {
             // One small read per request; the whole state only when it changed.
-            let (offset, version) = self.db.qa_clock().await?;
+            let (offset, version) = self.db.read_pair(qa_state::CLOCK).await?;
             self.clock.set_offset(offset);
             let current = self.qa_version.load(std::sync::atomic::Ordering::Relaxed);
             if version != current {

@@ -41,11 +41,11 @@ const WIPED: &[&str] = &[
     "qa_endpoint_faults",
 ];
 
+/// The clock's offset and the version of the whole state.
+pub const CLOCK: &str = "SELECT offset_secs, version FROM qa_clock WHERE id = 1";
+
 pub fn load(conn: &dyn Sql) -> Result<Snapshot, ApiError> {
-    let (clock_offset, version): (i64, i64) = conn.one(
-        "SELECT offset_secs, version FROM qa_clock WHERE id = 1",
-        params![],
-    )?;
+    let (clock_offset, version): (i64, i64) = conn.one(CLOCK, params![])?;
     let endpoints = conn.map(
         "SELECT path, status, latency_ms, rate FROM qa_endpoint_faults
          ORDER BY LENGTH(path) DESC, path",

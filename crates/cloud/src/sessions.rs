@@ -123,7 +123,7 @@ pub fn refresh(
     // Rotations of one family take turns (each sees the one before it), and
     // ending all of an account's sessions waits for them (see `revoke_user`).
     conn.lock_all(&[
-        (&format!("user:{user_id}"), true),
+        (&crate::accounts::lock_key(user_id), true),
         (&format!("family:{family}"), false),
     ])?;
     // The rotation, in one statement, when the token is still good.

@@ -129,7 +129,7 @@ pub fn issue(
     biz: BizType,
 ) -> Result<String, ApiError> {
     let key = subject.key();
-    conn.lock(&format!("code:{key}:{}", biz.as_str()), false)?;
+    lock_code(conn, &key, biz)?;
     conn.defer("UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'", params![&key, biz.as_str()])?;
     let code = random_code(rules.code_length);
     conn.defer("INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
@@ -140,6 +140,11 @@ pub fn issue(
             now + rules.code_ttl_secs
         ])?;
     Ok(code)
+}
+
+/// Issuing and checking the codes of one subject and purpose take turns.
+fn lock_code(conn: &dyn Sql, key: &str, biz: BizType) -> Result<(), ApiError> {
+    Ok(conn.lock(&format!("code:{key}:{}", biz.as_str()), false)?)
 }
 
 /// Check and consume the live code of `subject` for `biz`.
@@ -178,7 +183,7 @@ pub fn check(
     given: &VerifyCode,
 ) -> Result<i64, ApiError> {
     let key = subject.key();
-    conn.lock(&format!("code:{key}:{}", biz.as_str()), false)?;
+    lock_code(conn, &key, biz)?;
     let given = &given.zero_padded(rules.code_length);
     let live: Option<(i64, String, i64, u32)> = conn.opt(
         "SELECT id, code_hash, expires_at, wrong FROM codes

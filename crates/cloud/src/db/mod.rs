@@ -10,8 +10,6 @@ mod sqlite;
 
 pub(crate) use sql::params;
 pub use sql::{Error, FromRow, Param, Row, Sql};
-#[allow(unused_imports)]
-pub use sql::{FromValue, Savepoint};
 
 use crate::error::ApiError;
 use std::cell::RefCell;
@@ -71,18 +69,6 @@ impl std::fmt::Display for Location {
 impl From<PathBuf> for Location {
     fn from(p: PathBuf) -> Self {
         Self::File(p)
-    }
-}
-
-impl From<&std::path::Path> for Location {
-    fn from(p: &std::path::Path) -> Self {
-        Self::File(p.to_owned())
-    }
-}
-
-impl From<&PathBuf> for Location {
-    fn from(p: &PathBuf) -> Self {
-        Self::File(p.clone())
     }
 }
 
@@ -164,14 +150,13 @@ impl Db {
         }
     }
 
-    /// The QA clock's offset and the QA state's version, read alone (and on
-    /// PostgreSQL outside any transaction, in one round trip).
-    pub async fn qa_clock(&self) -> Result<(i64, i64), ApiError> {
-        const SQL: &str = "SELECT offset_secs, version FROM qa_clock WHERE id = 1";
+    /// One row of two integers, read alone (on PostgreSQL outside any
+    /// transaction, in one round trip).
+    pub async fn read_pair(&self, sql: &'static str) -> Result<(i64, i64), ApiError> {
         match self {
-            Self::Sqlite(db) => db.call(|conn| Ok(conn.one(SQL, params![])?)).await,
+            Self::Sqlite(db) => db.call(move |conn| Ok(conn.one(sql, params![])?)).await,
             #[cfg(feature = "postgres")]
-            Self::Postgres(db) => db.read_pair(SQL).await,
+            Self::Postgres(db) => db.read_pair(sql).await,
         }
     }
 
