@@ -186,7 +186,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         .await
         .map_err(|_| StartError::Database {
             path: config.db.to_string(),
-            source: db::OpenError::Postgres("cannot read the QA state".into()),
+            source: db::OpenError::Unreadable("cannot read the QA state".into()),
         })?;
     let mut published = Vec::new();
     for (region, _, addr) in &bound {

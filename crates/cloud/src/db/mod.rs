@@ -95,6 +95,9 @@ pub enum OpenError {
     Thread(std::io::Error),
     #[error("{0}")]
     Postgres(String),
+    /// What the migrations made cannot be read (the QA state, at start).
+    #[error("{0}")]
+    Unreadable(String),
     #[error("this build of hik-cloud has no PostgreSQL support (feature `postgres`)")]
     NoPostgres,
 }
