@@ -10,6 +10,7 @@ pub mod error;
 pub mod secrets;
 pub mod store;
 
+pub use api::QaApi;
 pub use engine::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Engine, EngineConfig, Home,
     LoginOutcome, QaView, Removed, Security, Status, Terminal,

@@ -5,15 +5,13 @@
 use hik_client::{ClientError, Engine, EngineConfig, LoginOutcome, MemoryStore, SecretStore};
 use std::sync::Arc;
 
-const PASSWORD: &str = "Correct-Horse-9";
-const AREA: u32 = 44;
+use hik_testkit::{Cloud, ResultCode, PASSWORD};
 
+const AREA: u32 = hik_testkit::AREA;
+
+/// A cloud (from the test kit) and the installs of the app that use it.
 struct World {
-    cloud: hik_cloud::RunningCloud,
-    http: reqwest::Client,
-    /// The CA the app is told to trust, for a cloud served over HTTPS.
-    ca: Option<std::path::PathBuf>,
-    _dir: tempfile::TempDir,
+    cloud: Cloud,
 }
 
 /// One install of the app: its own data folder and secret store.
@@ -25,34 +23,24 @@ struct Install {
 
 impl World {
     async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
         Self {
-            cloud: hik_cloud::spawn(config).await.unwrap(),
-            http: reqwest::Client::new(),
-            ca: None,
-            _dir: dir,
+            cloud: Cloud::start().await,
         }
     }
 
     /// The embedded cloud's two regions over HTTPS, from a local CA it makes.
     async fn https() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
-        config.generate_ca = Some(ca.clone());
-        let cloud = hik_cloud::spawn(config).await.unwrap();
-        let pem = std::fs::read(&ca).unwrap();
-        let http = reqwest::Client::builder()
-            .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
-            .build()
-            .unwrap();
         Self {
-            cloud,
-            http,
-            ca: Some(ca),
-            _dir: dir,
+            cloud: Cloud::builder().https().start().await,
         }
+    }
+
+    async fn latest_code(&self, to: &str, biz: &str) -> String {
+        self.cloud.qa().latest_code(to, biz).await
+    }
+
+    async fn advance_clock(&self, secs: u64) {
+        self.cloud.qa().advance_clock(secs).await;
     }
 
     async fn install(&self) -> Install {
@@ -70,8 +58,8 @@ impl World {
 
     async fn open(&self, secrets: Arc<dyn SecretStore>, data: &std::path::Path) -> Engine {
         Engine::open(EngineConfig {
-            cloud_url: self.cloud.url(),
-            cloud_ca: self.ca.clone(),
+            cloud_url: self.cloud.url().to_owned(),
+            cloud_ca: self.cloud.ca().map(std::path::Path::to_owned),
             data_dir: data.to_owned(),
             secrets,
             qa_inbox_url: None,
@@ -98,32 +86,6 @@ impl World {
         }
     }
 
-    async fn latest_code(&self, to: &str, biz: &str) -> String {
-        let r: serde_json::Value = self
-            .http
-            .get(format!("{}/qa/outbox", self.cloud.url()))
-            .query(&[("to", to), ("bizType", biz), ("limit", "1")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        r["messages"][0]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no code: {r}"))
-            .to_owned()
-    }
-
-    async fn advance_clock(&self, secs: u64) {
-        self.http
-            .post(format!("{}/qa/clock", self.cloud.url()))
-            .json(&serde_json::json!({ "advanceSeconds": secs }))
-            .send()
-            .await
-            .unwrap();
-    }
-
     async fn signed_up(&self, email: &str) -> Install {
         let install = self.install().await;
         let sent = install
@@ -141,10 +103,6 @@ impl World {
         assert_eq!(home.email.as_deref(), Some(email));
         install
     }
-}
-
-fn code_of(e: &ClientError) -> String {
-    e.code()
 }
 
 #[tokio::test]
@@ -255,22 +213,22 @@ async fn wrong_codes_report_tries_left_then_the_code_dies() {
     for _ in 0..5 {
         let e = second.engine.submit_terminal_code(wrong).await.unwrap_err();
         let json = serde_json::to_value(&e).unwrap();
-        seen.push((code_of(&e), json["remainingAttempts"].as_u64()));
+        seen.push((e.result_code(), json["remainingAttempts"].as_u64()));
         assert!(!json["message"].as_str().unwrap().is_empty());
     }
     assert_eq!(
         seen,
         vec![
-            ("1011".into(), Some(4)),
-            ("1011".into(), Some(3)),
-            ("1011".into(), Some(2)),
-            ("1043".into(), Some(1)),
-            ("1012".into(), None)
+            (Some(ResultCode::WrongCode), Some(4)),
+            (Some(ResultCode::WrongCode), Some(3)),
+            (Some(ResultCode::WrongCode), Some(2)),
+            (Some(ResultCode::LastTry), Some(1)),
+            (Some(ResultCode::CodeDead), None)
         ]
     );
     // Still waiting for a code: a new one can be requested once the cooldown ends.
     let e = second.engine.send_terminal_code().await.unwrap_err();
-    assert_eq!(e.code(), "1041");
+    assert_eq!(e.result_code(), Some(ResultCode::TooOften));
     assert!(
         serde_json::to_value(&e).unwrap()["retryAfter"]
             .as_u64()
@@ -323,7 +281,7 @@ async fn bad_input_is_refused_before_the_cloud_sees_it() {
         .login("nobody@example.com", PASSWORD, None)
         .await
         .unwrap_err();
-    assert_eq!(e.code(), "1013");
+    assert_eq!(e.result_code(), Some(ResultCode::AccountMissing));
 }
 
 #[tokio::test]
@@ -331,8 +289,8 @@ async fn an_unreachable_cloud_is_named_and_nothing_is_lost() {
     let world = World::new().await;
     let install = world.signed_up("fa@example.com").await;
     install.engine.logout().await.unwrap();
-    let World { cloud, .. } = world;
-    cloud.shutdown().await;
+    let World { mut cloud } = world;
+    cloud.stop().await;
     let e = install
         .engine
         .login("fa@example.com", PASSWORD, None)
@@ -393,7 +351,7 @@ async fn over_https_the_app_trusts_the_clouds_ca_and_names_a_certificate_it_does
     // An app not told about the CA: a certificate problem, said as one.
     let data = tempfile::tempdir().unwrap();
     let stranger = Engine::open(EngineConfig {
-        cloud_url: world.cloud.url(),
+        cloud_url: world.cloud.url().to_owned(),
         cloud_ca: None,
         data_dir: data.path().to_owned(),
         secrets: Arc::new(MemoryStore::new()),
@@ -418,7 +376,7 @@ async fn over_https_the_app_trusts_the_clouds_ca_and_names_a_certificate_it_does
     let junk = data.path().join("junk.pem");
     std::fs::write(&junk, "not a certificate").unwrap();
     let refused = Engine::open(EngineConfig {
-        cloud_url: world.cloud.url(),
+        cloud_url: world.cloud.url().to_owned(),
         cloud_ca: Some(junk),
         data_dir: data.path().to_owned(),
         secrets: Arc::new(MemoryStore::new()),
@@ -494,32 +452,14 @@ async fn a_resume_that_meets_no_cloud_can_be_retried() {
     let world = World::new().await;
     let install = world.signed_up("hu@example.com").await;
     let install = world.restart(install).await;
-    let World {
-        cloud, _dir: dir, ..
-    } = world;
-    let urls = cloud.region_urls();
-    cloud.shutdown().await;
+    let World { mut cloud } = world;
+    cloud.stop().await;
     assert!(matches!(
         install.engine.resume().await,
         Err(ClientError::Unreachable { .. })
     ));
     // The same cloud back, on the same ports and database.
-    let mut config = hik_cloud::Config::embedded(dir.path().join("cloud.db"));
-    for (region, (_, url)) in config.regions.iter_mut().zip(&urls) {
-        region.listen = url.trim_start_matches("http://").parse().unwrap();
-    }
-    let mut tries = 0;
-    let _cloud = loop {
-        match hik_cloud::spawn(config.clone()).await {
-            Ok(c) => break c,
-            Err(e) if tries < 50 => {
-                tries += 1;
-                eprintln!("the cloud did not start again yet: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("the cloud did not start again: {e}"),
-        }
-    };
+    cloud.start_again().await;
     let home = install.engine.resume().await.unwrap().expect("resumed");
     assert_eq!(home.email.as_deref(), Some("hu@example.com"));
 }
@@ -591,19 +531,6 @@ async fn accounts_of_another_region_are_reached_and_the_region_remembered() {
     assert_eq!(second.engine.status().await.unwrap().cloud_url, americas);
 }
 
-impl World {
-    async fn qa_get(&self, path: &str) -> serde_json::Value {
-        self.http
-            .get(format!("{}{path}", self.cloud.url()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-}
-
 #[tokio::test]
 async fn sign_up_by_phone_takes_the_regions_dialling_code() {
     let world = World::new().await;
@@ -623,8 +550,8 @@ async fn sign_up_by_phone_takes_the_regions_dialling_code() {
         .unwrap();
     assert_eq!(home.phone.as_deref(), Some("01512345678"));
     assert_eq!(home.area_id, 49);
-    let state = world.qa_get("/qa/accounts/01512345678").await;
-    assert_eq!(state["phoneCode"], "49", "{state}");
+    let state = world.cloud.qa().account("01512345678").await;
+    assert_eq!(state.phone_code.as_deref(), Some("49"), "{state:?}");
 }
 
 #[tokio::test]
@@ -638,23 +565,20 @@ async fn a_captcha_is_answered_from_the_picture_the_cloud_drew() {
             .login("ha@example.com", "Wrong-Pass-1", None)
             .await
             .unwrap_err();
-        assert_eq!(e.code(), "1014");
+        assert_eq!(e.result_code(), Some(ResultCode::WrongPassword));
     }
     let e = install
         .engine
         .login("ha@example.com", PASSWORD, None)
         .await
         .unwrap_err();
-    assert_eq!(e.code(), "1015");
+    assert_eq!(e.result_code(), Some(ResultCode::AccountProtected));
     let json = serde_json::to_value(&e).unwrap();
     assert_eq!(json["needCaptcha"], true, "{json}");
 
     let picture = install.engine.captcha("ha@example.com").await.unwrap();
     assert!(picture.starts_with("data:image/png;base64,iVBORw0KGgo"));
-    let answer = world.qa_get("/qa/captcha?account=ha@example.com").await["answer"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let answer = world.cloud.qa().captcha_answer("ha@example.com").await;
     let outcome = install
         .engine
         .login("ha@example.com", PASSWORD, Some(&format!(" {answer} ")))
@@ -679,10 +603,7 @@ async fn a_password_reset_lifts_a_lock() {
     }
     for _ in 0..5 {
         install.engine.captcha("io@example.com").await.unwrap();
-        let answer = world.qa_get("/qa/captcha?account=io@example.com").await["answer"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let answer = world.cloud.qa().captcha_answer("io@example.com").await;
         let _ = install
             .engine
             .login("io@example.com", "Wrong-Pass-1", Some(&answer))
@@ -731,57 +652,9 @@ async fn a_password_reset_lifts_a_lock() {
 #[tokio::test]
 async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
     let world = World::new().await;
-    // Ten other terminals bound, through the cloud's own API.
+    // Ten other terminals bound, through the protocol (the test kit).
     world.signed_up("jo@example.com").await;
-    for i in 1..10 {
-        let feature = format!("{i:032x}");
-        let form = |code: Option<String>| {
-            let mut f = vec![
-                ("account", "jo@example.com".to_owned()),
-                (
-                    "password",
-                    hik_proto::PasswordDigest::of_password(PASSWORD)
-                        .as_str()
-                        .to_owned(),
-                ),
-                ("featureCode", feature.clone()),
-            ];
-            if let Some(c) = code {
-                f.push(("smsCode", c));
-                f.push(("bizType", "TERMINAL_BIND".into()));
-            }
-            f
-        };
-        let url = format!("{}/v3/users/login/v2", world.cloud.url());
-        world
-            .http
-            .post(&url)
-            .form(&form(None))
-            .send()
-            .await
-            .unwrap();
-        // Past the cooldown and the hourly limit of codes.
-        world.advance_clock(721).await;
-        world
-            .http
-            .post(format!("{}/v3/sms/nologin/checkcode", world.cloud.url()))
-            .form(&[("from", "jo@example.com"), ("bizType", "TERMINAL_BIND")])
-            .send()
-            .await
-            .unwrap();
-        let code = world.latest_code("jo@example.com", "TERMINAL_BIND").await;
-        let r: serde_json::Value = world
-            .http
-            .post(&url)
-            .form(&form(Some(code)))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(r["meta"]["code"], 200, "{r}");
-    }
+    world.cloud.bind_terminals("jo@example.com", 9).await;
     let install = world.install().await;
     let outcome = install
         .engine
@@ -838,10 +711,10 @@ async fn the_accounts_devices_are_listed_and_kept_for_when_the_cloud_is_away() {
     assert!(cameras.cameras.len() >= 4, "{cameras:?}");
     assert_eq!(cameras.cameras[0].channel, 1);
     let e = install.engine.cameras("NOSUCHSERIAL").await.unwrap_err();
-    assert_eq!(e.code(), "2005");
+    assert_eq!(e.result_code(), Some(ResultCode::BadRequest));
 
-    let World { cloud, .. } = world;
-    cloud.shutdown().await;
+    let World { mut cloud } = world;
+    cloud.stop().await;
     let saved = install.engine.devices().await.unwrap();
     assert!(saved.saved);
     assert!(saved.problem.unwrap().contains("cannot be reached"));
@@ -914,7 +787,7 @@ async fn two_step_off_lets_a_new_install_in_without_a_code_and_on_again_needs_on
     );
     // Not bound: switching two-step back on needs a code from here.
     let e = second.engine.set_two_step(true, None).await.unwrap_err();
-    assert_eq!(e.code(), "80000");
+    assert_eq!(e.result_code(), Some(ResultCode::SensitiveOperation));
     second
         .engine
         .send_security_code(CodePurpose::TwoStep, Some(Channel::Email), None)
@@ -1007,7 +880,7 @@ async fn the_email_moves_with_both_codes_and_the_password_changes() {
         .change_password("wrong-old", "Brand-New-Horse-3")
         .await
         .unwrap_err();
-    assert_eq!(e.code(), "1014");
+    assert_eq!(e.result_code(), Some(ResultCode::WrongPassword));
     install
         .engine
         .change_password(PASSWORD, "Brand-New-Horse-3")
@@ -1045,5 +918,5 @@ async fn a_deleted_account_is_gone_here_and_in_the_cloud() {
         .login("qa@example.com", PASSWORD, None)
         .await
         .unwrap_err();
-    assert_eq!(e.code(), "1013");
+    assert_eq!(e.result_code(), Some(ResultCode::AccountMissing));
 }

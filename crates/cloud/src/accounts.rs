@@ -76,6 +76,14 @@ pub fn find(conn: &dyn Sql, account: &Account) -> Result<Option<User>, ApiError>
     )?)
 }
 
+/// The dialling code a phone account signed up with, if any.
+pub fn phone_code(conn: &dyn Sql, user_id: i64) -> Result<Option<String>, ApiError> {
+    Ok(conn.one(
+        "SELECT phone_code FROM users WHERE id = ?1",
+        params![user_id],
+    )?)
+}
+
 /// Serialise with every other job on the account until this one ends: taken
 /// before any other lock, by each job that reads the account's state to
 /// decide what to write (the terminal limit, revoking its sessions, ...).

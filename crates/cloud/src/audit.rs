@@ -102,17 +102,8 @@ impl Event {
     }
 }
 
-/// One event as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Entry {
-    pub at: i64,
-    pub event: String,
-    pub outcome: String,
-    pub terminal: Option<String>,
-    pub ip: String,
-    pub detail: Option<String>,
-}
+/// One event as recorded (the QA surface and, later, the app show these).
+pub use hik_proto::qa::Activity as Entry;
 
 /// Record `event` for `user_id` (none when no account is known), from
 /// `terminal` (a terminal's name, when the flow knows it), with its

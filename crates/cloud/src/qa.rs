@@ -77,11 +77,12 @@ async fn advance_clock(State(cloud): State<Arc<Cloud>>, Form(r): Form<AdvanceClo
     cloud.clock.set_offset(offset);
     let now = wall + offset;
     tracing::info!(advanced = secs, now, "QA moved the clock");
-    Ok(Json(serde_json::json!({ "now": now })).into_response())
+    Ok(Json(hik_proto::qa::Clock { now }).into_response())
 }
 
 async fn clock_now(State(cloud): State<Arc<Cloud>>) -> ApiResult {
-    Ok(ok(serde_json::json!({ "now": cloud.clock.now() })))
+    let now = cloud.clock.now();
+    Ok(ok(hik_proto::qa::Clock { now }))
 }
 
 /// `GET /qa/inbox`: a page for people, refreshing itself from `/qa/outbox`.
@@ -167,46 +168,14 @@ async fn captcha_answer(
             None => Ok(None),
         })
         .await?;
-    Ok(Json(serde_json::json!({ "answer": answer })).into_response())
+    Ok(Json(hik_proto::qa::CaptchaAnswer { answer }).into_response())
 }
 
 /// `POST /qa/accounts {"account", "password", "areaId", "twoStep", "devices"}`:
 /// a ready account, no code needed. `password` is the plain password here.
 async fn create_account(State(cloud): State<Arc<Cloud>>, Form(r): Form<QaAccount>) -> ApiResult {
-    use hik_proto::{Account, AreaId, PasswordDigest};
-    let account = r.account;
-    let area = r.area_id.unwrap_or(AreaId::new(44));
-    let two_step = r.two_step.unwrap_or(true);
-    let devices = crate::http::count_or(r.devices, crate::devices::DEFAULT_COUNT);
-    let hash = cloud
-        .hasher
-        .hash(PasswordDigest::of_password(r.password.as_str()).as_str())
-        .await?;
-    let shown = account.as_str().to_owned();
-    let now = cloud.clock.now();
-    let user = cloud
-        .db
-        .call(move |conn| {
-            let tx = conn.savepoint()?;
-            let phone_code = matches!(account, Account::Phone(_)).then(|| area.get().to_string());
-            let new = crate::accounts::NewUser {
-                account: &account,
-                phone_code: phone_code.as_deref(),
-                area,
-                user_name: account.as_str(),
-                password_hash: &hash,
-            };
-            let user = crate::accounts::create(&tx, now, new)?;
-            crate::terminals::set_two_step(&tx, user.id, two_step)?;
-            crate::devices::provision(&tx, user.id, devices)?;
-            tx.commit()?;
-            Ok(user)
-        })
-        .await?;
-    Ok(
-        Json(serde_json::json!({ "account": shown, "userId": user.id.to_string() }))
-            .into_response(),
-    )
+    let made = crate::flows::qa::create_account(&cloud, r).await?;
+    Ok(Json(made).into_response())
 }
 
 /// `GET /qa/accounts/{account}`: what the cloud knows of the account.
@@ -216,36 +185,7 @@ async fn inspect_account(
 ) -> ApiResult {
     let account =
         hik_proto::Account::parse(&account).map_err(|e| ApiError::bad_field("account", e))?;
-    let now = cloud.clock.now();
-    let rules = cloud.rules.clone();
-    let state = cloud
-        .db
-        .call(move |conn| {
-            let user = crate::accounts::find(conn, &account)?
-                .ok_or_else(|| ApiError::business(hik_proto::ResultCode::AccountMissing))?;
-            let (failed, locked_until) = crate::protection::state(conn, user.id)?;
-            let (_, terminals) = crate::terminals::list(conn, user.id, "", 100, 0)?;
-            let phone_code: Option<String> = conn.one(
-                "SELECT phone_code FROM users WHERE id = ?1",
-                crate::db::params![user.id],
-            )?;
-            Ok(serde_json::json!({
-                "account": account.as_str(),
-                "userId": user.id.to_string(),
-                "email": user.email,
-                "phone": user.phone,
-                "phoneCode": phone_code,
-                "areaId": user.area_id,
-                "twoStep": user.two_step,
-                "failedLogins": failed,
-                "captchaRequired": failed >= rules.captcha_after_failures,
-                "lockedForSeconds": (locked_until - now).max(0),
-                "terminals": terminals,
-                "devices": crate::devices::count(conn, user.id)?,
-                "recentActivity": crate::audit::recent(conn, user.id, 20)?,
-            }))
-        })
-        .await?;
+    let state = crate::flows::qa::inspect_account(&cloud, account).await?;
     Ok(Json(state).into_response())
 }
 
@@ -323,7 +263,7 @@ async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
         .await?;
     cloud.adopt(&snapshot);
     let endpoints = snapshot.endpoints;
-    Ok(Json(serde_json::json!({ "faults": faults, "endpoints": endpoints })).into_response())
+    Ok(Json(hik_proto::qa::Faults { faults, endpoints }).into_response())
 }
 
 /// `DELETE /qa/faults`: deliver normally again.
@@ -344,5 +284,6 @@ async fn reset(State(cloud): State<Arc<Cloud>>) -> ApiResult {
         .await?;
     cloud.adopt(&snapshot);
     tracing::info!("QA reset the cloud");
-    Ok(Json(serde_json::json!({ "reset": true, "now": cloud.clock.now() })).into_response())
+    let now = cloud.clock.now();
+    Ok(Json(hik_proto::qa::Reset { reset: true, now }).into_response())
 }

@@ -2,12 +2,11 @@
 //! the 1069 way out, deleting the account, changing email and phone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, TestCloud, PASSWORD};
+use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
 
 #[tokio::test]
 async fn terminals_are_listed_and_a_removed_one_must_verify_again() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ana@example.com").await;
     let here = cloud.session_on("ana@example.com", &terminal(1)).await;
     let there = cloud.session_on("ana@example.com", &terminal(2)).await;
@@ -20,7 +19,7 @@ async fn terminals_are_listed_and_a_removed_one_must_verify_again() {
             &[("limit", "1"), ("offset", "0")],
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(r.json["page"]["total"], 2);
     assert_eq!(r.json["page"]["hasNext"], true);
     let r = cloud.authed("GET", "/v3/terminals", &here, &[]).await;
@@ -53,7 +52,7 @@ async fn terminals_are_listed_and_a_removed_one_must_verify_again() {
         .await;
     assert_eq!(
         (r.code(), r.json["removed"].as_u64()),
-        (200, Some(1)),
+        (ResultCode::Success, Some(1)),
         "{}",
         r.json
     );
@@ -63,24 +62,24 @@ async fn terminals_are_listed_and_a_removed_one_must_verify_again() {
             .login("ana@example.com", PASSWORD, &terminal(2), None)
             .await
             .code(),
-        6002
+        ResultCode::NewTerminal
     );
 }
 
 #[tokio::test]
 async fn with_two_step_off_new_terminals_log_straight_in_and_stay_unbound() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("bo@example.com").await;
     let here = cloud.session_on("bo@example.com", &terminal(1)).await;
     let r = cloud
         .authed("PUT", "/v3/terminals/status", &here, &[("enable", "0")])
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
 
     let r = cloud
         .login("bo@example.com", PASSWORD, &terminal(3), None)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(
         r.json["loginTerminalStatus"],
         serde_json::json!({"terminalBinded": 0, "terminalOpened": 0})
@@ -94,7 +93,7 @@ async fn with_two_step_off_new_terminals_log_straight_in_and_stay_unbound() {
     let r = cloud
         .authed("PUT", "/v3/terminals/status", &unbound, &[("enable", "1")])
         .await;
-    assert_eq!(r.code(), 80000, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::SensitiveOperation, "{}", r.json);
     assert_eq!(r.json["contact"]["fuzzyContact"], "b***@example.com");
     let code = cloud
         .code_for(&unbound, "TERMINAL_BIND", "bo@example.com", &[])
@@ -107,13 +106,13 @@ async fn with_two_step_off_new_terminals_log_straight_in_and_stay_unbound() {
             &[("enable", "1"), ("smsCode", &code)],
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(
         cloud
             .login("bo@example.com", PASSWORD, &terminal(4), None)
             .await
             .code(),
-        6002
+        ResultCode::NewTerminal
     );
 
     let r = cloud
@@ -124,7 +123,7 @@ async fn with_two_step_off_new_terminals_log_straight_in_and_stay_unbound() {
             &[("signs", &terminal(1))],
         )
         .await;
-    assert_eq!(r.code(), 80000);
+    assert_eq!(r.code(), ResultCode::SensitiveOperation);
     let code = cloud
         .code_for(&unbound, "TERMINAL_DELETE", "bo@example.com", &[])
         .await;
@@ -136,12 +135,12 @@ async fn with_two_step_off_new_terminals_log_straight_in_and_stay_unbound() {
             &[("signs", &terminal(1)), ("smsCode", &code)],
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
 }
 
 #[tokio::test]
 async fn a_full_account_gets_1069_and_can_make_room_without_logging_in() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("cy@example.com").await; // terminal 1 bound by sign-up
     for n in 2..=10 {
         cloud.session_on("cy@example.com", &terminal(n)).await;
@@ -149,21 +148,24 @@ async fn a_full_account_gets_1069_and_can_make_room_without_logging_in() {
     let r = cloud
         .login("cy@example.com", PASSWORD, &terminal(11), None)
         .await;
-    assert_eq!(r.code(), 1069, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::TooManyTerminals, "{}", r.json);
     let data = &r.json["terminalData"];
     assert_eq!(data["limits"], 10);
     assert_eq!(data["terminals"].as_array().unwrap().len(), 10);
     let temp_id = data["tempId"].as_str().unwrap().to_owned();
 
-    cloud.advance_clock(61).await;
+    cloud.qa().advance_clock(61).await;
     assert_eq!(
         cloud
             .send_code("cy@example.com", "TERMINAL_DELETE")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
-    let code = cloud.latest_code("cy@example.com", "TERMINAL_DELETE").await;
+    let code = cloud
+        .qa()
+        .latest_code("cy@example.com", "TERMINAL_DELETE")
+        .await;
     let form = [
         ("tempId", temp_id.as_str()),
         ("signs", &terminal(5)),
@@ -174,7 +176,7 @@ async fn a_full_account_gets_1069_and_can_make_room_without_logging_in() {
         .await;
     assert_eq!(
         (r.code(), r.json["removed"].as_u64()),
-        (200, Some(1)),
+        (ResultCode::Success, Some(1)),
         "{}",
         r.json
     );
@@ -190,7 +192,7 @@ async fn a_full_account_gets_1069_and_can_make_room_without_logging_in() {
             ],
         )
         .await;
-    assert_ne!(r.code(), 200);
+    assert_ne!(r.code(), ResultCode::Success);
 
     // Room again: the new terminal now meets the ordinary code step.
     assert_eq!(
@@ -198,19 +200,19 @@ async fn a_full_account_gets_1069_and_can_make_room_without_logging_in() {
             .login("cy@example.com", PASSWORD, &terminal(11), None)
             .await
             .code(),
-        6002
+        ResultCode::NewTerminal
     );
 }
 
 #[tokio::test]
 async fn deleting_the_account_needs_its_code_and_frees_the_address() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("di@example.com").await;
     let session = cloud.session_on("di@example.com", &terminal(1)).await;
     let r = cloud.authed("DELETE", "/v3/users", &session, &[]).await;
     assert_eq!(
         r.code(),
-        80000,
+        ResultCode::SensitiveOperation,
         "a bound terminal still needs the code to delete: {}",
         r.json
     );
@@ -220,22 +222,22 @@ async fn deleting_the_account_needs_its_code_and_frees_the_address() {
     let r = cloud
         .authed("DELETE", "/v3/users", &session, &[("smsCode", &code)])
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(cloud.user_info(&session).await.status, 401);
     assert_eq!(
         cloud
             .login("di@example.com", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        1013
+        ResultCode::AccountMissing
     );
-    cloud.advance_clock(3600).await;
+    cloud.qa().advance_clock(3600).await;
     cloud.account("di@example.com").await;
 }
 
 #[tokio::test]
 async fn changing_the_email_takes_a_code_from_the_old_and_one_to_the_new_address() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ed@example.com").await;
     cloud.account("taken@example.com").await;
     let session = cloud.session_on("ed@example.com", &terminal(1)).await;
@@ -273,17 +275,23 @@ async fn changing_the_email_takes_a_code_from_the_old_and_one_to_the_new_address
                 .await
         }
     };
-    assert_eq!(change("taken@example.com", new.clone()).await.code(), 2004);
+    assert_eq!(
+        change("taken@example.com", new.clone()).await.code(),
+        ResultCode::AddressTaken
+    );
     // A wrong new code spends neither code.
     let r = change("eddie@example.com", wrong.to_owned()).await;
     assert_eq!(
         (r.code(), r.json["remainingAttempts"].as_u64()),
-        (1011, Some(4))
+        (ResultCode::WrongCode, Some(4))
     );
-    assert_eq!(change("eddie@example.com", new.clone()).await.code(), 200);
+    assert_eq!(
+        change("eddie@example.com", new.clone()).await.code(),
+        ResultCode::Success
+    );
     assert_eq!(
         change("eddie@example.com", new).await.code(),
-        2005,
+        ResultCode::BadRequest,
         "already this address"
     );
 
@@ -292,20 +300,20 @@ async fn changing_the_email_takes_a_code_from_the_old_and_one_to_the_new_address
             .login("ed@example.com", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        1013
+        ResultCode::AccountMissing
     );
     assert_eq!(
         cloud
             .login("eddie@example.com", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        200
+        ResultCode::Success
     );
 }
 
 #[tokio::test]
 async fn an_email_account_can_add_a_phone_confirmed_by_sms() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("fa@example.com").await;
     let session = cloud.session_on("fa@example.com", &terminal(1)).await;
     let old = cloud
@@ -324,8 +332,8 @@ async fn an_email_account_can_add_a_phone_confirmed_by_sms() {
             &[("contact", "07700 900123".trim_start_matches('0'))],
         )
         .await;
-    let sms = &cloud.outbox("7700900123").await[0];
-    assert_eq!(sms["channel"], "sms");
+    let sms = &cloud.qa().outbox("7700900123").await[0];
+    assert_eq!(sms.channel, "sms");
     let form = [
         ("phone", "7700900123"),
         ("phoneCode", "+44"),
@@ -336,7 +344,7 @@ async fn an_email_account_can_add_a_phone_confirmed_by_sms() {
     let r = cloud
         .authed("PUT", "/v3/users/phone", &session, &form)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let info = cloud.user_info(&session).await;
     assert_eq!(info.json["userInfo"]["phone"], "7700900123");
     assert_eq!(info.json["userInfo"]["fuzzyPhone"], "770***0123");
@@ -345,13 +353,13 @@ async fn an_email_account_can_add_a_phone_confirmed_by_sms() {
             .login("7700900123", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        200
+        ResultCode::Success
     );
 }
 
 #[tokio::test]
 async fn logged_in_codes_are_throttled_and_system_info_tells_the_rules() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("gu@example.com").await;
     let session = cloud.session_on("gu@example.com", &terminal(1)).await;
     cloud
@@ -365,7 +373,7 @@ async fn logged_in_codes_are_throttled_and_system_info_tells_the_rules() {
             &[("bizType", "USER_DELETE")],
         )
         .await;
-    assert_eq!(r.code(), 1041);
+    assert_eq!(r.code(), ResultCode::TooOften);
     let r = cloud
         .authed(
             "POST",
@@ -374,7 +382,12 @@ async fn logged_in_codes_are_throttled_and_system_info_tells_the_rules() {
             &[("bizType", "USER_DELETE"), ("smsType", "1")],
         )
         .await;
-    assert_eq!(r.code(), 2005, "this account has no phone: {}", r.json);
+    assert_eq!(
+        r.code(),
+        ResultCode::BadRequest,
+        "this account has no phone: {}",
+        r.json
+    );
     let r = cloud
         .authed(
             "POST",
@@ -392,7 +405,7 @@ async fn logged_in_codes_are_throttled_and_system_info_tells_the_rules() {
                 .get(format!("{}/v3/configurations/system/info", cloud.url)),
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(r.json["systemConfigInfo"]["codeLength"], 6);
     assert_eq!(r.json["systemConfigInfo"]["maxTerminals"], 10);
     // sysConf as EZVIZ-family clients split it: field 15 the host, 16 a port.

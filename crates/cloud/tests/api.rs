@@ -2,21 +2,25 @@
 //! sessions. Time moves through the QA clock, never by sleeping.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, Reply, TestCloud, PASSWORD};
+use hik_testkit::{terminal, Cloud, Reply, ResultCode, PASSWORD};
 
 /// A dead refresh token: 403 in `meta.code` on HTTP 200, as the public clients
 /// read it.
 fn assert_refresh_dead(r: &Reply) {
-    assert_eq!((r.status, r.code()), (200, 403), "{}", r.json);
+    assert_eq!(
+        (r.status, r.code()),
+        (200, ResultCode::RefreshDead),
+        "{}",
+        r.json
+    );
     assert!(r.json.get("sessionInfo").is_none(), "{}", r.json);
 }
 
 #[tokio::test]
 async fn area_list_names_each_region_with_its_api_domain() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let r = cloud.areas().await;
-    assert_eq!(r.code(), 200);
+    assert_eq!(r.code(), ResultCode::Success);
     let areas = r.json["areaList"].as_array().unwrap();
     assert!(areas.len() >= 2);
     let uk = areas.iter().find(|a| a["id"] == 44).unwrap();
@@ -27,29 +31,30 @@ async fn area_list_names_each_region_with_its_api_domain() {
 
 #[tokio::test]
 async fn sign_up_with_a_code_binds_the_terminal_it_was_made_on() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let sent = cloud
         .send_code("Ana@Example.com", "USER_REGISTRATION")
         .await;
-    assert_eq!(sent.code(), 200, "{}", sent.json);
+    assert_eq!(sent.code(), ResultCode::Success, "{}", sent.json);
     assert_eq!(sent.json["contact"]["fuzzyContact"], "an***@example.com");
     assert_eq!(sent.json["contact"]["type"], "email");
 
     let code = cloud
+        .qa()
         .latest_code("ana@example.com", "USER_REGISTRATION")
         .await;
     assert_eq!(code.len(), 6);
     let r = cloud
         .sign_up("ana@example.com", PASSWORD, &code, &terminal(1))
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(r.json["loginUser"]["email"], "ana@example.com");
 
     // The same terminal logs in with no code.
     let r = cloud
         .login("ana@example.com", PASSWORD, &terminal(1), None)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let session = r.json["loginSession"]["sessionId"].as_str().unwrap();
     assert_eq!(session.split('.').count(), 3, "sessionId is a JWT");
     assert!(r.json["loginSession"]["rfSessionId"].as_str().is_some());
@@ -59,62 +64,71 @@ async fn sign_up_with_a_code_binds_the_terminal_it_was_made_on() {
     let again = cloud
         .sign_up("ana@example.com", PASSWORD, &code, &terminal(1))
         .await;
-    assert_eq!(again.code(), 1012);
+    assert_eq!(again.code(), ResultCode::CodeDead);
 }
 
 #[tokio::test]
 async fn a_new_terminal_gets_6002_then_binds_with_the_code() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("bo@example.com").await;
 
     let r = cloud
         .login("bo@example.com", PASSWORD, &terminal(2), None)
         .await;
-    assert_eq!(r.code(), 6002, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::NewTerminal, "{}", r.json);
     assert_eq!(r.json["contact"]["fuzzyContact"], "b***@example.com");
     assert!(r.json.get("loginSession").is_none());
 
     let sent = cloud.send_code("bo@example.com", "TERMINAL_BIND").await;
-    assert_eq!(sent.code(), 200);
-    let code = cloud.latest_code("bo@example.com", "TERMINAL_BIND").await;
+    assert_eq!(sent.code(), ResultCode::Success);
+    let code = cloud
+        .qa()
+        .latest_code("bo@example.com", "TERMINAL_BIND")
+        .await;
     let r = cloud
         .login("bo@example.com", PASSWORD, &terminal(2), Some(&code))
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
 
     // Bound from now on.
     let r = cloud
         .login("bo@example.com", PASSWORD, &terminal(2), None)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     // Another terminal is still new.
     let r = cloud
         .login("bo@example.com", PASSWORD, &terminal(3), None)
         .await;
-    assert_eq!(r.code(), 6002);
+    assert_eq!(r.code(), ResultCode::NewTerminal);
 }
 
 #[tokio::test]
 async fn codes_are_typed_forgivingly() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("cy@example.com").await;
     cloud.send_code("cy@example.com", "TERMINAL_BIND").await;
-    let code = cloud.latest_code("cy@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("cy@example.com", "TERMINAL_BIND")
+        .await;
     let typed = format!(" {}-{} ", &code[..3], &code[3..])
         .replace('0', "O")
         .replace('1', "l");
     let r = cloud
         .login("cy@example.com", PASSWORD, &terminal(2), Some(&typed))
         .await;
-    assert_eq!(r.code(), 200, "typed {typed:?}: {}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "typed {typed:?}: {}", r.json);
 }
 
 #[tokio::test]
 async fn wrong_codes_climb_the_ladder_then_the_code_dies() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("di@example.com").await;
     cloud.send_code("di@example.com", "TERMINAL_BIND").await;
-    let right = cloud.latest_code("di@example.com", "TERMINAL_BIND").await;
+    let right = cloud
+        .qa()
+        .latest_code("di@example.com", "TERMINAL_BIND")
+        .await;
     let wrong = if right == "000000" {
         "111111"
     } else {
@@ -131,31 +145,34 @@ async fn wrong_codes_climb_the_ladder_then_the_code_dies() {
     assert_eq!(
         seen,
         vec![
-            (1011, Some(4)),
-            (1011, Some(3)),
-            (1011, Some(2)),
-            (1043, Some(1)),
-            (1012, None)
+            (ResultCode::WrongCode, Some(4)),
+            (ResultCode::WrongCode, Some(3)),
+            (ResultCode::WrongCode, Some(2)),
+            (ResultCode::LastTry, Some(1)),
+            (ResultCode::CodeDead, None)
         ]
     );
     // The right code no longer works: it was burned.
     let r = cloud
         .login("di@example.com", PASSWORD, &terminal(2), Some(&right))
         .await;
-    assert_eq!(r.code(), 1012);
+    assert_eq!(r.code(), ResultCode::CodeDead);
 }
 
 #[tokio::test]
 async fn codes_expire_after_ten_minutes() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ed@example.com").await;
     cloud.send_code("ed@example.com", "TERMINAL_BIND").await;
-    let code = cloud.latest_code("ed@example.com", "TERMINAL_BIND").await;
-    cloud.advance_clock(10 * 60 + 1).await;
+    let code = cloud
+        .qa()
+        .latest_code("ed@example.com", "TERMINAL_BIND")
+        .await;
+    cloud.qa().advance_clock(10 * 60 + 1).await;
     let r = cloud
         .login("ed@example.com", PASSWORD, &terminal(2), Some(&code))
         .await;
-    assert_eq!(r.code(), 1012);
+    assert_eq!(r.code(), ResultCode::CodeDead);
     assert!(r.json["meta"]["message"]
         .as_str()
         .unwrap()
@@ -164,96 +181,104 @@ async fn codes_expire_after_ten_minutes() {
 
 #[tokio::test]
 async fn sending_is_throttled_and_a_newer_code_kills_the_older() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("fa@example.com").await;
     assert_eq!(
         cloud
             .send_code("fa@example.com", "TERMINAL_BIND")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
-    let first = cloud.latest_code("fa@example.com", "TERMINAL_BIND").await;
+    let first = cloud
+        .qa()
+        .latest_code("fa@example.com", "TERMINAL_BIND")
+        .await;
 
-    cloud.advance_clock(20).await;
+    cloud.qa().advance_clock(20).await;
     let r = cloud.send_code("fa@example.com", "TERMINAL_BIND").await;
-    assert_eq!(r.code(), 1041, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::TooOften, "{}", r.json);
     // 40 seconds left, or 39 if the wall clock ticked between the two sends.
     let wait = r.json["retryAfter"].as_u64().unwrap();
     assert!((39..=40).contains(&wait), "{wait}");
     assert_eq!(r.retry_after_header, Some(wait.to_string()));
     assert_eq!(
         cloud
+            .qa()
             .outbox("fa@example.com")
             .await
             .iter()
-            .filter(|m| m["bizType"] == "TERMINAL_BIND")
+            .filter(|m| m.biz_type.as_deref() == Some("TERMINAL_BIND"))
             .count(),
         1
     );
 
-    cloud.advance_clock(40).await;
+    cloud.qa().advance_clock(40).await;
     assert_eq!(
         cloud
             .send_code("fa@example.com", "TERMINAL_BIND")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
-    let second = cloud.latest_code("fa@example.com", "TERMINAL_BIND").await;
+    let second = cloud
+        .qa()
+        .latest_code("fa@example.com", "TERMINAL_BIND")
+        .await;
     if first != second {
         let r = cloud
             .login("fa@example.com", PASSWORD, &terminal(2), Some(&first))
             .await;
-        assert_eq!(r.code(), 1012, "the older code must be dead");
+        assert_eq!(
+            r.code(),
+            ResultCode::CodeDead,
+            "the older code must be dead"
+        );
     }
     let r = cloud
         .login("fa@example.com", PASSWORD, &terminal(2), Some(&second))
         .await;
-    assert_eq!(r.code(), 200);
+    assert_eq!(r.code(), ResultCode::Success);
 }
 
 #[tokio::test]
 async fn sign_up_never_reveals_a_registered_address() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("gu@example.com").await;
-    cloud.advance_clock(3600).await;
+    cloud.qa().advance_clock(3600).await;
     let taken = cloud.send_code("gu@example.com", "USER_REGISTRATION").await;
     let free = cloud.send_code("gx@example.com", "USER_REGISTRATION").await;
-    assert_eq!(taken.code(), 200);
+    assert_eq!(taken.code(), ResultCode::Success);
     assert_eq!(taken.json["retryAfter"], free.json["retryAfter"]);
-    let notice = &cloud.outbox("gu@example.com").await[0];
+    let notice = &cloud.qa().outbox("gu@example.com").await[0];
     assert!(
-        notice["code"].is_null(),
-        "the owner gets a notice, not a code: {notice}"
+        notice.code.is_none(),
+        "the owner gets a notice, not a code: {notice:?}"
     );
-    assert!(notice["body"]
-        .as_str()
-        .unwrap()
-        .contains("already has an account"));
+    assert!(notice.body.contains("already has an account"));
     // Unknown accounts asking for a login code get the same reply and no message.
     let r = cloud.send_code("nobody@example.com", "TERMINAL_BIND").await;
-    assert_eq!(r.code(), 200);
-    assert!(cloud.outbox("nobody@example.com").await.is_empty());
+    assert_eq!(r.code(), ResultCode::Success);
+    assert!(cloud.qa().outbox("nobody@example.com").await.is_empty());
 }
 
 #[tokio::test]
 async fn login_errors_say_what_is_wrong() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ha@example.com").await;
     assert_eq!(
         cloud
             .login("nobody@example.com", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        1013
+        ResultCode::AccountMissing
     );
     assert_eq!(
         cloud
             .login("ha@example.com", "Wrong-pass-1", &terminal(1), None)
             .await
             .code(),
-        1014
+        ResultCode::WrongPassword
     );
     // A wrong password on a new terminal is still 1014, never 6002.
     assert_eq!(
@@ -261,13 +286,13 @@ async fn login_errors_say_what_is_wrong() {
             .login("ha@example.com", "Wrong-pass-1", &terminal(9), None)
             .await
             .code(),
-        1014
+        ResultCode::WrongPassword
     );
 }
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_error_and_never_a_5xx() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let f = terminal(1);
     let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("/v3/users/login/v2", vec![]),
@@ -304,7 +329,7 @@ async fn bad_input_gets_a_clear_error_and_never_a_5xx() {
     for (path, form) in cases {
         let r = cloud.post(path, &f, &form).await;
         assert_eq!(r.status, 200, "{path} {form:?}");
-        assert_ne!(r.code(), 200, "{path} {form:?}");
+        assert_ne!(r.code(), ResultCode::Success, "{path} {form:?}");
         assert!(!r.json["meta"]["message"].as_str().unwrap().is_empty());
     }
     let r = cloud
@@ -321,7 +346,7 @@ async fn bad_input_gets_a_clear_error_and_never_a_5xx() {
 
 #[tokio::test]
 async fn refresh_rotates_and_a_reused_token_revokes_the_family() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("io@example.com").await;
     let r = cloud
         .login("io@example.com", PASSWORD, &terminal(1), None)
@@ -332,7 +357,7 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_family() {
         .to_owned();
 
     let r = cloud.refresh(&first, &terminal(1)).await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let second = r.json["sessionInfo"]["refreshSessionId"]
         .as_str()
         .unwrap()
@@ -342,7 +367,7 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_family() {
         .unwrap()
         .to_owned();
     assert_ne!(first, second);
-    assert_eq!(cloud.user_info(&session).await.code(), 200);
+    assert_eq!(cloud.user_info(&session).await.code(), ResultCode::Success);
 
     // The old token is dead once used, and showing it again kills the new one too.
     assert_refresh_dead(&cloud.refresh(&first, &terminal(1)).await);
@@ -352,7 +377,7 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_family() {
 
 #[tokio::test]
 async fn a_refresh_token_only_works_for_its_own_terminal_and_expires() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("jo@example.com").await;
     let r = cloud
         .login("jo@example.com", PASSWORD, &terminal(1), None)
@@ -362,13 +387,13 @@ async fn a_refresh_token_only_works_for_its_own_terminal_and_expires() {
         .unwrap()
         .to_owned();
     assert_refresh_dead(&cloud.refresh(&token, &terminal(2)).await);
-    cloud.advance_clock(31 * 24 * 3600).await;
+    cloud.qa().advance_clock(31 * 24 * 3600).await;
     assert_refresh_dead(&cloud.refresh(&token, &terminal(1)).await);
 }
 
 #[tokio::test]
 async fn sessions_expire_after_a_day() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ka@example.com").await;
     let r = cloud
         .login("ka@example.com", PASSWORD, &terminal(1), None)
@@ -377,14 +402,14 @@ async fn sessions_expire_after_a_day() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(cloud.user_info(&session).await.code(), 200);
-    cloud.advance_clock(24 * 3600).await;
+    assert_eq!(cloud.user_info(&session).await.code(), ResultCode::Success);
+    cloud.qa().advance_clock(24 * 3600).await;
     assert_eq!(cloud.user_info(&session).await.status, 401);
 }
 
 #[tokio::test]
 async fn logout_revokes_the_session_and_its_refresh_token() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("lu@example.com").await;
     let r = cloud
         .login("lu@example.com", PASSWORD, &terminal(1), None)
@@ -400,7 +425,7 @@ async fn logout_revokes_the_session_and_its_refresh_token() {
     let info = cloud.user_info(&session).await;
     assert_eq!(info.json["userInfo"]["fuzzyEmail"], "l***@example.com");
 
-    assert_eq!(cloud.logout(&session).await.code(), 200);
+    assert_eq!(cloud.logout(&session).await.code(), ResultCode::Success);
     assert_eq!(cloud.user_info(&session).await.status, 401);
     assert_refresh_dead(&cloud.refresh(&token, &terminal(1)).await);
     assert_eq!(cloud.logout(&session).await.status, 401);
@@ -409,15 +434,7 @@ async fn logout_revokes_the_session_and_its_refresh_token() {
 
 #[tokio::test]
 async fn state_survives_a_restart_on_the_same_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = helpers::fresh_database(dir.path()).await;
-    let start = |db: hik_cloud::Location| async move {
-        let config = hik_cloud::Config::embedded(db);
-        hik_cloud::spawn(config).await.unwrap()
-    };
-    let first = start(db.clone()).await;
-    let mut cloud = TestCloud::spawn().await;
-    cloud.url = first.url();
+    let mut cloud = Cloud::start().await;
     cloud.account("mo@example.com").await;
     let r = cloud
         .login("mo@example.com", PASSWORD, &terminal(1), None)
@@ -426,13 +443,12 @@ async fn state_survives_a_restart_on_the_same_database() {
         .as_str()
         .unwrap()
         .to_owned();
-    first.shutdown().await;
+    cloud.stop().await;
 
-    let second = start(db).await;
-    cloud.url = second.url();
+    cloud.start_again().await;
     assert_eq!(
         cloud.user_info(&session).await.code(),
-        200,
+        ResultCode::Success,
         "sessions survive"
     );
     assert_eq!(
@@ -440,23 +456,28 @@ async fn state_survives_a_restart_on_the_same_database() {
             .login("mo@example.com", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        200,
+        ResultCode::Success,
         "terminals survive"
     );
 }
 
 #[tokio::test]
 async fn a_malformed_account_is_2003_and_login_v5_is_an_alias() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let r = cloud.send_code("not an address", "USER_REGISTRATION").await;
-    assert_eq!(r.code(), 2003, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::InvalidAccount, "{}", r.json);
     let r = cloud.login("12", PASSWORD, &terminal(1), None).await;
-    assert_eq!(r.code(), 2003);
+    assert_eq!(r.code(), ResultCode::InvalidAccount);
 
     cloud.account("v5@example.com").await;
     let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
     let form = [("account", "v5@example.com"), ("password", digest.as_str())];
     let r = cloud.post("/v3/users/login/v5", &terminal(1), &form).await;
-    assert_eq!(r.code(), 200, "featureCode from the header: {}", r.json);
+    assert_eq!(
+        r.code(),
+        ResultCode::Success,
+        "featureCode from the header: {}",
+        r.json
+    );
     assert!(r.json["loginSession"]["sessionId"].as_str().is_some());
 }

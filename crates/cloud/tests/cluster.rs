@@ -6,55 +6,22 @@
 //! hik-cloud --test cluster -- --include-ignored` (as `scripts/test` does).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, TestCloud, PASSWORD};
+use hik_proto::wire::QaFault;
+use hik_testkit::{terminal, Api, Cloud, ResultCode, AREA, PASSWORD};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 const NEEDS: &str = "needs PostgreSQL: run under scripts/with-postgres with --include-ignored";
 
-/// Three instances of the cloud in this process, on one new database, and a
-/// client for each.
-struct Cluster {
-    _instances: Vec<hik_cloud::RunningCloud>,
-    clients: Vec<TestCloud>,
-    _dir: tempfile::TempDir,
-}
-
-impl Cluster {
-    async fn start() -> Self {
-        assert!(
-            std::env::var("HIK_TEST_POSTGRES").is_ok(),
-            "HIK_TEST_POSTGRES is not set: {NEEDS}"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let db = helpers::fresh_database(dir.path()).await;
-        let mut instances = Vec::new();
-        for _ in 0..3 {
-            let config = hik_cloud::Config::embedded(db.clone());
-            instances.push(hik_cloud::spawn(config).await.unwrap());
-        }
-        let clients = instances
-            .iter()
-            .map(|i| TestCloud::on(i.url(), db.clone()))
-            .collect();
-        Self {
-            _instances: instances,
-            clients,
-            _dir: dir,
-        }
-    }
-
-    /// The client of instance `i` (modulo three): request `i` goes to it.
-    fn at(&self, i: usize) -> &TestCloud {
-        &self.clients[i % self.clients.len()]
-    }
+/// Three instances of the cloud in this process, on one new database.
+async fn cluster() -> Cloud {
+    Cloud::builder().instances(3).postgres().start().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL (scripts/with-postgres)"]
 async fn fifty_submissions_of_one_code_over_three_instances_open_one_session() {
-    let cluster = Cluster::start().await;
+    let cluster = cluster().await;
     cluster.at(0).account("ana@example.com").await;
     cluster
         .at(1)
@@ -62,12 +29,13 @@ async fn fifty_submissions_of_one_code_over_three_instances_open_one_session() {
         .await;
     let code = cluster
         .at(2)
+        .qa()
         .latest_code("ana@example.com", "TERMINAL_BIND")
         .await;
     let new_terminal = terminal(2);
     let mut logins = tokio::task::JoinSet::new();
     for i in 0..50 {
-        let client = TestCloud::on(cluster.at(i).url.clone(), cluster.at(i).db.clone());
+        let client = cluster.at(i).clone();
         let (code, new_terminal) = (code.clone(), new_terminal.clone());
         logins.spawn(async move {
             client
@@ -76,11 +44,19 @@ async fn fifty_submissions_of_one_code_over_three_instances_open_one_session() {
                 .code()
         });
     }
-    let codes: Vec<u64> = logins.join_all().await;
-    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 1, "{codes:?}");
-    assert!(codes.iter().all(|c| *c == 200 || *c == 1012), "{codes:?}");
+    let codes: Vec<ResultCode> = logins.join_all().await;
+    assert_eq!(
+        codes.iter().filter(|c| **c == ResultCode::Success).count(),
+        1,
+        "{codes:?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .all(|c| *c == ResultCode::Success || *c == ResultCode::CodeDead),
+        "{codes:?}"
+    );
     let sessions = cluster
-        .at(0)
         .stored(
             "SELECT COUNT(*) FROM sessions WHERE feature_code = '02020202020202020202020202020202'",
         )
@@ -91,35 +67,40 @@ async fn fifty_submissions_of_one_code_over_three_instances_open_one_session() {
 #[tokio::test]
 #[ignore = "needs PostgreSQL (scripts/with-postgres)"]
 async fn a_cooldown_started_on_one_instance_holds_on_the_others() {
-    let cluster = Cluster::start().await;
+    let cluster = cluster().await;
     cluster.at(0).account("bo@example.com").await;
     let first = cluster
         .at(0)
         .send_code("bo@example.com", "TERMINAL_BIND")
         .await;
-    assert_eq!(first.code(), 200, "{}", first.json);
+    assert_eq!(first.code(), ResultCode::Success, "{}", first.json);
     for i in 1..3 {
         let again = cluster
             .at(i)
             .send_code("bo@example.com", "TERMINAL_BIND")
             .await;
-        assert_eq!(again.code(), 1041, "instance {i}: {}", again.json);
+        assert_eq!(
+            again.code(),
+            ResultCode::TooOften,
+            "instance {i}: {}",
+            again.json
+        );
         let wait = again.json["retryAfter"].as_u64().unwrap();
         assert!((1..=60).contains(&wait), "{wait}");
     }
     // Once it is over, any instance sends again.
-    cluster.at(1).advance_clock(61).await;
+    cluster.at(1).qa().advance_clock(61).await;
     let later = cluster
         .at(2)
         .send_code("bo@example.com", "TERMINAL_BIND")
         .await;
-    assert_eq!(later.code(), 200, "{}", later.json);
+    assert_eq!(later.code(), ResultCode::Success, "{}", later.json);
 }
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL (scripts/with-postgres)"]
 async fn the_wrong_code_ladder_counts_across_instances() {
-    let cluster = Cluster::start().await;
+    let cluster = cluster().await;
     cluster.at(0).account("cy@example.com").await;
     cluster
         .at(0)
@@ -127,6 +108,7 @@ async fn the_wrong_code_ladder_counts_across_instances() {
         .await;
     let right = cluster
         .at(1)
+        .qa()
         .latest_code("cy@example.com", "TERMINAL_BIND")
         .await;
     let wrong = if right == "000000" {
@@ -145,11 +127,11 @@ async fn the_wrong_code_ladder_counts_across_instances() {
     assert_eq!(
         seen,
         [
-            (1011, Some(4)),
-            (1011, Some(3)),
-            (1011, Some(2)),
-            (1043, Some(1)),
-            (1012, None)
+            (ResultCode::WrongCode, Some(4)),
+            (ResultCode::WrongCode, Some(3)),
+            (ResultCode::WrongCode, Some(2)),
+            (ResultCode::LastTry, Some(1)),
+            (ResultCode::CodeDead, None)
         ]
     );
     let r = cluster
@@ -158,7 +140,7 @@ async fn the_wrong_code_ladder_counts_across_instances() {
         .await;
     assert_eq!(
         r.code(),
-        1012,
+        ResultCode::CodeDead,
         "the burned code is dead everywhere: {}",
         r.json
     );
@@ -168,7 +150,7 @@ async fn the_wrong_code_ladder_counts_across_instances() {
 #[ignore = "needs PostgreSQL (scripts/with-postgres)"]
 async fn a_refresh_token_rotated_on_one_instance_is_dead_on_the_others_and_its_reuse_ends_the_family(
 ) {
-    let cluster = Cluster::start().await;
+    let cluster = cluster().await;
     cluster.at(0).account("di@example.com").await;
     let r = cluster
         .at(0)
@@ -180,7 +162,7 @@ async fn a_refresh_token_rotated_on_one_instance_is_dead_on_the_others_and_its_r
         .to_owned();
 
     let r = cluster.at(1).refresh(&first, &terminal(1)).await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let second = r.json["sessionInfo"]["refreshSessionId"]
         .as_str()
         .unwrap()
@@ -192,7 +174,7 @@ async fn a_refresh_token_rotated_on_one_instance_is_dead_on_the_others_and_its_r
     for i in 0..3 {
         assert_eq!(
             cluster.at(i).user_info(&session).await.code(),
-            200,
+            ResultCode::Success,
             "instance {i}"
         );
     }
@@ -202,13 +184,18 @@ async fn a_refresh_token_rotated_on_one_instance_is_dead_on_the_others_and_its_r
     let reused = cluster.at(2).refresh(&first, &terminal(1)).await;
     assert_eq!(
         (reused.status, reused.code()),
-        (200, 403),
+        (200, ResultCode::RefreshDead),
         "{}",
         reused.json
     );
     for i in 0..3 {
         let r = cluster.at(i).refresh(&second, &terminal(1)).await;
-        assert_eq!(r.code(), 403, "instance {i}: {}", r.json);
+        assert_eq!(
+            r.code(),
+            ResultCode::RefreshDead,
+            "instance {i}: {}",
+            r.json
+        );
         assert_eq!(
             cluster.at(i).user_info(&session).await.status,
             401,
@@ -220,12 +207,8 @@ async fn a_refresh_token_rotated_on_one_instance_is_dead_on_the_others_and_its_r
 #[tokio::test]
 #[ignore = "needs PostgreSQL (scripts/with-postgres)"]
 async fn the_qa_clock_moved_on_one_instance_moves_on_all() {
-    let cluster = Cluster::start().await;
-    let now = |r: helpers::Reply| r.json["now"].as_i64().unwrap();
-    let before = now(cluster
-        .at(0)
-        .qa("GET", "/qa/clock", serde_json::json!({}))
-        .await);
+    let cluster = cluster().await;
+    let before = cluster.at(0).qa().now().await;
     cluster.at(0).account("ed@example.com").await;
     cluster
         .at(0)
@@ -233,15 +216,13 @@ async fn the_qa_clock_moved_on_one_instance_moves_on_all() {
         .await;
     let code = cluster
         .at(0)
+        .qa()
         .latest_code("ed@example.com", "TERMINAL_BIND")
         .await;
 
-    cluster.at(1).advance_clock(3600).await;
+    cluster.at(1).qa().advance_clock(3600).await;
     for i in 0..3 {
-        let seen = now(cluster
-            .at(i)
-            .qa("GET", "/qa/clock", serde_json::json!({}))
-            .await);
+        let seen = cluster.at(i).qa().now().await;
         assert!(
             seen >= before + 3600 && seen < before + 3700,
             "instance {i}: {seen}"
@@ -252,76 +233,67 @@ async fn the_qa_clock_moved_on_one_instance_moves_on_all() {
         .at(2)
         .login("ed@example.com", PASSWORD, &terminal(2), Some(&code))
         .await;
-    assert_eq!(r.code(), 1012, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::CodeDead, "{}", r.json);
     // A QA reset through one instance puts every clock back.
-    cluster
-        .at(2)
-        .qa("POST", "/qa/reset", serde_json::json!({}))
-        .await;
-    let seen = now(cluster
-        .at(0)
-        .qa("GET", "/qa/clock", serde_json::json!({}))
-        .await);
+    cluster.at(2).qa().reset().await;
+    let seen = cluster.at(0).qa().now().await;
     assert!(seen < before + 60, "{seen}");
 }
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL (scripts/with-postgres)"]
 async fn faults_set_through_one_instance_strike_on_all() {
-    let cluster = Cluster::start().await;
-    let r = cluster
+    let cluster = cluster().await;
+    let set = cluster
         .at(0)
-        .qa(
-            "POST",
-            "/qa/faults",
-            serde_json::json!({ "path": "/v3/users/area", "status": 503 }),
-        )
+        .qa()
+        .set_endpoint_fault("/v3/users/area", Some(503), 0)
         .await;
-    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(set.endpoints.len(), 1, "{set:?}");
     for i in 0..3 {
         assert_eq!(cluster.at(i).areas().await.status, 503, "instance {i}");
     }
     cluster
         .at(1)
-        .qa(
-            "POST",
-            "/qa/faults",
-            serde_json::json!({ "channel": "email", "failNext": 2 }),
-        )
+        .qa()
+        .set_delivery_fault("email", fail_next(2))
         .await;
-    cluster
-        .at(2)
-        .qa("DELETE", "/qa/faults", serde_json::json!({}))
-        .await;
+    cluster.at(2).qa().clear_faults().await;
     for i in 0..3 {
         assert_eq!(cluster.at(i).areas().await.status, 200, "instance {i}");
     }
     // A "fail next 1" is used up once, by whichever instance sends first.
     cluster
         .at(1)
-        .qa(
-            "POST",
-            "/qa/faults",
-            serde_json::json!({ "channel": "email", "failNext": 1 }),
-        )
+        .qa()
+        .set_delivery_fault("email", fail_next(1))
         .await;
     cluster
         .at(2)
         .send_code("fa@example.com", "USER_REGISTRATION")
         .await;
-    cluster.at(0).advance_clock(61).await;
+    cluster.at(0).qa().advance_clock(61).await;
     cluster
         .at(0)
         .send_code("fa@example.com", "USER_REGISTRATION")
         .await;
     let statuses: Vec<String> = cluster
         .at(1)
+        .qa()
         .outbox("fa@example.com")
         .await
         .iter()
-        .map(|m| m["status"].as_str().unwrap().to_owned())
+        .map(|m| m.status.clone())
         .collect();
     assert_eq!(statuses, ["delivered", "failed"], "newest first");
+}
+
+/// The next `n` messages fail to send.
+fn fail_next(n: u32) -> QaFault {
+    QaFault {
+        fail_next: n,
+        ..QaFault::default()
+    }
 }
 
 /// An instance of the `hik-cloud` binary, killed when dropped.
@@ -381,8 +353,9 @@ async fn start_process(db: &hik_cloud::Location) -> Process {
 /// instances (as a load balancer would spread them): the account if the
 /// cloud acknowledged it (any failure, a dying instance's included, is no
 /// acknowledgement).
-async fn sign_up_across(clients: &[TestCloud], live: &[usize], n: usize) -> Option<String> {
+async fn sign_up_across(clients: &[Api], live: &[usize], n: usize) -> Option<String> {
     let account = format!("load{n}@example.com");
+    let area = AREA.to_string();
     let at = |k: usize| &clients[live[(n + k) % live.len()]];
     let sent = at(0)
         .http
@@ -391,7 +364,7 @@ async fn sign_up_across(clients: &[TestCloud], live: &[usize], n: usize) -> Opti
         .form(&[
             ("from", account.as_str()),
             ("bizType", "USER_REGISTRATION"),
-            ("areaId", helpers::AREA),
+            ("areaId", area.as_str()),
         ])
         .send()
         .await
@@ -423,7 +396,7 @@ async fn sign_up_across(clients: &[TestCloud], live: &[usize], n: usize) -> Opti
         .form(&[
             ("account", account.as_str()),
             ("password", digest.as_str()),
-            ("areaId", helpers::AREA),
+            ("areaId", area.as_str()),
             ("smsCode", code.as_str()),
         ])
         .send()
@@ -432,7 +405,8 @@ async fn sign_up_across(clients: &[TestCloud], live: &[usize], n: usize) -> Opti
         .json()
         .await
         .ok()?;
-    (reply["meta"]["code"] == 200).then_some(account)
+    let code: ResultCode = serde_json::from_value(reply["meta"]["code"].clone()).ok()?;
+    (code == ResultCode::Success).then_some(account)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -440,15 +414,15 @@ async fn sign_up_across(clients: &[TestCloud], live: &[usize], n: usize) -> Opti
 async fn killing_one_instance_under_load_loses_no_acknowledged_sign_up() {
     assert!(std::env::var("HIK_TEST_POSTGRES").is_ok(), "{NEEDS}");
     let dir = tempfile::tempdir().unwrap();
-    let db = helpers::fresh_database(dir.path()).await;
+    let db = hik_testkit::database::fresh(dir.path()).await;
     let mut processes = Vec::new();
     for _ in 0..3 {
         processes.push(start_process(&db).await);
     }
-    let clients: Arc<Vec<TestCloud>> = Arc::new(
+    let clients: Arc<Vec<Api>> = Arc::new(
         processes
             .iter()
-            .map(|p| TestCloud::on(p.url.clone(), db.clone()))
+            .map(|p| Api::on(&p.url, reqwest::Client::new()))
             .collect(),
     );
 
@@ -496,10 +470,10 @@ async fn killing_one_instance_under_load_loses_no_acknowledged_sign_up() {
         "the survivors kept serving: {after_kill} sign-ups after the kill"
     );
     // Every acknowledged account logs in through a survivor.
-    let survivor = TestCloud::on(processes[0].url.clone(), db.clone());
+    let survivor = Api::on(&processes[0].url, reqwest::Client::new());
     for account in &acked {
         let r = survivor.login(account, PASSWORD, &terminal(1), None).await;
-        assert_eq!(r.code(), 200, "{account}: {}", r.json);
+        assert_eq!(r.code(), ResultCode::Success, "{account}: {}", r.json);
     }
     println!(
         "{} sign-ups acknowledged, {after_kill} of them after the kill; all can log in",
@@ -510,13 +484,13 @@ async fn killing_one_instance_under_load_loses_no_acknowledged_sign_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL (scripts/with-postgres)"]
 async fn connections_the_server_ends_are_made_again_without_a_failed_request() {
-    let cluster = Cluster::start().await;
+    let cluster = cluster().await;
     let cloud = cluster.at(0);
     cloud.account("ga@example.com").await;
     for round in 0..2 {
         // The server ends every connection of the cloud's (as a restart or
         // an administrator would).
-        let ended = cloud
+        let ended = cluster
             .stored(
                 "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
                  WHERE datname = current_database() AND pid <> pg_backend_pid()",
@@ -533,7 +507,12 @@ async fn connections_the_server_ends_are_made_again_without_a_failed_request() {
             let r = cloud
                 .login("ga@example.com", PASSWORD, &terminal(1), None)
                 .await;
-            assert_eq!(r.code(), 200, "round {round}, request {i}: {}", r.json);
+            assert_eq!(
+                r.code(),
+                ResultCode::Success,
+                "round {round}, request {i}: {}",
+                r.json
+            );
         }
     }
 }

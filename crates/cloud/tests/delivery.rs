@@ -2,18 +2,17 @@
 //! SMS to a webhook, with retries.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, TestCloud, PASSWORD};
+use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
 async fn a_delayed_code_arrives_when_the_clock_gets_there_and_works() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ana@example.com").await;
     let r = cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"channel": "email", "delaySeconds": 120}),
@@ -26,49 +25,43 @@ async fn a_delayed_code_arrives_when_the_clock_gets_there_and_works() {
             .send_code("ana@example.com", "TERMINAL_BIND")
             .await
             .code(),
-        200,
+        ResultCode::Success,
         "the client cannot tell"
     );
-    let m = &cloud.outbox("ana@example.com").await[0];
+    let m = &cloud.qa().outbox("ana@example.com").await[0];
+    assert_eq!((m.status.as_str(), m.delivered_at), ("delayed", None));
+    cloud.qa().advance_clock(119).await;
     assert_eq!(
-        (m["status"].as_str(), m["deliveredAt"].as_i64()),
-        (Some("delayed"), None)
-    );
-    cloud.advance_clock(119).await;
-    assert_eq!(
-        cloud.outbox("ana@example.com").await[0]["status"],
+        cloud.qa().outbox("ana@example.com").await[0].status,
         "delayed"
     );
-    cloud.advance_clock(2).await;
-    let m = &cloud.outbox("ana@example.com").await[0];
-    assert_eq!(m["status"], "delivered");
-    assert_eq!(
-        m["deliveredAt"].as_i64().unwrap() - m["sentAt"].as_i64().unwrap(),
-        120
-    );
-    let code = m["code"].as_str().unwrap();
+    cloud.qa().advance_clock(2).await;
+    let m = &cloud.qa().outbox("ana@example.com").await[0];
+    assert_eq!(m.status, "delivered");
+    assert_eq!(m.delivered_at.unwrap() - m.sent_at, 120);
+    let code = m.code.as_deref().unwrap();
     assert_eq!(
         cloud
             .login("ana@example.com", PASSWORD, &terminal(2), Some(code))
             .await
             .code(),
-        200
+        ResultCode::Success
     );
 }
 
 #[tokio::test]
 async fn dropped_and_failing_messages_per_channel_until_cleared() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("bo@example.com").await;
     cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"channel": "email", "failNext": 2}),
         )
         .await;
     cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"channel": "sms", "dropRate": 1.0}),
@@ -76,67 +69,62 @@ async fn dropped_and_failing_messages_per_channel_until_cleared() {
         .await;
     let mut statuses = Vec::new();
     for _ in 0..3 {
-        cloud.advance_clock(61).await;
+        cloud.qa().advance_clock(61).await;
         assert_eq!(
             cloud
                 .send_code("bo@example.com", "TERMINAL_BIND")
                 .await
                 .code(),
-            200
+            ResultCode::Success
         );
-        statuses.push(
-            cloud.outbox("bo@example.com").await[0]["status"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        statuses.push(cloud.qa().outbox("bo@example.com").await[0].status.clone());
     }
     assert_eq!(statuses, ["failed", "failed", "delivered"]);
     assert_eq!(
-        cloud.qa("GET", "/qa/faults", json!({})).await.json["faults"]["email"]["failNext"],
+        cloud.qa_raw("GET", "/qa/faults", json!({})).await.json["faults"]["email"]["failNext"],
         0
     );
 
     // SMS are all lost; email is not affected by the SMS fault.
     let sent = cloud.send_code("7700900777", "USER_REGISTRATION").await;
-    assert_eq!(sent.code(), 200);
-    assert_eq!(cloud.outbox("7700900777").await[0]["status"], "dropped");
+    assert_eq!(sent.code(), ResultCode::Success);
+    assert_eq!(cloud.qa().outbox("7700900777").await[0].status, "dropped");
 
-    cloud.qa("DELETE", "/qa/faults", json!({})).await;
-    cloud.advance_clock(61).await;
+    cloud.qa_raw("DELETE", "/qa/faults", json!({})).await;
+    cloud.qa().advance_clock(61).await;
     cloud.send_code("7700900777", "USER_REGISTRATION").await;
-    assert_eq!(cloud.outbox("7700900777").await[0]["status"], "delivered");
+    assert_eq!(cloud.qa().outbox("7700900777").await[0].status, "delivered");
     let bad = cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"channel": "fax", "dropRate": 0.5}),
         )
         .await;
-    assert_eq!(bad.code(), 2005);
+    assert_eq!(bad.code(), ResultCode::BadRequest);
     let bad = cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"channel": "sms", "dropRate": 2}),
         )
         .await;
-    assert_eq!(bad.code(), 2005);
+    assert_eq!(bad.code(), ResultCode::BadRequest);
 }
 
 #[tokio::test]
 async fn reset_wipes_everything() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("cy@example.com").await;
-    cloud.advance_clock(5000).await;
+    cloud.qa().advance_clock(5000).await;
     cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"channel": "email", "failNext": 1}),
         )
         .await;
-    let r = cloud.qa("POST", "/qa/reset", json!({})).await;
+    let r = cloud.qa_raw("POST", "/qa/reset", json!({})).await;
     assert_eq!(r.json["reset"], true);
     let wall = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -151,11 +139,11 @@ async fn reset_wipes_everything() {
             .login("cy@example.com", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        1013
+        ResultCode::AccountMissing
     );
-    assert!(cloud.outbox("cy@example.com").await.is_empty());
+    assert!(cloud.qa().outbox("cy@example.com").await.is_empty());
     assert_eq!(
-        cloud.qa("GET", "/qa/faults", json!({})).await.json["faults"],
+        cloud.qa_raw("GET", "/qa/faults", json!({})).await.json["faults"],
         json!({})
     );
     cloud.account("cy@example.com").await;
@@ -240,16 +228,19 @@ fn smtp(port: u16) -> hik_cloud::Smtp {
 #[tokio::test]
 async fn email_goes_out_by_smtp_to_a_real_server() {
     let server = SmtpServer::start().await;
-    let cloud = TestCloud::spawn_config(|c| c.delivery.smtp = Some(smtp(server.port))).await;
+    let cloud = Cloud::builder()
+        .config(|c| c.delivery.smtp = Some(smtp(server.port)))
+        .start()
+        .await;
     assert_eq!(
         cloud
             .send_code("di@example.com", "USER_REGISTRATION")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
-    let m = cloud.wait_status("di@example.com", "delivered").await;
-    let code = m["code"].as_str().unwrap();
+    let m = cloud.qa().wait_status("di@example.com", "delivered").await;
+    let code = m.code.as_deref().unwrap();
     let mails = server.messages();
     assert_eq!(mails.len(), 1, "{mails:?}");
     let mail = &mails[0];
@@ -267,14 +258,16 @@ async fn email_goes_out_by_smtp_to_a_real_server() {
 #[tokio::test]
 async fn smtp_failures_are_retried_then_marked_failed() {
     let closed = free_port();
-    let cloud = TestCloud::spawn_config(|c| {
-        c.delivery.smtp = Some(smtp(closed));
-        c.delivery.attempts = 2;
-        c.delivery.retry_delay_ms = 10;
-    })
-    .await;
+    let cloud = Cloud::builder()
+        .config(|c| {
+            c.delivery.smtp = Some(smtp(closed));
+            c.delivery.attempts = 2;
+            c.delivery.retry_delay_ms = 10;
+        })
+        .start()
+        .await;
     cloud.send_code("ed@example.com", "USER_REGISTRATION").await;
-    cloud.wait_status("ed@example.com", "failed").await;
+    cloud.qa().wait_status("ed@example.com", "failed").await;
 }
 
 /// A tiny HTTP receiver: answers the first `fail_first` requests with 500,
@@ -335,32 +328,34 @@ async fn webhook(fail_first: usize) -> (String, Arc<Mutex<Vec<serde_json::Value>
 #[tokio::test]
 async fn sms_go_to_the_webhook_and_a_failure_is_retried() {
     let (url, seen) = webhook(1).await;
-    let cloud = TestCloud::spawn_config(|c| {
-        c.delivery.sms_webhook = Some(url);
-        c.delivery.retry_delay_ms = 10;
-    })
-    .await;
+    let cloud = Cloud::builder()
+        .config(|c| {
+            c.delivery.sms_webhook = Some(url);
+            c.delivery.retry_delay_ms = 10;
+        })
+        .start()
+        .await;
     assert_eq!(
         cloud
             .send_code("7700900888", "USER_REGISTRATION")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
-    let m = cloud.wait_status("7700900888", "delivered").await;
+    let m = cloud.qa().wait_status("7700900888", "delivered").await;
     let received = seen.lock().unwrap().clone();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0]["to"], "7700900888");
-    assert_eq!(received[0]["code"], m["code"]);
+    assert_eq!(received[0]["code"].as_str(), m.code.as_deref());
     assert_eq!(received[0]["bizType"], "USER_REGISTRATION");
     assert!(received[0]["body"]
         .as_str()
         .unwrap()
-        .contains(m["code"].as_str().unwrap()));
+        .contains(m.code.as_deref().unwrap()));
     // Email has no transport here: it stays in the outbox, delivered.
     cloud.send_code("fa@example.com", "USER_REGISTRATION").await;
     assert_eq!(
-        cloud.outbox("fa@example.com").await[0]["status"],
+        cloud.qa().outbox("fa@example.com").await[0].status,
         "delivered"
     );
 }

@@ -1,13 +1,12 @@
 //! Devices and cameras of an account, and QA-made accounts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, TestCloud, PASSWORD};
+use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
 use serde_json::json;
 
 #[tokio::test]
 async fn a_new_account_has_cameras_an_nvr_and_an_offline_dvr() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ana@example.com").await;
     let session = cloud.session("ana@example.com", PASSWORD).await;
     let r = cloud
@@ -18,7 +17,7 @@ async fn a_new_account_has_cameras_an_nvr_and_an_offline_dvr() {
             &[("groupId", "-1"), ("limit", "20"), ("offset", "0")],
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(
         r.json["page"],
         json!({"limit": 20, "offset": 0, "total": 4, "hasNext": false})
@@ -85,7 +84,7 @@ async fn a_new_account_has_cameras_an_nvr_and_an_offline_dvr() {
 
 #[tokio::test]
 async fn devices_are_private_to_their_account() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("bo@example.com").await;
     cloud.account("cy@example.com").await;
     let bo = cloud.session("bo@example.com", PASSWORD).await;
@@ -105,7 +104,7 @@ async fn devices_are_private_to_their_account() {
             &[("deviceSerial", &serial)],
         )
         .await;
-    assert_ne!(r.code(), 200);
+    assert_ne!(r.code(), ResultCode::Success);
     assert!(r.json.get("cameraInfos").is_none());
     let r = cloud
         .authed("GET", "/v3/userdevices/v1/devices/pagelist", "expired", &[])
@@ -115,7 +114,7 @@ async fn devices_are_private_to_their_account() {
 
 #[tokio::test]
 async fn qa_makes_ready_accounts_and_shows_their_state() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let make = |body: serde_json::Value| {
         let http = cloud.http.clone();
         let url = format!("{}/qa/accounts", cloud.url);
@@ -133,13 +132,16 @@ async fn qa_makes_ready_accounts_and_shows_their_state() {
     let r = make(json!({"account": "qa@example.com", "password": PASSWORD, "areaId": 44, "twoStep": false, "devices": 7})).await;
     assert_eq!(r["account"], "qa@example.com", "{r}");
     let again = make(json!({"account": "qa@example.com", "password": PASSWORD})).await;
-    assert_eq!(again["meta"]["code"], 2001);
+    assert_eq!(
+        serde_json::from_value::<ResultCode>(again["meta"]["code"].clone()).unwrap(),
+        ResultCode::AccountExists
+    );
 
     // Two-step off: a new terminal logs straight in.
     let r = cloud
         .login("qa@example.com", PASSWORD, &terminal(5), None)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let session = r.json["loginSession"]["sessionId"]
         .as_str()
         .unwrap()
@@ -183,7 +185,7 @@ async fn qa_makes_ready_accounts_and_shows_their_state() {
 
 #[tokio::test]
 async fn the_resource_list_has_the_shapes_ezviz_clients_read() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ez@example.com").await;
     let session = cloud.session("ez@example.com", PASSWORD).await;
     // pyezvizapi's own filter, spaces and repeats included.
@@ -201,7 +203,7 @@ async fn the_resource_list_has_the_shapes_ezviz_clients_read() {
             ],
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(r.json["page"]["hasNext"], false);
     let infos = r.json["deviceInfos"].as_array().unwrap();
     assert_eq!(infos.len(), 4);
@@ -262,7 +264,7 @@ async fn the_resource_list_has_the_shapes_ezviz_clients_read() {
             &[("filter", "STATUS;DROP TABLE")],
         )
         .await;
-    assert_eq!(r.code(), 2005, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::BadRequest, "{}", r.json);
     assert!(r.json["meta"]["message"]
         .as_str()
         .unwrap()

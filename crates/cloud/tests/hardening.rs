@@ -2,18 +2,22 @@
 //! and time arithmetic stays within dates HTTP can write.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{Reply, TestCloud};
+use hik_testkit::{Cloud, Reply, ResultCode};
 use serde_json::json;
 
 fn refused_naming(r: &Reply, field: &str) {
-    assert_eq!((r.status, r.code()), (200, 2005), "{}", r.json);
+    assert_eq!(
+        (r.status, r.code()),
+        (200, ResultCode::BadRequest),
+        "{}",
+        r.json
+    );
     let message = r.json["meta"]["message"].as_str().unwrap();
     assert!(message.starts_with(&format!("{field}:")), "{message}");
 }
 
 /// The cloud still answers, with a Date header HTTP can read.
-async fn still_serving(cloud: &TestCloud) {
+async fn still_serving(cloud: &Cloud) {
     let res = cloud
         .http
         .get(format!("{}/v3/users/area/list", cloud.url))
@@ -28,15 +32,15 @@ async fn still_serving(cloud: &TestCloud) {
             .send_code("still@example.com", "USER_REGISTRATION")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
 }
 
 #[tokio::test]
 async fn a_far_future_clock_is_refused_and_the_clock_stops_before_the_year_9999() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let r = cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/clock",
             json!({"advanceSeconds": 251_606_455_197_u64}),
@@ -44,7 +48,7 @@ async fn a_far_future_clock_is_refused_and_the_clock_stops_before_the_year_9999(
         .await;
     refused_naming(&r, "advanceSeconds");
     let r = cloud
-        .qa("POST", "/qa/clock", json!({"advanceSeconds": i64::MAX}))
+        .qa_raw("POST", "/qa/clock", json!({"advanceSeconds": i64::MAX}))
         .await;
     refused_naming(&r, "advanceSeconds");
     still_serving(&cloud).await;
@@ -53,13 +57,13 @@ async fn a_far_future_clock_is_refused_and_the_clock_stops_before_the_year_9999(
     let mut last = 0;
     for _ in 0..100 {
         let r = cloud
-            .qa(
+            .qa_raw(
                 "POST",
                 "/qa/clock",
                 json!({"advanceSeconds": 3_155_760_000_u64}),
             )
             .await;
-        if r.code() == 2005 {
+        if r.code() == ResultCode::BadRequest {
             assert!(r.json["meta"]["message"]
                 .as_str()
                 .unwrap()
@@ -74,17 +78,20 @@ async fn a_far_future_clock_is_refused_and_the_clock_stops_before_the_year_9999(
 
 #[tokio::test]
 async fn a_huge_delivery_delay_is_refused_and_delivery_goes_on() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     for body in [
         json!({"channel": "email", "delaySeconds": "9223372036854775807"}),
         json!({"channel": "email", "delaySeconds": -1}),
         json!({"channel": "email", "delaySeconds": 604_801}),
     ] {
-        refused_naming(&cloud.qa("POST", "/qa/faults", body).await, "delaySeconds");
+        refused_naming(
+            &cloud.qa_raw("POST", "/qa/faults", body).await,
+            "delaySeconds",
+        );
     }
     refused_naming(
         &cloud
-            .qa(
+            .qa_raw(
                 "POST",
                 "/qa/faults",
                 json!({"channel": "email", "failNext": 100_000}),
@@ -94,7 +101,7 @@ async fn a_huge_delivery_delay_is_refused_and_delivery_goes_on() {
     );
     refused_naming(
         &cloud
-            .qa(
+            .qa_raw(
                 "POST",
                 "/qa/faults",
                 json!({"channel": "email", "dropRate": 2}),
@@ -104,7 +111,7 @@ async fn a_huge_delivery_delay_is_refused_and_delivery_goes_on() {
     );
     // A week is the most, and it works.
     let r = cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"channel": "email", "delaySeconds": 604_800}),
@@ -117,18 +124,22 @@ async fn a_huge_delivery_delay_is_refused_and_delivery_goes_on() {
     );
     still_serving(&cloud).await;
     assert_eq!(
-        cloud.wait_status("still@example.com", "delayed").await["status"],
+        cloud
+            .qa()
+            .wait_status("still@example.com", "delayed")
+            .await
+            .status,
         "delayed"
     );
-    let r = cloud.qa("DELETE", "/qa/faults", json!({})).await;
+    let r = cloud.qa_raw("DELETE", "/qa/faults", json!({})).await;
     assert_eq!(r.json["faults"], json!({}), "cleared: {}", r.json);
 }
 
 #[tokio::test]
 async fn page_sizes_and_offsets_out_of_bounds_name_their_field() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("pg@example.com").await;
-    let session = cloud.session("pg@example.com", helpers::PASSWORD).await;
+    let session = cloud.session("pg@example.com", hik_testkit::PASSWORD).await;
     for (path, field, value) in [
         ("/v3/userdevices/v1/devices/pagelist", "limit", "0"),
         ("/v3/userdevices/v1/devices/pagelist", "limit", "51"),
@@ -144,13 +155,12 @@ async fn page_sizes_and_offsets_out_of_bounds_name_their_field() {
         let r = cloud.authed("GET", path, &session, &[(field, value)]).await;
         refused_naming(&r, field);
     }
-    let r = cloud.qa("GET", "/qa/outbox?limit=501", json!({})).await;
+    let r = cloud.qa_raw("GET", "/qa/outbox?limit=501", json!({})).await;
     refused_naming(&r, "limit");
     let r = cloud
-        .qa(
-            "POST",
+        .qa_raw("POST",
             "/qa/accounts",
-            json!({"account": "many@example.com", "password": helpers::PASSWORD, "devices": 201}),
+            json!({"account": "many@example.com", "password": hik_testkit::PASSWORD, "devices": 201}),
         )
         .await;
     refused_naming(&r, "devices");
@@ -158,7 +168,7 @@ async fn page_sizes_and_offsets_out_of_bounds_name_their_field() {
 
 #[tokio::test]
 async fn every_logged_in_endpoint_checks_the_session_before_its_fields() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let doc = cloud
         .send(cloud.http.get(format!("{}/openapi.json", cloud.url)))
         .await
@@ -199,9 +209,9 @@ async fn every_logged_in_endpoint_checks_the_session_before_its_fields() {
 
 #[tokio::test]
 async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let r = cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"path": "/v3/users/area", "status": 504}),
@@ -210,7 +220,12 @@ async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() 
     assert_eq!(r.json["endpoints"][0]["status"], 504, "{}", r.json);
     assert_eq!(r.json["endpoints"][0]["rate"], 1.0);
     let hit = cloud.areas().await;
-    assert_eq!((hit.status, hit.code()), (504, 504), "{}", hit.json);
+    assert_eq!(
+        (hit.status, hit.code()),
+        (504, ResultCode::Other(504)),
+        "{}",
+        hit.json
+    );
     assert!(hit.json["meta"]["message"]
         .as_str()
         .unwrap()
@@ -221,12 +236,15 @@ async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() 
             .send_code("ef@example.com", "USER_REGISTRATION")
             .await
             .code(),
+        ResultCode::Success
+    );
+    assert_eq!(
+        cloud.qa_raw("GET", "/qa/faults", json!({})).await.status,
         200
     );
-    assert_eq!(cloud.qa("GET", "/qa/faults", json!({})).await.status, 200);
     // A rate of 0 never strikes; a latency alone only delays.
     cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"path": "/v3/users/area", "status": 500, "rate": 0}),
@@ -234,7 +252,7 @@ async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() 
         .await;
     assert_eq!(cloud.areas().await.status, 200);
     cloud
-        .qa(
+        .qa_raw(
             "POST",
             "/qa/faults",
             json!({"path": "/v3/users/area", "latencyMs": 300}),
@@ -243,7 +261,7 @@ async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() 
     let began = std::time::Instant::now();
     assert_eq!(cloud.areas().await.status, 200);
     assert!(began.elapsed() >= std::time::Duration::from_millis(300));
-    let r = cloud.qa("DELETE", "/qa/faults", json!({})).await;
+    let r = cloud.qa_raw("DELETE", "/qa/faults", json!({})).await;
     assert_eq!(r.json["endpoints"], json!([]));
     // Refused: a status that is not a server error, no path, both kinds at once.
     for (body, field) in [
@@ -257,6 +275,6 @@ async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() 
         ),
         (json!({}), "channel"),
     ] {
-        refused_naming(&cloud.qa("POST", "/qa/faults", body).await, field);
+        refused_naming(&cloud.qa_raw("POST", "/qa/faults", body).await, field);
     }
 }

@@ -96,7 +96,10 @@ async fn a_region_serves_the_certificate_it_is_given() {
         "only the first region has TLS: {urls:?}"
     );
     let list = area_list(&trusting(&ca), &urls[0].1).await.unwrap();
-    assert_eq!(list["meta"]["code"], 200);
+    assert_eq!(
+        serde_json::from_value::<hik_proto::ResultCode>(list["meta"]["code"].clone()).unwrap(),
+        hik_proto::ResultCode::Success
+    );
 }
 
 #[tokio::test]

@@ -4,8 +4,7 @@
 //! at the default level, and keeps them for the account's recent activity.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, TestCloud, PASSWORD};
+use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -32,7 +31,7 @@ async fn no_secret_ever_reaches_the_logs() {
         .with_ansi(false)
         .init();
 
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let mut secrets: Vec<String> = Vec::new();
     let mut keep = |s: &str| secrets.push(s.to_owned());
 
@@ -40,13 +39,17 @@ async fn no_secret_ever_reaches_the_logs() {
     cloud.account("ana@example.com").await;
     keep(
         cloud
+            .qa()
             .latest_code("ana@example.com", "USER_REGISTRATION")
             .await
             .as_str(),
     );
-    cloud.advance_clock(61).await;
+    cloud.qa().advance_clock(61).await;
     cloud.send_code("ana@example.com", "TERMINAL_BIND").await;
-    let code = cloud.latest_code("ana@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("ana@example.com", "TERMINAL_BIND")
+        .await;
     keep(&code);
     cloud
         .login("ana@example.com", PASSWORD, &terminal(2), Some("000000"))
@@ -77,27 +80,28 @@ async fn no_secret_ever_reaches_the_logs() {
 
     // Captcha and lock, reset, change password.
     for _ in 0..10 {
-        let answer = cloud.captcha_answer("ana@example.com").await;
+        let answer = cloud.new_captcha_answer("ana@example.com").await;
         cloud
             .login_with_captcha("ana@example.com", "Wrong-Pass-11", &answer)
             .await;
     }
-    cloud.advance_clock(61).await;
+    cloud.qa().advance_clock(61).await;
     cloud
         .send_code("ana@example.com", "RETRIEVE_PASSWORD")
         .await;
     let reset = cloud
+        .qa()
         .latest_code("ana@example.com", "RETRIEVE_PASSWORD")
         .await;
     keep(&reset);
     let r = cloud
         .reset_password("ana@example.com", "Brand-New-Pass-7", &reset)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let r = cloud
         .login("ana@example.com", "Brand-New-Pass-7", &terminal(1), None)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let s = r.json["loginSession"]["sessionId"]
         .as_str()
         .unwrap()
@@ -106,7 +110,7 @@ async fn no_secret_ever_reaches_the_logs() {
     let r = cloud
         .change_password(&s, "Brand-New-Pass-7", PASSWORD)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
 
     // Contact change, terminals, deletion.
     let old = cloud
@@ -133,7 +137,7 @@ async fn no_secret_ever_reaches_the_logs() {
         ("oldSmsCode", old.as_str()),
     ];
     let r = cloud.authed("PUT", "/v3/users/email", &s, &form).await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let old = cloud
         .code_for(
             &s,
@@ -160,14 +164,14 @@ async fn no_secret_ever_reaches_the_logs() {
         ("oldSmsType", "3"),
     ];
     let r = cloud.authed("PUT", "/v3/users/phone", &s, &form).await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     // Two-step off and on again from this bound terminal; a code burned by
     // five wrong entries.
     for enable in ["0", "1"] {
         let r = cloud
             .authed("PUT", "/v3/terminals/status", &s, &[("enable", enable)])
             .await;
-        assert_eq!(r.code(), 200, "{}", r.json);
+        assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     }
     let burned = cloud
         .code_for(&s, "USER_DELETE", "anna@example.com", &[])
@@ -184,7 +188,7 @@ async fn no_secret_ever_reaches_the_logs() {
             .await;
     }
     let activity = cloud
-        .qa(
+        .qa_raw(
             "GET",
             "/qa/accounts/anna@example.com",
             serde_json::json!({}),
@@ -206,7 +210,7 @@ async fn no_secret_ever_reaches_the_logs() {
             &[("signs", &terminal(2))],
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let delete = cloud
         .code_for(&s, "USER_DELETE", "anna@example.com", &[])
         .await;
@@ -214,7 +218,7 @@ async fn no_secret_ever_reaches_the_logs() {
     let r = cloud
         .authed("DELETE", "/v3/users", &s, &[("smsCode", &delete)])
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(
         cloud.logout(&s).await.status,
         401,

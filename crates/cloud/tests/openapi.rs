@@ -2,8 +2,7 @@
 //! everything it lists is served.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::TestCloud;
+use hik_testkit::Cloud;
 
 /// Every endpoint PROTOCOL.md names (section 3, sessions and section 6).
 const PROTOCOL: &[(&str, &str)] = &[
@@ -45,7 +44,7 @@ const QA: &[(&str, &str)] = &[
     ("post", "/qa/reset"),
 ];
 
-async fn document(cloud: &TestCloud) -> serde_json::Value {
+async fn document(cloud: &Cloud) -> serde_json::Value {
     let r = cloud
         .send(cloud.http.get(format!("{}/openapi.json", cloud.url)))
         .await;
@@ -55,7 +54,7 @@ async fn document(cloud: &TestCloud) -> serde_json::Value {
 
 #[tokio::test]
 async fn the_document_lists_every_endpoint_and_each_one_is_served() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let doc = document(&cloud).await;
     assert_eq!(doc["openapi"], "3.0.3");
     let paths = doc["paths"].as_object().unwrap();
@@ -123,7 +122,7 @@ async fn the_document_lists_every_endpoint_and_each_one_is_served() {
 
 #[tokio::test]
 async fn without_the_qa_surface_neither_document_nor_cloud_has_it() {
-    let cloud = TestCloud::spawn_config(|c| c.qa = false).await;
+    let cloud = Cloud::builder().config(|c| c.qa = false).start().await;
     let doc = document(&cloud).await;
     assert!(doc["paths"]
         .as_object()

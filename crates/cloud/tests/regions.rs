@@ -2,20 +2,18 @@
 //! the region they signed up in, and the others answer 1100 with the way there.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, TestCloud, PASSWORD};
+use hik_testkit::{terminal, Api, Cloud, ResultCode, PASSWORD};
 
 #[tokio::test]
 async fn the_area_list_sends_each_area_to_its_region() {
-    let mut cloud = TestCloud::spawn().await;
-    let regions = cloud.cloud.as_ref().unwrap().region_urls();
+    let cloud = Cloud::start().await;
+    let regions = cloud.region_urls().to_vec();
     assert_eq!(regions.len(), 2);
     let (europe, americas) = (regions[0].1.clone(), regions[1].1.clone());
     assert_ne!(europe, americas);
     let bare = |url: &str| url.strip_prefix("http://").unwrap().to_owned();
-    for url in [&europe, &americas] {
-        cloud.url = url.clone();
-        let r = cloud.areas().await;
+    for region in [cloud.region(0), cloud.region(1)] {
+        let r = region.areas().await;
         let list = r.json["areaList"].as_array().unwrap();
         let domain = |id: u64| list.iter().find(|a| a["id"] == id).unwrap()["apiDomain"].clone();
         assert_eq!(domain(44), bare(&europe).as_str());
@@ -25,20 +23,30 @@ async fn the_area_list_sends_each_area_to_its_region() {
 
 #[tokio::test]
 async fn an_account_lives_in_its_sign_up_region_and_other_regions_redirect() {
-    let mut cloud = TestCloud::spawn().await;
-    let regions = cloud.cloud.as_ref().unwrap().region_urls();
+    let cloud = Cloud::start().await;
+    let regions = cloud.region_urls().to_vec();
     let (europe, americas) = (regions[0].1.clone(), regions[1].1.clone());
     let americas_domain = americas.strip_prefix("http://").unwrap().to_owned();
+    let (at_europe, at_americas) = (cloud.region(0), cloud.region(1));
+    assert_eq!(
+        (at_europe.url.as_str(), at_americas.url.as_str()),
+        (europe.as_str(), americas.as_str())
+    );
 
     // Signing up for a US account at the European listener: go there instead.
-    let r = us_sign_up_code(&cloud, "ana@example.com").await;
-    assert_eq!(r.code(), 1100, "{}", r.json);
+    let r = us_sign_up_code(&at_europe, "ana@example.com").await;
+    assert_eq!(r.code(), ResultCode::WrongRegion, "{}", r.json);
     assert_eq!(r.json["loginArea"]["apiDomain"], americas_domain.as_str());
     assert_eq!(r.json["loginArea"]["areaId"], 1);
 
-    cloud.url = americas.clone();
-    assert_eq!(us_sign_up_code(&cloud, "ana@example.com").await.code(), 200);
+    assert_eq!(
+        us_sign_up_code(&at_americas, "ana@example.com")
+            .await
+            .code(),
+        ResultCode::Success
+    );
     let code = cloud
+        .qa()
         .latest_code("ana@example.com", "USER_REGISTRATION")
         .await;
     let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
@@ -49,34 +57,32 @@ async fn an_account_lives_in_its_sign_up_region_and_other_regions_redirect() {
         ("smsCode", code.as_str()),
     ];
     assert_eq!(
-        cloud
+        at_americas
             .post("/v3/users/regist/v2", &terminal(1), &form)
             .await
             .code(),
-        200
+        ResultCode::Success
     );
 
     // Logging in at Europe: 1100 with the right loginArea, but only with the password.
-    cloud.url = europe;
     assert_eq!(
-        cloud
+        at_europe
             .login("ana@example.com", "Wrong-Pass-11", &terminal(1), None)
             .await
             .code(),
-        1014
+        ResultCode::WrongPassword
     );
-    let r = cloud
+    let r = at_europe
         .login("ana@example.com", PASSWORD, &terminal(1), None)
         .await;
-    assert_eq!(r.code(), 1100, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::WrongRegion, "{}", r.json);
     assert_eq!(r.json["loginArea"]["apiDomain"], americas_domain.as_str());
     assert!(r.json.get("loginSession").is_none());
 
-    cloud.url = americas.clone();
-    let r = cloud
+    let r = at_americas
         .login("ana@example.com", PASSWORD, &terminal(1), None)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(r.json["loginArea"]["apiDomain"], americas_domain.as_str());
     assert!(r.json["loginArea"]["areaName"]
         .as_str()
@@ -85,7 +91,7 @@ async fn an_account_lives_in_its_sign_up_region_and_other_regions_redirect() {
 }
 
 /// Ask for a sign-up code for a United States (area 1) account.
-async fn us_sign_up_code(cloud: &TestCloud, from: &str) -> helpers::Reply {
+async fn us_sign_up_code(cloud: &Api, from: &str) -> hik_testkit::Reply {
     let form = [
         ("from", from),
         ("bizType", "USER_REGISTRATION"),

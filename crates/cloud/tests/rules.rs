@@ -1,49 +1,65 @@
 //! Guarantees under load and across restarts, phone sign-up, and rules as settings.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod helpers;
-use helpers::{terminal, TestCloud, PASSWORD};
+use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_logins_with_one_code_open_exactly_one_session() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("ana@example.com").await;
     cloud.send_code("ana@example.com", "TERMINAL_BIND").await;
-    let code = cloud.latest_code("ana@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("ana@example.com", "TERMINAL_BIND")
+        .await;
     let new_terminal = terminal(2);
     let logins =
         (0..50).map(|_| cloud.login("ana@example.com", PASSWORD, &new_terminal, Some(&code)));
-    let codes: Vec<u64> = futures_join_all(logins)
+    let codes: Vec<ResultCode> = futures_join_all(logins)
         .await
         .iter()
         .map(|r| r.code())
         .collect();
-    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 1, "{codes:?}");
-    assert!(codes.iter().all(|c| *c == 200 || *c == 1012), "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| **c == ResultCode::Success).count(),
+        1,
+        "{codes:?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .all(|c| *c == ResultCode::Success || *c == ResultCode::CodeDead),
+        "{codes:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_code_requests_in_one_cooldown_send_one_message() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     cloud.account("bo@example.com").await;
     let sends = (0..20).map(|_| cloud.send_code("bo@example.com", "TERMINAL_BIND"));
-    let codes: Vec<u64> = futures_join_all(sends)
+    let codes: Vec<ResultCode> = futures_join_all(sends)
         .await
         .iter()
         .map(|r| r.code())
         .collect();
-    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 1, "{codes:?}");
     assert_eq!(
-        codes.iter().filter(|c| **c == 1041).count(),
+        codes.iter().filter(|c| **c == ResultCode::Success).count(),
+        1,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == ResultCode::TooOften).count(),
         19,
         "{codes:?}"
     );
     assert_eq!(
         cloud
+            .qa()
             .outbox("bo@example.com")
             .await
             .iter()
-            .filter(|m| m["bizType"] == "TERMINAL_BIND")
+            .filter(|m| m.biz_type.as_deref() == Some("TERMINAL_BIND"))
             .count(),
         1
     );
@@ -78,49 +94,43 @@ where
 
 #[tokio::test]
 async fn pending_codes_survive_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = helpers::fresh_database(dir.path()).await;
-    let first = hik_cloud::spawn(hik_cloud::Config::embedded(db.clone()))
-        .await
-        .unwrap();
-    let mut cloud = TestCloud::spawn().await;
-    cloud.url = first.url();
+    let mut cloud = Cloud::start().await;
     cloud.account("cy@example.com").await;
     cloud.send_code("cy@example.com", "TERMINAL_BIND").await;
-    let code = cloud.latest_code("cy@example.com", "TERMINAL_BIND").await;
-    first.shutdown().await;
+    let code = cloud
+        .qa()
+        .latest_code("cy@example.com", "TERMINAL_BIND")
+        .await;
+    cloud.stop().await;
 
-    let second = hik_cloud::spawn(hik_cloud::Config::embedded(db))
-        .await
-        .unwrap();
-    cloud.url = second.url();
+    cloud.start_again().await;
     let r = cloud
         .login("cy@example.com", PASSWORD, &terminal(2), Some(&code))
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     // The cooldown survived too.
     assert_eq!(
         cloud
             .send_code("cy@example.com", "TERMINAL_BIND")
             .await
             .code(),
-        1041
+        ResultCode::TooOften
     );
 }
 
 #[tokio::test]
 async fn phones_sign_up_with_their_dialling_code_and_get_sms() {
-    let cloud = TestCloud::spawn().await;
+    let cloud = Cloud::start().await;
     let sent = cloud.send_code("7700 900-456", "USER_REGISTRATION").await;
-    assert_eq!(sent.code(), 200, "{}", sent.json);
+    assert_eq!(sent.code(), ResultCode::Success, "{}", sent.json);
     assert_eq!(
         sent.json["contact"],
         serde_json::json!({"type": "phone", "fuzzyContact": "770***0456"})
     );
-    let sms = &cloud.outbox("7700900456").await[0];
-    assert_eq!(sms["channel"], "sms");
-    assert!(sms["body"].as_str().unwrap().starts_with("[Hik-Connect]"));
-    let code = sms["code"].as_str().unwrap();
+    let sms = &cloud.qa().outbox("7700900456").await[0];
+    assert_eq!(sms.channel, "sms");
+    assert!(sms.body.starts_with("[Hik-Connect]"));
+    let code = sms.code.as_deref().unwrap();
 
     let digest = hik_proto::PasswordDigest::of_password(PASSWORD);
     let form = [
@@ -132,7 +142,7 @@ async fn phones_sign_up_with_their_dialling_code_and_get_sms() {
     let r = cloud.post("/v3/users/regist/v2", &terminal(1), &form).await;
     assert_eq!(
         r.code(),
-        2005,
+        ResultCode::BadRequest,
         "a phone needs its dialling code: {}",
         r.json
     );
@@ -141,29 +151,35 @@ async fn phones_sign_up_with_their_dialling_code_and_get_sms() {
     let r = cloud
         .post("/v3/users/regist/v2", &terminal(1), &with_code)
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     assert_eq!(r.json["loginUser"]["phone"], "7700900456");
     assert_eq!(
         cloud
             .login("7700900456", PASSWORD, &terminal(1), None)
             .await
             .code(),
-        200
+        ResultCode::Success
     );
 }
 
 #[tokio::test]
 async fn the_code_length_is_a_setting_from_four_to_eight() {
     for length in [4, 8] {
-        let cloud = TestCloud::spawn_with(|r| r.code_length = length).await;
+        let cloud = Cloud::builder()
+            .rules(|r| r.code_length = length)
+            .start()
+            .await;
         cloud.account("di@example.com").await;
         cloud.send_code("di@example.com", "TERMINAL_BIND").await;
-        let code = cloud.latest_code("di@example.com", "TERMINAL_BIND").await;
+        let code = cloud
+            .qa()
+            .latest_code("di@example.com", "TERMINAL_BIND")
+            .await;
         assert_eq!(code.len(), length);
         let r = cloud
             .login("di@example.com", PASSWORD, &terminal(2), Some(&code))
             .await;
-        assert_eq!(r.code(), 200, "{}", r.json);
+        assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     }
     let dir = tempfile::tempdir().unwrap();
     let mut config = hik_cloud::Config::embedded(dir.path().join("c.db"));
@@ -174,18 +190,20 @@ async fn the_code_length_is_a_setting_from_four_to_eight() {
 
 #[tokio::test]
 async fn cooldown_and_hourly_limit_follow_their_settings() {
-    let cloud = TestCloud::spawn_with(|r| {
-        r.send_cooldown_secs = 10;
-        r.sends_per_hour = 2;
-    })
-    .await;
+    let cloud = Cloud::builder()
+        .rules(|r| {
+            r.send_cooldown_secs = 10;
+            r.sends_per_hour = 2;
+        })
+        .start()
+        .await;
     cloud.account("ed@example.com").await;
     assert_eq!(
         cloud
             .send_code("ed@example.com", "TERMINAL_BIND")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
     assert_eq!(
         cloud
@@ -194,17 +212,17 @@ async fn cooldown_and_hourly_limit_follow_their_settings() {
             .json["retryAfter"],
         10
     );
-    cloud.advance_clock(10).await;
+    cloud.qa().advance_clock(10).await;
     assert_eq!(
         cloud
             .send_code("ed@example.com", "TERMINAL_BIND")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
-    cloud.advance_clock(10).await;
+    cloud.qa().advance_clock(10).await;
     let r = cloud.send_code("ed@example.com", "TERMINAL_BIND").await;
-    assert_eq!(r.code(), 1041, "two an hour");
+    assert_eq!(r.code(), ResultCode::TooOften, "two an hour");
     // (One second less if the wall clock ticked meanwhile.)
     let wait = r.json["retryAfter"].as_u64().unwrap();
     assert!((3600 - 21..=3600 - 20).contains(&wait), "{wait}");
@@ -214,7 +232,7 @@ async fn cooldown_and_hourly_limit_follow_their_settings() {
             .send_code("ed@example.com", "RETRIEVE_PASSWORD")
             .await
             .code(),
-        200
+        ResultCode::Success
     );
 }
 
@@ -222,11 +240,13 @@ async fn cooldown_and_hourly_limit_follow_their_settings() {
 async fn a_code_sent_as_a_number_keeps_its_leading_zeros() {
     // pyezvizapi (and Home Assistant through it) sends `int(code)`: 012345
     // arrives as 12345.
-    let cloud = TestCloud::spawn_with(|r| {
-        r.send_cooldown_secs = 0;
-        r.sends_per_hour = 1000;
-    })
-    .await;
+    let cloud = Cloud::builder()
+        .rules(|r| {
+            r.send_cooldown_secs = 0;
+            r.sends_per_hour = 1000;
+        })
+        .start()
+        .await;
     let mut code = String::new();
     for _ in 0..200 {
         assert_eq!(
@@ -234,9 +254,10 @@ async fn a_code_sent_as_a_number_keeps_its_leading_zeros() {
                 .send_code("nz@example.com", "USER_REGISTRATION")
                 .await
                 .code(),
-            200
+            ResultCode::Success
         );
         code = cloud
+            .qa()
             .latest_code("nz@example.com", "USER_REGISTRATION")
             .await;
         if code.starts_with('0') {
@@ -255,5 +276,5 @@ async fn a_code_sent_as_a_number_keeps_its_leading_zeros() {
             &terminal(1),
         )
         .await;
-    assert_eq!(r.code(), 200, "{}", r.json);
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
 }

@@ -3,6 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod policy;
+pub mod qa;
 pub mod request;
 pub mod result;
 pub mod types;

@@ -4,6 +4,9 @@
 use crate::ResultCode;
 use serde::{Deserialize, Serialize};
 
+// The QA surface's replies live in `crate::qa`; these were always here.
+pub use crate::qa::{EndpointFault, Outbox, OutboxMessage, QaFault};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meta {
@@ -274,57 +277,6 @@ pub struct CameraInfo {
 #[serde(rename_all = "camelCase")]
 pub struct CameraList {
     pub camera_infos: Vec<CameraInfo>,
-}
-
-/// Delivery faults on one channel (`POST /qa/faults`, QA surface).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QaFault {
-    /// Messages arrive this many seconds (cloud clock) after they are sent.
-    #[serde(default)]
-    pub delay_seconds: u64,
-    /// The share of messages (0 to 1) that never arrive.
-    #[serde(default)]
-    pub drop_rate: f64,
-    /// The next N messages fail to send.
-    #[serde(default)]
-    pub fail_next: u32,
-}
-
-/// A fault on the requests whose path starts with `path` (`POST /qa/faults`,
-/// QA surface): held `latency_ms`, then answered with `status` instead of
-/// served (when set), for the share `rate` of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct EndpointFault {
-    pub path: String,
-    #[serde(default)]
-    pub status: Option<u16>,
-    #[serde(default)]
-    pub latency_ms: u64,
-    pub rate: f64,
-}
-
-/// One message of the QA outbox (PROTOCOL.md section 6).
-#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct OutboxMessage {
-    pub id: i64,
-    #[ts(type = "\"email\" | \"sms\"")]
-    pub channel: String,
-    pub to: String,
-    pub biz_type: Option<String>,
-    pub code: Option<String>,
-    pub subject: String,
-    pub body: String,
-    pub sent_at: i64,
-    pub delivered_at: Option<i64>,
-    pub status: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Outbox {
-    pub messages: Vec<OutboxMessage>,
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ impl Engine {
         if let Some(known) = self.qa.get() {
             return *known;
         }
-        let available = self.api.qa_clock().await.is_ok();
+        let available = self.api.qa().clock().await.is_ok();
         let _ = self.qa.set(available);
         available
     }
@@ -78,18 +78,18 @@ impl Engine {
         let addresses = self.qa_addresses().await?;
         let mut messages = Vec::new();
         if addresses.is_empty() {
-            messages = self.api.qa_outbox(None, 20).await?;
+            messages = self.api.qa().outbox(None, None, 20).await?;
         }
         for a in &addresses {
-            messages.extend(self.api.qa_outbox(Some(a), 20).await?);
+            messages.extend(self.api.qa().outbox(Some(a), None, 20).await?);
         }
         messages.sort_by_key(|m| std::cmp::Reverse(m.id));
         messages.truncate(20);
         Ok(QaView {
             addresses,
             messages,
-            cloud_now: self.api.qa_clock().await?,
-            faults: self.api.qa_faults().await?,
+            cloud_now: self.api.qa().clock().await?,
+            faults: self.api.qa().faults().await?.faults,
         })
     }
 
@@ -102,7 +102,7 @@ impl Engine {
                 "move the clock by 1 second to a year",
             ));
         }
-        self.api.qa_advance_clock(seconds).await
+        self.api.qa().advance_clock(seconds).await
     }
 
     /// Set the faults of one channel (`email` or `sms`).
@@ -121,12 +121,17 @@ impl Engine {
                 "the share of dropped messages is between 0 and 1",
             ));
         }
-        self.api.qa_set_fault(channel, fault).await
+        Ok(self
+            .api
+            .qa()
+            .set_delivery_fault(channel, fault)
+            .await?
+            .faults)
     }
 
     /// Deliver normally again.
     pub async fn qa_clear_faults(&self) -> Result<BTreeMap<String, QaFault>, ClientError> {
         self.qa_guard().await?;
-        self.api.qa_clear_faults().await
+        Ok(self.api.qa().clear_faults().await?.faults)
     }
 }

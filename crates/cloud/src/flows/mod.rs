@@ -5,6 +5,7 @@
 
 pub(crate) mod account;
 pub(crate) mod login;
+pub(crate) mod qa;
 pub(crate) mod signup;
 pub(crate) mod terminals;
 
