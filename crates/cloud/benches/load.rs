@@ -21,8 +21,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "Correct-Horse-9";
-const TERMINAL: &str = "0123456789abcdef0123456789abcdef";
+use hik_testkit::{Cloud, ResultCode, PASSWORD};
+
+/// The account every client logs in to, from the terminal it signed up on.
+const ACCOUNT: &str = "bench@example.com";
+const TERMINAL: &str = "01010101010101010101010101010101";
+
+/// A reply's `meta.code`.
+fn code(reply: &Value) -> ResultCode {
+    serde_json::from_value(reply["meta"]["code"].clone()).unwrap_or(ResultCode::Other(0))
+}
 
 /// Whether `op` is to be measured this run.
 fn wanted(op: &str) -> bool {
@@ -180,7 +188,7 @@ async fn login(http: &reqwest::Client, url: &str) -> Value {
     http.post(format!("{url}/v3/users/login/v2"))
         .header("featureCode", TERMINAL)
         .form(&[
-            ("account", "bench@example.com"),
+            ("account", ACCOUNT),
             ("password", digest.as_str()),
             ("featureCode", TERMINAL),
         ])
@@ -192,139 +200,58 @@ async fn login(http: &reqwest::Client, url: &str) -> Value {
         .unwrap()
 }
 
-/// A way of running the cloud: its instances, each on a runtime of its own
-/// (as it would be in its own process, so the load generator's tasks do not
-/// queue in front of the cloud's).
+/// A way of running the cloud (the test kit's cloud): its instances, each
+/// on a runtime of its own (as it would be in its own process, so the load
+/// generator's tasks do not queue in front of the cloud's).
 struct Setup {
     name: &'static str,
-    urls: Vec<String>,
-    stops: Vec<tokio::sync::oneshot::Sender<()>>,
-    threads: Vec<std::thread::JoinHandle<()>>,
+    cloud: Cloud,
 }
 
 impl Setup {
     /// `instances` clouds on `db`, with the QA surface off as a production
     /// cluster runs, and the benchmark's account made beforehand through a
     /// QA-serving instance that is stopped again.
-    async fn start(name: &'static str, db: &hik_cloud::Location, instances: usize) -> Self {
-        let setup = Self::launch(name, db, 1, true);
-        setup.prepare(&reqwest::Client::new()).await;
-        setup.stop();
-        Self::launch(name, db, instances, false)
+    async fn start(name: &'static str, db: hik_cloud::Location, instances: usize) -> Self {
+        let mut prepare = Self::builder(db.clone()).start().await;
+        prepare.account(ACCOUNT).await;
+        assert_eq!(
+            hik_testkit::terminal(1),
+            TERMINAL,
+            "the account signed up on the benchmark's terminal"
+        );
+        assert_eq!(
+            code(&login(&prepare.http, prepare.url()).await),
+            ResultCode::Success
+        );
+        prepare.stop().await;
+        let cloud = Self::builder(db)
+            .instances(instances)
+            .qa(false)
+            .own_runtimes()
+            .start()
+            .await;
+        Self { name, cloud }
     }
 
-    fn launch(name: &'static str, db: &hik_cloud::Location, instances: usize, qa: bool) -> Self {
-        let mut setup = Self {
-            name,
-            urls: Vec::new(),
-            stops: Vec::new(),
-            threads: Vec::new(),
-        };
-        for _ in 0..instances {
-            let db = db.clone();
-            let (started, cloud_url) = std::sync::mpsc::channel();
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            setup.threads.push(std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_multi_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async move {
-                    // A standalone cloud's hashing (a thread per core, memory
-                    // kept), not the desktop app's lighter one.
-                    let config = hik_cloud::Config {
-                        hashing: hik_cloud::Hashing::server(),
-                        db_pool: std::env::var("HIK_CLOUD_DB_POOL")
-                            .ok()
-                            .and_then(|s| s.parse().ok())
-                            .unwrap_or(8),
-                        qa,
-                        ..hik_cloud::Config::embedded(db)
-                    };
-                    let cloud = hik_cloud::spawn(config).await.unwrap();
-                    started.send(cloud.url()).unwrap();
-                    let _ = stopped.await;
-                    cloud.shutdown().await;
-                });
-            }));
-            setup.urls.push(cloud_url.recv().unwrap());
-            setup.stops.push(stop);
-        }
-        setup
+    /// A standalone cloud's hashing (a thread per core, memory kept), not
+    /// the desktop app's lighter one, and the pool `HIK_CLOUD_DB_POOL` asks for.
+    fn builder(db: hik_cloud::Location) -> hik_testkit::Builder {
+        Cloud::builder().database(db).config(|c| {
+            c.hashing = hik_cloud::Hashing::server();
+            c.db_pool = std::env::var("HIK_CLOUD_DB_POOL")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(8);
+        })
     }
 
     fn balancer(&self) -> Balancer {
         Balancer {
-            urls: Arc::new(self.urls.clone()),
+            urls: Arc::new(self.cloud.urls()),
             next: Arc::new(AtomicUsize::new(0)),
         }
     }
-
-    /// A ready account whose terminal is bound (sign-up binds the terminal
-    /// that signs up).
-    async fn prepare(&self, http: &reqwest::Client) {
-        let url = &self.urls[0];
-        http.post(format!("{url}/v3/sms/nologin/checkcode"))
-            .form(&[
-                ("from", "bench@example.com"),
-                ("bizType", "USER_REGISTRATION"),
-                ("areaId", "44"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let outbox: Value = http
-            .get(format!("{url}/qa/outbox?to=bench@example.com&limit=1"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let code = outbox["messages"][0]["code"].as_str().unwrap().to_owned();
-        let digest = PasswordDigest::of_password(PASSWORD);
-        let r: Value = http
-            .post(format!("{url}/v3/users/regist/v2"))
-            .header("featureCode", TERMINAL)
-            .form(&[
-                ("account", "bench@example.com"),
-                ("password", digest.as_str()),
-                ("areaId", "44"),
-                ("smsCode", code.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(r["meta"]["code"], 200, "{r}");
-        assert_eq!(login(http, url).await["meta"]["code"], 200);
-    }
-
-    fn stop(self) {
-        for stop in self.stops {
-            let _ = stop.send(());
-        }
-        for t in self.threads {
-            t.join().unwrap();
-        }
-    }
-}
-
-/// A new, empty database on the PostgreSQL server `server` names.
-async fn postgres_database(server: &str, suffix: &str) -> hik_cloud::Location {
-    let (client, connection) = tokio_postgres::connect(server, tokio_postgres::NoTls)
-        .await
-        .expect("HIK_TEST_POSTGRES names a PostgreSQL server that accepts connections");
-    tokio::spawn(connection);
-    let name = format!("hik_bench_{}_{suffix}", std::process::id());
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
-    hik_cloud::Location::Postgres(format!("{base}/{name}"))
 }
 
 async fn run(op: &str, clients: usize, http: &reqwest::Client, lb: &Balancer) -> Stats {
@@ -335,7 +262,7 @@ async fn run(op: &str, clients: usize, http: &reqwest::Client, lb: &Balancer) ->
                 |i| lb.own(i),
                 |http, lb| async move {
                     let r = login(&http, lb.url()).await;
-                    assert_eq!(r["meta"]["code"], 200, "{r}");
+                    assert_eq!(code(&r), ResultCode::Success, "{r}");
                     lb
                 },
             )
@@ -432,19 +359,19 @@ async fn main() {
     let mut setups = vec![
         Setup::start(
             "SQLite",
-            &hik_cloud::Location::File(dir.path().join("bench.db")),
+            hik_cloud::Location::File(dir.path().join("bench.db")),
             1,
         )
         .await,
     ];
-    match std::env::var("HIK_TEST_POSTGRES") {
-        Ok(server) => {
-            let one = postgres_database(&server, "one").await;
-            setups.push(Setup::start("PG x1", &one, 1).await);
-            let three = postgres_database(&server, "three").await;
-            setups.push(Setup::start("PG x3", &three, 3).await);
+    match hik_testkit::database::postgres_server() {
+        Some(server) => {
+            let one = hik_testkit::database::fresh_postgres(&server).await;
+            setups.push(Setup::start("PG x1", one, 1).await);
+            let three = hik_testkit::database::fresh_postgres(&server).await;
+            setups.push(Setup::start("PG x3", three, 3).await);
         }
-        Err(_) => {
+        None => {
             println!("(SQLite only: run under scripts/with-postgres for the PostgreSQL columns)")
         }
     }
@@ -508,7 +435,7 @@ async fn main() {
             stats[2].per_sec, stats[2].p99_ms
         );
     }
-    for setup in setups {
-        setup.stop();
+    for mut setup in setups {
+        setup.cloud.stop().await;
     }
 }

@@ -84,7 +84,7 @@ async fn q_a_session_past_its_24_hours_is_renewed_without_a_word() {
     })
     .await;
     let before = install.keyring_secret("refreshToken").unwrap();
-    cloud.advance_clock(25 * 3600).await;
+    cloud.qa().advance_clock(25 * 3600).await;
     app.click("devices-refresh").await;
     app.wait_enabled("devices-refresh", true, std::time::Duration::from_secs(20))
         .await;
@@ -112,7 +112,7 @@ async fn drawer_clock(app: &App) -> i64 {
 /// Past the cooldown, resend, and wait for the drawer to show the new message
 /// with `status`.
 async fn resend_with(app: &App, cloud: &Cloud, status: &str) {
-    cloud.advance_clock(61).await;
+    cloud.qa().advance_clock(61).await;
     app.wait_enabled("verify-resend", true, std::time::Duration::from_secs(10))
         .await;
     app.click("verify-resend").await;
@@ -125,7 +125,7 @@ async fn resend_with(app: &App, cloud: &Cloud, status: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("rae@example.com", 44).await;
+    cloud.qa().create_account("rae@example.com", 44).await;
     let install = Install::new();
     // A stand-in for the system's browser opener, which notes what it opened.
     let opener = tempfile::tempdir().unwrap();
@@ -167,7 +167,10 @@ async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
     assert!(app.text("qa-inbox-link").await.ends_with("/qa/inbox"));
 
     app.click("verify-send").await;
-    let code = cloud.latest_code("rae@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("rae@example.com", "TERMINAL_BIND")
+        .await;
     app.wait_text("qa-message-code", "the code", |t| t == code)
         .await;
     app.shot("drawer-code").await;
@@ -251,10 +254,13 @@ async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
     assert_eq!(app.text("qa-fault-sms-state").await, "Delivering normally.");
 
     // The delivered code logs in; Escape closes the drawer.
-    let newest = cloud.outbox("rae@example.com", "TERMINAL_BIND").await[0]["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let newest = cloud
+        .qa()
+        .outbox_for("rae@example.com", "TERMINAL_BIND")
+        .await[0]
+        .code
+        .clone()
+        .unwrap();
     app.find("qa-close")
         .await
         .send_keys(&fantoccini::key::Key::Escape.to_string())
@@ -293,7 +299,7 @@ async fn signed_up_in_settings(app: &mut App, cloud: &Cloud, email: &str) {
 
 /// The newest code sent to `to` for `biz` once there are `n` of them.
 async fn code_number(cloud: &Cloud, to: &str, biz: &str, n: usize) -> String {
-    cloud.nth_code(to, biz, n).await
+    cloud.qa().nth_code(to, biz, n).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -315,7 +321,8 @@ async fn s_with_two_step_off_a_new_install_logs_in_without_a_code() {
     hik_e2e::log_in_through_ui(&app, "sam@example.com").await;
     app.wait_screen("home").await;
     assert!(cloud
-        .outbox("sam@example.com", "TERMINAL_BIND")
+        .qa()
+        .outbox_for("sam@example.com", "TERMINAL_BIND")
         .await
         .is_empty());
 
@@ -324,7 +331,10 @@ async fn s_with_two_step_off_a_new_install_logs_in_without_a_code() {
     app.wait_screen("settings").await;
     app.click("two-step-toggle").await;
     app.click("twostep-send").await;
-    let code = cloud.latest_code("sam@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("sam@example.com", "TERMINAL_BIND")
+        .await;
     app.fill("twostep-code", &code).await;
     app.shot("two-step-code").await;
     app.click("twostep-submit").await;
@@ -346,7 +356,10 @@ async fn t_a_removed_terminal_is_asked_for_a_code_again() {
     hik_e2e::log_in_through_ui(&other, "tia@example.com").await;
     other.wait_screen("verify").await;
     other.click("verify-send").await;
-    let code = cloud.latest_code("tia@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("tia@example.com", "TERMINAL_BIND")
+        .await;
     other.fill("verify-code", &code).await;
     other.click("verify-submit").await;
     other.wait_screen("home").await;
@@ -519,7 +532,10 @@ async fn w_the_account_is_deleted_with_a_code_after_a_confirmation() {
     );
     app.click("delete-confirm").await;
     app.click("delete-send").await;
-    let code = cloud.latest_code("wes@example.com", "USER_DELETE").await;
+    let code = cloud
+        .qa()
+        .latest_code("wes@example.com", "USER_DELETE")
+        .await;
     app.fill("delete-code", &code).await;
     app.shot("delete").await;
     app.click("delete-submit").await;
@@ -537,7 +553,7 @@ async fn w_the_account_is_deleted_with_a_code_after_a_confirmation() {
 async fn x_from_the_keyboard_alone_a_new_computer_logs_in_and_opens_the_qa_drawer() {
     use fantoccini::key::Key;
     let cloud = Cloud::start().await;
-    cloud.qa_account("xia@example.com", 44).await;
+    cloud.qa().create_account("xia@example.com", 44).await;
     let install = Install::new();
     let mut app = App::launch("x-keyboard", &cloud, &install).await;
     app.wait_screen("login").await;
@@ -557,7 +573,10 @@ async fn x_from_the_keyboard_alone_a_new_computer_logs_in_and_opens_the_qa_drawe
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     app.type_keys(&char::from(Key::Enter).to_string()).await;
-    let code = cloud.latest_code("xia@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("xia@example.com", "TERMINAL_BIND")
+        .await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while app.focused().await != "verify-code" {
         assert!(

@@ -4,20 +4,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use hik_e2e::{log_in_through_ui, App, Cloud, Install};
-use serde_json::json;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_device_list_under_a_gateway_timeout_shows_the_saved_list() {
     let cloud = Cloud::start().await;
-    cloud.create_account("gw@example.com").await;
+    cloud.account("gw@example.com").await;
     let install = Install::new();
     let mut app = App::launch("faults-504", &cloud, &install).await;
     log_in_through_ui(&app, "gw@example.com").await;
     // A new terminal: verify it first.
     app.wait_screen("verify").await;
     app.click("verify-send").await;
-    let code = cloud.latest_code("gw@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("gw@example.com", "TERMINAL_BIND")
+        .await;
     app.fill("verify-code", &code).await;
     app.click("verify-submit").await;
     app.wait_screen("home").await;
@@ -30,9 +32,10 @@ async fn the_device_list_under_a_gateway_timeout_shows_the_saved_list() {
 
     // Every device request now meets a 504 from the "gateway".
     let faults = cloud
-        .set_fault(json!({"path": "/v3/userdevices", "status": 504}))
+        .qa()
+        .set_endpoint_fault("/v3/userdevices", Some(504), 0)
         .await;
-    assert_eq!(faults["endpoints"][0]["status"], 504, "{faults}");
+    assert_eq!(faults.endpoints[0].status, Some(504), "{faults:?}");
     app.click("devices-refresh").await;
     app.wait_visible("devices-saved", true).await;
     let saved = app.text("devices-saved").await;
@@ -45,7 +48,7 @@ async fn the_device_list_under_a_gateway_timeout_shows_the_saved_list() {
     app.shot("devices-504").await;
 
     // The fault is gone: the next refresh brings a fresh list.
-    cloud.clear_faults().await;
+    cloud.qa().clear_faults().await;
     app.click("devices-refresh").await;
     app.wait_visible("devices-saved", false).await;
     assert_eq!(app.texts("device-name").await, names);
@@ -55,9 +58,10 @@ async fn the_device_list_under_a_gateway_timeout_shows_the_saved_list() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slow_login_says_so_then_lands_on_home() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("slow@example.com", 44).await;
+    cloud.qa().create_account("slow@example.com", 44).await;
     cloud
-        .set_fault(json!({"path": "/v3/users/login", "latencyMs": 6000}))
+        .qa()
+        .set_endpoint_fault("/v3/users/login", None, 6000)
         .await;
     let install = Install::new();
     let mut app = App::launch("faults-latency", &cloud, &install).await;
@@ -79,11 +83,13 @@ async fn a_slow_login_says_so_then_lands_on_home() {
         began.elapsed()
     );
     // One login went to the cloud: a held request is not sent again.
-    let signed_in = cloud.qa_inspect("slow@example.com").await["recentActivity"]
-        .as_array()
-        .unwrap()
+    let signed_in = cloud
+        .qa()
+        .account("slow@example.com")
+        .await
+        .recent_activity
         .iter()
-        .filter(|e| e["event"] == "sign_in")
+        .filter(|e| e.event == "sign_in")
         .count();
     assert_eq!(signed_in, 1);
     app.quit().await;

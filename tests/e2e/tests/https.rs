@@ -22,21 +22,24 @@ fn args(cloud: &Cloud, install: &Install, ca: Option<&std::path::Path>) -> Vec<S
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_clouds_ca_a_new_terminal_logs_in_with_the_code() {
-    let cloud = Cloud::start_https().await;
+    let cloud = Cloud::builder().https().start().await;
     assert!(cloud.url().starts_with("https://"));
-    cloud.create_account("tls@example.com").await;
+    cloud.account("tls@example.com").await;
     let install = Install::new();
     let mut app = App::launch_binary(
         "https-trusted",
         &app_binary(),
-        &args(&cloud, &install, Some(&cloud.ca())),
+        &args(&cloud, &install, Some(cloud.ca().unwrap())),
         &[],
     )
     .await;
     log_in_through_ui(&app, "tls@example.com").await;
     app.wait_screen("verify").await;
     app.click("verify-send").await;
-    let code = cloud.latest_code("tls@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("tls@example.com", "TERMINAL_BIND")
+        .await;
     app.fill("verify-code", &code).await;
     app.click("verify-submit").await;
     app.wait_screen("home").await;
@@ -47,8 +50,8 @@ async fn with_the_clouds_ca_a_new_terminal_logs_in_with_the_code() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_the_ca_the_window_names_the_certificate() {
-    let cloud = Cloud::start_https().await;
-    cloud.create_account("untrusted@example.com").await;
+    let cloud = Cloud::builder().https().start().await;
+    cloud.account("untrusted@example.com").await;
     let install = Install::new();
     let mut app = App::launch_binary(
         "https-untrusted",

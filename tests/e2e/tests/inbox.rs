@@ -87,9 +87,10 @@ async fn codes_shown(browser: &fantoccini::Client) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_inbox_shows_codes_filters_and_refreshes_by_itself() {
     let cloud = Cloud::start().await;
-    cloud.create_account("ana@example.com").await;
-    cloud.create_account("bo@example.com").await;
+    cloud.account("ana@example.com").await;
+    cloud.account("bo@example.com").await;
     let first = cloud
+        .qa()
         .latest_code("ana@example.com", "USER_REGISTRATION")
         .await;
 
@@ -126,7 +127,7 @@ async fn the_inbox_shows_codes_filters_and_refreshes_by_itself() {
 
     // A new message appears without reloading the page.
     filter.clear().await.unwrap();
-    cloud.advance_clock(61).await;
+    cloud.qa().advance_clock(61).await;
     let sent: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/v3/sms/nologin/checkcode", cloud.url()))
         .form(&[("from", "ana@example.com"), ("bizType", "TERMINAL_BIND")])
@@ -137,7 +138,10 @@ async fn the_inbox_shows_codes_filters_and_refreshes_by_itself() {
         .await
         .unwrap();
     assert_eq!(sent["meta"]["code"], 200);
-    let fresh = cloud.nth_code("ana@example.com", "TERMINAL_BIND", 1).await;
+    let fresh = cloud
+        .qa()
+        .nth_code("ana@example.com", "TERMINAL_BIND", 1)
+        .await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while !codes_shown(&browser).await.contains(&fresh) {
         assert!(

@@ -36,8 +36,11 @@ async fn f_sign_up_by_phone_with_the_regions_dialling_code() {
         })
         .await;
     assert!(sent.contains("by SMS"), "{sent}");
-    let messages = cloud.outbox("01512345678", "USER_REGISTRATION").await;
-    assert_eq!(messages[0]["channel"], "sms");
+    let messages = cloud
+        .qa()
+        .outbox_for("01512345678", "USER_REGISTRATION")
+        .await;
+    assert_eq!(messages[0].channel, "sms");
 
     // The rules tick as the password is typed.
     app.fill("signup-password", "horse").await;
@@ -52,16 +55,19 @@ async fn f_sign_up_by_phone_with_the_regions_dialling_code() {
         .await;
     app.wait_attr("signup-password-rules", "data-ok", "true")
         .await;
-    let code = cloud.latest_code("01512345678", "USER_REGISTRATION").await;
+    let code = cloud
+        .qa()
+        .latest_code("01512345678", "USER_REGISTRATION")
+        .await;
     app.fill("signup-code", &code).await;
     app.shot("phone-code-and-password").await;
     app.click("signup-submit").await;
     app.wait_screen("home").await;
     assert_eq!(app.text("home-user").await, "01512345678");
-    let account = cloud.qa_inspect("01512345678").await;
+    let account = cloud.qa().account("01512345678").await;
     assert_eq!(
-        (account["areaId"].as_u64(), account["phoneCode"].as_str()),
-        (Some(49), Some("49"))
+        (account.area_id, account.phone_code.as_deref()),
+        (49, Some("49"))
     );
     app.quit().await;
 }
@@ -69,19 +75,22 @@ async fn f_sign_up_by_phone_with_the_regions_dialling_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn g_a_code_expires_on_the_qa_clock_and_a_new_one_is_requested() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("gi@example.com", 44).await;
+    cloud.qa().create_account("gi@example.com", 44).await;
     let install = Install::new();
     let mut app = App::launch("g-expiry", &cloud, &install).await;
     log_in_through_ui(&app, "gi@example.com").await;
     app.wait_screen("verify").await;
     app.click("verify-send").await;
-    let old = cloud.latest_code("gi@example.com", "TERMINAL_BIND").await;
+    let old = cloud
+        .qa()
+        .latest_code("gi@example.com", "TERMINAL_BIND")
+        .await;
     app.wait_text("verify-expiry", "the validity countdown", |t| {
         t.contains("valid for 9:") || t.contains("valid for 10:00")
     })
     .await;
 
-    cloud.advance_clock(601).await;
+    cloud.qa().advance_clock(601).await;
     app.wait_text("verify-expiry", "that the code expired", |t| {
         t == "The code has expired. Request a new code."
     })
@@ -106,7 +115,10 @@ async fn g_a_code_expires_on_the_qa_clock_and_a_new_one_is_requested() {
     .await;
 
     app.click("verify-resend").await;
-    let fresh = cloud.nth_code("gi@example.com", "TERMINAL_BIND", 2).await;
+    let fresh = cloud
+        .qa()
+        .nth_code("gi@example.com", "TERMINAL_BIND", 2)
+        .await;
     app.wait_text("verify-expiry", "a fresh countdown", |t| {
         t.contains("valid for")
     })
@@ -138,7 +150,7 @@ async fn h_a_pasted_code_with_spaces_and_the_letter_o_is_accepted() {
             t.contains("@example.com")
         })
         .await;
-        let code = cloud.latest_code(&email, "USER_REGISTRATION").await;
+        let code = cloud.qa().latest_code(&email, "USER_REGISTRATION").await;
         if code.contains('0') {
             break (email, code);
         }
@@ -183,7 +195,7 @@ async fn wrong_passwords(app: &App, cloud: &Cloud, account: &str, n: usize) -> u
             captchas += 1;
             // Wait for the new picture: every attempt uses the last one up.
             last_picture = new_picture(app, &last_picture).await;
-            let answer = cloud.captcha_answer(account).await;
+            let answer = cloud.qa().captcha_answer(account).await;
             app.fill("login-captcha", &answer).await;
         }
         app.fill("login-password", WRONG).await;
@@ -204,7 +216,7 @@ async fn wrong_passwords(app: &App, cloud: &Cloud, account: &str, n: usize) -> u
 #[tokio::test(flavor = "multi_thread")]
 async fn i_after_five_wrong_passwords_a_captcha_is_asked_and_passed() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("ivy@example.com", 44).await;
+    cloud.qa().create_account("ivy@example.com", 44).await;
     let install = Install::new();
     let mut app = App::launch("i-captcha", &cloud, &install).await;
     app.wait_screen("login").await;
@@ -232,7 +244,7 @@ async fn i_after_five_wrong_passwords_a_captcha_is_asked_and_passed() {
 
     // That attempt used the picture up; a new one is shown.
     new_picture(&app, &second).await;
-    let answer = cloud.captcha_answer("ivy@example.com").await;
+    let answer = cloud.qa().captcha_answer("ivy@example.com").await;
     app.fill("login-captcha", &answer.to_lowercase()).await;
     app.fill("login-password", PASSWORD).await;
     app.click("login-submit").await;
@@ -243,7 +255,7 @@ async fn i_after_five_wrong_passwords_a_captcha_is_asked_and_passed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn j_ten_wrong_passwords_lock_with_a_countdown_and_a_reset_unlocks() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("jay@example.com", 44).await;
+    cloud.qa().create_account("jay@example.com", 44).await;
     let install = Install::new();
     let mut app = App::launch("j-lock", &cloud, &install).await;
     app.wait_screen("login").await;
@@ -279,6 +291,7 @@ async fn j_ten_wrong_passwords_lock_with_a_countdown_and_a_reset_unlocks() {
     })
     .await;
     let code = cloud
+        .qa()
         .latest_code("jay@example.com", "RETRIEVE_PASSWORD")
         .await;
     app.fill("forgot-code", &code).await;
@@ -290,7 +303,11 @@ async fn j_ten_wrong_passwords_lock_with_a_countdown_and_a_reset_unlocks() {
     app.wait_screen("login").await;
     assert!(app.text("login-notice").await.contains("reset"));
     assert_eq!(
-        cloud.qa_inspect("jay@example.com").await["lockedForSeconds"],
+        cloud
+            .qa()
+            .account("jay@example.com")
+            .await
+            .locked_for_seconds,
         0
     );
     log_in_with(&app, "jay@example.com", "New-Horse-42").await;
@@ -301,7 +318,7 @@ async fn j_ten_wrong_passwords_lock_with_a_countdown_and_a_reset_unlocks() {
 #[tokio::test(flavor = "multi_thread")]
 async fn k_a_forgotten_password_is_reset_with_a_code() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("kim@example.com", 44).await;
+    cloud.qa().create_account("kim@example.com", 44).await;
     let install = Install::new();
     let mut app = App::launch("k-forgot", &cloud, &install).await;
     app.wait_screen("login").await;
@@ -315,6 +332,7 @@ async fn k_a_forgotten_password_is_reset_with_a_code() {
     })
     .await;
     let code = cloud
+        .qa()
         .latest_code("kim@example.com", "RETRIEVE_PASSWORD")
         .await;
     app.fill("forgot-code", &code).await;
@@ -344,14 +362,17 @@ async fn k_a_forgotten_password_is_reset_with_a_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn l_an_account_of_another_region_is_followed_without_asking() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("leo@example.com", 1).await;
+    cloud.qa().create_account("leo@example.com", 1).await;
     let install = Install::new();
     let mut app = App::launch("l-region", &cloud, &install).await;
     assert_eq!(app.text("cloud-url").await, cloud.url());
     log_in_through_ui(&app, "leo@example.com").await;
     app.wait_screen("verify").await;
     app.click("verify-send").await;
-    let code = cloud.latest_code("leo@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("leo@example.com", "TERMINAL_BIND")
+        .await;
     app.fill("verify-code", &code).await;
     app.click("verify-submit").await;
     app.wait_screen("home").await;
@@ -372,7 +393,7 @@ async fn l_an_account_of_another_region_is_followed_without_asking() {
 #[tokio::test(flavor = "multi_thread")]
 async fn m_a_full_account_makes_room_then_logs_in() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("max@example.com", 44).await;
+    cloud.qa().create_account("max@example.com", 44).await;
     cloud.bind_terminals("max@example.com", 10).await;
     let install = Install::new();
     let mut app = App::launch("m-terminals", &cloud, &install).await;
@@ -402,12 +423,13 @@ async fn m_a_full_account_makes_room_then_logs_in() {
         .await
         .starts_with("Last used"));
     app.shot("terminals").await;
-    let bound: Vec<String> = (0..10).map(Cloud::bound_fingerprint).collect();
+    let bound: Vec<String> = (0..10).map(hik_e2e::Api::bound_fingerprint).collect();
     hik_e2e::assert_no_fingerprint(&app, &bound).await;
 
     // Removing nothing is refused before anything is sent.
     app.click("remove-send").await;
     let code = cloud
+        .qa()
         .latest_code("max@example.com", "TERMINAL_DELETE")
         .await;
     app.fill("remove-code", &code).await;
@@ -418,15 +440,17 @@ async fn m_a_full_account_makes_room_then_logs_in() {
     app.shot("terminal-chosen").await;
     app.click("remove-submit").await;
     app.wait_screen("verify").await;
-    let left = cloud.qa_inspect("max@example.com").await["terminals"]
-        .as_array()
-        .unwrap()
-        .len();
+    let left = cloud.qa().account("max@example.com").await.terminals.len();
     assert_eq!(left, 9);
-    cloud.advance_clock(721).await;
-    let before = cloud.outbox("max@example.com", "TERMINAL_BIND").await.len();
+    cloud.qa().advance_clock(721).await;
+    let before = cloud
+        .qa()
+        .outbox_for("max@example.com", "TERMINAL_BIND")
+        .await
+        .len();
     app.click("verify-send").await;
     let bind = cloud
+        .qa()
         .nth_code("max@example.com", "TERMINAL_BIND", before + 1)
         .await;
     app.fill("verify-code", &bind).await;
@@ -438,7 +462,7 @@ async fn m_a_full_account_makes_room_then_logs_in() {
 #[tokio::test(flavor = "multi_thread")]
 async fn n_the_cloud_goes_away_mid_flow_and_nothing_typed_is_lost() {
     let mut cloud = Cloud::start().await;
-    cloud.qa_account("nia@example.com", 44).await;
+    cloud.qa().create_account("nia@example.com", 44).await;
     let install = Install::new();
     let mut app = App::launch("n-cloud-away", &cloud, &install).await;
     app.wait_screen("login").await;
@@ -464,9 +488,16 @@ async fn n_the_cloud_goes_away_mid_flow_and_nothing_typed_is_lost() {
     cloud.start_again().await;
     app.click("cloud-retry").await;
     app.wait_visible("cloud-banner", false).await;
-    let code = cloud.latest_code("nia@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("nia@example.com", "TERMINAL_BIND")
+        .await;
     assert_eq!(
-        cloud.outbox("nia@example.com", "TERMINAL_BIND").await.len(),
+        cloud
+            .qa()
+            .outbox_for("nia@example.com", "TERMINAL_BIND")
+            .await
+            .len(),
         1
     );
     app.fill("verify-code", &code).await;
@@ -478,7 +509,7 @@ async fn n_the_cloud_goes_away_mid_flow_and_nothing_typed_is_lost() {
 #[tokio::test(flavor = "multi_thread")]
 async fn o_with_no_keyring_the_app_says_so_and_logging_in_still_works() {
     let cloud = Cloud::start().await;
-    cloud.qa_account("oz@example.com", 44).await;
+    cloud.qa().create_account("oz@example.com", 44).await;
     let install = Install::new();
     // No Secret Service on this bus: the keyring cannot be reached.
     let mut app = App::launch_with(
@@ -497,7 +528,10 @@ async fn o_with_no_keyring_the_app_says_so_and_logging_in_still_works() {
     log_in_through_ui(&app, "oz@example.com").await;
     app.wait_screen("verify").await;
     app.click("verify-send").await;
-    let code = cloud.latest_code("oz@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("oz@example.com", "TERMINAL_BIND")
+        .await;
     app.fill("verify-code", &code).await;
     app.click("verify-submit").await;
     app.wait_screen("home").await;

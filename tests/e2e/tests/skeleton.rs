@@ -67,7 +67,8 @@ async fn b_after_a_restart_the_terminal_is_trusted_and_keeps_its_fingerprint() {
     );
     assert!(
         cloud
-            .outbox("bo@example.com", "TERMINAL_BIND")
+            .qa()
+            .outbox_for("bo@example.com", "TERMINAL_BIND")
             .await
             .is_empty(),
         "no code was sent"
@@ -78,7 +79,7 @@ async fn b_after_a_restart_the_terminal_is_trusted_and_keeps_its_fingerprint() {
 #[tokio::test(flavor = "multi_thread")]
 async fn c_a_second_install_enters_the_code_and_is_trusted_from_then_on() {
     let cloud = Cloud::start().await;
-    cloud.create_account("cy@example.com").await;
+    cloud.account("cy@example.com").await;
     let install = Install::new();
     let mut app = App::launch("c-second-install", &cloud, &install).await;
     log_in_through_ui(&app, "cy@example.com").await;
@@ -87,7 +88,10 @@ async fn c_a_second_install_enters_the_code_and_is_trusted_from_then_on() {
     app.shot("verify").await;
 
     app.click("verify-send").await;
-    let code = cloud.latest_code("cy@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("cy@example.com", "TERMINAL_BIND")
+        .await;
     // Typed the way people do: with a space in the middle.
     app.fill("verify-code", &format!("{} {}", &code[..3], &code[3..]))
         .await;
@@ -103,7 +107,11 @@ async fn c_a_second_install_enters_the_code_and_is_trusted_from_then_on() {
     log_in_through_ui(&app, "cy@example.com").await;
     app.wait_screen("home").await;
     assert_eq!(
-        cloud.outbox("cy@example.com", "TERMINAL_BIND").await.len(),
+        cloud
+            .qa()
+            .outbox_for("cy@example.com", "TERMINAL_BIND")
+            .await
+            .len(),
         1,
         "no second code"
     );
@@ -113,13 +121,16 @@ async fn c_a_second_install_enters_the_code_and_is_trusted_from_then_on() {
 #[tokio::test(flavor = "multi_thread")]
 async fn d_resend_waits_for_the_cooldown_and_follows_the_qa_clock() {
     let cloud = Cloud::start().await;
-    cloud.create_account("di@example.com").await;
+    cloud.account("di@example.com").await;
     let install = Install::new();
     let mut app = App::launch("d-resend", &cloud, &install).await;
     log_in_through_ui(&app, "di@example.com").await;
     app.wait_screen("verify").await;
     app.click("verify-send").await;
-    let first = cloud.latest_code("di@example.com", "TERMINAL_BIND").await;
+    let first = cloud
+        .qa()
+        .latest_code("di@example.com", "TERMINAL_BIND")
+        .await;
 
     // The countdown runs: it leaves 1:00 within a few seconds.
     app.wait_text("verify-resend", "a running countdown", |t| {
@@ -137,7 +148,7 @@ async fn d_resend_waits_for_the_cooldown_and_follows_the_qa_clock() {
     );
     app.shot("resend-countdown").await;
 
-    cloud.advance_clock(61).await;
+    cloud.qa().advance_clock(61).await;
     app.wait_enabled("verify-resend", true, Duration::from_secs(10))
         .await;
     assert_eq!(app.text("verify-resend").await, "Resend code");
@@ -145,10 +156,17 @@ async fn d_resend_waits_for_the_cooldown_and_follows_the_qa_clock() {
     app.wait_enabled("verify-resend", false, Duration::from_secs(10))
         .await;
     assert_eq!(
-        cloud.outbox("di@example.com", "TERMINAL_BIND").await.len(),
+        cloud
+            .qa()
+            .outbox_for("di@example.com", "TERMINAL_BIND")
+            .await
+            .len(),
         2
     );
-    let second = cloud.nth_code("di@example.com", "TERMINAL_BIND", 2).await;
+    let second = cloud
+        .qa()
+        .nth_code("di@example.com", "TERMINAL_BIND", 2)
+        .await;
 
     if first != second {
         app.fill("verify-code", &first).await;
@@ -167,13 +185,16 @@ async fn d_resend_waits_for_the_cooldown_and_follows_the_qa_clock() {
 #[tokio::test(flavor = "multi_thread")]
 async fn e_wrong_codes_show_tries_left_and_a_dead_code_offers_a_new_one() {
     let cloud = Cloud::start().await;
-    cloud.create_account("ed@example.com").await;
+    cloud.account("ed@example.com").await;
     let install = Install::new();
     let mut app = App::launch("e-wrong-code", &cloud, &install).await;
     log_in_through_ui(&app, "ed@example.com").await;
     app.wait_screen("verify").await;
     app.click("verify-send").await;
-    let right = cloud.latest_code("ed@example.com", "TERMINAL_BIND").await;
+    let right = cloud
+        .qa()
+        .latest_code("ed@example.com", "TERMINAL_BIND")
+        .await;
     let wrong = if right == "000000" {
         "111111"
     } else {
@@ -199,11 +220,14 @@ async fn e_wrong_codes_show_tries_left_and_a_dead_code_offers_a_new_one() {
     );
     app.shot("code-dead").await;
 
-    cloud.advance_clock(60).await;
+    cloud.qa().advance_clock(60).await;
     app.wait_enabled("verify-resend", true, Duration::from_secs(10))
         .await;
     app.click("verify-resend").await;
-    let fresh = cloud.nth_code("ed@example.com", "TERMINAL_BIND", 2).await;
+    let fresh = cloud
+        .qa()
+        .nth_code("ed@example.com", "TERMINAL_BIND", 2)
+        .await;
     app.fill("verify-code", &fresh).await;
     app.click("verify-submit").await;
     app.wait_screen("home").await;
