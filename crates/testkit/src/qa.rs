@@ -25,6 +25,12 @@ impl Qa {
         Self { api }
     }
 
+    /// The QA surface of the cloud at `url` (plain HTTP, or HTTPS trusting
+    /// the OS's roots): an app's embedded cloud, say.
+    pub fn at(url: &str) -> Self {
+        Self::new(QaApi::with_http(url, reqwest::Client::new()))
+    }
+
     /// The typed client itself, to see what the cloud answers to a call.
     pub fn api(&self) -> &QaApi {
         &self.api

@@ -128,19 +128,11 @@ async fn the_inbox_shows_codes_filters_and_refreshes_by_itself() {
     // A new message appears without reloading the page.
     filter.clear().await.unwrap();
     cloud.qa().advance_clock(61).await;
-    let sent: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/v3/sms/nologin/checkcode", cloud.url()))
-        .form(&[("from", "ana@example.com"), ("bizType", "TERMINAL_BIND")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(sent["meta"]["code"], 200);
+    let sent = cloud.send_code("ana@example.com", "TERMINAL_BIND").await;
+    assert_eq!(sent.code(), hik_e2e::ResultCode::Success, "{}", sent.json);
     let fresh = cloud
         .qa()
-        .nth_code("ana@example.com", "TERMINAL_BIND", 1)
+        .latest_code("ana@example.com", "TERMINAL_BIND")
         .await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while !codes_shown(&browser).await.contains(&fresh) {

@@ -18,6 +18,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fantoccini::{Client, Locator};
+use hik_proto::request::{QaAccount, Text};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -96,14 +97,15 @@ async fn main() {
         let warm = driver.launch(&s.binary, &args).await;
         if i > 0 {
             let cloud = warm.cloud_url().await;
-            reqwest::Client::new()
-                .post(format!("{cloud}/qa/accounts"))
-                .json(&json!({ "account": account, "password": hik_e2e::PASSWORD, "areaId": 44, "twoStep": false }))
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap();
+            let qa = hik_e2e::Qa::at(&cloud);
+            qa.create(QaAccount {
+                account: hik_proto::Account::parse(account).unwrap(),
+                password: Text::new(hik_e2e::PASSWORD),
+                area_id: Some(hik_proto::AreaId::new(44)),
+                two_step: Some(false),
+                devices: None,
+            })
+            .await;
         }
         warm.close().await;
         installs.push((data, args));
