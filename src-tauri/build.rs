@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "qa_advance_clock",
     "qa_set_fault",
     "qa_clear_faults",
+    "qa_scenario",
     "open_qa_inbox",
 ];
 

@@ -4,11 +4,13 @@
 
 use crate::commands::{signatures, Sent, Startup};
 use hik_client::{
-    Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Home, LoginOutcome, QaView,
-    Removed, Security, Status, Terminal, WireError,
+    Camera, CameraList, Channel, CodePurpose, Device, DeviceList, ErrorCode, Home, LoginOutcome,
+    QaView, Removed, Security, Status, Terminal, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
+use hik_proto::qa::{Activity, ScenarioInfo, ScenarioSetUp};
 use hik_proto::wire::{Area, CodeSent, Contact, OutboxMessage, QaFault};
+use hik_proto::CodeAlphabet;
 use ts_rs::TS;
 
 /// Where the file lives, from the workspace root.
@@ -71,11 +73,16 @@ pub fn render() -> String {
         Camera,
         Security,
         Removed,
+        Activity,
+        CodeAlphabet,
+        ScenarioInfo,
+        ScenarioSetUp,
         Channel,
         CodePurpose,
         QaView,
         OutboxMessage,
         QaFault,
+        ErrorCode,
         WireError,
     ];
     for d in decls {

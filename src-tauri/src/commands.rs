@@ -12,6 +12,7 @@ use hik_client::{
     Removed, Security, Status, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
+use hik_proto::qa::ScenarioSetUp;
 use hik_proto::wire::{Area, CodeSent, QaFault};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -156,8 +157,8 @@ commands! {
         engine.captcha(&account).await
     }
 
-    fn send_terminal_code(engine) -> Sent {
-        let sent = engine.send_terminal_code().await?;
+    fn send_terminal_code(engine, channel: Option<Channel>) -> Sent {
+        let sent = engine.send_terminal_code(channel).await?;
         Ok(Sent::new(&engine, sent))
     }
 
@@ -165,8 +166,8 @@ commands! {
         engine.submit_terminal_code(&code).await
     }
 
-    fn send_terminal_removal_code(engine) -> Sent {
-        let sent = engine.send_terminal_removal_code().await?;
+    fn send_terminal_removal_code(engine, channel: Option<Channel>) -> Sent {
+        let sent = engine.send_terminal_removal_code(channel).await?;
         Ok(Sent::new(&engine, sent))
     }
 
@@ -250,6 +251,11 @@ commands! {
 
     fn qa_clear_faults(engine) -> BTreeMap<String, QaFault> {
         engine.qa_clear_faults().await
+    }
+
+    /// Set a scenario of the guide up, for the account at hand or a fresh one.
+    fn qa_scenario(engine, name: String, fresh: bool) -> ScenarioSetUp {
+        engine.qa_scenario(&name, fresh).await
     }
 
     /// Open the QA inbox page in the system's browser.

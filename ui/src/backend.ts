@@ -7,6 +7,7 @@ import { commands } from './bindings';
 import { toAppError } from './errors';
 
 export type {
+  Activity,
   AppError,
   Area,
   Camera,

@@ -39,7 +39,12 @@ retryAfter: number | null,
 /**
  * Seconds the code stays valid (simulator extension).
  */
-expiresIn: number | null, };
+expiresIn: number | null, 
+/**
+ * What the code is made of, for the field's keyboard (simulator
+ * extension; digits when absent).
+ */
+codeAlphabet: CodeAlphabet, };
 
 export type Sent = { cloudNow: number, contact: Contact, 
 /**
@@ -49,9 +54,14 @@ retryAfter: number | null,
 /**
  * Seconds the code stays valid (simulator extension).
  */
-expiresIn: number | null, };
+expiresIn: number | null, 
+/**
+ * What the code is made of, for the field's keyboard (simulator
+ * extension; digits when absent).
+ */
+codeAlphabet: CodeAlphabet, };
 
-export type LoginOutcome = { "outcome": "loggedIn", home: Home, } | { "outcome": "needsTerminalCode", contact: Contact | null, } | { "outcome": "tooManyTerminals", limits: number, terminals: Array<Terminal>, };
+export type LoginOutcome = { "outcome": "loggedIn", home: Home, } | { "outcome": "needsTerminalCode", contact: Contact | null, contacts: Array<Contact>, channel: Channel | null, } | { "outcome": "tooManyTerminals", limits: number, terminals: Array<Terminal>, contacts: Array<Contact>, channel: Channel | null, };
 
 export type Terminal = { terminalId: number, name: string, clientType: number, addTime: number, lastModifytime: number, ip: string, 
 /**
@@ -115,9 +125,66 @@ thisTerminalBound: boolean,
 /**
  * Every terminal, the most recently used first; `current` marks this one.
  */
-terminals: Array<Terminal>, };
+terminals: Array<Terminal>, 
+/**
+ * The latest 20 security events, newest first; `current` marks this
+ * computer's.
+ */
+activity: Array<Activity>, 
+/**
+ * The cloud's clock when this was read (Unix seconds), for "5 minutes ago".
+ */
+cloudNow: number, 
+/**
+ * Where codes go, as chosen last time (when the account has both).
+ */
+codeChannel: Channel | null, };
 
 export type Removed = { loggedOut: boolean, };
+
+export type Activity = { 
+/**
+ * Unix seconds, cloud clock.
+ */
+at: number, 
+/**
+ * `login`, `terminal_bound`, `password_changed`, ...
+ */
+event: string, 
+/**
+ * `ok`, `refused`, ...
+ */
+outcome: string, 
+/**
+ * The terminal's name, when the flow knew it.
+ */
+terminal: string | null, ip: string, 
+/**
+ * More about the event; never a secret.
+ */
+detail: string | null, 
+/**
+ * Whether it came from the terminal asking.
+ */
+current: boolean, };
+
+export type CodeAlphabet = "digits" | "letters";
+
+export type ScenarioInfo = { name: string, title: string, };
+
+export type ScenarioSetUp = { scenario: string, 
+/**
+ * The account it was set up for.
+ */
+account: string, 
+/**
+ * Its password, when the scenario made a fresh account.
+ */
+password: string | null, 
+/**
+ * What was done and what to do next, in a sentence or two.
+ */
+summary: string, };
 
 export type Channel = "email" | "phone";
 
@@ -140,7 +207,11 @@ cloudNow: number,
 /**
  * Faults in force, by channel (`email`, `sms`).
  */
-faults: { [key in string]?: QaFault }, };
+faults: { [key in string]?: QaFault }, 
+/**
+ * The scenarios the cloud can set up in one step.
+ */
+scenarios: Array<ScenarioInfo>, };
 
 export type OutboxMessage = { id: number, channel: "email" | "sms", to: string, bizType: string | null, code: string | null, subject: string, body: string, sentAt: number, deliveredAt: number | null, status: string, };
 
@@ -158,11 +229,13 @@ dropRate: number,
  */
 failNext: number, };
 
+export type ErrorCode = "1011" | "1012" | "1013" | "1014" | "1015" | "1041" | "1043" | "1069" | "1100" | "2001" | "2002" | "2003" | "2004" | "2005" | "6002" | "80000" | "cloud_other" | "unreachable" | "certificate" | "cloud_error" | "invalid_input" | "unauthorized" | "session_ended" | "not_logged_in" | "no_pending_login" | "protocol" | "storage" | "not_started" | "internal";
+
 export type AppError = { 
 /**
  * The cloud's `meta.code` ("1011") or a word for this side ("unreachable").
  */
-code: string, 
+code: ErrorCode, 
 /**
  * A sentence for people.
  */
@@ -184,9 +257,9 @@ export function commands(invoke: Invoke) {
     signUp: (area: number, account: string, code: string, password: string) => invoke<Home>('sign_up', { area, account, code, password }),
     login: (account: string, password: string, captcha: string | null) => invoke<LoginOutcome>('login', { account, password, captcha }),
     captcha: (account: string) => invoke<string>('captcha', { account }),
-    sendTerminalCode: () => invoke<Sent>('send_terminal_code'),
+    sendTerminalCode: (channel: Channel | null) => invoke<Sent>('send_terminal_code', { channel }),
     submitTerminalCode: (code: string) => invoke<Home>('submit_terminal_code', { code }),
-    sendTerminalRemovalCode: () => invoke<Sent>('send_terminal_removal_code'),
+    sendTerminalRemovalCode: (channel: Channel | null) => invoke<Sent>('send_terminal_removal_code', { channel }),
     removeTerminals: (terminalIds: Array<number>, code: string) => invoke<LoginOutcome>('remove_terminals', { terminalIds, code }),
     requestPasswordResetCode: (account: string) => invoke<Sent>('request_password_reset_code', { account }),
     resetPassword: (account: string, code: string, password: string) => invoke<void>('reset_password', { account, code, password }),
@@ -205,6 +278,7 @@ export function commands(invoke: Invoke) {
     qaAdvanceClock: (seconds: number) => invoke<number>('qa_advance_clock', { seconds }),
     qaSetFault: (channel: string, fault: QaFault) => invoke<{ [key in string]?: QaFault }>('qa_set_fault', { channel, fault }),
     qaClearFaults: () => invoke<{ [key in string]?: QaFault }>('qa_clear_faults'),
+    qaScenario: (name: string, fresh: boolean) => invoke<ScenarioSetUp>('qa_scenario', { name, fresh }),
     openQaInbox: () => invoke<void>('open_qa_inbox'),
   };
 }

@@ -3,7 +3,7 @@
 // it stays valid, resend with a countdown on the cloud's clock, tries left, a
 // plain "request a new code" once it is dead, and help for a code that does not
 // arrive (the advice of the Hik-Connect verification guide).
-import type { Contact, Sent } from './backend';
+import type { Channel, Contact, Sent } from './backend';
 import type { CloudClock } from './clock';
 import { looksComplete } from './code';
 import { act, announce, errorLine, field, h, onSubmit } from './dom';
@@ -13,8 +13,13 @@ export interface CodeEntryOptions {
   /** testid prefix: `verify` gives verify-code, verify-submit, verify-resend... */
   prefix: string;
   contact: Contact | null;
+  /** Where the code can go, when there is a choice (the account's email and
+   * phone, masked), and the one chosen last time. */
+  choices?: Contact[];
+  chosen?: Channel | null;
   clock: CloudClock;
-  send: () => Promise<Sent>;
+  /** Send a code, to `channel` when the person chose one. */
+  send: (channel: Channel | null) => Promise<Sent>;
   submit: (code: string) => Promise<void>;
   submitLabel: string;
   qaInboxUrl: string | null;
@@ -30,6 +35,9 @@ export interface CodeEntryOptions {
   autofocus?: boolean;
 }
 
+const HINT_DIGITS = 'Type or paste it. Spaces and dashes are fine; O is read as 0, I and l as 1.';
+const HINT_LETTERS = 'Type or paste it, in small or capital letters. Spaces and dashes are fine; O is read as 0, I and L as 1.';
+
 /** 600 -> "10 minutes", 90 -> "1 minute 30 seconds", 45 -> "45 seconds". */
 export function inWords(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -44,14 +52,50 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
   let expiresAt = 0;
   let validFor = 600;
   let sentOnce = false;
-  /** The cloud said 1012: the code on screen can no longer work. */
+  /** The cloud said 1012: the code on screen can no longer work (and why). */
   let codeDead = false;
+  let deadWhy = '';
+  /** The person says a code came already (sent before this screen). */
+  let haveCode = false;
 
-  const contactText = h('strong', { testid: `${o.prefix}-contact` }, o.contact?.fuzzyContact ?? 'your email or phone');
+  const choices = o.choices && o.choices.length > 1 ? o.choices : [];
+  let channel: Channel | null = choices.length ? (o.chosen ?? (choices[0]?.type === 'phone' ? 'phone' : 'email')) : null;
+  const chosenContact = () => choices.find((c) => c.type === channel) ?? o.contact;
+  const contactText = h('strong', { testid: `${o.prefix}-contact` }, chosenContact()?.fuzzyContact ?? 'your email or phone');
   const by = (c: Contact | null) => (c?.type === 'phone' ? ' by SMS.' : ' by email.');
-  const intro = h('p', { testid: `${o.prefix}-code-sent`, role: 'status' }, 'We will send a verification code to ', contactText, by(o.contact));
+  const intro = h('p', { testid: `${o.prefix}-code-sent`, role: 'status' }, 'We will send a verification code to ', contactText, by(chosenContact()));
+  // Where the code goes (the Hik-Connect guide: "select the preferred method
+  // of delivery"); the choice is remembered for next time.
+  const picker = choices.length
+    ? h(
+        'fieldset',
+        { class: 'method', testid: `${o.prefix}-channel` },
+        h('legend', {}, 'Send the code by'),
+        ...choices.map((c) =>
+          h(
+            'label',
+            {},
+            h('input', {
+              type: 'radio',
+              name: `${o.prefix}-channel`,
+              testid: `${o.prefix}-channel-${c.type}`,
+              checked: c.type === channel,
+              onchange: () => {
+                channel = c.type === 'phone' ? 'phone' : 'email';
+                if (!sentOnce) {
+                  contactText.textContent = c.fuzzyContact;
+                  intro.replaceChildren('We will send a verification code to ', contactText, by(c));
+                }
+              },
+            }),
+            c.type === 'phone' ? ` SMS to ${c.fuzzyContact}` : ` Email to ${c.fuzzyContact}`,
+          ),
+        ),
+      )
+    : null;
   const sendBtn = h('button', { class: 'primary', type: 'button', testid: `${o.prefix}-send` }, 'Send code');
   const resendBtn = h('button', { type: 'button', class: 'link', testid: `${o.prefix}-resend`, hidden: true }, 'Resend code');
+  const haveCodeBtn = h('button', { type: 'button', class: 'link', testid: `${o.prefix}-have-code` }, 'I already have a code');
   const expiry = h('p', { class: 'muted', testid: `${o.prefix}-expiry`, 'aria-live': 'off' });
   const input = h('input', {
     testid: `${o.prefix}-code`,
@@ -63,6 +107,8 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     class: 'code-input',
   });
   const submitBtn = h('button', { class: 'primary', type: 'submit', testid: `${o.prefix}-submit` }, o.submitLabel);
+  const codeField = field('Verification code', input, HINT_DIGITS);
+  const hint = codeField.querySelector<HTMLElement>('.hint') ?? h('small');
   const error = errorLine();
   const validity = h('li', {}, 'A code is valid for 10 minutes, and only the newest code works: after "Resend code", use the new one.');
   const inbox = o.qaInboxUrl
@@ -110,11 +156,18 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     resendBtn.classList.toggle('attention', needNew);
     resendBtn.classList.toggle('link', !needNew);
     resendBtn.classList.toggle('primary', needNew && left === 0);
-    submitBtn.classList.toggle('primary', !needNew);
+    // Before a code exists there is nothing to type or verify: *Send code*
+    // is the one thing to do (unless a code came already).
+    const waiting = !sentOnce && !haveCode;
+    input.disabled = waiting;
+    haveCodeBtn.hidden = !waiting;
+    if (submitBtn.getAttribute('aria-busy') !== 'true') submitBtn.disabled = waiting || needNew;
+    submitBtn.classList.toggle('primary', !waiting && !needNew);
+    const when = left > 0 ? `You can request a new code in ${formatDuration(left)}.` : 'Request a new code.';
     if (codeDead) {
-      expiry.textContent = 'This code no longer works. Request a new code.';
+      expiry.textContent = `${deadWhy} ${when}`;
     } else if (expired) {
-      expiry.textContent = 'The code has expired. Request a new code.';
+      expiry.textContent = `The code has expired. ${when}`;
     } else if (sentOnce) {
       expiry.textContent = `The code is valid for ${formatDuration(o.clock.left(expiresAt))}.`;
     }
@@ -129,8 +182,14 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     }
   }, 3000);
 
+  /** The cloud's codes hold letters: the field offers a keyboard for them. */
+  let letters = false;
   const applySent = (sent: Sent) => {
     o.clock.sync(sent.cloudNow);
+    letters = sent.codeAlphabet === 'letters';
+    input.inputMode = letters ? 'text' : 'numeric';
+    input.autocapitalize = letters ? 'characters' : 'off';
+    hint.textContent = letters ? HINT_LETTERS : HINT_DIGITS;
     resendAt = sent.cloudNow + (sent.retryAfter ?? 60);
     validFor = sent.expiresIn ?? validFor;
     expiresAt = sent.cloudNow + validFor;
@@ -145,8 +204,8 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     sendBtn.hidden = true;
     resendBtn.hidden = false;
     input.value = '';
+    tick(); // enables the field, which can then take the focus
     input.focus();
-    tick();
   };
   const onSendError = (e: AppError) => {
     if (e.code === '1041' && e.retryAfter != null) {
@@ -156,16 +215,31 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     }
   };
   const send = (btn: HTMLButtonElement) =>
-    act(btn, 'Sending…', error, async () => applySent(await o.send()), onSendError).finally(tick);
+    act(btn, 'Sending…', error, async () => applySent(await o.send(channel)), onSendError).finally(tick);
   sendBtn.addEventListener('click', () => void send(sendBtn));
+  // A dead code's *Verify* comes back once another code is typed (a newer
+  // one the person already has, say).
+  input.addEventListener('input', () => {
+    if (codeDead && input.value.trim()) {
+      codeDead = false;
+      tick();
+    }
+  });
+  haveCodeBtn.addEventListener('click', () => {
+    haveCode = true;
+    tick();
+    input.focus();
+  });
   resendBtn.addEventListener('click', () => void send(resendBtn));
 
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
     intro,
+    picker,
     sendBtn,
-    field('Verification code', input, 'Type or paste it. Spaces and dashes are fine; O is read as 0, I and l as 1.'),
+    haveCodeBtn,
+    codeField,
     expiry,
     ...(o.extra ?? []),
     error,
@@ -179,20 +253,27 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     'Checking…',
     error,
     async () => {
-      if (!looksComplete(input.value)) {
+      if (!looksComplete(input.value, letters)) {
         input.focus();
-        throw { code: 'invalid_input', message: 'Enter the code from the message: 4 to 8 digits.' } satisfies AppError;
+        const what = letters ? '4 to 8 letters and digits' : '4 to 8 digits';
+        throw { code: 'invalid_input', message: `Enter the code from the message: ${what}.` } satisfies AppError;
       }
       await o.submit(input.value);
     },
     (err) => {
-      if (err.code === '1012') {
+      // A code the cloud replaced by a newer one: the newest still works,
+      // so only this entry was wrong (the error line says so).
+      if (err.code === '1012' && !/newer/i.test(err.message)) {
+        // One line says it, with when a new code can be had.
         codeDead = true;
+        deadWhy = err.message.replace(/\s*Request a new code\.?$/, '');
         input.value = '';
-      } else if (err.code === '1011' || err.code === '1043') {
-        input.select();
+        tick();
+        return 'handled';
       }
+      if (err.code === '1011' || err.code === '1043') input.select();
       tick();
+      return undefined;
     },
   );
   if (o.initial) applySent(o.initial);

@@ -16,7 +16,8 @@ export function isLock(e: AppError): boolean {
   return e.code === '1015' && !e.needCaptcha && e.retryAfter != null;
 }
 
-/** The sentence shown under a form for an error. */
+/** The sentence shown under a form for an error: every code is named, so
+ * a code added in Rust does not compile here until it is given its words. */
 export function describe(e: AppError): string {
   switch (e.code) {
     case '1011': {
@@ -46,11 +47,32 @@ export function describe(e: AppError): string {
       return e.policy ? `${e.message} A password needs ${lowerFirst(e.policy)}` : e.message;
     case 'unreachable':
       return `${e.message} Check that the cloud is running, then try again.`;
+    // The cloud's and the engine's own sentences say it well enough.
+    case '1069':
+    case '1100':
+    case '2001':
+    case '2003':
+    case '2004':
+    case '2005':
+    case '6002':
+    case '80000':
+    case 'cloud_other':
     case 'certificate':
     case 'cloud_error':
+    case 'invalid_input':
+    case 'unauthorized':
+    case 'session_ended':
+    case 'not_logged_in':
+    case 'no_pending_login':
+    case 'protocol':
+    case 'storage':
+    case 'not_started':
+    case 'internal':
       return e.message;
-    default:
-      return e.message;
+    default: {
+      const unknown: never = e.code;
+      return `${unknown}`;
+    }
   }
 }
 

@@ -96,14 +96,14 @@ async function start(): Promise<void> {
     login: (notice) => refreshed(() => show(() => loginScreen(nav, notice), 'login')),
     signUp: () => show(() => signUpScreen(nav), 'signup'),
     forgot: (account) => show(() => forgotScreen(nav, account), 'forgot'),
-    verify: (contact) => show(() => verifyScreen(nav, contact), 'verify'),
-    terminals: (limits, list) => show(() => terminalsScreen(nav, limits, list), 'terminals'),
+    verify: (contact, choice) => show(() => verifyScreen(nav, contact, choice), 'verify'),
+    terminals: (limits, list, choice) => show(() => terminalsScreen(nav, limits, list, choice), 'terminals'),
     home: (home) => refreshed(() => show(() => homeScreen(nav, home), 'home')),
     settings: (home) => show(() => settingsScreen(nav, home), 'settings'),
     afterLogin: (outcome) => {
       if (outcome.outcome === 'loggedIn') nav.home(outcome.home);
-      else if (outcome.outcome === 'needsTerminalCode') nav.verify(outcome.contact);
-      else nav.terminals(outcome.limits, outcome.terminals);
+      else if (outcome.outcome === 'needsTerminalCode') nav.verify(outcome.contact, outcome);
+      else nav.terminals(outcome.limits, outcome.terminals, outcome);
     },
     onLeave: (dispose) => leaving.push(dispose),
   };

@@ -23,14 +23,37 @@ function message(m: OutboxMessage): HTMLElement {
   return h(
     'li',
     { class: 'qa-message', testid: 'qa-message', 'data-biz': m.bizType ?? '' },
-    h('div', { class: 'row' }, h('code', { class: 'qa-code', testid: 'qa-message-code' }, m.code ?? '(notice)'), h('span', { class: `qa-status ${m.status}`, testid: 'qa-message-status' }, m.status)),
-    h('small', {}, `${m.bizType ?? 'notice'} · ${m.channel} to ${m.to} · ${timeOfDay(m.sentAt)}`),
+    h(
+      'div',
+      { class: 'row' },
+      m.code
+        ? h('code', { class: 'qa-code', testid: 'qa-message-code' }, m.code)
+        : h('strong', { class: 'qa-notice', testid: 'qa-message-notice' }, noticeTitle(m.subject)),
+      h('span', { class: `qa-status ${m.status}`, testid: 'qa-message-status' }, m.status),
+    ),
+    m.code ? null : h('p', { class: 'qa-notice-text', testid: 'qa-message-text' }, noticeText(m.body)),
+    h('small', {}, `${m.bizType ?? 'message'} · ${m.channel} to ${m.to} · ${timeOfDay(m.sentAt)}`),
   );
 }
 
 export interface QaDrawer {
   button: HTMLButtonElement;
   drawer: HTMLElement;
+}
+
+/** A notice's subject without the brand: "Security notice: your password was changed". */
+function noticeTitle(subject: string): string {
+  const t = subject.replace(/^Hik-Connect( security notice)?:?\s*/, '');
+  return t ? `Security notice: ${t}` : 'Security notice';
+}
+
+/** A message's text without greeting, signature or SMS prefix. */
+function noticeText(body: string): string {
+  return body
+    .replace(/^\[Hik-Connect\]\s*/, '')
+    .replace(/^Hello,\s*/, '')
+    .replace(/\s*The Hik-Connect team \(simulated\)\s*$/, '')
+    .trim();
 }
 
 export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {

@@ -1,8 +1,9 @@
 import { describe as group, expect, it } from 'vitest';
-import { CloudClock } from '../src/clock';
+import { CloudClock, when } from '../src/clock';
+import { describeActivity } from '../src/screens/activity';
 import { looksComplete, normalizeCode } from '../src/code';
 import { inWords } from '../src/code-entry';
-import { describe, formatDuration, isLock } from '../src/errors';
+import { describe, formatDuration, isLock, type AppError } from '../src/errors';
 
 group('codes as people type them', () => {
   it('drops spaces and dashes and reads O as 0, I and l as 1', () => {
@@ -13,6 +14,13 @@ group('codes as people type them', () => {
     expect(looksComplete('123')).toBe(false);
     expect(looksComplete('123456789')).toBe(false);
     expect(looksComplete('12a456')).toBe(false);
+  });
+  it('reads codes with letters in small or capital letters, O as 0, I and L as 1', () => {
+    expect(normalizeCode('7hk-2mo')).toBe('7HK2M0');
+    expect(normalizeCode('ab iL')).toBe('AB11');
+    expect(looksComplete('7hk 2mo', true)).toBe(true);
+    expect(looksComplete('12u456', true)).toBe(false); // U is no character of a code
+    expect(looksComplete('7hk 2mo')).toBe(false); // a cloud of digits
   });
 });
 
@@ -51,15 +59,40 @@ group('error sentences', () => {
     expect(describe({ code: '1041', message: 'x', retryAfter: 42 })).toMatch(/0:42/);
   });
   it('tell a lock from a captcha, and explain a refused password', () => {
-    const lock = { code: '1015', message: 'x', retryAfter: 1200 };
+    const lock: AppError = { code: '1015', message: 'x', retryAfter: 1200 };
     expect(isLock(lock)).toBe(true);
     expect(describe(lock)).toMatch(/locked for 20:00.*reset your password/);
-    const captcha = { code: '1015', message: 'Enter the characters shown in the picture.', needCaptcha: true };
+    const captcha: AppError = { code: '1015', message: 'Enter the characters shown in the picture.', needCaptcha: true };
     expect(isLock(captcha)).toBe(false);
     expect(describe(captcha)).toBe('Enter the characters shown in the picture.');
     expect(describe({ code: '1014', message: 'x', needCaptcha: true })).toMatch(/characters in the picture/);
     expect(
       describe({ code: '2002', message: 'This password is one of the most common ones.', policy: '8 to 64 characters.' }),
     ).toBe('This password is one of the most common ones. A password needs 8 to 64 characters.');
+  });
+});
+
+group('when things happened', () => {
+  it('says recent times as people do, and the date once it is not today or yesterday', () => {
+    const now = Date.UTC(2026, 10, 29, 12, 0, 0) / 1000;
+    expect(when(now - 5, now)).toBe('just now');
+    expect(when(now - 60, now)).toBe('1 minute ago');
+    expect(when(now - 59 * 60, now)).toBe('59 minutes ago');
+    expect(when(now - 2 * 3600, now)).toMatch(/^today at /);
+    expect(when(now - 30 * 3600, now)).toMatch(/^yesterday at /);
+    expect(when(now - 5 * 86400, now)).toMatch(/2026/);
+    expect(when(now + 120, now)).toMatch(/^today at /); // a clock ahead is not "ago"
+  });
+});
+
+group('recent security activity in words', () => {
+  const event = (e: string, outcome = 'ok') => ({ at: 0, event: e, outcome, terminal: null, ip: '', detail: null, current: false });
+  it('names each event and its outcome', () => {
+    expect(describeActivity(event('sign_in'))).toBe('Signed in');
+    expect(describeActivity(event('sign_in', 'refused'))).toBe('Sign-in refused');
+    expect(describeActivity(event('sign_in', 'held'))).toBe('Sign-in waiting for a verification code');
+    expect(describeActivity(event('two_step_switched', 'off'))).toBe('Two-step verification turned off');
+    expect(describeActivity(event('terminal_bound'))).toBe('New terminal trusted');
+    expect(describeActivity(event('something_new'))).toBe('something new');
   });
 });

@@ -53,22 +53,132 @@ pub enum ClientError {
     NotStarted(String),
 }
 
-impl ClientError {
-    pub fn code(&self) -> String {
-        match self {
-            Self::Cloud { code, .. } => code.number().to_string(),
-            Self::Unreachable { .. } => "unreachable".into(),
-            Self::Certificate { .. } => "certificate".into(),
-            Self::CloudFailed { .. } => "cloud_error".into(),
-            Self::InvalidInput { .. } => "invalid_input".into(),
-            Self::Unauthorized => "unauthorized".into(),
-            Self::SessionEnded => "session_ended".into(),
-            Self::NotLoggedIn => "not_logged_in".into(),
-            Self::NoPendingLogin(_) => "no_pending_login".into(),
-            Self::Protocol(_) => "protocol".into(),
-            Self::Storage(_) => "storage".into(),
-            Self::NotStarted(_) => "not_started".into(),
+/// What went wrong, as the UI switches on it: each of the cloud's result
+/// codes by its number, each failure on this side by a word. It crosses to
+/// TypeScript as a union of these strings (`ErrorCode` in bindings.ts), so
+/// a misspelt code does not compile there, and a `switch` can be exhaustive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub enum ErrorCode {
+    #[serde(rename = "1011")]
+    WrongCode,
+    #[serde(rename = "1012")]
+    CodeDead,
+    #[serde(rename = "1013")]
+    AccountMissing,
+    #[serde(rename = "1014")]
+    WrongPassword,
+    /// The captcha is due, or the account is locked.
+    #[serde(rename = "1015")]
+    AccountProtected,
+    #[serde(rename = "1041")]
+    TooOften,
+    #[serde(rename = "1043")]
+    LastTry,
+    #[serde(rename = "1069")]
+    TooManyTerminals,
+    #[serde(rename = "1100")]
+    WrongRegion,
+    #[serde(rename = "2001")]
+    AccountExists,
+    #[serde(rename = "2002")]
+    WeakPassword,
+    #[serde(rename = "2003")]
+    InvalidAccount,
+    #[serde(rename = "2004")]
+    AddressTaken,
+    #[serde(rename = "2005")]
+    BadRequest,
+    #[serde(rename = "6002")]
+    NewTerminal,
+    /// From a terminal the account does not trust: a code first.
+    #[serde(rename = "80000")]
+    SensitiveOperation,
+    /// A result code this app does not know (its message says what).
+    #[serde(rename = "cloud_other")]
+    CloudOther,
+    #[serde(rename = "unreachable")]
+    Unreachable,
+    #[serde(rename = "certificate")]
+    Certificate,
+    #[serde(rename = "cloud_error")]
+    CloudError,
+    #[serde(rename = "invalid_input")]
+    InvalidInput,
+    #[serde(rename = "unauthorized")]
+    Unauthorized,
+    #[serde(rename = "session_ended")]
+    SessionEnded,
+    #[serde(rename = "not_logged_in")]
+    NotLoggedIn,
+    #[serde(rename = "no_pending_login")]
+    NoPendingLogin,
+    #[serde(rename = "protocol")]
+    Protocol,
+    #[serde(rename = "storage")]
+    Storage,
+    #[serde(rename = "not_started")]
+    NotStarted,
+    /// The window's own failure (never sent by Rust).
+    #[serde(rename = "internal")]
+    Internal,
+}
+
+impl ErrorCode {
+    fn of(code: ResultCode) -> Self {
+        use ResultCode as R;
+        match code {
+            R::WrongCode => Self::WrongCode,
+            R::CodeDead => Self::CodeDead,
+            R::AccountMissing => Self::AccountMissing,
+            R::WrongPassword => Self::WrongPassword,
+            R::AccountProtected => Self::AccountProtected,
+            R::TooOften => Self::TooOften,
+            R::LastTry => Self::LastTry,
+            R::TooManyTerminals => Self::TooManyTerminals,
+            R::WrongRegion => Self::WrongRegion,
+            R::AccountExists => Self::AccountExists,
+            R::WeakPassword => Self::WeakPassword,
+            R::InvalidAccount => Self::InvalidAccount,
+            R::AddressTaken => Self::AddressTaken,
+            R::BadRequest => Self::BadRequest,
+            R::NewTerminal => Self::NewTerminal,
+            R::SensitiveOperation => Self::SensitiveOperation,
+            R::RefreshDead => Self::SessionEnded,
+            R::Success | R::Other(_) => Self::CloudOther,
         }
+    }
+
+    /// As it crosses to the UI: "1011", "unreachable", ...
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+impl ClientError {
+    /// What went wrong, as the UI switches on it.
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            Self::Cloud { code, .. } => ErrorCode::of(*code),
+            Self::Unreachable { .. } => ErrorCode::Unreachable,
+            Self::Certificate { .. } => ErrorCode::Certificate,
+            Self::CloudFailed { .. } => ErrorCode::CloudError,
+            Self::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Self::Unauthorized => ErrorCode::Unauthorized,
+            Self::SessionEnded => ErrorCode::SessionEnded,
+            Self::NotLoggedIn => ErrorCode::NotLoggedIn,
+            Self::NoPendingLogin(_) => ErrorCode::NoPendingLogin,
+            Self::Protocol(_) => ErrorCode::Protocol,
+            Self::Storage(_) => ErrorCode::Storage,
+            Self::NotStarted(_) => ErrorCode::NotStarted,
+        }
+    }
+
+    /// The same, as a string ("1011", "unreachable", ...).
+    pub fn code(&self) -> String {
+        self.error_code().as_str()
     }
 
     pub fn result_code(&self) -> Option<ResultCode> {
@@ -120,7 +230,7 @@ impl From<rusqlite::Error> for ClientError {
 #[ts(rename = "AppError")]
 pub struct WireError {
     /// The cloud's `meta.code` ("1011") or a word for this side ("unreachable").
-    pub code: String,
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,7 +257,7 @@ impl From<&ClientError> for WireError {
     fn from(e: &ClientError) -> Self {
         let failure = e.failure();
         Self {
-            code: e.code(),
+            code: e.error_code(),
             message: e.to_string(),
             field: match e {
                 ClientError::InvalidInput { field, .. } => Some((*field).to_owned()),

@@ -15,5 +15,5 @@ pub use engine::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Engine, EngineConfig, Home,
     LoginOutcome, QaView, Removed, Security, Status, Terminal,
 };
-pub use error::{ClientError, WireError};
+pub use error::{ClientError, ErrorCode, WireError};
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

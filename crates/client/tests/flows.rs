@@ -166,11 +166,20 @@ async fn a_second_install_needs_the_code_then_is_trusted() {
         .login("cy@example.com", PASSWORD, None)
         .await
         .unwrap();
-    let LoginOutcome::NeedsTerminalCode { contact } = outcome else {
+    let LoginOutcome::NeedsTerminalCode {
+        contact,
+        contacts,
+        channel,
+    } = outcome
+    else {
         panic!("expected a code request, got {outcome:?}");
     };
     assert_eq!(contact.unwrap().fuzzy_contact, "c***@example.com");
-    let sent = second.engine.send_terminal_code().await.unwrap();
+    assert!(
+        contacts.is_empty() && channel.is_none(),
+        "one address: no choice"
+    );
+    let sent = second.engine.send_terminal_code(None).await.unwrap();
     assert_eq!(sent.retry_after, Some(60));
 
     let code = world.latest_code("cy@example.com", "TERMINAL_BIND").await;
@@ -201,7 +210,7 @@ async fn wrong_codes_report_tries_left_then_the_code_dies() {
         .login("di@example.com", PASSWORD, None)
         .await
         .unwrap();
-    second.engine.send_terminal_code().await.unwrap();
+    second.engine.send_terminal_code(None).await.unwrap();
     let right = world.latest_code("di@example.com", "TERMINAL_BIND").await;
     let wrong = if right == "999999" {
         "888888"
@@ -227,7 +236,7 @@ async fn wrong_codes_report_tries_left_then_the_code_dies() {
         ]
     );
     // Still waiting for a code: a new one can be requested once the cooldown ends.
-    let e = second.engine.send_terminal_code().await.unwrap_err();
+    let e = second.engine.send_terminal_code(None).await.unwrap_err();
     assert_eq!(e.result_code(), Some(ResultCode::TooOften));
     assert!(
         serde_json::to_value(&e).unwrap()["retryAfter"]
@@ -236,7 +245,7 @@ async fn wrong_codes_report_tries_left_then_the_code_dies() {
             <= 60
     );
     world.advance_clock(60).await;
-    second.engine.send_terminal_code().await.unwrap();
+    second.engine.send_terminal_code(None).await.unwrap();
     let code = world.latest_code("di@example.com", "TERMINAL_BIND").await;
     second.engine.submit_terminal_code(&code).await.unwrap();
 }
@@ -405,7 +414,7 @@ async fn with_no_keyring_login_still_works_but_nothing_is_remembered() {
         .await
         .unwrap();
     assert!(matches!(outcome, LoginOutcome::NeedsTerminalCode { .. }));
-    engine.send_terminal_code().await.unwrap();
+    engine.send_terminal_code(None).await.unwrap();
     let code = world.latest_code("gu@example.com", "TERMINAL_BIND").await;
     engine.submit_terminal_code(&code).await.unwrap();
     engine.logout().await.unwrap();
@@ -520,7 +529,7 @@ async fn accounts_of_another_region_are_reached_and_the_region_remembered() {
         (status.cloud_url.as_str(), status.last_area),
         (americas.as_str(), Some(1))
     );
-    second.engine.send_terminal_code().await.unwrap();
+    second.engine.send_terminal_code(None).await.unwrap();
     let code = world.latest_code("us@example.com", "TERMINAL_BIND").await;
     second.engine.submit_terminal_code(&code).await.unwrap();
 
@@ -661,7 +670,10 @@ async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
         .login("jo@example.com", PASSWORD, None)
         .await
         .unwrap();
-    let LoginOutcome::TooManyTerminals { limits, terminals } = outcome else {
+    let LoginOutcome::TooManyTerminals {
+        limits, terminals, ..
+    } = outcome
+    else {
         panic!("expected 1069, got {outcome:?}");
     };
     assert_eq!((limits, terminals.len()), (10, 10));
@@ -671,7 +683,11 @@ async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
-    install.engine.send_terminal_removal_code().await.unwrap();
+    install
+        .engine
+        .send_terminal_removal_code(None)
+        .await
+        .unwrap();
     let code = world.latest_code("jo@example.com", "TERMINAL_DELETE").await;
     // Ids only: a terminal's fingerprint never leaves the engine.
     let e = install
@@ -691,7 +707,7 @@ async fn a_full_account_makes_room_with_a_code_then_verifies_this_terminal() {
         "{outcome:?}"
     );
     world.advance_clock(721).await;
-    install.engine.send_terminal_code().await.unwrap();
+    install.engine.send_terminal_code(None).await.unwrap();
     let code = world.latest_code("jo@example.com", "TERMINAL_BIND").await;
     install.engine.submit_terminal_code(&code).await.unwrap();
 }
@@ -808,7 +824,7 @@ async fn a_removed_terminal_is_asked_for_a_code_again() {
         .login("oa@example.com", PASSWORD, None)
         .await
         .unwrap();
-    second.engine.send_terminal_code().await.unwrap();
+    second.engine.send_terminal_code(None).await.unwrap();
     let code = world.latest_code("oa@example.com", "TERMINAL_BIND").await;
     second.engine.submit_terminal_code(&code).await.unwrap();
 
@@ -919,4 +935,74 @@ async fn a_deleted_account_is_gone_here_and_in_the_cloud() {
         .await
         .unwrap_err();
     assert_eq!(e.result_code(), Some(ResultCode::AccountMissing));
+}
+
+#[tokio::test]
+async fn the_code_goes_where_the_person_chose_and_that_choice_is_remembered() {
+    let world = World::new().await;
+    world
+        .cloud
+        .qa()
+        .create(hik_proto::request::QaAccount {
+            account: hik_proto::Account::parse("ro@example.com").unwrap(),
+            password: hik_proto::request::Text::new(PASSWORD),
+            area_id: None,
+            two_step: None,
+            devices: None,
+            email: None,
+            phone: Some(hik_proto::Phone::parse("7700900789").unwrap()),
+        })
+        .await;
+    let install = world.install().await;
+    let outcome = install
+        .engine
+        .login("ro@example.com", PASSWORD, None)
+        .await
+        .unwrap();
+    let LoginOutcome::NeedsTerminalCode {
+        contacts, channel, ..
+    } = outcome
+    else {
+        panic!("expected a code request, got {outcome:?}");
+    };
+    let kinds: Vec<&str> = contacts.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(kinds, ["email", "phone"]);
+    assert_eq!(channel, None, "nothing chosen yet");
+
+    let sent = install
+        .engine
+        .send_terminal_code(Some(hik_client::Channel::Phone))
+        .await
+        .unwrap();
+    assert_eq!(sent.contact.kind, "phone");
+    assert!(world
+        .cloud
+        .qa()
+        .outbox_for("ro@example.com", "TERMINAL_BIND")
+        .await
+        .is_empty());
+
+    // Back, and in again: the choice is the default now.
+    install.engine.cancel_login().await;
+    let outcome = install
+        .engine
+        .login("ro@example.com", PASSWORD, None)
+        .await
+        .unwrap();
+    let LoginOutcome::NeedsTerminalCode { channel, .. } = outcome else {
+        panic!("expected a code request, got {outcome:?}");
+    };
+    assert_eq!(channel, Some(hik_client::Channel::Phone));
+    world.advance_clock(61).await;
+    let sent = install.engine.send_terminal_code(None).await.unwrap();
+    assert_eq!(sent.contact.kind, "phone", "the remembered channel");
+    let code = world
+        .cloud
+        .qa()
+        .latest_code("7700900789", "TERMINAL_BIND")
+        .await;
+    install.engine.submit_terminal_code(&code).await.unwrap();
+    // Account security starts from the same choice.
+    let security = install.engine.security().await.unwrap();
+    assert_eq!(security.code_channel, Some(hik_client::Channel::Phone));
 }

@@ -38,6 +38,26 @@ impl User {
         self.email_address().or_else(|| self.phone_number())
     }
 
+    /// Every address of the account: its email, its phone.
+    pub fn addresses(&self) -> Vec<Account> {
+        self.email_address()
+            .into_iter()
+            .chain(self.phone_number())
+            .collect()
+    }
+
+    /// Where a code goes: the address on `channel` if the account has one
+    /// (`smsType` 3 email, 1 SMS), else its first address.
+    pub fn address_for(&self, channel: Option<hik_proto::request::SmsType>) -> Option<Account> {
+        use hik_proto::request::SmsType;
+        let chosen = match channel {
+            Some(SmsType::Email) => self.email_address(),
+            Some(SmsType::Phone) => self.phone_number(),
+            None => None,
+        };
+        chosen.or_else(|| self.contact())
+    }
+
     /// The account's email, as an address codes can go to.
     pub fn email_address(&self) -> Option<Account> {
         self.email
@@ -156,8 +176,9 @@ pub struct Terminal<'a> {
     pub ip: &'a str,
 }
 
-/// Bind the terminal to the account, or refresh its name and last use if bound.
-pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<(), ApiError> {
+/// Bind the terminal to the account, or refresh its name and last use if
+/// bound. Whether it is newly bound.
+pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<bool, ApiError> {
     lock(conn, user_id)?;
     let ip = if t.ip.is_empty() {
         crate::audit::Origin::current().ip
@@ -185,7 +206,7 @@ pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<(
             None,
         )?;
     }
-    Ok(())
+    Ok(new)
 }
 
 pub fn set_password(conn: &dyn Sql, user_id: i64, password_hash: &str) -> Result<(), ApiError> {

@@ -19,6 +19,9 @@ pub struct Origin {
     pub ip: String,
     /// The name of the terminal a logged-in request comes from.
     pub terminal: Option<String>,
+    /// That terminal's fingerprint (`featureCode`), when the request names
+    /// one: kept with the event, never logged.
+    pub sign: Option<String>,
 }
 
 tokio::task_local! {
@@ -38,6 +41,14 @@ impl Origin {
     /// The origin of the request this task is serving, if any.
     pub fn of_task() -> Option<Origin> {
         TASK_ORIGIN.try_with(Clone::clone).ok()
+    }
+
+    /// The same origin, from the terminal whose fingerprint is `sign`.
+    pub fn with_sign(self, sign: &str) -> Origin {
+        Origin {
+            sign: Some(sign.to_owned()),
+            ..self
+        }
     }
 
     /// Run a database job `f` as part of the request from `origin`.
@@ -130,8 +141,8 @@ pub fn record(
         "security event"
     );
     conn.defer(
-        "INSERT INTO audit_events (at, user_id, event, outcome, terminal, ip, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO audit_events (at, user_id, event, outcome, terminal, ip, detail, sign)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             now,
             user_id,
@@ -139,19 +150,27 @@ pub fn record(
             outcome,
             terminal,
             origin.ip,
-            detail
+            detail,
+            origin.sign
         ],
     )?;
     Ok(())
 }
 
-/// The account's latest `limit` events, newest first.
-pub fn recent(conn: &dyn Sql, user_id: i64, limit: u32) -> Result<Vec<Entry>, ApiError> {
+/// The account's latest `limit` events, newest first; those from the
+/// terminal whose fingerprint is `current` are marked.
+pub fn recent(
+    conn: &dyn Sql,
+    user_id: i64,
+    current: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Entry>, ApiError> {
     let rows = conn.map(
-        "SELECT at, event, outcome, terminal, ip, detail FROM audit_events
+        "SELECT at, event, outcome, terminal, ip, detail, sign FROM audit_events
          WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
         params![user_id, limit],
         |r| {
+            let sign: Option<String> = r.get(6)?;
             Ok(Entry {
                 at: r.get(0)?,
                 event: r.get(1)?,
@@ -159,6 +178,7 @@ pub fn recent(conn: &dyn Sql, user_id: i64, limit: u32) -> Result<Vec<Entry>, Ap
                 terminal: r.get(3)?,
                 ip: r.get(4)?,
                 detail: r.get(5)?,
+                current: current.is_some() && sign.as_deref() == current,
             })
         },
     )?;

@@ -295,6 +295,8 @@ impl Config {
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     pub code_length: usize,
+    /// Digits (the default), or digits and Crockford's letters.
+    pub code_alphabet: hik_proto::CodeAlphabet,
     pub code_ttl_secs: i64,
     pub code_max_wrong: u32,
     pub send_cooldown_secs: i64,
@@ -373,6 +375,7 @@ impl Default for Rules {
     fn default() -> Self {
         Self {
             code_length: 6,
+            code_alphabet: hik_proto::CodeAlphabet::Digits,
             code_ttl_secs: 10 * 60,
             code_max_wrong: 5,
             send_cooldown_secs: 60,

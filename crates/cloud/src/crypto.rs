@@ -36,14 +36,19 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// A code of `len` decimal digits, uniform (rejection sampling), leading zeros kept.
-pub fn random_code(len: usize) -> String {
+/// A code of `len` characters of `alphabet`, uniform (rejection sampling),
+/// leading zeros kept.
+pub fn random_code(len: usize, alphabet: hik_proto::CodeAlphabet) -> String {
+    let chars = alphabet.characters();
+    let n = chars.len();
+    // Values from the largest multiple of the alphabet's size up would bias
+    // towards its first characters.
+    let fair = 256 - 256 % n;
     let mut out = String::with_capacity(len);
     while out.len() < len {
         for b in random_bytes::<16>() {
-            // 250 = 25 * 10: values above it would bias towards low digits.
-            if b < 250 && out.len() < len {
-                out.push(char::from(b'0' + b % 10));
+            if usize::from(b) < fair && out.len() < len {
+                out.push(char::from(chars[usize::from(b) % n]));
             }
         }
     }
@@ -341,12 +346,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_digits_of_the_asked_length() {
+    fn codes_are_of_the_asked_length_and_alphabet() {
+        use hik_proto::CodeAlphabet;
         for len in 4..=8 {
-            let c = random_code(len);
+            let c = random_code(len, CodeAlphabet::Digits);
             assert_eq!(c.len(), len);
             assert!(c.bytes().all(|b| b.is_ascii_digit()));
         }
+        // Letters: every character of the alphabet turns up, nothing else.
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let c = random_code(8, CodeAlphabet::Letters);
+            assert_eq!(c.len(), 8);
+            seen.extend(c.bytes());
+        }
+        let all: std::collections::BTreeSet<u8> =
+            CodeAlphabet::Letters.characters().iter().copied().collect();
+        assert_eq!(seen, all);
     }
 
     #[test]

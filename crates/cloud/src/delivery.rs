@@ -100,7 +100,7 @@ impl Postman {
             params![
                 m.channel.as_str(),
                 m.to,
-                m.biz.as_str(),
+                m.biz,
                 m.code,
                 m.subject,
                 m.body,

@@ -20,6 +20,7 @@ mod error;
 mod flows;
 mod http;
 mod mailer;
+mod notices;
 mod openapi;
 mod outbox;
 mod password_policy;

@@ -35,6 +35,15 @@ pub fn masked(account: &Account) -> Contact {
     }
 }
 
+/// The masked addresses to choose from: all of them when there are several,
+/// none when there is no choice.
+pub fn choice(addresses: &[Account]) -> Vec<Contact> {
+    if addresses.len() < 2 {
+        return Vec::new();
+    }
+    addresses.iter().map(masked).collect()
+}
+
 fn purpose(biz: BizType) -> &'static str {
     match biz {
         BizType::UserRegistration => "confirm your new Hik-Connect account",
@@ -92,7 +101,8 @@ pub fn already_registered_notice(channel: Channel) -> (String, String) {
 pub struct NewMessage<'a> {
     pub channel: Channel,
     pub to: &'a str,
-    pub biz: BizType,
+    /// A code's `BizType`, or `notices::KIND`.
+    pub biz: &'a str,
     pub code: Option<&'a str>,
     pub subject: String,
     pub body: String,

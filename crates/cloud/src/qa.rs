@@ -9,7 +9,9 @@ use crate::Cloud;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
-use hik_proto::request::{AdvanceClock, CaptchaAnswerQuery, OutboxQuery, QaAccount, SetFault};
+use hik_proto::request::{
+    AdvanceClock, CaptchaAnswerQuery, OutboxQuery, QaAccount, ScenarioQuery, SetFault,
+};
 use std::sync::Arc;
 
 crate::openapi::endpoints! { QA, qa_routes, Qa;
@@ -35,6 +37,11 @@ crate::openapi::endpoints! { QA, qa_routes, Qa;
         session: false, request: NoFields, summary: "The delivery and endpoint faults in force" }
     delete "/qa/faults" => clear_faults {
         session: false, request: NoFields, summary: "Clear the delivery and endpoint faults" }
+    get "/qa/scenarios" => scenarios {
+        session: false, request: NoFields, summary: "The scenarios QA can set up in one step" }
+    post "/qa/scenarios/{name}" => set_up_scenario {
+        session: false, request: ScenarioQuery,
+        summary: "Set up a case of the verification-code guide in one step, for an account or a fresh one" }
     post "/qa/reset" => reset {
         session: false, request: NoFields, summary: "Wipe every account, code, session and message; clear faults and clock" }
 }
@@ -270,6 +277,37 @@ async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
 async fn clear_faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
     cloud.db.call(crate::qa_state::clear_faults).await?;
     faults(State(cloud)).await
+}
+
+/// `GET /qa/scenarios`: `{"scenarios": [{"name", "title"}]}`.
+async fn scenarios() -> ApiResult {
+    let list = crate::flows::scenarios::Scenario::list();
+    Ok(Json(serde_json::json!({ "scenarios": list })).into_response())
+}
+
+/// `POST /qa/scenarios/{name} {"account"}`: set a scenario up.
+async fn set_up_scenario(
+    State(cloud): State<Arc<Cloud>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    Form(q): Form<ScenarioQuery>,
+) -> ApiResult {
+    use crate::flows::scenarios::{set_up, Scenario};
+    let scenario = Scenario::parse(&name).ok_or_else(|| {
+        let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
+        ApiError::not_found().with_message(format!(
+            "No scenario {name:?}; there are {}.",
+            names.join(", ")
+        ))
+    })?;
+    let done = set_up(&cloud, scenario, q.account).await?;
+    if matches!(
+        scenario,
+        Scenario::CodeNeverArrives | Scenario::CodeArrivesLate | Scenario::CloudTimesOut
+    ) {
+        let snapshot = cloud.db.call(crate::qa_state::load).await?;
+        cloud.adopt(&snapshot);
+    }
+    Ok(Json(done).into_response())
 }
 
 /// `POST /qa/reset`: wipe every account, code, session and message, clear the

@@ -30,6 +30,8 @@ const PROTOCOL: &[(&str, &str)] = &[
     ("get", "/v3/configurations/system/info"),
     ("put", "/v3/apigateway/login"),
     ("delete", "/v3/users/logout/v2"),
+    // Simulator-defined: the account's recent security activity.
+    ("get", "/v3/users/activity"),
 ];
 
 const QA: &[(&str, &str)] = &[
@@ -42,6 +44,8 @@ const QA: &[(&str, &str)] = &[
     ("get", "/qa/accounts/{account}"),
     ("get", "/qa/captcha"),
     ("post", "/qa/reset"),
+    ("get", "/qa/scenarios"),
+    ("post", "/qa/scenarios/{name}"),
 ];
 
 async fn document(cloud: &Cloud) -> serde_json::Value {
@@ -103,6 +107,7 @@ async fn the_document_lists_every_endpoint_and_each_one_is_served() {
                 "{}{}",
                 cloud.url,
                 path.replace("{account}", "nobody@example.com")
+                    .replace("{name}", "captcha-required")
             );
             let req = match method.as_str() {
                 "get" => cloud.http.get(url),

@@ -163,6 +163,64 @@ async fn phones_sign_up_with_their_dialling_code_and_get_sms() {
 }
 
 #[tokio::test]
+async fn codes_with_letters_are_a_setting_and_are_read_as_forgivingly() {
+    let cloud = Cloud::builder()
+        .rules(|r| r.code_alphabet = hik_proto::CodeAlphabet::Letters)
+        .start()
+        .await;
+    cloud.account("lu@example.com").await;
+    let sent = cloud.send_code("lu@example.com", "TERMINAL_BIND").await;
+    assert_eq!(sent.json["codeAlphabet"], "letters", "{}", sent.json);
+    // Enough codes to see letters: each is 6 characters of Crockford's base 32.
+    let mut codes = Vec::new();
+    for _ in 0..8 {
+        let code = cloud
+            .qa()
+            .latest_code("lu@example.com", "TERMINAL_BIND")
+            .await;
+        assert_eq!(code.len(), 6);
+        assert!(
+            code.bytes()
+                .all(|b| hik_proto::CodeAlphabet::Letters.characters().contains(&b)),
+            "{code}"
+        );
+        codes.push(code);
+        cloud.qa().advance_clock(721).await;
+        cloud.send_code("lu@example.com", "TERMINAL_BIND").await;
+    }
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.bytes().any(|b| b.is_ascii_uppercase())),
+        "letters among {codes:?}"
+    );
+    // Typed in small letters, with a space, 0 typed as o and 1 as l.
+    let code = cloud
+        .qa()
+        .latest_code("lu@example.com", "TERMINAL_BIND")
+        .await;
+    let typed: String = code
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'l',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    let typed = format!("{} {}", &typed[..3], &typed[3..]);
+    let r = cloud
+        .login("lu@example.com", PASSWORD, &terminal(2), Some(&typed))
+        .await;
+    assert_eq!(r.code(), ResultCode::Success, "{typed}: {}", r.json);
+
+    // Digits stay the default.
+    let digits = Cloud::start().await;
+    digits.account("di@example.com").await;
+    let sent = digits.send_code("di@example.com", "TERMINAL_BIND").await;
+    assert_eq!(sent.json["codeAlphabet"], "digits");
+}
+
+#[tokio::test]
 async fn the_code_length_is_a_setting_from_four_to_eight() {
     for length in [4, 8] {
         let cloud = Cloud::builder()

@@ -11,5 +11,6 @@ pub mod wire;
 
 pub use result::ResultCode;
 pub use types::{
-    Account, AreaId, BizType, Email, FeatureCode, ParseError, PasswordDigest, Phone, VerifyCode,
+    Account, AreaId, BizType, CodeAlphabet, Email, FeatureCode, ParseError, PasswordDigest, Phone,
+    VerifyCode,
 };

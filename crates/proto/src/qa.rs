@@ -101,6 +101,9 @@ pub struct Activity {
     pub ip: String,
     /// More about the event; never a secret.
     pub detail: Option<String>,
+    /// Whether it came from the terminal asking.
+    #[serde(default)]
+    pub current: bool,
 }
 
 /// `GET /qa/accounts/{account}`: what the cloud knows of an account.
@@ -131,4 +134,24 @@ pub struct AccountState {
 pub struct Reset {
     pub reset: bool,
     pub now: i64,
+}
+
+/// `POST /qa/scenarios/{name}`: what was set up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScenarioSetUp {
+    pub scenario: String,
+    /// The account it was set up for.
+    pub account: String,
+    /// Its password, when the scenario made a fresh account.
+    pub password: Option<String>,
+    /// What was done and what to do next, in a sentence or two.
+    pub summary: String,
+}
+
+/// A scenario the QA surface can set up (`GET /qa/scenarios`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub title: String,
 }

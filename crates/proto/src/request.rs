@@ -632,6 +632,13 @@ request! {
     }
 }
 
+request! {
+    /// `GET /v3/users/activity` (simulator-defined): the latest security events.
+    ActivityQuery {
+        limit: opt Limit = "limit",
+    }
+}
+
 // ---- The QA surface's requests -------------------------------------------
 
 request! {
@@ -666,6 +673,19 @@ request! {
         area_id: opt AreaId = "areaId",
         two_step: opt bool = "twoStep",
         devices: opt DeviceCount = "devices",
+        /// A second contact: an email for a phone account.
+        email: opt Email = "email",
+        /// A second contact: a phone number (in the account's area) for an
+        /// email account.
+        phone: opt Phone = "phone",
+    }
+}
+
+request! {
+    /// `POST /qa/scenarios/{name}`: a case of the guide set up in one step,
+    /// for `account` (an existing one), or a fresh account.
+    ScenarioQuery {
+        account: opt Account = "account",
     }
 }
 

@@ -120,8 +120,31 @@ impl fmt::Display for Account {
     }
 }
 
+/// What a cloud's codes are made of: digits (the default), or digits and
+/// the letters of Crockford's base 32, which has no I, L, O or U (so nothing
+/// reads as another character).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeAlphabet {
+    #[default]
+    Digits,
+    Letters,
+}
+
+impl CodeAlphabet {
+    /// The characters a code is drawn from.
+    pub const fn characters(self) -> &'static [u8] {
+        match self {
+            Self::Digits => b"0123456789",
+            Self::Letters => b"0123456789ABCDEFGHJKMNPQRSTVWXYZ",
+        }
+    }
+}
+
 /// A verification code as typed by a person, normalised: spaces and dashes
-/// dropped, O/o read as 0, I/i/l read as 1. Always a string: leading zeros count.
+/// dropped, letters in capitals, O read as 0, I and L read as 1 (Crockford's
+/// base 32 reads them so; a code of digits never holds a letter). Always a
+/// string: leading zeros count.
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifyCode(String);
 
@@ -157,11 +180,13 @@ impl VerifyCode {
         };
         let mut out = String::with_capacity(input.len());
         for c in input.chars() {
-            match c {
+            match c.to_ascii_uppercase() {
                 ' ' | '-' | '\t' | '\u{a0}' => {}
-                'O' | 'o' => out.push('0'),
-                'I' | 'i' | 'l' => out.push('1'),
-                d if d.is_ascii_digit() => out.push(d),
+                'O' => out.push('0'),
+                'I' | 'L' => out.push('1'),
+                // U is no character of the alphabet: a typo, refused.
+                'U' => return Err(err),
+                d if d.is_ascii_digit() || d.is_ascii_uppercase() => out.push(d),
                 _ => return Err(err),
             }
         }
@@ -326,6 +351,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_letters_alphabet_has_nothing_to_confuse() {
+        let letters = CodeAlphabet::Letters.characters();
+        assert_eq!(letters.len(), 32);
+        for c in b"ILOU" {
+            assert!(!letters.contains(c), "{}", char::from(*c));
+        }
+        // Every character reads back as itself.
+        for c in letters {
+            let typed = format!("{0}{0}{0}{0}", char::from(*c));
+            assert_eq!(VerifyCode::parse(&typed).unwrap().as_str(), typed);
+        }
+    }
+
+    #[test]
     fn codes_are_read_forgivingly_and_keep_leading_zeros() {
         let ok = |s: &str| VerifyCode::parse(s).map(|c| c.as_str().to_owned());
         assert_eq!(ok("012345"), Ok("012345".into()));
@@ -333,7 +372,15 @@ mod tests {
         assert_eq!(ok("O12345"), Ok("012345".into()));
         assert_eq!(ok("oI2345"), Ok("012345".into()));
         assert_eq!(ok("l23456"), Ok("123456".into()));
-        assert!(VerifyCode::parse("12a456").is_err());
+        // Codes with letters (Crockford's base 32): capitals, O as 0, I and L as 1.
+        assert_eq!(ok("7hk-2mo"), Ok("7HK2M0".into()));
+        assert_eq!(ok("AbIl 9z"), Ok("AB119Z".into()));
+        assert!(
+            VerifyCode::parse("12u456").is_err(),
+            "U is no character of a code"
+        );
+        assert!(VerifyCode::parse("12é456").is_err());
+        assert!(VerifyCode::parse("12_456").is_err());
         assert!(VerifyCode::parse("123").is_err());
         // On the wire, a code sent as a number lost its leading zeros.
         let sent = VerifyCode::parse_sent("123").unwrap();

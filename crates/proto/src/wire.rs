@@ -61,6 +61,10 @@ pub struct CodeSent {
     /// Seconds the code stays valid (simulator extension).
     #[serde(default)]
     pub expires_in: Option<u64>,
+    /// What the code is made of, for the field's keyboard (simulator
+    /// extension; digits when absent).
+    #[serde(default)]
+    pub code_alphabet: crate::CodeAlphabet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +140,10 @@ pub struct Failure {
     pub retry_after: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// With 6002: every address the code can go to, masked, when there is a
+    /// choice (simulator extension).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_captcha: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,6 +217,13 @@ pub struct UserInfo {
 pub struct TerminalPage {
     pub page: Page,
     pub terminals: Vec<TerminalInfo>,
+}
+
+/// `GET /v3/users/activity` (simulator-defined): the account's latest
+/// security events, newest first, those of the terminal asking marked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityList {
+    pub activity: Vec<crate::qa::Activity>,
 }
 
 /// A device of the account, as the device list names it.

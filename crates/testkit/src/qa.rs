@@ -158,6 +158,8 @@ impl Qa {
             area_id: Some(AreaId::new(area)),
             two_step: None,
             devices: None,
+            email: None,
+            phone: None,
         })
         .await;
     }

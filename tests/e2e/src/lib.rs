@@ -43,7 +43,7 @@ pub fn webdriver() -> ClientBuilder<HttpConnector> {
 
 /// The cloud of a test, its protocol client and its QA surface: the one
 /// test kit every suite uses (`crates/testkit`).
-pub use hik_testkit::{Api, Cloud, Qa, ResultCode, PASSWORD};
+pub use hik_testkit::{terminal, Api, Cloud, Qa, ResultCode, PASSWORD};
 
 /// One install of the app: a data folder and a keyring namespace of its own.
 pub struct Install {
@@ -507,6 +507,17 @@ impl App {
     pub async fn type_keys(&self, keys: &str) {
         let focused = self.client.active_element().await.unwrap();
         focused.send_keys(keys).await.unwrap();
+    }
+
+    /// Scroll the element `testid` names into view (for a screenshot).
+    pub async fn scroll_to(&self, testid: &str) {
+        self.client
+            .execute(
+                "document.querySelector(`[data-testid='${arguments[0]}']`)?.scrollIntoView({block: 'start'})",
+                vec![serde_json::Value::from(testid)],
+            )
+            .await
+            .unwrap();
     }
 
     /// The `data-testid` of the element with the keyboard focus.

@@ -17,7 +17,7 @@ async fn p_the_devices_are_listed_open_their_cameras_and_stay_when_the_cloud_is_
     let mut app = App::launch("p-devices", &cloud, &install).await;
     sign_up_through_ui(&mut app, &cloud, "pia@example.com").await;
     app.wait_text("devices-updated", "the list's time", |t| {
-        t.starts_with("Updated at")
+        t.starts_with("Updated just now")
     })
     .await;
     let kinds = texts(&app, "device-type").await;
@@ -80,7 +80,7 @@ async fn q_a_session_past_its_24_hours_is_renewed_without_a_word() {
     let mut app = App::launch("q-session", &cloud, &install).await;
     sign_up_through_ui(&mut app, &cloud, "quinn@example.com").await;
     app.wait_text("devices-updated", "the list's time", |t| {
-        t.starts_with("Updated at")
+        t.starts_with("Updated just now")
     })
     .await;
     let before = install.keyring_secret("refreshToken").unwrap();
@@ -152,8 +152,9 @@ async fn r_every_control_of_the_qa_drawer_does_what_it_says() {
     hik_e2e::log_in_through_ui(&app, "rae@example.com").await;
     app.wait_screen("verify").await;
 
-    // The keyboard shortcut opens it.
-    app.find("verify-code")
+    // The keyboard shortcut opens it (from *Send code*, which has the focus:
+    // the code field rests until a code is sent).
+    app.find("verify-send")
         .await
         .send_keys(&format!(
             "{}{}q",

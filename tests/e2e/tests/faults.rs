@@ -24,7 +24,7 @@ async fn the_device_list_under_a_gateway_timeout_shows_the_saved_list() {
     app.click("verify-submit").await;
     app.wait_screen("home").await;
     app.wait_text("devices-updated", "the list", |t| {
-        t.starts_with("Updated at")
+        t.starts_with("Updated just now")
     })
     .await;
     let names = app.texts("device-name").await;

@@ -107,12 +107,9 @@ async fn g_a_code_expires_on_the_qa_clock_and_a_new_one_is_requested() {
     app.wait_text("verify-help", "the advice", |t| t.contains("spam"))
         .await;
     app.shot("expired").await;
+    // An expired code is not even offered to the cloud.
     app.fill("verify-code", &old).await;
-    app.click("verify-submit").await;
-    app.wait_text("error-message", "the expired code refused", |t| {
-        t.contains("Request a new code")
-    })
-    .await;
+    assert!(!app.is_enabled("verify-submit").await);
 
     app.click("verify-resend").await;
     let fresh = cloud

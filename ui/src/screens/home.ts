@@ -2,7 +2,7 @@
 // account's devices. A device opens its cameras (channels). When the cloud
 // cannot be reached, the list saved on the last visit is shown, marked so.
 import { backend, type CameraList, type Device, type DeviceList, type Home } from '../backend';
-import { timeOfDay } from '../clock';
+import { when } from '../clock';
 import { act, busy, errorLine, h } from '../dom';
 import { wideCard, type Nav } from './nav';
 
@@ -41,7 +41,7 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
 
   const showList = (l: DeviceList) => {
     last = l;
-    updated.textContent = `Updated at ${timeOfDay(l.fetchedAt)}`;
+    updated.textContent = `Updated ${when(l.fetchedAt, Date.now() / 1000)}`;
     saved.hidden = !l.saved;
     saved.textContent = l.saved
       ? `Saved list from ${age(l.fetchedAt)}: the cloud did not send a new one, so this may be out of date.`
@@ -81,8 +81,12 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
   };
   const load = () => act(refresh, 'Refreshing…', error, async () => showList(await backend.listDevices()));
   refresh.addEventListener('click', () => void load());
-  // Keep "saved … ago" true while the screen stays open.
-  const ticker = window.setInterval(() => last?.saved && showList(last), 30_000);
+  // Keep "updated …" and "saved … ago" true while the screen stays open.
+  const ticker = window.setInterval(() => {
+    if (!last) return;
+    updated.textContent = `Updated ${when(last.fetchedAt, Date.now() / 1000)}`;
+    if (last.saved) showList(last);
+  }, 30_000);
   nav.onLeave(() => window.clearInterval(ticker));
   void load();
 

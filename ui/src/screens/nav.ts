@@ -3,6 +3,7 @@
 import { backend, type Contact, type Home, type LoginOutcome, type Startup, type Status, type Terminal } from '../backend';
 import type { CloudClock } from '../clock';
 import { codeEntry, type CodeEntryOptions } from '../code-entry';
+import type { CodeChoice } from './verify';
 import { h } from '../dom';
 
 export interface Nav {
@@ -14,8 +15,8 @@ export interface Nav {
   login(notice?: string): void;
   signUp(): void;
   forgot(account?: string): void;
-  verify(contact: Contact | null): void;
-  terminals(limits: number, terminals: Terminal[]): void;
+  verify(contact: Contact | null, choice?: CodeChoice): void;
+  terminals(limits: number, terminals: Terminal[], choice?: CodeChoice): void;
   home(home: Home): void;
   /** Account security, for the account on `home`. */
   settings(home: Home): void;

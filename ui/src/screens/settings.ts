@@ -10,6 +10,7 @@ import { sessionEnded } from '../connectivity';
 import { act, busy, errorLine, field, h, onSubmit, showError } from '../dom';
 import type { AppError } from '../errors';
 import { passwordRules } from '../password-rules';
+import { activitySection } from './activity';
 import { navLink, screenCodeEntry, wideCard, type Nav } from './nav';
 
 
@@ -21,6 +22,8 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
   let home = start;
   let sec: Security | null = null;
   let channel: Channel = 'email';
+  /** The first load takes where codes went last time. */
+  let first = true;
   const disposers: (() => void)[] = [];
   nav.onLeave(() => disposers.forEach((d) => d()));
 
@@ -60,11 +63,31 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     entry.element.querySelector<HTMLButtonElement>(`[data-testid="${prefix}-send"]`)?.focus();
   };
 
+  /**
+   * Run `o.run` from `button` without a code; when the cloud asks for one
+   * first (80000: this computer is not trusted), open a code entry in
+   * `host` whose submit runs it again with the code.
+   */
+  const withCode = (
+    button: HTMLButtonElement,
+    busyLabel: string,
+    host: HTMLElement,
+    o: { prefix: string; purpose: CodePurpose; label: string; hint: string; run: (code: string | null) => Promise<void> },
+  ) =>
+    void act(button, busyLabel, error, () => o.run(null), (e) => {
+      if (e.code !== '80000') return undefined;
+      askCode(host, o.prefix, o.purpose, o.label, (code) => o.run(code), { contactHint: o.hint });
+      return 'handled';
+    });
+
   const reload = () =>
     backend.security().then(
       (s) => {
         sec = s;
+        nav.clock.sync(s.cloudNow);
         if (!(s.email && s.phone)) channel = s.email ? 'email' : 'phone';
+        else if (first && s.codeChannel) channel = s.codeChannel;
+        first = false;
         render();
       },
       (e) => {
@@ -104,18 +127,15 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
       await reload();
     };
     toggle.addEventListener('click', () =>
-      void act(toggle, 'Saving…', error, async () => {
-        await backend.setTwoStep(target, null);
-        await done();
-      }, (e) => {
-        if (e.code === '80000') {
-          askCode(panel, 'twostep', 'twoStep', target ? 'Turn on' : 'Turn off', async (code) => {
-            await backend.setTwoStep(target, code);
-            await done();
-          }, { contactHint: 'This computer is not trusted yet: confirm with a code.' });
-          return 'handled';
-        }
-        return undefined;
+      withCode(toggle, 'Saving…', panel, {
+        prefix: 'twostep',
+        purpose: 'twoStep',
+        label: target ? 'Turn on' : 'Turn off',
+        hint: 'This computer is not trusted yet: confirm with a code.',
+        run: async (code) => {
+          await backend.setTwoStep(target, code);
+          await done();
+        },
       }),
     );
     return section(
@@ -155,16 +175,12 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
           remove.dataset.testid = 'terminal-remove-confirm';
           return;
         }
-        void act(remove, 'Removing…', error, async () => {
-          await removed((await backend.removeAccountTerminals([t.terminalId], null)).loggedOut);
-        }, (e) => {
-          if (e.code === '80000') {
-            askCode(panel, 'unbind', 'removeTerminals', 'Remove', async (code) => {
-              await removed((await backend.removeAccountTerminals([t.terminalId], code)).loggedOut);
-            }, { contactHint: `Removing ${t.name}: confirm with a code.` });
-            return 'handled';
-          }
-          return undefined;
+        withCode(remove, 'Removing…', panel, {
+          prefix: 'unbind',
+          purpose: 'removeTerminals',
+          label: 'Remove',
+          hint: `Removing ${t.name}: confirm with a code.`,
+          run: async (code) => removed((await backend.removeAccountTerminals([t.terminalId], code)).loggedOut),
         });
       });
       return h(
@@ -263,7 +279,16 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
   const render = () => {
     if (!sec) return;
     for (const d of disposers.splice(0)) d();
-    body.replaceChildren(profile(sec), twoStep(sec), terminals(sec), password(), contact(sec, false), contact(sec, true), danger());
+    body.replaceChildren(
+      profile(sec),
+      twoStep(sec),
+      terminals(sec),
+      activitySection(sec.activity, sec.cloudNow),
+      password(),
+      contact(sec, false),
+      contact(sec, true),
+      danger(),
+    );
   };
   void reload();
 

@@ -1,7 +1,7 @@
 // The two ways a login can pause: this terminal is new (6002, a TERMINAL_BIND
 // code), or the account already has all the terminals it may (1069: remove
 // some with a TERMINAL_DELETE code, then go on).
-import { backend, type Contact, type Terminal } from '../backend';
+import { backend, type Channel, type Contact, type Terminal } from '../backend';
 import { dateTime } from '../clock';
 import { h } from '../dom';
 import type { AppError } from '../errors';
@@ -18,11 +18,19 @@ function backToLogin(nav: Nav, testid: string): HTMLElement {
   );
 }
 
-export function verifyScreen(nav: Nav, contact: Contact | null): HTMLElement {
+/** Where a code can go, when the account has a choice, and the last choice. */
+export interface CodeChoice {
+  contacts: Contact[];
+  channel: Channel | null;
+}
+
+export function verifyScreen(nav: Nav, contact: Contact | null, choice?: CodeChoice): HTMLElement {
   const entry = screenCodeEntry(nav, {
     prefix: 'verify',
     contact,
-    send: backend.sendTerminalCode,
+    choices: choice?.contacts,
+    chosen: choice?.channel,
+    send: (channel) => backend.sendTerminalCode(channel),
     submit: async (code) => nav.home(await backend.submitTerminalCode(code)),
     submitLabel: 'Verify and log in',
     onForgotPassword: () => void backend.cancelLogin().then(() => nav.forgot()),
@@ -37,7 +45,7 @@ export function verifyScreen(nav: Nav, contact: Contact | null): HTMLElement {
 }
 
 
-export function terminalsScreen(nav: Nav, limits: number, terminals: Terminal[]): HTMLElement {
+export function terminalsScreen(nav: Nav, limits: number, terminals: Terminal[], choice?: CodeChoice): HTMLElement {
   const boxes = terminals.map((t) =>
     h('input', { type: 'checkbox', testid: 'terminal-check', value: String(t.terminalId), id: `t-${t.terminalId}` }),
   );
@@ -58,7 +66,9 @@ export function terminalsScreen(nav: Nav, limits: number, terminals: Terminal[])
   const entry = screenCodeEntry(nav, {
     prefix: 'remove',
     contact: null,
-    send: backend.sendTerminalRemovalCode,
+    choices: choice?.contacts,
+    chosen: choice?.channel,
+    send: (channel) => backend.sendTerminalRemovalCode(channel),
     submit: async (code) => {
       if (chosen().length === 0) {
         throw { code: 'invalid_input', message: 'Choose at least one terminal to remove.' } satisfies AppError;

@@ -3,15 +3,33 @@
 
 use super::{bounded, CloudApi};
 use crate::ClientError;
+use hik_proto::qa::Activity;
 use hik_proto::request::{
-    ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, PageQuery, Request, SendCodeLoggedIn,
-    Signs, SmsType, SwitchTwoStep, Text, Unbind,
+    ActivityQuery, ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, PageQuery, Request,
+    SendCodeLoggedIn, Signs, SmsType, SwitchTwoStep, Text, Unbind,
 };
-use hik_proto::wire::{CodeSent, TerminalPage, TerminalStatus};
+use hik_proto::wire::{ActivityList, CodeSent, TerminalPage, TerminalStatus};
 use hik_proto::{Account, BizType, FeatureCode, PasswordDigest, VerifyCode};
 
 /// The logged-in account's security: profile, terminals, codes, contacts.
 impl CloudApi {
+    /// The account's latest security events, newest first, this terminal's
+    /// marked (simulator-defined).
+    pub async fn activity(&self, session: &str, limit: u32) -> Result<Vec<Activity>, ClientError> {
+        let list: ActivityList = self
+            .decode(
+                self.request(reqwest::Method::GET, "/v3/users/activity", Some(session))
+                    .query(
+                        &ActivityQuery {
+                            limit: Some(bounded("limit", limit)?),
+                        }
+                        .write(),
+                    ),
+            )
+            .await?;
+        Ok(list.activity)
+    }
+
     pub async fn terminal_status(&self, session: &str) -> Result<TerminalStatus, ClientError> {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]

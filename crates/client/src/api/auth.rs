@@ -4,7 +4,7 @@
 use super::CloudApi;
 use crate::ClientError;
 use hik_proto::request::{
-    self, Login, Refresh, Request, ResetPassword, SendCodeLoggedOut, SignUp, Signs, Text,
+    self, Login, Refresh, Request, ResetPassword, SendCodeLoggedOut, SignUp, Signs, SmsType, Text,
     UnbindLoggedOut,
 };
 use hik_proto::wire::{AreaList, CodeSent, LoggedIn, LoginUser, Refreshed, Registered, UserInfo};
@@ -16,16 +16,20 @@ impl CloudApi {
             .await
     }
 
+    /// A code while logged out, for `from`: to its email or phone as
+    /// `sms_type` asks (3 or 1; the cloud picks when `None`), in `area` for a
+    /// sign-up.
     pub async fn send_code(
         &self,
         from: &Account,
         biz: BizType,
         area: Option<AreaId>,
+        sms_type: Option<u8>,
     ) -> Result<CodeSent, ClientError> {
         let r = SendCodeLoggedOut {
             from: from.clone(),
             biz_type: biz,
-            sms_type: None,
+            sms_type: sms_type.and_then(SmsType::from_number),
             area_id: area,
         };
         self.decode(

@@ -4,7 +4,9 @@
 //! kit both use this one client.
 
 use crate::ClientError;
-use hik_proto::qa::{AccountState, CaptchaAnswer, Clock, CreatedAccount, Faults, Reset};
+use hik_proto::qa::{
+    AccountState, CaptchaAnswer, Clock, CreatedAccount, Faults, Reset, ScenarioInfo, ScenarioSetUp,
+};
 use hik_proto::request::{self, AdvanceClock, OutboxQuery, QaAccount, Request, SetFault, Text};
 use hik_proto::wire::{EndpointFault, Outbox, OutboxMessage, QaFault};
 use hik_proto::{Account, ParseError};
@@ -184,6 +186,32 @@ impl QaApi {
     pub async fn account(&self, account: &Account) -> Result<AccountState, ClientError> {
         let path = format!("/qa/accounts/{}", account.as_str());
         self.call(reqwest::Method::GET, &path, None).await
+    }
+
+    /// The scenarios the QA surface can set up in one step.
+    pub async fn scenarios(&self) -> Result<Vec<ScenarioInfo>, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct List {
+            scenarios: Vec<ScenarioInfo>,
+        }
+        let l: List = self
+            .call(reqwest::Method::GET, "/qa/scenarios", None)
+            .await?;
+        Ok(l.scenarios)
+    }
+
+    /// Set scenario `name` up, for `account` or (`None`) a fresh account.
+    pub async fn set_up_scenario(
+        &self,
+        name: &str,
+        account: Option<&Account>,
+    ) -> Result<ScenarioSetUp, ClientError> {
+        let q = request::ScenarioQuery {
+            account: account.cloned(),
+        };
+        let path = format!("/qa/scenarios/{name}");
+        self.call(reqwest::Method::POST, &path, Some(q.write()))
+            .await
     }
 
     /// Wipe every account, code, session and message; clear the faults and

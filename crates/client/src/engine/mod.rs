@@ -8,8 +8,8 @@ use crate::secrets::{SecretError, SecretStore};
 use crate::store::LocalStore;
 use crate::ClientError;
 use hik_proto::policy::PasswordCheck;
-use hik_proto::wire::{Area, CodeSent, Contact, LoggedIn, LoginUser, TerminalInfo};
-use hik_proto::{Account, AreaId, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
+use hik_proto::wire::{Area, Contact, LoggedIn, LoginUser};
+use hik_proto::{Account, AreaId, FeatureCode, PasswordDigest, VerifyCode};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,23 +52,6 @@ impl From<LoginUser> for Home {
             area_id: u.area_id,
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-#[serde(tag = "outcome", rename_all = "camelCase")]
-pub enum LoginOutcome {
-    /// Logged in: the terminal was bound, or two-step verification is off.
-    LoggedIn { home: Home },
-    /// 6002: this terminal is new; a `TERMINAL_BIND` code is needed.
-    #[serde(rename_all = "camelCase")]
-    NeedsTerminalCode { contact: Option<Contact> },
-    /// 1069: the account has as many terminals as it may; some must go (with a
-    /// `TERMINAL_DELETE` code) before this one can be added.
-    #[serde(rename_all = "camelCase")]
-    TooManyTerminals {
-        limits: u32,
-        terminals: Vec<Terminal>,
-    },
 }
 
 /// A terminal of the account as the UI sees it: no fingerprint. Its
@@ -128,11 +111,13 @@ enum State {
 }
 
 mod devices;
+mod login;
 mod qa;
 mod security;
 mod session;
 
 pub use devices::{Camera, CameraList, Device, DeviceList};
+pub use login::LoginOutcome;
 pub use qa::QaView;
 pub use security::{Channel, CodePurpose, Removed, Security};
 
@@ -295,295 +280,6 @@ impl Engine {
         Ok(self.api.areas().await?.area_list)
     }
 
-    /// Ask for a `USER_REGISTRATION` code for `account` in `area`.
-    pub async fn request_sign_up_code(
-        &self,
-        area: u32,
-        account: &str,
-    ) -> Result<CodeSent, ClientError> {
-        let area = parse_area(area)?;
-        let account = parse_account(account)?;
-        self.go_to_area(area).await?;
-        let sent = self
-            .api
-            .send_code(&account, BizType::UserRegistration, Some(area))
-            .await?;
-        self.store.set("last_area", area.get().to_string()).await?;
-        Ok(sent)
-    }
-
-    /// Create the account with the code, then log in (this terminal is bound by
-    /// the sign-up, so no second code is asked).
-    pub async fn sign_up(
-        &self,
-        area: u32,
-        account: &str,
-        code: &str,
-        password: &str,
-    ) -> Result<Home, ClientError> {
-        let area = parse_area(area)?;
-        let account = parse_account(account)?;
-        let code = parse_code(code)?;
-        let digest = checked_password(password)?;
-        let mut state = self.state.lock().await;
-        let found = self.go_to_area(area).await?;
-        // A phone number is national; its dialling code is the region's.
-        let phone_code =
-            matches!(account, Account::Phone(_)).then_some(found.telephone_code.as_str());
-        self.api
-            .register(&account, &digest, area, phone_code, &code)
-            .await?;
-        let logged_in = self
-            .api
-            .login(&account, &digest, &self.terminal_name, None, None)
-            .await?;
-        self.enter(&mut state, &account, logged_in).await
-    }
-
-    /// Log in. A new terminal on an account with two-step verification gets
-    /// `NeedsTerminalCode` (or `TooManyTerminals` when the account is full); the
-    /// password is then kept in memory until the flow ends. `captcha` is the
-    /// answer to the picture, once the cloud asks for one (1015 `needCaptcha`).
-    pub async fn login(
-        &self,
-        account: &str,
-        password: &str,
-        captcha: Option<&str>,
-    ) -> Result<LoginOutcome, ClientError> {
-        let account = parse_account(account)?;
-        if password.is_empty() {
-            return Err(ClientError::invalid("password", "enter your password"));
-        }
-        let captcha = captcha.map(str::trim).filter(|c| !c.is_empty());
-        let digest = PasswordDigest::of_password(password);
-        let mut state = self.state.lock().await;
-        self.ensure_region().await;
-        let result = self.login_in_region(&account, &digest, None, captcha).await;
-        self.conclude(&mut state, account, digest, result).await
-    }
-
-    /// Where a login attempt leads: home, the terminal code, or the terminal list.
-    async fn conclude(
-        &self,
-        state: &mut State,
-        account: Account,
-        digest: PasswordDigest,
-        result: Result<LoggedIn, ClientError>,
-    ) -> Result<LoginOutcome, ClientError> {
-        match result {
-            Ok(logged_in) => {
-                let home = self.enter(state, &account, logged_in).await?;
-                Ok(LoginOutcome::LoggedIn { home })
-            }
-            Err(e) if e.result_code() == Some(ResultCode::NewTerminal) => {
-                let contact = e.failure().and_then(|f| f.contact.clone());
-                self.store
-                    .set("last_account", account.as_str().to_owned())
-                    .await?;
-                *state = State::AwaitingTerminalCode {
-                    account,
-                    digest,
-                    contact: contact.clone(),
-                };
-                Ok(LoginOutcome::NeedsTerminalCode { contact })
-            }
-            Err(e) if e.result_code() == Some(ResultCode::TooManyTerminals) => {
-                let Some(data) = e.failure().and_then(|f| f.terminal_data.clone()) else {
-                    return Err(e);
-                };
-                self.store
-                    .set("last_account", account.as_str().to_owned())
-                    .await?;
-                *state = State::AwaitingTerminalRemoval {
-                    account,
-                    digest,
-                    temp_id: data.temp_id,
-                };
-                Ok(LoginOutcome::TooManyTerminals {
-                    limits: data.limits,
-                    terminals: self.listed(&data.terminals),
-                })
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// A new captcha picture for `account`, as a `data:` URL the window can show.
-    pub async fn captcha(&self, account: &str) -> Result<String, ClientError> {
-        use base64::Engine as _;
-        let account = parse_account(account)?;
-        self.ensure_region().await;
-        let png = self.api.captcha(&account).await?;
-        Ok(format!(
-            "data:image/png;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(png)
-        ))
-    }
-
-    /// 1069: send the `TERMINAL_DELETE` code for the login waiting on room.
-    pub async fn send_terminal_removal_code(&self) -> Result<CodeSent, ClientError> {
-        let state = self.state.lock().await;
-        let State::AwaitingTerminalRemoval { account, .. } = &*state else {
-            return Err(ClientError::NoPendingLogin(
-                "There is no login waiting for terminals to be removed. Log in again.",
-            ));
-        };
-        self.api
-            .send_code(account, BizType::TerminalDelete, None)
-            .await
-    }
-
-    /// 1069: remove the chosen terminals with the code, then log in again; this
-    /// terminal still has to be verified (6002) unless two-step is off.
-    pub async fn remove_terminals(
-        &self,
-        ids: &[i64],
-        code: &str,
-    ) -> Result<LoginOutcome, ClientError> {
-        let signs = self.signs_of(ids)?;
-        let code = parse_code(code)?;
-        let mut state = self.state.lock().await;
-        let State::AwaitingTerminalRemoval {
-            account,
-            digest,
-            temp_id,
-        } = &*state
-        else {
-            return Err(ClientError::NoPendingLogin(
-                "There is no login waiting for terminals to be removed. Log in again.",
-            ));
-        };
-        let (account, digest) = (account.clone(), digest.clone());
-        self.api.unbind_logged_out(temp_id, &signs, &code).await?;
-        tracing::info!(removed = signs.len(), "terminals removed during login");
-        let result = self.login_in_region(&account, &digest, None, None).await;
-        self.conclude(&mut state, account, digest, result).await
-    }
-
-    /// The terminals as the UI may see them; their fingerprints are kept here,
-    /// by id, for `signs_of`.
-    fn listed(&self, terminals: &[TerminalInfo]) -> Vec<Terminal> {
-        if let Ok(mut signs) = self.terminal_signs.lock() {
-            // A sign that is no fingerprint cannot be chosen: its id stays unknown.
-            *signs = terminals
-                .iter()
-                .filter_map(|t| Some((t.terminal_id, FeatureCode::parse(&t.sign).ok()?)))
-                .collect();
-        }
-        terminals
-            .iter()
-            .map(|t| Terminal {
-                terminal_id: t.terminal_id,
-                name: t.name.clone(),
-                client_type: t.client_type,
-                add_time: t.add_time,
-                last_modifytime: t.last_modifytime,
-                ip: t.ip.clone(),
-                current: t.current,
-            })
-            .collect()
-    }
-
-    /// The fingerprints of the terminals the UI chose, by the ids it was
-    /// shown: at least one, each from the last list.
-    fn signs_of(&self, ids: &[i64]) -> Result<Vec<FeatureCode>, ClientError> {
-        if ids.is_empty() {
-            return Err(ClientError::invalid(
-                "terminals",
-                "choose at least one terminal to remove",
-            ));
-        }
-        let known = self
-            .terminal_signs
-            .lock()
-            .map_err(|_| ClientError::invalid("terminals", "the terminal list is unavailable"))?;
-        ids.iter()
-            .map(|id| {
-                known.get(id).cloned().ok_or_else(|| {
-                    ClientError::invalid(
-                        "terminals",
-                        "the terminal list has changed since it was shown: open it again",
-                    )
-                })
-            })
-            .collect()
-    }
-
-    /// Forgotten password, step 1: a `RETRIEVE_PASSWORD` code to the account.
-    /// The cloud answers alike whether or not the account exists.
-    pub async fn request_password_reset_code(
-        &self,
-        account: &str,
-    ) -> Result<CodeSent, ClientError> {
-        let account = parse_account(account)?;
-        self.ensure_region().await;
-        self.api
-            .send_code(&account, BizType::RetrievePassword, None)
-            .await
-    }
-
-    /// Forgotten password, step 2: the new password with the code. Lifts a
-    /// lock and the captcha, and ends every session of the account.
-    pub async fn reset_password(
-        &self,
-        account: &str,
-        code: &str,
-        password: &str,
-    ) -> Result<(), ClientError> {
-        let account = parse_account(account)?;
-        let code = parse_code(code)?;
-        let digest = checked_password(password)?;
-        self.ensure_region().await;
-        self.api.reset_password(&account, &digest, &code).await?;
-        self.store
-            .set("last_account", account.as_str().to_owned())
-            .await?;
-        Ok(())
-    }
-
-    /// Send (or resend) the `TERMINAL_BIND` code for the login waiting on it.
-    pub async fn send_terminal_code(&self) -> Result<CodeSent, ClientError> {
-        let state = self.state.lock().await;
-        let State::AwaitingTerminalCode { account, .. } = &*state else {
-            return Err(ClientError::NoPendingLogin(
-                "There is no login waiting for a code. Log in again.",
-            ));
-        };
-        self.api
-            .send_code(account, BizType::TerminalBind, None)
-            .await
-    }
-
-    /// Finish the waiting login with the code; binds this terminal.
-    pub async fn submit_terminal_code(&self, code: &str) -> Result<Home, ClientError> {
-        let code = parse_code(code)?;
-        let mut state = self.state.lock().await;
-        let State::AwaitingTerminalCode {
-            account, digest, ..
-        } = &*state
-        else {
-            return Err(ClientError::NoPendingLogin(
-                "There is no login waiting for a code. Log in again.",
-            ));
-        };
-        let (account, digest) = (account.clone(), digest.clone());
-        let logged_in = self
-            .login_in_region(&account, &digest, Some(&code), None)
-            .await?;
-        self.enter(&mut state, &account, logged_in).await
-    }
-
-    /// Leave a login halfway (code or terminal list): forget the password held.
-    pub async fn cancel_login(&self) {
-        let mut state = self.state.lock().await;
-        if matches!(
-            *state,
-            State::AwaitingTerminalCode { .. } | State::AwaitingTerminalRemoval { .. }
-        ) {
-            *state = State::LoggedOut;
-        }
-    }
-
     /// Log out: the cloud revokes the session and its refresh token; this side
     /// forgets both. Local state is cleared even if the cloud cannot be reached.
     pub async fn logout(&self) -> Result<(), ClientError> {
@@ -597,37 +293,6 @@ impl Engine {
             }
         }
         Ok(())
-    }
-
-    /// Log in where the account lives: a 1100 answer names the region, which is
-    /// followed once, without bothering the person, and remembered.
-    async fn login_in_region(
-        &self,
-        account: &Account,
-        digest: &PasswordDigest,
-        code: Option<&VerifyCode>,
-        captcha: Option<&str>,
-    ) -> Result<LoggedIn, ClientError> {
-        match self
-            .api
-            .login(account, digest, &self.terminal_name, code, captcha)
-            .await
-        {
-            Err(e) if e.result_code() == Some(ResultCode::WrongRegion) => {
-                let Some(area) = e.failure().and_then(|f| f.login_area.clone()) else {
-                    return Err(e);
-                };
-                tracing::info!(region = %area.api_domain, "the account lives in another region; following");
-                self.api.set_base(&area.api_domain)?;
-                self.store
-                    .set("last_area", area.area_id.to_string())
-                    .await?;
-                self.api
-                    .login(account, digest, &self.terminal_name, code, captcha)
-                    .await
-            }
-            other => other,
-        }
     }
 
     /// Talk to the region serving `area` (from the area list's apiDomain).

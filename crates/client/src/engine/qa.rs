@@ -4,6 +4,7 @@
 
 use super::{Engine, State};
 use crate::ClientError;
+use hik_proto::qa::{ScenarioInfo, ScenarioSetUp};
 use hik_proto::wire::{OutboxMessage, QaFault};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -21,6 +22,8 @@ pub struct QaView {
     pub cloud_now: i64,
     /// Faults in force, by channel (`email`, `sms`).
     pub faults: BTreeMap<String, QaFault>,
+    /// The scenarios the cloud can set up in one step.
+    pub scenarios: Vec<ScenarioInfo>,
 }
 
 impl Engine {
@@ -90,6 +93,7 @@ impl Engine {
             messages,
             cloud_now: self.api.qa().clock().await?,
             faults: self.api.qa().faults().await?.faults,
+            scenarios: self.api.qa().scenarios().await?,
         })
     }
 
@@ -133,5 +137,20 @@ impl Engine {
     pub async fn qa_clear_faults(&self) -> Result<BTreeMap<String, QaFault>, ClientError> {
         self.qa_guard().await?;
         Ok(self.api.qa().clear_faults().await?.faults)
+    }
+
+    /// Set a scenario of the guide up: for the account at hand, or (with
+    /// `fresh`, or when there is none) for a fresh account.
+    pub async fn qa_scenario(&self, name: &str, fresh: bool) -> Result<ScenarioSetUp, ClientError> {
+        self.qa_guard().await?;
+        let account = if fresh {
+            None
+        } else {
+            let addresses = self.qa_addresses().await?;
+            addresses
+                .first()
+                .and_then(|a| hik_proto::Account::parse(a).ok())
+        };
+        self.api.qa().set_up_scenario(name, account.as_ref()).await
     }
 }

@@ -20,10 +20,26 @@ pub enum Channel {
 
 impl Channel {
     /// `smsType` on the wire.
-    fn sms_type(self) -> u8 {
+    pub(super) fn sms_type(self) -> u8 {
         match self {
             Self::Email => 3,
             Self::Phone => 1,
+        }
+    }
+
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+        }
+    }
+
+    /// From its name, or a masked contact's `type` (`email`, `phone`).
+    pub(super) fn parse(name: &str) -> Option<Self> {
+        match name {
+            "email" => Some(Self::Email),
+            "phone" => Some(Self::Phone),
+            _ => None,
         }
     }
 }
@@ -60,6 +76,13 @@ pub struct Security {
     pub this_terminal_bound: bool,
     /// Every terminal, the most recently used first; `current` marks this one.
     pub terminals: Vec<Terminal>,
+    /// The latest 20 security events, newest first; `current` marks this
+    /// computer's.
+    pub activity: Vec<hik_proto::qa::Activity>,
+    /// The cloud's clock when this was read (Unix seconds), for "5 minutes ago".
+    pub cloud_now: i64,
+    /// Where codes go, as chosen last time (when the account has both).
+    pub code_channel: Option<Channel>,
 }
 
 /// After removing terminals: whether this one was among them (then the app is
@@ -80,7 +103,7 @@ fn optional_code(input: Option<&str>) -> Result<Option<VerifyCode>, ClientError>
 
 impl Engine {
     pub async fn security(&self) -> Result<Security, ClientError> {
-        let (info, status, terminals) = self
+        let (info, status, terminals, activity) = self
             .with_session(|s| async move {
                 let info = self.api.user_info(&s).await?;
                 let status = self.api.terminal_status(&s).await?;
@@ -96,10 +119,19 @@ impl Engine {
                         break;
                     }
                 }
-                Ok((info, status, terminals))
+                let activity = self.api.activity(&s, 20).await?;
+                Ok((info, status, terminals, activity))
             })
             .await?;
         let telephone_code = self.telephone_code(info.user.area_id).await;
+        let code_channel = match (
+            &info.user.email,
+            &info.user.phone,
+            self.last_account().await,
+        ) {
+            (Some(_), Some(_), Some(account)) => self.remembered_for(&account).await,
+            _ => None,
+        };
         Ok(Security {
             email: info.user.email,
             phone: info.user.phone,
@@ -110,6 +142,9 @@ impl Engine {
             two_step: status.terminal_opened == 1,
             this_terminal_bound: status.terminal_binded == 1,
             terminals: self.listed(&terminals),
+            activity,
+            cloud_now: self.api.cloud_now(),
+            code_channel,
         })
     }
 
@@ -167,6 +202,10 @@ impl Engine {
         } else {
             channel.map(Channel::sms_type)
         };
+        // Where the account's codes go is remembered for next time.
+        if let (Some(c), None, Some(account)) = (channel, &contact, self.last_account().await) {
+            self.remember_channel(&account, c).await?;
+        }
         self.with_session(|s| {
             let contact = contact.clone();
             async move {

@@ -34,7 +34,10 @@ use tokio_postgres::types::{IsNull, ToSql, Type};
 use tokio_postgres::NoTls;
 
 /// Schema versions in order; `schema_migrations` records which have run.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_schema.sql"),
+    include_str!("../../migrations/postgres/0002_audit_terminal.sql"),
+];
 
 /// How many times a job is run before a conflict is reported as an error.
 const ATTEMPTS: u32 = 40;

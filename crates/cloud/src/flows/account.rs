@@ -3,6 +3,7 @@
 
 use crate::accounts;
 use crate::error::ApiError;
+use crate::notices::{self, Notice};
 use crate::outbox;
 use crate::sessions::Authenticated;
 use crate::verification::{self, Subject};
@@ -33,6 +34,22 @@ pub async fn profile(cloud: &Arc<Cloud>, who: Authenticated) -> Result<UserInfo,
     })
 }
 
+/// The account's latest security events, those of the terminal asking
+/// marked (`GET /v3/users/activity`, simulator-defined).
+pub async fn activity(
+    cloud: &Arc<Cloud>,
+    who: Authenticated,
+    limit: u32,
+) -> Result<Vec<hik_proto::qa::Activity>, ApiError> {
+    cloud
+        .db
+        .call(move |conn| {
+            let user = accounts::of_session(conn, who.user_id)?;
+            crate::audit::recent(conn, user.id, Some(&who.feature), limit)
+        })
+        .await
+}
+
 /// The old password, then the new one (`POST /v3/users/password/mod`).
 /// Other sessions of the account end; this one stays.
 pub async fn change_password(
@@ -56,6 +73,8 @@ pub async fn change_password(
     }
     let password_hash = cloud.hasher.hash(new.as_str()).await?;
     let now = cloud.clock.now();
+    let c = Arc::clone(cloud);
+    let to = notices::addresses(&user);
     cloud
         .db
         .call(move |conn| {
@@ -64,6 +83,7 @@ pub async fn change_password(
             sessions::revoke_user(&tx, user_id, Some(&who.family))?;
             let event = crate::audit::Event::PasswordChanged;
             crate::audit::record(&tx, now, Some(user_id), None, event, "ok", None)?;
+            notices::post(&tx, &c.postman, now, &to, Notice::PasswordChanged)?;
             tx.commit()?;
             Ok(())
         })
@@ -176,6 +196,8 @@ pub async fn delete_account(
             accounts::delete(&tx, user.id)?;
             let event = crate::audit::Event::AccountDeleted;
             crate::audit::record(&tx, now, Some(user.id), None, event, "ok", None)?;
+            let to = notices::addresses(&user);
+            notices::post(&tx, &c.postman, now, &to, Notice::AccountDeleted)?;
             tx.commit()?;
             Ok(())
         })
@@ -302,6 +324,15 @@ async fn change_contact(
                 "ok",
                 Some(&format!("to {to}")),
             )?;
+            // The old addresses (read before the change) and the new one.
+            let mut told = notices::addresses(&user);
+            told.push(change.to.clone());
+            let notice = if email {
+                Notice::EmailChanged(&to)
+            } else {
+                Notice::PhoneChanged(&to)
+            };
+            notices::post(&tx, &c.postman, now, &told, notice)?;
             tx.commit()?;
             Ok(())
         })

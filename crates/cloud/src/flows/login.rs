@@ -6,6 +6,7 @@ use super::Caller;
 use crate::accounts::{self, Terminal};
 use crate::db::Sql;
 use crate::error::ApiError;
+use crate::notices::{self, Notice};
 use crate::outbox;
 use crate::protection;
 use crate::regions::{find_area, login_area, require_region, Here};
@@ -21,8 +22,21 @@ use hik_proto::wire::{
 use hik_proto::{AreaId, BizType, ResultCode};
 use std::sync::Arc;
 
-/// `POST /v3/users/login/v2` (and v5).
+/// `POST /v3/users/login/v2` (and v5). The audit trail names the terminal
+/// the login is for, whether its fingerprint came in the form or a header.
 pub async fn login(
+    cloud: Arc<Cloud>,
+    here: Here,
+    client: Caller,
+    r: Login,
+) -> Result<LoggedIn, ApiError> {
+    let feature = client.feature_code(r.feature_code.clone())?;
+    let origin = crate::audit::Origin::of_task().unwrap_or_default();
+    let origin = origin.with_sign(feature.as_str());
+    origin.scope(log_in(cloud, here, client, r)).await
+}
+
+async fn log_in(
     cloud: Arc<Cloud>,
     here: Here,
     client: Caller,
@@ -134,16 +148,21 @@ pub async fn login(
                     };
                     let why = Some("the account has as many terminals as it may");
                     sign_in(conn, now, Some(user.id), &terminal_name, "held", why)?;
-                    return Err(ApiError::business(ResultCode::TooManyTerminals)
-                        .with(|f| f.terminal_data = Some(data)));
+                    let contacts = outbox::choice(&user.addresses());
+                    return Err(ApiError::business(ResultCode::TooManyTerminals).with(|f| {
+                        f.terminal_data = Some(data);
+                        f.contacts = contacts;
+                    }));
                 }
                 if code.is_none() {
                     let why = Some("a new terminal: a code is needed");
                     sign_in(conn, now, Some(user.id), &terminal_name, "held", why)?;
                     let contact = user.contact().map(|a| outbox::masked(&a));
-                    return Err(
-                        ApiError::business(ResultCode::NewTerminal).with(|f| f.contact = contact)
-                    );
+                    let contacts = outbox::choice(&user.addresses());
+                    return Err(ApiError::business(ResultCode::NewTerminal).with(|f| {
+                        f.contact = contact;
+                        f.contacts = contacts;
+                    }));
                 }
             }
             // A code that is presented is checked, bound terminal or not: one
@@ -171,7 +190,11 @@ pub async fn login(
                     client_type: client.client_type,
                     ip: "",
                 };
-                accounts::bind(&tx, user.id, now, t)?;
+                if accounts::bind(&tx, user.id, now, t)? {
+                    let to = notices::addresses(&user);
+                    let notice = Notice::TerminalBound(&terminal_name);
+                    notices::post(&tx, &c.postman, now, &to, notice)?;
+                }
             }
             let s = NewSession {
                 user_id: user.id,

@@ -6,6 +6,7 @@
 pub(crate) mod account;
 pub(crate) mod login;
 pub(crate) mod qa;
+pub(crate) mod scenarios;
 pub(crate) mod signup;
 pub(crate) mod terminals;
 

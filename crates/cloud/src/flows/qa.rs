@@ -16,6 +16,11 @@ pub(crate) async fn create_account(
     let account = r.account;
     let area = r.area_id.unwrap_or(AreaId::new(44));
     let two_step = r.two_step.unwrap_or(true);
+    // The second contact, of the other kind than the account.
+    let second = match &account {
+        Account::Email(_) => r.phone.map(Account::Phone),
+        Account::Phone(_) => r.email.map(Account::Email),
+    };
     let devices = crate::http::count_or(r.devices, crate::devices::DEFAULT_COUNT);
     let hash = cloud
         .hasher
@@ -36,6 +41,10 @@ pub(crate) async fn create_account(
                 password_hash: &hash,
             };
             let user = crate::accounts::create(&tx, now, new)?;
+            if let Some(second) = &second {
+                let code = area.get().to_string();
+                crate::accounts::set_contact(&tx, user.id, second, Some(&code))?;
+            }
             crate::terminals::set_two_step(&tx, user.id, two_step)?;
             crate::devices::provision(&tx, user.id, devices)?;
             tx.commit()?;
@@ -76,7 +85,7 @@ pub(crate) async fn inspect_account(
                 locked_for_seconds: (locked_until - now).max(0),
                 terminals,
                 devices: crate::devices::count(conn, user.id)?,
-                recent_activity: crate::audit::recent(conn, user.id, 20)?,
+                recent_activity: crate::audit::recent(conn, user.id, None, 20)?,
             })
         })
         .await

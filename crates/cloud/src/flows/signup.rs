@@ -4,6 +4,7 @@
 use super::Caller;
 use crate::accounts::{self, NewUser, Terminal};
 use crate::error::ApiError;
+use crate::notices::{self, Notice};
 use crate::outbox::{self, Channel, NewMessage};
 use crate::password_policy;
 use crate::protection;
@@ -25,6 +26,8 @@ pub async fn send_code(
 ) -> Result<Contact, ApiError> {
     let from = r.from;
     let biz = r.biz_type;
+    // Where the account wants it (after a 6002 that offered the choice).
+    let sms_type = r.sms_type;
     let contact = outbox::masked(&from);
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
@@ -49,7 +52,7 @@ pub async fn send_code(
                         let notice = NewMessage {
                             channel,
                             to: from.as_str(),
-                            biz,
+                            biz: biz.as_str(),
                             code: None,
                             subject: subject_line,
                             body,
@@ -71,7 +74,7 @@ pub async fn send_code(
                     let Some(user) = accounts::find(&tx, &from)? else {
                         return Ok(contact.clone());
                     };
-                    let to = user.contact().unwrap_or_else(|| from.clone());
+                    let to = user.address_for(sms_type).unwrap_or_else(|| from.clone());
                     verification::send(&tx, &c, now, &Subject::User(user.id), biz, &to)?;
                     tx.commit()?;
                     Ok(outbox::masked(&to))
@@ -144,6 +147,7 @@ pub async fn sign_up(
                     client_type: client.client_type,
                     ip: "",
                 };
+                // The terminal that signs up: no notice, the account is new.
                 accounts::bind(&tx, user.id, now, t)?;
             }
             tx.commit()?;
@@ -198,6 +202,8 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
                 "ok",
                 None,
             )?;
+            let to = notices::addresses(&user);
+            notices::post(&tx, &c.postman, now, &to, Notice::PasswordReset)?;
             if locked_until > now || failed > 0 {
                 let was = if locked_until > now {
                     "lock lifted"

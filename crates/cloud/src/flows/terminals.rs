@@ -93,16 +93,29 @@ pub async fn switch_two_step(
 ) -> Result<(), ApiError> {
     let (enable, code) = (r.enable, r.sms_code);
     let now = cloud.clock.now();
+    let c = Arc::clone(cloud);
     confirmed(
         cloud,
         who,
         code,
         BizType::TerminalBind,
         move |conn, user| {
+            let was = user.two_step;
             terminals::set_two_step(conn, user.id, enable)?;
             let outcome = if enable { "on" } else { "off" };
             let event = crate::audit::Event::TwoStepSwitched;
-            crate::audit::record(conn, now, Some(user.id), None, event, outcome, None)
+            crate::audit::record(conn, now, Some(user.id), None, event, outcome, None)?;
+            if was && !enable {
+                let to = crate::notices::addresses(user);
+                crate::notices::post(
+                    conn,
+                    &c.postman,
+                    now,
+                    &to,
+                    crate::notices::Notice::TwoStepOff,
+                )?;
+            }
+            Ok(())
         },
     )
     .await

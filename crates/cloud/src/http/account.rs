@@ -7,7 +7,7 @@ use crate::flows::account as flow;
 use crate::Cloud;
 use axum::extract::State;
 use hik_proto::request::{
-    ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, SendCodeLoggedIn,
+    ActivityQuery, ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, SendCodeLoggedIn,
 };
 use std::sync::Arc;
 
@@ -18,6 +18,17 @@ pub async fn user_info(
 ) -> ApiResult {
     let user_info = flow::profile(&cloud, who).await?;
     Ok(ok(serde_json::json!({ "userInfo": user_info })))
+}
+
+/// `GET /v3/users/activity?limit=` (simulator-defined)
+pub async fn activity(
+    State(cloud): State<Arc<Cloud>>,
+    axum::Extension(who): super::Who,
+    Form(q): Form<ActivityQuery>,
+) -> ApiResult {
+    let limit = super::count_or(q.limit, 20);
+    let activity = flow::activity(&cloud, who, limit).await?;
+    Ok(ok(hik_proto::wire::ActivityList { activity }))
 }
 
 /// `POST /v3/users/password/mod`

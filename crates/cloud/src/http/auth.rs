@@ -78,6 +78,7 @@ pub(crate) fn code_sent(
         contact,
         retry_after: u64::try_from(cloud.rules.send_cooldown_secs).ok(),
         expires_in: u64::try_from(cloud.rules.code_ttl_secs).ok(),
+        code_alphabet: cloud.rules.code_alphabet,
     })
 }
 

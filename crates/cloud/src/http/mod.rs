@@ -46,6 +46,9 @@ crate::openapi::endpoints! { API, api_routes, Reply;
         session: true, request: NoFields, summary: "Log out: revoke this session and its refresh token" }
     get "/v3/users/info" => account::user_info {
         session: true, request: NoFields, summary: "The profile, contacts in full and masked" }
+    get "/v3/users/activity" => account::activity {
+        session: true, request: ActivityQuery,
+        summary: "The account's latest security events (simulator-defined), this terminal's marked" }
     post "/v3/users/password/reset" => auth::reset_password {
         session: false, request: ResetPassword,
         summary: "Reset the password with a RETRIEVE_PASSWORD code; lifts captcha and lock" }
@@ -151,9 +154,21 @@ async fn origin(
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-    crate::audit::Origin { ip, terminal: None }
-        .scope(next.run(req))
-        .await
+    // The terminal, when the request names it (every request of the app
+    // does; a login may name it in its form instead, see flows::login).
+    let sign = req
+        .headers()
+        .get("featureCode")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| hik_proto::FeatureCode::parse(v).ok())
+        .map(|f| f.as_str().to_owned());
+    crate::audit::Origin {
+        ip,
+        terminal: None,
+        sign,
+    }
+    .scope(next.run(req))
+    .await
 }
 
 /// A panic while serving a request answers that request with HTTP 500 (the
@@ -305,6 +320,7 @@ pub(crate) async fn require_session(
                         .clone()
                         .unwrap_or_else(|| "an unbound terminal".into()),
                 ),
+                sign: Some(who.feature.clone()),
                 ..crate::audit::Origin::of_task().unwrap_or_default()
             };
             req.extensions_mut().insert(who);

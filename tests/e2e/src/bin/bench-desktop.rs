@@ -104,6 +104,8 @@ async fn main() {
                 area_id: Some(hik_proto::AreaId::new(44)),
                 two_step: Some(false),
                 devices: None,
+                email: None,
+                phone: None,
             })
             .await;
         }

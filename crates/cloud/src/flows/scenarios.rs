@@ -1,0 +1,361 @@
+//! One-click QA scenarios: each case of the verification-code guide's
+//! troubleshooting section set up in one step (`POST /qa/scenarios/{name}`),
+//! for an account QA names or a fresh one.
+
+use crate::error::ApiError;
+use crate::verification::{self, Subject};
+use crate::Cloud;
+use hik_proto::qa::{ScenarioInfo, ScenarioSetUp};
+use hik_proto::request::{QaAccount, Text};
+use hik_proto::wire::{EndpointFault, QaFault};
+use hik_proto::{Account, AreaId, BizType, FeatureCode};
+use std::sync::Arc;
+
+/// The password of the fresh accounts scenarios make.
+pub(crate) const PASSWORD: &str = "Scenario-Pass-1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scenario {
+    CodeNeverArrives,
+    CodeArrivesLate,
+    CodeExpired,
+    OneTryLeft,
+    CaptchaRequired,
+    AccountLocked,
+    TerminalsFull,
+    OtherRegion,
+    CloudTimesOut,
+    SessionExpired,
+}
+
+impl Scenario {
+    pub(crate) const ALL: [Scenario; 10] = [
+        Self::CodeNeverArrives,
+        Self::CodeArrivesLate,
+        Self::CodeExpired,
+        Self::OneTryLeft,
+        Self::CaptchaRequired,
+        Self::AccountLocked,
+        Self::TerminalsFull,
+        Self::OtherRegion,
+        Self::CloudTimesOut,
+        Self::SessionExpired,
+    ];
+
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::CodeNeverArrives => "code-never-arrives",
+            Self::CodeArrivesLate => "code-arrives-late",
+            Self::CodeExpired => "code-expired",
+            Self::OneTryLeft => "one-try-left",
+            Self::CaptchaRequired => "captcha-required",
+            Self::AccountLocked => "account-locked",
+            Self::TerminalsFull => "terminals-full",
+            Self::OtherRegion => "other-region",
+            Self::CloudTimesOut => "cloud-times-out",
+            Self::SessionExpired => "session-expired",
+        }
+    }
+
+    pub(crate) const fn title(self) -> &'static str {
+        match self {
+            Self::CodeNeverArrives => "A code that never arrives",
+            Self::CodeArrivesLate => "A code that arrives late",
+            Self::CodeExpired => "An expired code",
+            Self::OneTryLeft => "A code with one try left",
+            Self::CaptchaRequired => "A captcha required",
+            Self::AccountLocked => "A locked account",
+            Self::TerminalsFull => "All 10 terminals taken (1069)",
+            Self::OtherRegion => "An account in the other region (1100)",
+            Self::CloudTimesOut => "The cloud timing out",
+            Self::SessionExpired => "A session that has just expired",
+        }
+    }
+
+    pub(crate) fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    pub(crate) fn list() -> Vec<ScenarioInfo> {
+        Self::ALL
+            .iter()
+            .map(|s| ScenarioInfo {
+                name: s.name().to_owned(),
+                title: s.title().to_owned(),
+            })
+            .collect()
+    }
+}
+
+/// Set `scenario` up for `account`, or for a fresh account.
+pub(crate) async fn set_up(
+    cloud: &Arc<Cloud>,
+    scenario: Scenario,
+    account: Option<Account>,
+) -> Result<ScenarioSetUp, ApiError> {
+    let (user, password) = match account {
+        Some(a) => (existing(cloud, &a).await?, None),
+        None => fresh(cloud, scenario).await?,
+    };
+    let now = cloud.clock.now();
+    let rules = cloud.rules.clone();
+    let c = Arc::clone(cloud);
+    let u = user.clone();
+    let summary = cloud
+        .db
+        .call(move |conn| {
+            let tx = conn.savepoint()?;
+            let summary = apply(&tx, &c, &rules, now, scenario, &u)?;
+            tx.commit()?;
+            Ok(summary)
+        })
+        .await?;
+    if let Scenario::CodeExpired = scenario {
+        // Past the code's life, on every instance.
+        let secs = u64::try_from(cloud.rules.code_ttl_secs + 1).unwrap_or(601);
+        let wall = crate::clock::wall();
+        let offset = cloud
+            .db
+            .call(move |conn| crate::qa_state::advance_clock(conn, wall, secs))
+            .await?
+            .map_err(|_| ApiError::bad_field("scenario", "the clock cannot move further"))?;
+        cloud.clock.set_offset(offset);
+    }
+    tracing::info!(
+        scenario = scenario.name(),
+        user_id = user.id,
+        "QA set up a scenario"
+    );
+    Ok(ScenarioSetUp {
+        scenario: scenario.name().to_owned(),
+        account: user
+            .contact()
+            .map_or_else(String::new, |a| a.as_str().to_owned()),
+        password: password.map(str::to_owned),
+        summary,
+    })
+}
+
+async fn existing(cloud: &Cloud, account: &Account) -> Result<crate::accounts::User, ApiError> {
+    let a = account.clone();
+    cloud
+        .db
+        .call(move |conn| crate::accounts::find(conn, &a))
+        .await?
+        .ok_or_else(|| ApiError::bad_field("account", "no account has this address"))
+}
+
+/// A fresh account for `scenario`: in the second region for `other-region`.
+async fn fresh(
+    cloud: &Arc<Cloud>,
+    scenario: Scenario,
+) -> Result<(crate::accounts::User, Option<&'static str>), ApiError> {
+    let tag = crate::crypto::random_code(6, hik_proto::CodeAlphabet::Letters).to_lowercase();
+    let address = format!("{}-{tag}@example.com", scenario.name());
+    let account =
+        Account::parse(&address).map_err(|e| ApiError::internal(format!("{address}: {e}")))?;
+    let area = match scenario {
+        Scenario::OtherRegion => other_area(cloud, None),
+        _ => cloud.regions.first().and_then(|r| r.areas.first().copied()),
+    }
+    .unwrap_or(44);
+    super::qa::create_account(
+        cloud,
+        QaAccount {
+            account: account.clone(),
+            password: Text::new(PASSWORD),
+            area_id: Some(AreaId::new(area)),
+            two_step: None,
+            devices: None,
+            email: None,
+            phone: None,
+        },
+    )
+    .await?;
+    Ok((existing(cloud, &account).await?, Some(PASSWORD)))
+}
+
+/// An area of a region other than the one `of` is in (the second region for
+/// a fresh account).
+fn other_area(cloud: &Cloud, of: Option<u32>) -> Option<u32> {
+    let here = of
+        .and_then(|a| crate::regions::region_of(cloud, a))
+        .unwrap_or(0);
+    cloud
+        .regions
+        .iter()
+        .enumerate()
+        .find(|(i, _)| *i != here)
+        .and_then(|(_, r)| r.areas.first().copied())
+}
+
+fn apply(
+    conn: &dyn crate::db::Sql,
+    cloud: &Cloud,
+    rules: &crate::Rules,
+    now: i64,
+    scenario: Scenario,
+    user: &crate::accounts::User,
+) -> Result<String, ApiError> {
+    use crate::db::params;
+    let both = |fault: QaFault| -> Result<(), ApiError> {
+        for channel in [crate::outbox::Channel::Email, crate::outbox::Channel::Sms] {
+            crate::qa_state::set_delivery_fault(conn, channel, &fault)?;
+        }
+        Ok(())
+    };
+    Ok(match scenario {
+        Scenario::CodeNeverArrives => {
+            both(QaFault {
+                drop_rate: 1.0,
+                ..QaFault::default()
+            })?;
+            "Every email and SMS is dropped from now on: a code that is sent never \
+             arrives (the QA inbox shows it as dropped). Clear the faults to deliver again."
+                .into()
+        }
+        Scenario::CodeArrivesLate => {
+            both(QaFault {
+                delay_seconds: 300,
+                ..QaFault::default()
+            })?;
+            "Every email and SMS arrives 5 minutes late (cloud clock) from now on. \
+             Move the clock, or clear the faults."
+                .into()
+        }
+        Scenario::CodeExpired => {
+            let sent = live_or_new_code(conn, cloud, now, user)?;
+            format!(
+                "{sent} The clock moved {} s: every code sent so far has expired.",
+                rules.code_ttl_secs + 1
+            )
+        }
+        Scenario::OneTryLeft => {
+            let sent = live_or_new_code(conn, cloud, now, user)?;
+            let key = Subject::User(user.id).key();
+            conn.execute(
+                "UPDATE codes SET wrong = ?3 WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'",
+                params![key, BizType::TerminalBind.as_str(), rules.code_max_wrong - 1],
+            )?;
+            format!("{sent} It has one try left: one more wrong entry and it stops working.")
+        }
+        Scenario::CaptchaRequired => {
+            conn.execute(
+                "UPDATE users SET failed_logins = ?2, locked_until = 0 WHERE id = ?1",
+                params![user.id, rules.captcha_after_failures],
+            )?;
+            format!(
+                "{} wrong passwords in a row: the next login needs the captcha.",
+                rules.captcha_after_failures
+            )
+        }
+        Scenario::AccountLocked => {
+            conn.execute(
+                "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+                params![user.id, rules.lock_after_failures, now + rules.lock_secs],
+            )?;
+            format!(
+                "{} wrong passwords in a row: the account is locked for {} minutes. \
+                 A password reset unlocks it.",
+                rules.lock_after_failures,
+                rules.lock_secs / 60
+            )
+        }
+        Scenario::TerminalsFull => {
+            let have = crate::terminals::count(conn, user.id)?;
+            for i in have..rules.max_terminals {
+                let sign = FeatureCode::parse(&format!("{:032x}", 0x5ce0_0000_u64 + u64::from(i)))
+                    .map_err(|e| ApiError::internal(e.to_string()))?;
+                let name = format!("QA phone {}", i + 1);
+                let ip = format!("192.0.2.{}", i + 1);
+                let t = crate::accounts::Terminal {
+                    sign: &sign,
+                    name: &name,
+                    client_type: 13,
+                    ip: &ip,
+                };
+                crate::accounts::bind(conn, user.id, now, t)?;
+            }
+            format!(
+                "The account has all {} terminals it may have: a new computer gets 1069 \
+                 and must remove one first.",
+                rules.max_terminals
+            )
+        }
+        Scenario::OtherRegion => {
+            // Another region than the first (where clients start); a fresh
+            // account was made there already.
+            let mut area = user.area_id;
+            if crate::regions::region_of(cloud, area).unwrap_or(0) == 0 {
+                area = other_area(cloud, Some(area))
+                    .ok_or_else(|| ApiError::bad_field("scenario", "this cloud has one region"))?;
+                conn.execute(
+                    "UPDATE users SET area_id = ?2 WHERE id = ?1",
+                    params![user.id, area],
+                )?;
+            }
+            format!(
+                "The account lives in area {area}, another region: a login at this one \
+                 gets 1100 and the way there."
+            )
+        }
+        Scenario::CloudTimesOut => {
+            let fault = EndpointFault {
+                path: "/v3/".into(),
+                status: Some(504),
+                latency_ms: 5000,
+                rate: 1.0,
+            };
+            crate::qa_state::set_endpoint_fault(conn, &fault)?;
+            "Every request of the protocol is held 5 s, then answered 504 (a gateway \
+             timeout). Clear the faults to serve again."
+                .into()
+        }
+        Scenario::SessionExpired => {
+            conn.execute(
+                "UPDATE sessions SET expires_at = ?2 WHERE user_id = ?1 AND revoked = 0",
+                params![user.id, now - 1],
+            )?;
+            conn.execute(
+                "UPDATE refresh_tokens SET expires_at = ?2
+                 WHERE user_id = ?1 AND revoked = 0 AND used_at IS NULL",
+                params![user.id, now - 1],
+            )?;
+            "Every session and refresh token of the account has just expired: the app's \
+             next request finds it logged out."
+                .into()
+        }
+    })
+}
+
+/// A live TERMINAL_BIND code for the account (the one a login waiting on it
+/// holds), or a new one sent to its address.
+fn live_or_new_code(
+    conn: &dyn crate::db::Sql,
+    cloud: &Cloud,
+    now: i64,
+    user: &crate::accounts::User,
+) -> Result<String, ApiError> {
+    use crate::db::params;
+    let key = Subject::User(user.id).key();
+    let live: bool = conn.one(
+        "SELECT EXISTS (SELECT 1 FROM codes WHERE subject = ?1 AND biz_type = ?2
+                        AND state = 'live' AND expires_at > ?3)",
+        params![key, BizType::TerminalBind.as_str(), now],
+    )?;
+    if live {
+        return Ok("The TERMINAL_BIND code already sent is the one.".into());
+    }
+    let to = user
+        .contact()
+        .ok_or_else(|| ApiError::bad_field("account", "has no address"))?;
+    verification::deliver(
+        conn,
+        cloud,
+        now,
+        &Subject::User(user.id),
+        BizType::TerminalBind,
+        &to,
+    )?;
+    Ok("A TERMINAL_BIND code was sent (see the QA inbox).".into())
+}
