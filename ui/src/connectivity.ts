@@ -33,7 +33,8 @@ export function cloudDown(message: string, retry: (() => Promise<unknown>) | nul
   banner = h(
     'div',
     { class: 'banner error-banner', role: 'alert', testid: 'cloud-banner' },
-    h('span', {}, message, ' What you typed is kept.'),
+    // (The engine's sentence for a server error says so already.)
+    h('span', {}, /is lost|is kept/.test(message) ? message : `${message} What you typed is kept.`),
     retryBtn,
   );
   host()?.prepend(banner);

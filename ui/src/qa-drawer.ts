@@ -109,6 +109,20 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
   const clear = h('button', { type: 'button', testid: 'qa-faults-clear' }, 'Deliver normally');
   clear.addEventListener('click', () => void act(clear, 'Clearing…', error, async () => showFaults(await backend.qaClearFaults())));
 
+  // One-click scenarios: each case of the guide's troubleshooting section.
+  const scenario = h('select', { testid: 'qa-scenario', id: 'qa-scenario', 'aria-label': 'Scenario' });
+  const freshBox = h('input', { type: 'checkbox', testid: 'qa-scenario-fresh', id: 'qa-scenario-fresh' });
+  const runScenario = h('button', { type: 'button', testid: 'qa-scenario-run' }, 'Set up');
+  const scenarioResult = h('p', { class: 'muted', testid: 'qa-scenario-result', role: 'status' });
+  runScenario.addEventListener('click', () =>
+    void act(runScenario, 'Setting up…', error, async () => {
+      const done = await backend.qaScenario(scenario.value, freshBox.checked);
+      const who = done.password ? ` Account: ${done.account}, password: ${done.password}.` : ` Account: ${done.account}.`;
+      scenarioResult.textContent = `${done.summary}${who}`;
+      await refresh();
+    }),
+  );
+
   const inbox = h('button', { type: 'button', class: 'link', testid: 'qa-inbox-open' }, 'Open the QA inbox in the browser');
   inbox.addEventListener('click', () => void act(inbox, 'Opening…', error, backend.openQaInbox));
 
@@ -117,6 +131,12 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     { id: 'qa-drawer', class: 'qa-drawer', testid: 'qa-drawer', 'aria-label': 'QA drawer', hidden: true },
     h('div', { class: 'row' }, h('h2', {}, 'QA drawer'), close),
     error,
+    h('h3', {}, 'Scenarios'),
+    h('p', { class: 'muted' }, 'Set up a case of the verification-code guide in one step, for the account at hand or a fresh one.'),
+    scenario,
+    h('label', { for: freshBox.id, class: 'check' }, freshBox, ' For a fresh account'),
+    runScenario,
+    scenarioResult,
     h('h3', {}, 'Messages'),
     addresses,
     messages,
@@ -137,6 +157,12 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     messages.replaceChildren(...v.messages.map(message));
     if (v.messages.length === 0) messages.append(h('li', { class: 'muted' }, 'Nothing sent yet.'));
     showFaults(v.faults);
+    if (scenario.options.length === 0) {
+      scenario.replaceChildren(...v.scenarios.map((sc) => h('option', { value: sc.name }, sc.title)));
+    }
+    // With no account at hand, a scenario makes its own.
+    freshBox.disabled = v.addresses.length === 0;
+    if (freshBox.disabled) freshBox.checked = true;
   };
   let refreshing = false;
   const refresh = async () => {

@@ -174,6 +174,16 @@ impl Qa {
         self.api.account(&account(of)).await.unwrap()
     }
 
+    /// Set scenario `name` of the guide up, for `of` or (`None`) a fresh
+    /// account; what was done, and the fresh account's password.
+    pub async fn scenario(&self, name: &str, of: Option<&str>) -> hik_proto::qa::ScenarioSetUp {
+        let of = of.map(account);
+        self.api
+            .set_up_scenario(name, of.as_ref())
+            .await
+            .unwrap_or_else(|e| panic!("scenario {name}: {e}"))
+    }
+
     /// Wipe every account, code, session and message; clear the faults and
     /// the clock.
     pub async fn reset(&self) {
