@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "security",
     "send_security_code",
     "set_two_step",
+    "confirm_contact_test",
     "remove_account_terminals",
     "change_password",
     "change_contact",

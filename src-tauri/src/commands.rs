@@ -214,6 +214,11 @@ commands! {
         Ok(Sent::new(&engine, sent))
     }
 
+    /// The test code typed back: the address receives codes.
+    fn confirm_contact_test(engine, code: String) -> () {
+        engine.confirm_contact_test(&code).await
+    }
+
     fn set_two_step(engine, enable: bool, code: Option<String>) -> () {
         engine.set_two_step(enable, code.as_deref()).await
     }

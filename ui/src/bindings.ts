@@ -188,7 +188,7 @@ summary: string, };
 
 export type Channel = "email" | "phone";
 
-export type CodePurpose = "twoStep" | "removeTerminals" | "deleteAccount" | "emailOld" | "emailNew" | "phoneOld" | "phoneNew";
+export type CodePurpose = "twoStep" | "removeTerminals" | "deleteAccount" | "emailOld" | "emailNew" | "phoneOld" | "phoneNew" | "contactTest";
 
 export type QaView = { 
 /**
@@ -239,7 +239,11 @@ code: ErrorCode,
 /**
  * A sentence for people.
  */
-message: string, field?: string, remainingAttempts?: number, retryAfter?: number, contact?: Contact, policy?: string, needCaptcha?: boolean, };
+message: string, field?: string, remainingAttempts?: number, retryAfter?: number, contact?: Contact, policy?: string, needCaptcha?: boolean, 
+/**
+ * With a captcha: how long the lock would last (seconds).
+ */
+lockSeconds?: number, };
 
 /** Calls a command by name; backend.ts supplies it (the only caller of Tauri). */
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
@@ -269,6 +273,7 @@ export function commands(invoke: Invoke) {
     deviceCameras: (serial: string) => invoke<CameraList>('device_cameras', { serial }),
     security: () => invoke<Security>('security'),
     sendSecurityCode: (purpose: CodePurpose, channel: Channel | null, newAddress: string | null) => invoke<Sent>('send_security_code', { purpose, channel, newAddress }),
+    confirmContactTest: (code: string) => invoke<void>('confirm_contact_test', { code }),
     setTwoStep: (enable: boolean, code: string | null) => invoke<void>('set_two_step', { enable, code }),
     removeAccountTerminals: (terminalIds: Array<number>, code: string | null) => invoke<Removed>('remove_account_terminals', { terminalIds, code }),
     changePassword: (oldPassword: string, newPassword: string) => invoke<void>('change_password', { oldPassword, newPassword }),

@@ -27,6 +27,9 @@ export interface CodeEntryOptions {
   syncClock: () => Promise<void>;
   /** A code already sent (the screen before sent it): start counting from it. */
   initial?: Sent;
+  /** The address as the person just typed it, shown instead of the masked
+   * one (sign-up: a typo must be visible). */
+  address?: string;
   /** More fields, shown under the code (a new password, say). */
   extra?: Node[];
   /** The locked-out advice: where "reset your password" leads, when it applies. */
@@ -199,7 +202,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     saidResend = false;
     announce(`Code sent to ${sent.contact.fuzzyContact}. It is valid for ${inWords(validFor)}.`);
     validity.textContent = `A code is valid for ${inWords(validFor)}, and only the newest code works: after "Resend code", use the new one.`;
-    contactText.textContent = sent.contact.fuzzyContact;
+    contactText.textContent = o.address ?? sent.contact.fuzzyContact;
     intro.replaceChildren('We sent a verification code to ', contactText, by(sent.contact));
     sendBtn.hidden = true;
     resendBtn.hidden = false;

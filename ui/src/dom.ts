@@ -145,7 +145,8 @@ const SLOW_MS = 4000;
  * is submitted twice and the person sees progress.
  */
 export async function busy<T>(button: HTMLButtonElement, label: string, action: () => Promise<T>): Promise<T> {
-  const before = button.textContent;
+  // Kept as nodes: a button with structure (a device row) comes back whole.
+  const before = Array.from(button.childNodes);
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   button.textContent = label;
@@ -157,7 +158,7 @@ export async function busy<T>(button: HTMLButtonElement, label: string, action: 
   } finally {
     window.clearTimeout(slow);
     button.removeAttribute('aria-busy');
-    button.textContent = before;
+    button.replaceChildren(...before);
     button.disabled = false;
   }
 }

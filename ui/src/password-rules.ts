@@ -24,8 +24,10 @@ export function passwordRules(input: HTMLInputElement, testid: string): HTMLElem
     ', ',
     kinds.symbol,
   );
-  const common = h('li', { class: 'note' }, 'Not one of the most common passwords (the cloud checks this).');
-  const list = h('ul', { class: 'rules', testid, id: `${testid}-list`, 'aria-live': 'polite' }, length, classes, common);
+  // Not a rule ticked off here (the cloud checks it), so not in the list of
+  // ticks: a grey circle among them would read as unmet.
+  const common = h('p', { class: 'hint rules-note', testid: `${testid}-common` }, 'The cloud also refuses the most common passwords.');
+  const list = h('ul', { class: 'rules', testid, id: `${testid}-list`, 'aria-live': 'polite' }, length, classes);
   input.setAttribute('aria-describedby', list.id);
 
   const mark = (el: HTMLElement, ok: boolean) => {
@@ -49,5 +51,5 @@ export function passwordRules(input: HTMLInputElement, testid: string): HTMLElem
   };
   input.addEventListener('input', () => void update());
   void update();
-  return list;
+  return h('div', { class: 'rules-box' }, list, common);
 }

@@ -251,6 +251,10 @@ pub struct WireError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub need_captcha: Option<bool>,
+    /// With a captcha: how long the lock would last (seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub lock_seconds: Option<u64>,
 }
 
 impl From<&ClientError> for WireError {
@@ -268,6 +272,7 @@ impl From<&ClientError> for WireError {
             contact: failure.and_then(|f| f.contact.clone()),
             policy: failure.and_then(|f| f.policy.clone()),
             need_captcha: failure.and_then(|f| f.need_captcha),
+            lock_seconds: failure.and_then(|f| f.lock_seconds),
         }
     }
 }

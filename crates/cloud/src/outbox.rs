@@ -51,6 +51,7 @@ fn purpose(biz: BizType) -> &'static str {
         BizType::TerminalDelete => "remove terminals from your account",
         BizType::RetrievePassword => "reset your password",
         BizType::UserDelete => "delete your account",
+        BizType::ContactTest => "check that this address receives your codes",
         _ => "change your account's contact details",
     }
 }

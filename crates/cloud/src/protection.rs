@@ -28,10 +28,21 @@ fn locked(until: i64, now: i64) -> ApiError {
         .with(|f| f.retry_after = Some(secs))
 }
 
-fn captcha_needed(message: &str) -> ApiError {
+/// 1015 asking for the captcha, saying how many wrong passwords are left
+/// before the lock (`remainingAttempts`, simulator extension).
+fn captcha_needed(message: &str, rules: &Rules, failed: u32) -> ApiError {
     ApiError::business(ResultCode::AccountProtected)
         .with_message(message)
-        .with(|f| f.need_captcha = Some(true))
+        .with(|f| {
+            f.need_captcha = Some(true);
+            f.remaining_attempts = Some(before_lock(rules, failed));
+            f.lock_seconds = u64::try_from(rules.lock_secs).ok();
+        })
+}
+
+/// Wrong passwords left before the lock.
+fn before_lock(rules: &Rules, failed: u32) -> u32 {
+    rules.lock_after_failures.saturating_sub(failed)
 }
 
 /// Before the password is checked: refuse while locked; when a captcha is due,
@@ -52,7 +63,11 @@ pub fn gate(
         return Ok(());
     }
     let Some(given) = image_code.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Err(captcha_needed("Enter the characters shown in the picture."));
+        return Err(captcha_needed(
+            "Enter the characters shown in the picture.",
+            rules,
+            failed,
+        ));
     };
     // Taken and removed in one statement: of attempts racing with one
     // answer, one gets the captcha and the others none.
@@ -69,6 +84,8 @@ pub fn gate(
         }
         _ => Err(captcha_needed(
             "The characters did not match the picture. Try the new one.",
+            rules,
+            failed,
         )),
     }
 }
@@ -118,7 +135,13 @@ pub fn failed(conn: &dyn Sql, rules: &Rules, now: i64, user_id: i64) -> Result<A
     }
     let wrong = ApiError::business(ResultCode::WrongPassword);
     Ok(if failed >= rules.captcha_after_failures {
-        wrong.with(|f| f.need_captcha = Some(true))
+        let left = before_lock(rules, failed);
+        let lock = u64::try_from(rules.lock_secs).ok();
+        wrong.with(|f| {
+            f.need_captcha = Some(true);
+            f.remaining_attempts = Some(left);
+            f.lock_seconds = lock;
+        })
     } else {
         wrong
     })

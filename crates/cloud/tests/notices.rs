@@ -327,3 +327,72 @@ async fn with_an_email_and_a_phone_the_new_terminal_step_offers_both_and_the_cod
     assert_eq!(r.code(), ResultCode::NewTerminal);
     assert!(r.json.get("contacts").is_none(), "{}", r.json);
 }
+
+#[tokio::test]
+async fn a_test_code_to_an_address_is_confirmed_when_typed_back() {
+    let cloud = Cloud::start().await;
+    cloud.account("tex@example.com").await;
+    let session = cloud.session("tex@example.com", PASSWORD).await;
+    let code = cloud
+        .code_for(
+            &session,
+            "CONTACT_TEST",
+            "tex@example.com",
+            &[("smsType", "3")],
+        )
+        .await;
+    let message = &cloud
+        .qa()
+        .outbox_for("tex@example.com", "CONTACT_TEST")
+        .await[0];
+    assert!(
+        message
+            .body
+            .contains("check that this address receives your codes"),
+        "{}",
+        message.body
+    );
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = cloud
+        .authed(
+            "POST",
+            "/v3/users/contact/test",
+            &session,
+            &[("smsCode", wrong)],
+        )
+        .await;
+    assert_eq!(r.code(), ResultCode::WrongCode, "{}", r.json);
+    let r = cloud
+        .authed(
+            "POST",
+            "/v3/users/contact/test",
+            &session,
+            &[("smsCode", &code)],
+        )
+        .await;
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
+    let r = cloud
+        .authed(
+            "POST",
+            "/v3/users/contact/test",
+            &session,
+            &[("smsCode", &code)],
+        )
+        .await;
+    assert_eq!(
+        r.code(),
+        ResultCode::CodeDead,
+        "a test code works once: {}",
+        r.json
+    );
+    let r = cloud
+        .authed("GET", "/v3/users/activity", &session, &[])
+        .await;
+    let events: Vec<&str> = r.json["activity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert!(events.contains(&"contact_tested"), "{events:?}");
+}

@@ -32,6 +32,7 @@ const PROTOCOL: &[(&str, &str)] = &[
     ("delete", "/v3/users/logout/v2"),
     // Simulator-defined: the account's recent security activity.
     ("get", "/v3/users/activity"),
+    ("post", "/v3/users/contact/test"),
 ];
 
 const QA: &[(&str, &str)] = &[

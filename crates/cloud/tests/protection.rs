@@ -21,6 +21,13 @@ async fn five_wrong_passwords_bring_a_captcha_that_a_right_answer_passes() {
             "attempt {n}: {}",
             r.json
         );
+        // From the captcha on, how many wrong passwords are left before the lock.
+        assert_eq!(
+            r.json["remainingAttempts"].as_u64(),
+            (n == 5).then_some(5),
+            "attempt {n}: {}",
+            r.json
+        );
     }
     // Now even the right password needs the captcha.
     let r = cloud
@@ -32,6 +39,11 @@ async fn five_wrong_passwords_bring_a_captcha_that_a_right_answer_passes() {
         "{}",
         r.json
     );
+    assert_eq!(
+        r.json["remainingAttempts"], 5,
+        "a captcha request costs no try"
+    );
+    assert_eq!(r.json["lockSeconds"], 1200, "and the lock they would bring");
 
     // A wrong answer is refused and used up the picture.
     let answer = cloud.new_captcha_answer("ana@example.com").await;

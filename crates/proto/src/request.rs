@@ -633,6 +633,14 @@ request! {
 }
 
 request! {
+    /// `POST /v3/users/contact/test` (simulator-defined): the `CONTACT_TEST`
+    /// code, typed back.
+    ContactTest {
+        sms_code: req VerifyCode = "smsCode",
+    }
+}
+
+request! {
     /// `GET /v3/users/activity` (simulator-defined): the latest security events.
     ActivityQuery {
         limit: opt Limit = "limit",

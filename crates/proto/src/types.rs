@@ -295,10 +295,13 @@ pub enum BizType {
     UpdatePhoneValidateOldPhone,
     UpdatePhoneValidateOldEmail,
     UpdatePhoneValidateNewPhone,
+    /// A test code to an address of the account, typed back to check that
+    /// the address receives codes (simulator-defined).
+    ContactTest,
 }
 
 impl BizType {
-    pub const ALL: [BizType; 11] = [
+    pub const ALL: [BizType; 12] = [
         Self::UserRegistration,
         Self::TerminalBind,
         Self::TerminalDelete,
@@ -310,6 +313,7 @@ impl BizType {
         Self::UpdatePhoneValidateOldPhone,
         Self::UpdatePhoneValidateOldEmail,
         Self::UpdatePhoneValidateNewPhone,
+        Self::ContactTest,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -325,6 +329,7 @@ impl BizType {
             Self::UpdatePhoneValidateOldPhone => "UPDATE_PHONE_VALIDATE_OLD_PHONE",
             Self::UpdatePhoneValidateOldEmail => "UPDATE_PHONE_VALIDATE_OLD_EMAIL",
             Self::UpdatePhoneValidateNewPhone => "UPDATE_PHONE_VALIDATE_NEW_PHONE",
+            Self::ContactTest => "CONTACT_TEST",
         }
     }
 

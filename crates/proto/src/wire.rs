@@ -146,6 +146,10 @@ pub struct Failure {
     pub contacts: Vec<Contact>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_captcha: Option<bool>,
+    /// With a captcha: how long the lock lasts that the remaining wrong
+    /// passwords would bring (simulator extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_area: Option<LoginArea>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -54,6 +54,14 @@ async fn p_the_devices_are_listed_open_their_cameras_and_stay_when_the_cloud_is_
     let channels = texts(&app, "camera-channel").await;
     assert!(channels.len() >= 4, "{channels:?}");
     assert_eq!(channels[0], "CH 1");
+    // The opened row keeps its layout (its name, kind and status apart) and
+    // says it is open.
+    assert_eq!(texts(&app, "device-name").await, names);
+    assert_eq!(texts(&app, "device-status").await.len(), names.len());
+    assert_eq!(
+        buttons[nvr].attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
     app.shot("nvr-channels").await;
 
     // The cloud goes away: the saved list is shown, and says so.
@@ -464,6 +472,21 @@ async fn u_the_email_changes_with_both_codes_and_is_the_login_from_then_on() {
     })
     .await;
     assert_eq!(app.text("profile-email").await, "um***@example.com");
+
+    // The guide's advice: a test code to the new address, typed back.
+    app.click("contact-test-start").await;
+    app.click("contact-test-send").await;
+    let test = cloud
+        .qa()
+        .latest_code("uma.new@example.com", "CONTACT_TEST")
+        .await;
+    app.fill("contact-test-code", &test).await;
+    app.click("contact-test-submit").await;
+    app.wait_text("settings-notice", "the test code confirmed", |t| {
+        t.contains("The test code arrived at uma.new@example.com")
+    })
+    .await;
+    app.shot("test-code-confirmed").await;
 
     // A phone number is added the same way: a code to the email, then one by
     // SMS to the number (national part; the region's dialling code is added).

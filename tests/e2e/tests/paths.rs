@@ -30,9 +30,10 @@ async fn f_sign_up_by_phone_with_the_regions_dialling_code() {
     app.fill("signup-phone", "0151 2345-678").await;
     app.shot("phone-details").await;
     app.click("signup-send-code").await;
+    // The number just typed, in full: a typo would show.
     let sent = app
-        .wait_text("signup-code-sent", "the masked phone", |t| {
-            t.contains("015****5678")
+        .wait_text("signup-code-sent", "the phone as typed", |t| {
+            t.contains("+49 0151 2345-678")
         })
         .await;
     assert!(sent.contains("by SMS"), "{sent}");
@@ -223,6 +224,11 @@ async fn i_after_five_wrong_passwords_a_captcha_is_asked_and_passed() {
     wrong_passwords(&app, &cloud, "ivy@example.com", 1).await;
     app.wait_visible("login-captcha-box", true).await;
     assert!(app.text("error-message").await.contains("picture"));
+    // How many wrong passwords are left before the lock, and for how long.
+    assert_eq!(
+        app.text("login-captcha-warning").await,
+        "5 more wrong passwords will lock this account for 20 minutes."
+    );
     app.wait_text("login-captcha-refresh", "the refresh button", |_| true)
         .await;
     let first = new_picture(&app, "").await;
@@ -231,7 +237,13 @@ async fn i_after_five_wrong_passwords_a_captcha_is_asked_and_passed() {
     let second = new_picture(&app, &first).await;
 
     // Without the characters, the right password is not even looked at.
+    // (Shown while typed, then hidden again.)
     app.fill("login-password", PASSWORD).await;
+    app.click("login-password-show").await;
+    assert_eq!(app.prop("login-password", "type").await, "text");
+    assert_eq!(app.text("login-password-show").await, "Hide");
+    app.click("login-password-show").await;
+    assert_eq!(app.prop("login-password", "type").await, "password");
     app.click("login-submit").await;
     app.wait_text("error-message", "the captcha request", |t| {
         t.contains("picture")

@@ -21,6 +21,7 @@ const EVENTS: Record<string, { ok: string; refused?: string }> = {
   email_changed: { ok: 'Email changed' },
   phone_changed: { ok: 'Phone number changed' },
   two_step_switched: { ok: 'Two-step verification switched' },
+  contact_tested: { ok: 'Address checked with a test code' },
   refresh_token_reused: { ok: 'An old sign-in token was used again' },
   token_family_revoked: { ok: 'Signed out everywhere that token was used' },
   account_deleted: { ok: 'Account deleted' },

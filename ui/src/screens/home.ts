@@ -54,7 +54,15 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
     if (l.devices.length === 0) list.append(h('li', { class: 'muted' }, 'No devices on this account yet.'));
   };
   const showCameras = (d: Device, c: CameraList) => {
-    const close = h('button', { type: 'button', class: 'link', testid: 'cameras-close', onclick: () => (cameras.hidden = true) }, 'Close');
+    const close = h('button', {
+      type: 'button',
+      class: 'link',
+      testid: 'cameras-close',
+      onclick: () => {
+        cameras.hidden = true;
+        for (const b of list.querySelectorAll<HTMLButtonElement>('button.device-open')) b.setAttribute('aria-expanded', 'false');
+      },
+    }, 'Close');
     cameras.replaceChildren(
       h('div', { class: 'row' }, h('h2', { testid: 'cameras-title' }, `${d.name}: ${c.cameras.length} ${d.category === 'IPC' ? 'camera' : 'channels'}`), close),
       c.saved ? h('p', { class: 'saved', testid: 'cameras-saved' }, `Saved from ${age(c.fetchedAt)}: the cloud did not send a new list.`) : '',
@@ -77,7 +85,9 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
   const open = async (d: Device) => {
     const btn = list.querySelector<HTMLButtonElement>(`[data-serial="${d.serial}"] button`);
     if (!btn) return;
-    await act(btn, `Opening ${d.name}…`, error, async () => showCameras(d, await backend.deviceCameras(d.serial)));
+    const opened = await act(btn, `Opening ${d.name}…`, error, async () => showCameras(d, await backend.deviceCameras(d.serial)));
+    for (const b of list.querySelectorAll<HTMLButtonElement>('button.device-open')) b.setAttribute('aria-expanded', 'false');
+    if (opened) btn.setAttribute('aria-expanded', 'true');
   };
   const load = () => act(refresh, 'Refreshing…', error, async () => showList(await backend.listDevices()));
   refresh.addEventListener('click', () => void load());
@@ -121,5 +131,7 @@ function deviceButton(d: Device, onOpen: () => void): HTMLButtonElement {
       h('small', { class: 'muted' }, h('span', { testid: 'device-type' }, KINDS[d.category] ?? d.category), ' · ', d.model, ' · ', h('span', { testid: 'device-serial' }, d.serial)),
     ),
     h('span', { class: `status ${d.online ? 'on' : 'off'}`, testid: 'device-status' }, d.online ? 'Online' : 'Offline'),
+    // A sign that the row opens.
+    h('span', { class: 'chevron', 'aria-hidden': 'true' }, '›'),
   );
 }

@@ -4,6 +4,7 @@
 import { backend } from '../backend';
 import { announce, errorLine, field, h, onSubmit, showError } from '../dom';
 import { describe, formatDuration, isLock, type AppError } from '../errors';
+import { inWords } from '../code-entry';
 import { card, navLink, type Nav } from './nav';
 
 export function loginScreen(nav: Nav, notice?: string): HTMLElement {
@@ -18,6 +19,18 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
     type: 'password',
     autocomplete: 'current-password',
   });
+  // Show the password while typing it (a button beside the field).
+  const reveal = h('button', { type: 'button', class: 'reveal', testid: 'login-password-show', 'aria-pressed': 'false', 'aria-label': 'Show password' }, 'Show');
+  reveal.addEventListener('click', () => {
+    const shown = password.type === 'password';
+    password.type = shown ? 'text' : 'password';
+    reveal.textContent = shown ? 'Hide' : 'Show';
+    reveal.setAttribute('aria-pressed', String(shown));
+    reveal.setAttribute('aria-label', shown ? 'Hide password' : 'Show password');
+    password.focus();
+  });
+  const passwordField = field('Password', password);
+  password.replaceWith(h('div', { class: 'reveal-row' }, password, reveal));
   const submit = h('button', { class: 'primary', type: 'submit', testid: 'login-submit' }, 'Log in');
   const error = errorLine();
 
@@ -25,10 +38,12 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
   const picture = h('img', { testid: 'login-captcha-image', alt: 'Characters to type', width: 160, height: 56 });
   const refresh = h('button', { type: 'button', testid: 'login-captcha-refresh', title: 'Show another picture' }, 'New picture');
   const captcha = h('input', { testid: 'login-captcha', autocomplete: 'off', spellcheck: false, maxlength: 12 });
+  const beforeLock = h('p', { class: 'warning', testid: 'login-captcha-warning', hidden: true });
   const captchaBox = h(
     'div',
     { class: 'captcha', testid: 'login-captcha-box', hidden: true },
     h('p', { class: 'muted' }, 'After several wrong passwords, we need to know you are a person.'),
+    beforeLock,
     h('div', { class: 'captcha-row' }, picture, refresh),
     field('Characters in the picture', captcha, 'Not case-sensitive.'),
   );
@@ -78,7 +93,7 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
     { class: 'stack', novalidate: true },
     notice ? h('p', { class: 'notice', testid: 'login-notice', role: 'status' }, notice) : null,
     field('Email or phone number', account),
-    field('Password', password),
+    passwordField,
     captchaBox,
     lockBox,
     error,
@@ -106,6 +121,15 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
       if (err.needCaptcha) {
         captchaNeeded = true;
         captchaBox.hidden = false;
+        const left = err.remainingAttempts;
+        beforeLock.hidden = left == null;
+        if (left != null) {
+          const lock = err.lockSeconds != null ? ` for ${inWords(err.lockSeconds)}` : '';
+          beforeLock.textContent =
+            left <= 1
+              ? `One more wrong password will lock this account${lock}.`
+              : `${left} more wrong passwords will lock this account${lock}.`;
+        }
         // Every attempt uses the picture up: show a fresh one.
         void loadPicture().then(() => (err.code === '1015' ? captcha : password).focus());
       }

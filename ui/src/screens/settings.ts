@@ -42,13 +42,14 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     purpose: CodePurpose,
     submitLabel: string,
     submit: (code: string) => Promise<void>,
-    opts: { newAddress?: () => string; contactHint?: string } = {},
+    opts: { newAddress?: () => string; contactHint?: string; channel?: Channel } = {},
   ) => {
     const viaNew = purpose === 'emailNew' || purpose === 'phoneNew';
     const entry = screenCodeEntry(nav, {
       prefix,
       contact: null,
-      send: () => backend.sendSecurityCode(purpose, viaNew ? null : channel, viaNew ? (opts.newAddress?.() ?? '') : null),
+      send: () =>
+        backend.sendSecurityCode(purpose, viaNew ? null : (opts.channel ?? channel), viaNew ? (opts.newAddress?.() ?? '') : null),
       submit,
       submitLabel,
     });
@@ -242,13 +243,31 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
         input.disabled = true;
         askCode(step, `${kind}-new`, phone ? 'phoneNew' : 'emailNew', `Change ${phone ? 'phone number' : 'email'}`, async (newCode) => {
           home = await backend.changeContact(phone, address, oldCode, newCode, channel);
-          panel.replaceChildren();
           say(phone ? `Your phone number is now ${address}.` : `Your email is now ${address}. Log in with it from now on.`);
           await reload();
+          offerTest(phone, address);
         }, { newAddress: () => address, contactHint: `Step 2 of 2: a code to ${address}.` });
       }, { contactHint: `Step 1 of 2: a code to your current ${channel === 'phone' ? 'phone' : 'email'} (${current ?? 'on file'}).` });
     });
     return section(phone ? 'Phone number' : 'Email', `settings-${kind}`, start, panel);
+  };
+
+  /** After a change: offer a test code to the new address (the guide's
+   * advice), confirmed when it is typed back. */
+  const offerTest = (phone: boolean, address: string) => {
+    const host = document.querySelector<HTMLElement>(`[data-testid="settings-${phone ? 'phone' : 'email'}"]`);
+    if (!host) return;
+    const panel = h('div', { class: 'code-panel' });
+    const start = h('button', { type: 'button', testid: 'contact-test-start' }, `Send a test code to ${address}`);
+    start.addEventListener('click', () =>
+      askCode(panel, 'contact-test', 'contactTest', 'Confirm', async (code) => {
+        await backend.confirmContactTest(code);
+        panel.replaceChildren();
+        say(`The test code arrived at ${address} and was typed back: your codes will reach you there.`);
+      }, { channel: phone ? 'phone' : 'email', contactHint: `A test code to ${address}: type it back to check that it arrives.` }),
+    );
+    panel.append(h('p', { class: 'muted', testid: 'contact-test-offer' }, 'Check that codes reach the new address:'), start);
+    host.append(panel);
   };
 
   const danger = () => {

@@ -81,6 +81,8 @@ export function signUpScreen(nav: Nav): HTMLElement {
       prefix: 'signup',
       contact: sent.contact,
       initial: sent,
+      // In full, as typed: a typo in it must be plain to see.
+      address: usePhone() ? `${dial.textContent ?? ''} ${who}`.trim() : who.trim(),
       send: () => backend.requestSignUpCode(area, who),
       submit: async (code) => nav.home(await backend.signUp(area, who, code, password.value)),
       submitLabel: 'Create account',

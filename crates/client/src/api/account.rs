@@ -30,6 +30,22 @@ impl CloudApi {
         Ok(list.activity)
     }
 
+    /// A `CONTACT_TEST` code typed back (simulator-defined).
+    pub async fn test_contact(&self, session: &str, code: &VerifyCode) -> Result<(), ClientError> {
+        let r = hik_proto::request::ContactTest {
+            sms_code: code.clone(),
+        };
+        self.empty(
+            self.request(
+                reqwest::Method::POST,
+                "/v3/users/contact/test",
+                Some(session),
+            )
+            .form(&r.write()),
+        )
+        .await
+    }
+
     pub async fn terminal_status(&self, session: &str) -> Result<TerminalStatus, ClientError> {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]

@@ -58,6 +58,9 @@ pub enum CodePurpose {
     EmailNew,
     PhoneOld,
     PhoneNew,
+    /// A test code to the account's email or phone, typed back to check that
+    /// the address receives codes (after changing it, say).
+    ContactTest,
 }
 
 /// The settings screen: profile, two-step verification, terminals.
@@ -169,6 +172,7 @@ impl Engine {
             CodePurpose::TwoStep => BizType::TerminalBind,
             CodePurpose::RemoveTerminals => BizType::TerminalDelete,
             CodePurpose::DeleteAccount => BizType::UserDelete,
+            CodePurpose::ContactTest => BizType::ContactTest,
             CodePurpose::EmailOld if by_phone => BizType::UpdateEmailValidateOldPhone,
             CodePurpose::EmailOld => BizType::UpdateEmailValidateOldEmail,
             CodePurpose::EmailNew => BizType::UpdateEmailValidateNewEmail,
@@ -202,8 +206,10 @@ impl Engine {
         } else {
             channel.map(Channel::sms_type)
         };
-        // Where the account's codes go is remembered for next time.
-        if let (Some(c), None, Some(account)) = (channel, &contact, self.last_account().await) {
+        // Where the account's codes go is remembered for next time (a test
+        // of one address is no choice of where codes go).
+        let chosen = channel.filter(|_| purpose != CodePurpose::ContactTest);
+        if let (Some(c), None, Some(account)) = (chosen, &contact, self.last_account().await) {
             self.remember_channel(&account, c).await?;
         }
         self.with_session(|s| {
@@ -346,5 +352,15 @@ impl Engine {
         self.store.forget(owner).await?;
         self.store.set("last_account", String::new()).await?;
         Ok(())
+    }
+
+    /// The test code typed back: the address it went to receives codes.
+    pub async fn confirm_contact_test(&self, code_input: &str) -> Result<(), ClientError> {
+        let c = parse_code(code_input)?;
+        self.with_session(|s| {
+            let c = c.clone();
+            async move { self.api.test_contact(&s, &c).await }
+        })
+        .await
     }
 }

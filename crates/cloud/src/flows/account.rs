@@ -34,6 +34,28 @@ pub async fn profile(cloud: &Arc<Cloud>, who: Authenticated) -> Result<UserInfo,
     })
 }
 
+/// A test code typed back (`POST /v3/users/contact/test`, simulator-defined):
+/// the address it was sent to receives codes.
+pub async fn test_contact(
+    cloud: &Arc<Cloud>,
+    who: Authenticated,
+    r: hik_proto::request::ContactTest,
+) -> Result<(), ApiError> {
+    let now = cloud.clock.now();
+    let c = Arc::clone(cloud);
+    cloud
+        .db
+        .call(move |conn| {
+            let user = accounts::of_session(conn, who.user_id)?;
+            let subject = Subject::User(user.id);
+            let biz = BizType::ContactTest;
+            verification::consume(conn, &c.keys, &c.rules, now, &subject, biz, &r.sms_code)?;
+            let event = crate::audit::Event::ContactTested;
+            crate::audit::record(conn, now, Some(user.id), None, event, "ok", None)
+        })
+        .await
+}
+
 /// The account's latest security events, those of the terminal asking
 /// marked (`GET /v3/users/activity`, simulator-defined).
 pub async fn activity(

@@ -31,6 +31,16 @@ pub async fn activity(
     Ok(ok(hik_proto::wire::ActivityList { activity }))
 }
 
+/// `POST /v3/users/contact/test` (simulator-defined)
+pub async fn test_contact(
+    State(cloud): State<Arc<Cloud>>,
+    axum::Extension(who): super::Who,
+    Form(r): Form<hik_proto::request::ContactTest>,
+) -> ApiResult {
+    flow::test_contact(&cloud, who, r).await?;
+    Ok(ok(serde_json::json!({})))
+}
+
 /// `POST /v3/users/password/mod`
 pub async fn change_password(
     State(cloud): State<Arc<Cloud>>,

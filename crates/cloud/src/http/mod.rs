@@ -46,6 +46,9 @@ crate::openapi::endpoints! { API, api_routes, Reply;
         session: true, request: NoFields, summary: "Log out: revoke this session and its refresh token" }
     get "/v3/users/info" => account::user_info {
         session: true, request: NoFields, summary: "The profile, contacts in full and masked" }
+    post "/v3/users/contact/test" => account::test_contact {
+        session: true, request: ContactTest,
+        summary: "Type back a CONTACT_TEST code (simulator-defined): the address it went to receives codes" }
     get "/v3/users/activity" => account::activity {
         session: true, request: ActivityQuery,
         summary: "The account's latest security events (simulator-defined), this terminal's marked" }
