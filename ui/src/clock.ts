@@ -26,11 +26,6 @@ export function dateTime(unix: number): string {
   return new Date(unix * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** "14:05:12" in the person's locale, from Unix seconds. */
-export function timeOfDay(unix: number): string {
-  return new Date(unix * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
 /**
  * When something happened, as people say it, against `now` (both Unix
  * seconds, on the same clock): "just now", "5 minutes ago", "today at

@@ -3,7 +3,7 @@
 // the inbox page. It is how QA reaches an expired code, a lockout or a code
 // that never arrives without waiting. Opened by its button or Ctrl+Shift+Q.
 import { backend, type AppError, type OutboxMessage, type QaFault, type QaView } from './backend';
-import { timeOfDay, type CloudClock } from './clock';
+import { dateTime, when, type CloudClock } from './clock';
 import { act, errorLine, h, showError } from './dom';
 
 const CHANNELS = ['email', 'sms'] as const;
@@ -19,7 +19,8 @@ function describeFault(f: QaFault | undefined): string {
 }
 
 
-function message(m: OutboxMessage): HTMLElement {
+/** One message; `now` is the cloud's clock, for "2 minutes ago". */
+function message(m: OutboxMessage, now: number): HTMLElement {
   return h(
     'li',
     { class: 'qa-message', testid: 'qa-message', 'data-biz': m.bizType ?? '' },
@@ -32,7 +33,7 @@ function message(m: OutboxMessage): HTMLElement {
       h('span', { class: `qa-status ${m.status}`, testid: 'qa-message-status' }, m.status),
     ),
     m.code ? null : h('p', { class: 'qa-notice-text', testid: 'qa-message-text' }, noticeText(m.body)),
-    h('small', {}, `${m.bizType ?? 'message'} · ${m.channel} to ${m.to} · ${timeOfDay(m.sentAt)}`),
+    h('small', {}, `${m.bizType ?? 'message'} · ${m.channel} to ${m.to} · `, h('time', { title: dateTime(m.sentAt) }, when(m.sentAt, now))),
   );
 }
 
@@ -154,7 +155,7 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     clock.sync(v.cloudNow);
     now.textContent = new Date(v.cloudNow * 1000).toLocaleString();
     addresses.textContent = v.addresses.length ? `For ${v.addresses.join(' and ')}` : 'Every message (no account yet)';
-    messages.replaceChildren(...v.messages.map(message));
+    messages.replaceChildren(...v.messages.map((m) => message(m, v.cloudNow)));
     if (v.messages.length === 0) messages.append(h('li', { class: 'muted' }, 'Nothing sent yet.'));
     showFaults(v.faults);
     if (scenario.options.length === 0) {

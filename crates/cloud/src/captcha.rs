@@ -1,6 +1,7 @@
 //! Captcha pictures the cloud draws itself: four characters from an alphabet with
-//! nothing confusable (no 0/O, 1/I/L), a 5x7 bitmap font scaled up with jitter,
-//! noise lines and speckles, encoded as PNG. Meant to be read by people and by
+//! nothing confusable (no 0/O, 1/I/L), drawn with a round pen along the strokes
+//! of a 5x7 grid font, smoothed and tilted a little, over noise lines and
+//! speckles, encoded as PNG. Meant to be read by people and by
 //! QA through `/qa/captcha`, not to defeat OCR.
 
 use crate::crypto::random_bytes;
@@ -57,45 +58,134 @@ pub fn answer() -> String {
     out
 }
 
-/// The picture of `text` as PNG bytes.
+/// The strokes of a glyph, in grid units (column, row): each lit cell joined
+/// to its lit neighbours to the right, below and on both diagonals below, so
+/// the bitmap becomes lines a pen could draw; a lone cell is a dot.
+fn strokes(c: u8) -> Vec<[(f32, f32); 2]> {
+    let rows = glyph(c);
+    let lit = |col: i32, row: i32| {
+        (0..5).contains(&col) && (0..7).contains(&row) && rows[row as usize] & (0x10 >> col) != 0
+    };
+    let mut out = Vec::new();
+    for row in 0..7 {
+        for col in 0..5 {
+            if !lit(col, row) {
+                continue;
+            }
+            let here = (col as f32, row as f32);
+            let mut joined = false;
+            for (dc, dr) in [(1, 0), (0, 1), (1, 1), (-1, 1)] {
+                // A diagonal only where no straight path already joins them.
+                let diagonal = dc != 0 && dr != 0;
+                if lit(col + dc, row + dr)
+                    && !(diagonal && (lit(col + dc, row) || lit(col, row + dr)))
+                {
+                    out.push([here, ((col + dc) as f32, (row + dr) as f32)]);
+                    joined = true;
+                }
+            }
+            let joined_from_before = [(-1, 0), (0, -1), (-1, -1), (1, -1)]
+                .iter()
+                .any(|(dc, dr)| lit(col + dc, row + dr));
+            if !joined && !joined_from_before {
+                out.push([here, here]);
+            }
+        }
+    }
+    out
+}
+
+/// Distance from `p` to the segment `s`.
+fn distance(p: (f32, f32), s: [(f32, f32); 2]) -> f32 {
+    let [(ax, ay), (bx, by)] = s;
+    let (dx, dy) = (bx - ax, by - ay);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - ax) * dx + (p.1 - ay) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (cx, cy) = (ax + t * dx - p.0, ay + t * dy - p.1);
+    (cx * cx + cy * cy).sqrt()
+}
+
+/// The picture of `text` as PNG bytes: each character drawn with a round
+/// pen along its strokes, smoothed at the edges, tilted a little.
 pub fn render(text: &str) -> Vec<u8> {
-    let mut px = vec![0u8; WIDTH * HEIGHT * 3];
+    let mut px = vec![0f32; WIDTH * HEIGHT * 3];
     let noise = random_bytes::<64>();
     for (i, chunk) in px.chunks_mut(3).enumerate() {
-        let shade = 236 + (noise[i % 64] % 16);
-        chunk.copy_from_slice(&[shade, shade, shade.saturating_sub(6)]);
+        let shade = f32::from(236 + (noise[i % 64] % 16));
+        chunk.copy_from_slice(&[shade, shade, shade - 6.0]);
     }
-    let mut put = |x: usize, y: usize, rgb: [u8; 3]| {
-        if x < WIDTH && y < HEIGHT {
+    // Mix `rgb` into a pixel by `cover` (0 to 1).
+    let mut blend = |x: usize, y: usize, rgb: [f32; 3], cover: f32| {
+        if x < WIDTH && y < HEIGHT && cover > 0.0 {
             let i = (y * WIDTH + x) * 3;
-            px[i..i + 3].copy_from_slice(&rgb);
+            for k in 0..3 {
+                px[i + k] += (rgb[k] - px[i + k]) * cover.min(1.0);
+            }
         }
     };
-    // Noise lines behind the text.
+    // Thin noise lines behind the text.
     let lines = random_bytes::<12>();
     for l in lines.chunks(4) {
-        let (y0, y1) = (usize::from(l[0]) % HEIGHT, usize::from(l[1]) % HEIGHT);
-        let tint = [120 + l[2] % 100, 120 + l[3] % 100, 160];
-        for x in 0..WIDTH {
-            let y = y0 + (y1.abs_diff(y0) * x / WIDTH);
-            put(x, y.min(HEIGHT - 1), tint);
+        let (y0, y1) = (
+            f32::from(l[0]) % HEIGHT as f32,
+            f32::from(l[1]) % HEIGHT as f32,
+        );
+        let tint = [
+            f32::from(120 + l[2] % 100),
+            f32::from(120 + l[3] % 100),
+            160.0,
+        ];
+        let line = [(0.0, y0), (WIDTH as f32, y1)];
+        for y in 0..HEIGHT {
+            for x in 0..WIDTH {
+                let d = distance((x as f32 + 0.5, y as f32 + 0.5), line);
+                blend(x, y, tint, (1.0 - d) * 0.8);
+            }
         }
     }
-    let jitter = random_bytes::<8>();
-    let cell = WIDTH / (LEN + 1);
+    let jitter = random_bytes::<12>();
+    let cell = WIDTH as f32 / LEN as f32;
+    // One grid unit in pixels, and the pen's half width.
+    let unit = SCALE as f32 + 1.2;
+    let pen = unit * 0.42;
     for (i, c) in text.bytes().take(LEN).enumerate() {
-        let x0 = cell / 2 + i * cell + usize::from(jitter[i] % 6);
-        let y0 = 10 + usize::from(jitter[i + 4] % 14);
-        let ink = [20 + jitter[i] % 60, 30, 60 + jitter[i + 4] % 90];
-        for (row, bits) in glyph(c).iter().enumerate() {
-            for col in 0..5 {
-                if bits & (0x10 >> col) != 0 {
-                    for dy in 0..SCALE {
-                        for dx in 0..SCALE {
-                            put(x0 + col * SCALE + dx, y0 + row * SCALE + dy, ink);
-                        }
-                    }
-                }
+        let centre = (
+            cell * (i as f32 + 0.5) + f32::from(jitter[i] % 7) - 3.0,
+            HEIGHT as f32 / 2.0 + f32::from(jitter[i + 4] % 9) - 4.0,
+        );
+        let angle = (f32::from(jitter[i + 8]) / 255.0 - 0.5) * 0.5;
+        let (sin, cos) = angle.sin_cos();
+        let ink = [
+            f32::from(20 + jitter[i] % 60),
+            30.0,
+            f32::from(60 + jitter[i + 4] % 90),
+        ];
+        let lines = strokes(c);
+        let reach = 4.5 * unit + pen + 2.0;
+        let (x0, x1) = (
+            (centre.0 - reach).max(0.0) as usize,
+            (centre.0 + reach) as usize,
+        );
+        let (y0, y1) = (
+            (centre.1 - reach).max(0.0) as usize,
+            (centre.1 + reach) as usize,
+        );
+        for y in y0..y1.min(HEIGHT) {
+            for x in x0..x1.min(WIDTH) {
+                // Back into the glyph's grid: untilted, centred on (2, 3).
+                let (dx, dy) = (x as f32 + 0.5 - centre.0, y as f32 + 0.5 - centre.1);
+                let u = (dx * cos + dy * sin) / unit + 2.0;
+                let v = (-dx * sin + dy * cos) / unit + 3.0;
+                let d = lines
+                    .iter()
+                    .map(|s| distance((u, v), *s))
+                    .fold(f32::MAX, f32::min)
+                    * unit;
+                blend(x, y, ink, pen + 0.5 - d);
             }
         }
     }
@@ -105,9 +195,10 @@ pub fn render(text: &str) -> Vec<u8> {
             usize::from(s[0]) * WIDTH / 256,
             usize::from(s[1]) * HEIGHT / 256,
         );
-        put(x, y, [90, 90, 90]);
+        blend(x, y, [90.0, 90.0, 90.0], 1.0);
     }
-    encode(&px)
+    let bytes: Vec<u8> = px.iter().map(|v| v.clamp(0.0, 255.0) as u8).collect();
+    encode(&bytes)
 }
 
 fn encode(rgb: &[u8]) -> Vec<u8> {

@@ -56,8 +56,9 @@ async fn a_code_that_never_arrives_set_up_from_the_drawers_menu() {
         .await;
     assert_eq!(sent[0].status, "dropped");
     app.click("qa-open").await;
+    // (The status shows in capitals.)
     app.wait_text("qa-message-status", "the dropped message", |t| {
-        t == "dropped"
+        t.eq_ignore_ascii_case("dropped")
     })
     .await;
     app.quit().await;

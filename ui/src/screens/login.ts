@@ -30,12 +30,15 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
     password.focus();
   });
   const passwordField = field('Password', password);
-  password.replaceWith(h('div', { class: 'reveal-row' }, password, reveal));
+  // The field, then the button beside it, in a row where the field was.
+  const revealRow = h('div', { class: 'reveal-row' });
+  password.replaceWith(revealRow);
+  revealRow.append(password, reveal);
   const submit = h('button', { class: 'primary', type: 'submit', testid: 'login-submit' }, 'Log in');
   const error = errorLine();
 
   // The captcha, once the cloud asks for one.
-  const picture = h('img', { testid: 'login-captcha-image', alt: 'Characters to type', width: 160, height: 56 });
+  const picture = h('img', { testid: 'login-captcha-image', alt: 'Characters to type', width: 160, height: 60 });
   const refresh = h('button', { type: 'button', testid: 'login-captcha-refresh', title: 'Show another picture' }, 'New picture');
   const captcha = h('input', { testid: 'login-captcha', autocomplete: 'off', spellcheck: false, maxlength: 12 });
   const beforeLock = h('p', { class: 'warning', testid: 'login-captcha-warning', hidden: true });

@@ -181,16 +181,34 @@ impl Engine {
         &self,
         channel: Option<Channel>,
     ) -> Result<CodeSent, ClientError> {
+        self.send_for_pending_login(BizType::TerminalDelete, channel)
+            .await
+    }
+
+    /// The code `biz` for the login waiting on it (6002: `TERMINAL_BIND`,
+    /// 1069: `TERMINAL_DELETE`), where `channel` says or was last chosen.
+    async fn send_for_pending_login(
+        &self,
+        biz: BizType,
+        channel: Option<Channel>,
+    ) -> Result<CodeSent, ClientError> {
         let state = self.state.lock().await;
-        let State::AwaitingTerminalRemoval { account, .. } = &*state else {
-            return Err(ClientError::NoPendingLogin(
-                "There is no login waiting for terminals to be removed. Log in again.",
-            ));
+        let account = match (&*state, biz) {
+            (State::AwaitingTerminalCode { account, .. }, BizType::TerminalBind)
+            | (State::AwaitingTerminalRemoval { account, .. }, BizType::TerminalDelete) => account,
+            (_, BizType::TerminalDelete) => {
+                return Err(ClientError::NoPendingLogin(
+                    "There is no login waiting for terminals to be removed. Log in again.",
+                ))
+            }
+            _ => {
+                return Err(ClientError::NoPendingLogin(
+                    "There is no login waiting for a code. Log in again.",
+                ))
+            }
         };
         let sms_type = self.channel_for(account, channel).await?;
-        self.api
-            .send_code(account, BizType::TerminalDelete, None, sms_type)
-            .await
+        self.api.send_code(account, biz, None, sms_type).await
     }
 
     /// 1069: remove the chosen terminals with the code, then log in again; this
@@ -309,15 +327,7 @@ impl Engine {
         &self,
         channel: Option<Channel>,
     ) -> Result<CodeSent, ClientError> {
-        let state = self.state.lock().await;
-        let State::AwaitingTerminalCode { account, .. } = &*state else {
-            return Err(ClientError::NoPendingLogin(
-                "There is no login waiting for a code. Log in again.",
-            ));
-        };
-        let sms_type = self.channel_for(account, channel).await?;
-        self.api
-            .send_code(account, BizType::TerminalBind, None, sms_type)
+        self.send_for_pending_login(BizType::TerminalBind, channel)
             .await
     }
 
