@@ -65,7 +65,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
   let channel: Channel | null = choices.length ? (o.chosen ?? (choices[0]?.type === 'phone' ? 'phone' : 'email')) : null;
   const chosenContact = () => choices.find((c) => c.type === channel) ?? o.contact;
   const contactText = h('strong', { testid: `${o.prefix}-contact` }, chosenContact()?.fuzzyContact ?? 'your email or phone');
-  const by = (c: Contact | null) => (c?.type === 'phone' ? ' by SMS.' : ' by email.');
+  const by = (c: Contact | null) => (c == null ? '.' : c.type === 'phone' ? ' by SMS.' : ' by email.');
   const intro = h('p', { testid: `${o.prefix}-code-sent`, role: 'status' }, 'We will send a verification code to ', contactText, by(chosenContact()));
   // Where the code goes (the Hik-Connect guide: "select the preferred method
   // of delivery"); the choice is remembered for next time.
