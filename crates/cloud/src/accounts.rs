@@ -209,6 +209,15 @@ pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<b
     Ok(new)
 }
 
+/// Move the account to `area` (QA: an account in another region).
+pub fn set_area(conn: &dyn Sql, user_id: i64, area: u32) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET area_id = ?2 WHERE id = ?1",
+        params![user_id, area],
+    )?;
+    Ok(())
+}
+
 pub fn set_password(conn: &dyn Sql, user_id: i64, password_hash: &str) -> Result<(), ApiError> {
     conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",

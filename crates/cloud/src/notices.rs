@@ -5,7 +5,6 @@
 //! `SECURITY_NOTICE`, and it goes through the same delivery (and QA faults) as
 //! a code.
 
-use crate::accounts::User;
 use crate::db::Sql;
 use crate::delivery::Postman;
 use crate::error::ApiError;
@@ -111,11 +110,6 @@ impl Notice<'_> {
 fn when(now: i64) -> String {
     let secs = u64::try_from(now).unwrap_or(0);
     httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
-}
-
-/// Every address of `user`: its email, its phone.
-pub fn addresses(user: &User) -> Vec<Account> {
-    user.addresses()
 }
 
 /// Post `notice` to each of `to`, as part of the caller's transaction.

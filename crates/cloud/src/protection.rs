@@ -28,16 +28,26 @@ fn locked(until: i64, now: i64) -> ApiError {
         .with(|f| f.retry_after = Some(secs))
 }
 
-/// 1015 asking for the captcha, saying how many wrong passwords are left
-/// before the lock (`remainingAttempts`, simulator extension).
+/// 1015 asking for the captcha (`with_captcha`).
 fn captcha_needed(message: &str, rules: &Rules, failed: u32) -> ApiError {
-    ApiError::business(ResultCode::AccountProtected)
-        .with_message(message)
-        .with(|f| {
-            f.need_captcha = Some(true);
-            f.remaining_attempts = Some(before_lock(rules, failed));
-            f.lock_seconds = u64::try_from(rules.lock_secs).ok();
-        })
+    with_captcha(
+        ApiError::business(ResultCode::AccountProtected).with_message(message),
+        rules,
+        failed,
+    )
+}
+
+/// `err` saying a captcha is needed, and how many wrong passwords are left
+/// before the lock and how long it lasts (`remainingAttempts`,
+/// `lockSeconds`: simulator extensions).
+fn with_captcha(err: ApiError, rules: &Rules, failed: u32) -> ApiError {
+    let left = before_lock(rules, failed);
+    let lock = u64::try_from(rules.lock_secs).ok();
+    err.with(|f| {
+        f.need_captcha = Some(true);
+        f.remaining_attempts = Some(left);
+        f.lock_seconds = lock;
+    })
 }
 
 /// Wrong passwords left before the lock.
@@ -135,16 +145,25 @@ pub fn failed(conn: &dyn Sql, rules: &Rules, now: i64, user_id: i64) -> Result<A
     }
     let wrong = ApiError::business(ResultCode::WrongPassword);
     Ok(if failed >= rules.captcha_after_failures {
-        let left = before_lock(rules, failed);
-        let lock = u64::try_from(rules.lock_secs).ok();
-        wrong.with(|f| {
-            f.need_captcha = Some(true);
-            f.remaining_attempts = Some(left);
-            f.lock_seconds = lock;
-        })
+        with_captcha(wrong, rules, failed)
     } else {
         wrong
     })
+}
+
+/// Set the wrong-password count and the end of the lock (0: none) as QA
+/// asks (a scenario).
+pub fn set_state(
+    conn: &dyn Sql,
+    user_id: i64,
+    failed: u32,
+    locked_until: i64,
+) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+        params![user_id, failed, locked_until],
+    )?;
+    Ok(())
 }
 
 /// A right password: the count starts again.

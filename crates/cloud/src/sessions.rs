@@ -198,6 +198,21 @@ pub fn revoke_user(conn: &dyn Sql, user_id: i64, keep: Option<&str>) -> Result<(
     Ok(())
 }
 
+/// Let every live session and unused refresh token of the account expire at
+/// `at` (QA: a session that has just expired).
+pub fn expire_user(conn: &dyn Sql, user_id: i64, at: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE sessions SET expires_at = ?2 WHERE user_id = ?1 AND revoked = 0",
+        params![user_id, at],
+    )?;
+    conn.execute(
+        "UPDATE refresh_tokens SET expires_at = ?2
+         WHERE user_id = ?1 AND revoked = 0 AND used_at IS NULL",
+        params![user_id, at],
+    )?;
+    Ok(())
+}
+
 /// End the sessions and refresh tokens opened on one terminal of the account.
 pub fn revoke_terminal(conn: &dyn Sql, user_id: i64, sign: &str) -> Result<(), ApiError> {
     crate::accounts::lock(conn, user_id)?;

@@ -29,7 +29,7 @@ impl Subject {
         }
     }
 
-    pub(crate) fn key(&self) -> String {
+    fn key(&self) -> String {
         match self {
             Self::User(id) => format!("u:{id}"),
             Self::Address(a) => format!("a:{a}"),
@@ -153,6 +153,35 @@ pub fn issue(
             now + rules.code_ttl_secs
         ])?;
     Ok(code)
+}
+
+/// Whether `subject` has a live code for `biz` that has not expired.
+pub fn is_live(
+    conn: &dyn Sql,
+    subject: &Subject,
+    biz: BizType,
+    now: i64,
+) -> Result<bool, ApiError> {
+    Ok(conn.one(
+        "SELECT EXISTS (SELECT 1 FROM codes WHERE subject = ?1 AND biz_type = ?2
+                        AND state = 'live' AND expires_at > ?3)",
+        params![subject.key(), biz.as_str(), now],
+    )?)
+}
+
+/// Count `wrong` entries against `subject`'s live code for `biz` (QA: a code
+/// with one try left).
+pub fn set_wrong(
+    conn: &dyn Sql,
+    subject: &Subject,
+    biz: BizType,
+    wrong: u32,
+) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE codes SET wrong = ?3 WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'",
+        params![subject.key(), biz.as_str(), wrong],
+    )?;
+    Ok(())
 }
 
 /// Issuing and checking the codes of one subject and purpose take turns.

@@ -121,11 +121,7 @@ impl Engine {
             }
             Err(e) if e.result_code() == Some(ResultCode::NewTerminal) => {
                 let contact = e.failure().and_then(|f| f.contact.clone());
-                self.store
-                    .set("last_account", account.as_str().to_owned())
-                    .await?;
-                let contacts = e.failure().map(|f| f.contacts.clone()).unwrap_or_default();
-                let channel = self.remembered_channel(&account, &contacts).await;
+                let (contacts, channel) = self.paused(&account, &e).await?;
                 *state = State::AwaitingTerminalCode {
                     account,
                     digest,
@@ -141,11 +137,7 @@ impl Engine {
                 let Some(data) = e.failure().and_then(|f| f.terminal_data.clone()) else {
                     return Err(e);
                 };
-                self.store
-                    .set("last_account", account.as_str().to_owned())
-                    .await?;
-                let contacts = e.failure().map(|f| f.contacts.clone()).unwrap_or_default();
-                let channel = self.remembered_channel(&account, &contacts).await;
+                let (contacts, channel) = self.paused(&account, &e).await?;
                 *state = State::AwaitingTerminalRemoval {
                     account,
                     digest,
@@ -160,6 +152,22 @@ impl Engine {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// A login of `account` paused (6002 or 1069, in `e`): remembered as the
+    /// last account; the addresses its code can go to, and the one chosen
+    /// last time.
+    async fn paused(
+        &self,
+        account: &Account,
+        e: &ClientError,
+    ) -> Result<(Vec<Contact>, Option<Channel>), ClientError> {
+        self.store
+            .set("last_account", account.as_str().to_owned())
+            .await?;
+        let contacts = e.failure().map(|f| f.contacts.clone()).unwrap_or_default();
+        let channel = self.remembered_channel(account, &contacts).await;
+        Ok((contacts, channel))
     }
 
     /// A new captcha picture for `account`, as a `data:` URL the window can show.

@@ -96,7 +96,7 @@ pub async fn change_password(
     let password_hash = cloud.hasher.hash(new.as_str()).await?;
     let now = cloud.clock.now();
     let c = Arc::clone(cloud);
-    let to = notices::addresses(&user);
+    let to = user.addresses();
     cloud
         .db
         .call(move |conn| {
@@ -218,7 +218,7 @@ pub async fn delete_account(
             accounts::delete(&tx, user.id)?;
             let event = crate::audit::Event::AccountDeleted;
             crate::audit::record(&tx, now, Some(user.id), None, event, "ok", None)?;
-            let to = notices::addresses(&user);
+            let to = user.addresses();
             notices::post(&tx, &c.postman, now, &to, Notice::AccountDeleted)?;
             tx.commit()?;
             Ok(())
@@ -347,7 +347,7 @@ async fn change_contact(
                 Some(&format!("to {to}")),
             )?;
             // The old addresses (read before the change) and the new one.
-            let mut told = notices::addresses(&user);
+            let mut told = user.addresses();
             told.push(change.to.clone());
             let notice = if email {
                 Notice::EmailChanged(&to)

@@ -191,7 +191,7 @@ async fn log_in(
                     ip: "",
                 };
                 if accounts::bind(&tx, user.id, now, t)? {
-                    let to = notices::addresses(&user);
+                    let to = user.addresses();
                     let notice = Notice::TerminalBound(&terminal_name);
                     notices::post(&tx, &c.postman, now, &to, notice)?;
                 }

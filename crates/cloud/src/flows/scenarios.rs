@@ -197,7 +197,6 @@ fn apply(
     scenario: Scenario,
     user: &crate::accounts::User,
 ) -> Result<String, ApiError> {
-    use crate::db::params;
     let both = |fault: QaFault| -> Result<(), ApiError> {
         for channel in [crate::outbox::Channel::Email, crate::outbox::Channel::Sms] {
             crate::qa_state::set_delivery_fault(conn, channel, &fault)?;
@@ -232,28 +231,21 @@ fn apply(
         }
         Scenario::OneTryLeft => {
             let sent = live_or_new_code(conn, cloud, now, user)?;
-            let key = Subject::User(user.id).key();
-            conn.execute(
-                "UPDATE codes SET wrong = ?3 WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'",
-                params![key, BizType::TerminalBind.as_str(), rules.code_max_wrong - 1],
-            )?;
+            let subject = Subject::User(user.id);
+            let wrong = rules.code_max_wrong - 1;
+            verification::set_wrong(conn, &subject, BizType::TerminalBind, wrong)?;
             format!("{sent} It has one try left: one more wrong entry and it stops working.")
         }
         Scenario::CaptchaRequired => {
-            conn.execute(
-                "UPDATE users SET failed_logins = ?2, locked_until = 0 WHERE id = ?1",
-                params![user.id, rules.captcha_after_failures],
-            )?;
+            crate::protection::set_state(conn, user.id, rules.captcha_after_failures, 0)?;
             format!(
                 "{} wrong passwords in a row: the next login needs the captcha.",
                 rules.captcha_after_failures
             )
         }
         Scenario::AccountLocked => {
-            conn.execute(
-                "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-                params![user.id, rules.lock_after_failures, now + rules.lock_secs],
-            )?;
+            let until = now + rules.lock_secs;
+            crate::protection::set_state(conn, user.id, rules.lock_after_failures, until)?;
             format!(
                 "{} wrong passwords in a row: the account is locked for {} minutes. \
                  A password reset unlocks it.",
@@ -289,10 +281,7 @@ fn apply(
             if crate::regions::region_of(cloud, area).unwrap_or(0) == 0 {
                 area = other_area(cloud, Some(area))
                     .ok_or_else(|| ApiError::bad_field("scenario", "this cloud has one region"))?;
-                conn.execute(
-                    "UPDATE users SET area_id = ?2 WHERE id = ?1",
-                    params![user.id, area],
-                )?;
+                crate::accounts::set_area(conn, user.id, area)?;
             }
             format!(
                 "The account lives in area {area}, another region: a login at this one \
@@ -312,15 +301,7 @@ fn apply(
                 .into()
         }
         Scenario::SessionExpired => {
-            conn.execute(
-                "UPDATE sessions SET expires_at = ?2 WHERE user_id = ?1 AND revoked = 0",
-                params![user.id, now - 1],
-            )?;
-            conn.execute(
-                "UPDATE refresh_tokens SET expires_at = ?2
-                 WHERE user_id = ?1 AND revoked = 0 AND used_at IS NULL",
-                params![user.id, now - 1],
-            )?;
+            crate::sessions::expire_user(conn, user.id, now - 1)?;
             "Every session and refresh token of the account has just expired: the app's \
              next request finds it logged out."
                 .into()
@@ -336,14 +317,8 @@ fn live_or_new_code(
     now: i64,
     user: &crate::accounts::User,
 ) -> Result<String, ApiError> {
-    use crate::db::params;
-    let key = Subject::User(user.id).key();
-    let live: bool = conn.one(
-        "SELECT EXISTS (SELECT 1 FROM codes WHERE subject = ?1 AND biz_type = ?2
-                        AND state = 'live' AND expires_at > ?3)",
-        params![key, BizType::TerminalBind.as_str(), now],
-    )?;
-    if live {
+    let subject = Subject::User(user.id);
+    if verification::is_live(conn, &subject, BizType::TerminalBind, now)? {
         return Ok("The TERMINAL_BIND code already sent is the one.".into());
     }
     let to = user

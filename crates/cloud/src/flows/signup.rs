@@ -202,7 +202,7 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
                 "ok",
                 None,
             )?;
-            let to = notices::addresses(&user);
+            let to = user.addresses();
             notices::post(&tx, &c.postman, now, &to, Notice::PasswordReset)?;
             if locked_until > now || failed > 0 {
                 let was = if locked_until > now {

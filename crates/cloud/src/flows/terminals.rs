@@ -106,7 +106,7 @@ pub async fn switch_two_step(
             let event = crate::audit::Event::TwoStepSwitched;
             crate::audit::record(conn, now, Some(user.id), None, event, outcome, None)?;
             if was && !enable {
-                let to = crate::notices::addresses(user);
+                let to = user.addresses();
                 crate::notices::post(
                     conn,
                     &c.postman,
