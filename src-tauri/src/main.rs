@@ -34,6 +34,12 @@ struct Args {
         default_value = "dev.hiksim.desktop"
     )]
     keyring_service: String,
+    /// Open no window: serve the embedded cloud (QA on, its database in
+    /// --data-dir) until interrupted, and print each region's address on
+    /// standard output, the first region's first. For WebDriver sessions
+    /// whose apps share one cloud (scripts/webdriver-session).
+    #[arg(long, requires = "data_dir", conflicts_with_all = ["cloud_url", "cloud_ca"])]
+    serve_cloud: bool,
 }
 
 fn main() {
@@ -46,6 +52,14 @@ fn main() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
+    if args.serve_cloud {
+        let data_dir = args.data_dir.unwrap_or_default();
+        if let Err(e) = serve::cloud(&data_dir) {
+            eprintln!("hik-connect-sim: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
@@ -70,6 +84,53 @@ fn main() {
     if let Err(e) = result {
         eprintln!("hik-connect-sim: {e}");
         std::process::exit(1);
+    }
+}
+
+/// `--serve-cloud`: the embedded cloud alone, without a window.
+mod serve {
+    use std::io::Write;
+    use std::path::Path;
+
+    pub fn cloud(data_dir: &Path) -> Result<(), String> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
+        let runtime = tokio::runtime::Runtime::new()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        runtime.block_on(async {
+            let config = hik_cloud::Config::embedded(data_dir.join("embedded-cloud.db"));
+            let cloud = hik_cloud::spawn(config)
+                .await
+                .map_err(|e| format!("the embedded cloud did not start: {e}"))?;
+            // One line per region, first region first: a script reads the
+            // first line as the cloud's address.
+            let mut out = std::io::stdout().lock();
+            for (name, url) in cloud.region_urls() {
+                writeln!(out, "{url} {name}").map_err(|e| e.to_string())?;
+            }
+            out.flush().map_err(|e| e.to_string())?;
+            drop(out);
+            stopped().await;
+            tracing::info!("stopping the cloud");
+            cloud.shutdown().await;
+            Ok(())
+        })
+    }
+
+    /// Ctrl+C, or SIGTERM where there is such a thing.
+    async fn stopped() {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            if let Ok(mut term) = signal(SignalKind::terminate()) {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+        }
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -1,10 +1,11 @@
 //! Harness for end-to-end suites: the built app in a real window, driven through
 //! tauri-driver and WebKitWebDriver, against a cloud of its own.
 //!
-//! Run by `scripts/test` inside Xvfb and a private D-Bus session with an
-//! unlocked gnome-keyring. `HIK_APP_BINARY` names the app (default: the debug
-//! build in the workspace target folder); `HIK_E2E_ARTIFACTS` a folder for
-//! screenshots (default `artifacts/e2e`).
+//! Run by `scripts/test` inside `scripts/webdriver-session` (Xvfb, a private
+//! D-Bus session, an unlocked gnome-keyring). `HIK_APP_PATH`, which the
+//! session sets, names the app (default: the debug build in the workspace
+//! target folder); `HIK_E2E_ARTIFACTS` a folder for screenshots (default
+//! `artifacts/e2e`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fantoccini::elements::Element;
@@ -22,7 +23,7 @@ fn workspace() -> PathBuf {
 }
 
 pub fn app_binary() -> PathBuf {
-    std::env::var_os("HIK_APP_BINARY")
+    std::env::var_os("HIK_APP_PATH")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/debug/hik-connect-sim"))
 }

@@ -14,7 +14,7 @@
 //! - the binary's size, stripped.
 //!
 //! Run inside an X display and a D-Bus session with an unlocked keyring
-//! (`scripts/e2e-session`); the app runs on its embedded cloud, as installed.
+//! (`scripts/webdriver-session`); the app runs on its embedded cloud, as installed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fantoccini::{Client, Locator};
