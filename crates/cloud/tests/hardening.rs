@@ -278,3 +278,49 @@ async fn an_endpoint_fault_answers_its_status_on_its_paths_only_until_cleared() 
         refused_naming(&cloud.qa_raw("POST", "/qa/faults", body).await, field);
     }
 }
+
+#[tokio::test]
+async fn a_json_body_sent_as_a_form_is_read_as_json() {
+    // What `curl -d '{...}'` sends: JSON, labelled a form.
+    let cloud = Cloud::start().await;
+    let as_form = |path: &str, body: &str| {
+        cloud
+            .http()
+            .post(format!("{}{path}", cloud.url()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+            .send()
+    };
+    let before = cloud.qa().now().await;
+    let reply = as_form("/qa/clock", r#" {"advanceSeconds": 600}"#)
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    assert!(cloud.qa().now().await >= before + 600);
+
+    let reply = as_form(
+        "/qa/accounts",
+        r#"{"account":"curl@example.com","password":"Horse-Battery-42"}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply.status(), 200);
+    let r = cloud
+        .login(
+            "curl@example.com",
+            "Horse-Battery-42",
+            &hik_testkit::terminal(1),
+            None,
+        )
+        .await;
+    assert_eq!(r.code(), ResultCode::NewTerminal);
+
+    // A broken object is refused as one, never read as a form.
+    let reply = as_form("/qa/clock", r#"{"advanceSeconds": "#)
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 400);
+    // A real form still is one.
+    let reply = as_form("/qa/clock", "advanceSeconds=60").await.unwrap();
+    assert_eq!(reply.status(), 200);
+}

@@ -217,6 +217,7 @@ impl<S: Send + Sync, T: Inputs> FromRequest<S> for Form<T> {
 }
 
 /// The query, then the form or JSON body (its values as text), merged.
+/// JSON is read when the content type says so or the body is an object.
 async fn fields<S: Send + Sync>(
     req: Request<axum::body::Body>,
     state: &S,
@@ -239,7 +240,10 @@ async fn fields<S: Send + Sync>(
     if body.is_empty() {
         return Ok(Fields::new(map));
     }
-    if is_json {
+    // A JSON object sent without its content type (`curl -d '{...}'` says
+    // it is a form) is read as what it is: no form starts with a brace.
+    let looks_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if is_json || looks_json {
         let obj: serde_json::Map<String, serde_json::Value> =
             serde_json::from_slice(&body).map_err(ApiError::unparseable)?;
         for (k, v) in obj {
