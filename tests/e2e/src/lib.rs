@@ -213,7 +213,6 @@ impl App {
             "--native-port",
             &native.to_string(),
         ])
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         // `HIK_E2E_THEME=dark` runs the app with GTK's dark theme, which the
         // web view reports as `prefers-color-scheme: dark` (screenshots).
         .env(

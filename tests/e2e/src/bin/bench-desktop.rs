@@ -242,7 +242,6 @@ impl Driver {
                     "--native-port",
                     &hik_e2e::free_port().to_string(),
                 ])
-                .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
