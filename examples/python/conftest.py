@@ -48,8 +48,13 @@ def open_app(request):
         if failed and driver.session_id:
             folder = ARTIFACTS / re.sub(r"[^\w.-]", "_", request.node.name)
             folder.mkdir(parents=True, exist_ok=True)
-            capture_window(install, folder / f"window-{index}.png")
-            (folder / f"window-{index}.html").write_text(driver.page_source)
-            print(f"saved the window and its page source in {folder}")
+            # What is saved helps; what cannot be saved must not hide the
+            # test's own failure.
+            try:
+                capture_window(install, folder / f"window-{index}.png")
+                (folder / f"window-{index}.html").write_text(driver.page_source)
+                print(f"saved the window and its page source in {folder}")
+            except Exception as e:  # noqa: BLE001
+                print(f"could not save the window: {e}")
         if driver.session_id:
             driver.quit()

@@ -38,8 +38,14 @@ export const config = {
     if (passed) return;
     const folder = join(artifacts, `${test.parent} ${test.title}`.replace(/[^\w.-]+/g, '_'));
     mkdirSync(folder, { recursive: true });
-    captureWindow(join(folder, 'window.png'), currentInstall());
-    writeFileSync(join(folder, 'window.html'), await browser.getPageSource());
-    console.log(`saved the window and its page source in ${folder}`);
+    // What is saved helps; what cannot be saved must not hide the test's
+    // own failure.
+    try {
+      captureWindow(join(folder, 'window.png'), currentInstall());
+      writeFileSync(join(folder, 'window.html'), await browser.getPageSource());
+      console.log(`saved the window and its page source in ${folder}`);
+    } catch (e) {
+      console.log(`could not save the window: ${e}`);
+    }
   },
 };
