@@ -64,6 +64,15 @@ impl Starting {
     }
 }
 
+/// The cloud the app embeds: its database in the data folder, QA on. The
+/// window's and `--serve-cloud`'s are this one.
+pub async fn embedded_cloud(data_dir: &std::path::Path) -> Result<hik_cloud::RunningCloud, String> {
+    let config = hik_cloud::Config::embedded(data_dir.join("embedded-cloud.db"));
+    hik_cloud::spawn(config)
+        .await
+        .map_err(|e| format!("the embedded cloud did not start: {e}"))
+}
+
 async fn start(settings: Settings) -> Result<Started, String> {
     let data_dir = settings.data_dir;
     std::fs::create_dir_all(&data_dir)
@@ -72,10 +81,7 @@ async fn start(settings: Settings) -> Result<Started, String> {
         Some(url) => (url, None),
         None => {
             let began = Instant::now();
-            let config = hik_cloud::Config::embedded(data_dir.join("embedded-cloud.db"));
-            let cloud = hik_cloud::spawn(config)
-                .await
-                .map_err(|e| format!("the embedded cloud did not start: {e}"))?;
+            let cloud = embedded_cloud(&data_dir).await?;
             tracing::info!(url = %cloud.url(), ms = began.elapsed().as_millis(), "embedded cloud started");
             (cloud.url(), Some(cloud))
         }
