@@ -14,7 +14,8 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.support.ui import WebDriverWait
 
-WAIT = 20
+from hik import WAIT
+
 # A WebDriver command that has not answered in this many seconds fails,
 # rather than holding the suite for ever.
 COMMAND_TIMEOUT = 60

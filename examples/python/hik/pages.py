@@ -5,7 +5,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as visible
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-WAIT = 20
+from hik import WAIT
 
 
 class Screen:

@@ -7,7 +7,7 @@ import time
 import urllib.parse
 import urllib.request
 
-WAIT = 20
+from hik import WAIT
 
 
 class Qa:

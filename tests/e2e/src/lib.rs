@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn workspace() -> PathBuf {
+/// The repository's root (its `scripts/`, `target/`).
+pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 

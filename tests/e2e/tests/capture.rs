@@ -38,7 +38,7 @@ fn rmse(a: &Path, b: &Path) -> f64 {
 }
 
 fn capture_window() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/capture-window")
+    hik_e2e::workspace().join("scripts/capture-window")
 }
 
 fn capture(out: &Path, install: &Install) {

@@ -4,14 +4,11 @@
 //! behind, outlives it, whether the command ends or the session is stopped.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn session() -> Command {
-    let mut cmd = Command::new(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/webdriver-session"),
-    );
+    let mut cmd = Command::new(hik_e2e::workspace().join("scripts/webdriver-session"));
     cmd.stdin(Stdio::null());
     cmd
 }
