@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -50,7 +51,13 @@ def session_for(url: str, account: str) -> str:
 
 
 def schemathesis(url: str, *args: str) -> int:
-    """Run schemathesis; returns how many cases it generated."""
+    """Run schemathesis; returns how many cases it generated. It runs in a
+    folder of its own: it leaves a cache (.schemathesis/) where it runs."""
+    with tempfile.TemporaryDirectory() as cwd:
+        return _schemathesis(url, cwd, *args)
+
+
+def _schemathesis(url: str, cwd: str, *args: str) -> int:
     out = subprocess.run(
         [
             str(Path(sys.executable).with_name("schemathesis")),
@@ -68,6 +75,7 @@ def schemathesis(url: str, *args: str) -> int:
         capture_output=True,
         text=True,
         timeout=900,
+        cwd=cwd,
     )
     summary = out.stdout[out.stdout.find("=== SUMMARY") :]
     print(summary)

@@ -1,6 +1,7 @@
-// Start-up and navigation: shows the login form at once, then takes start-up's
-// answer (status, a resumed session, QA), and swaps screens. Banners and the
-// footer say where the cloud is.
+// Start-up and navigation: shows a neutral start screen at once, takes
+// start-up's answer (status, a resumed session, QA), then the screen it leads
+// to (home for a resumed session, else login), and swaps screens. Banners and
+// the footer say where the cloud is.
 import { backend, type Startup, type Status } from './backend';
 import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
@@ -28,6 +29,20 @@ function show(build: () => HTMLElement, name: string): void {
   cloudUp();
   app.replaceChildren(build());
   app.dataset.screen = name;
+  // The screens shown since start, oldest first: a suite checks what a
+  // person saw, such as no login form before a resumed session's home.
+  app.dataset.history = [...(app.dataset.history ?? '').split(' ').filter(Boolean), name].slice(-50).join(' ');
+}
+
+/** What the window shows until start-up has answered: the app's name and
+ * that it is starting, never a form that would vanish a moment later. */
+function startingScreen(): HTMLElement {
+  return h(
+    'section',
+    { class: 'card starting', testid: 'starting' },
+    h('h1', {}, 'Hik-Connect Simulator'),
+    h('p', { class: 'muted', role: 'status' }, 'Starting…'),
+  );
 }
 
 function renderChrome(status: Status): void {
@@ -71,12 +86,13 @@ function startFailed(err: AppError): void {
   banners.prepend(h('div', { class: 'banner error-banner', role: 'alert', testid: 'start-error' }, describe(err)));
 }
 
-/** The login form shows at once; start-up (cloud, database, keyring) answers
- * behind it in one round trip, then the chrome, the QA drawer and a resumed
- * session follow. `#app[data-started]` marks that moment for test suites. */
+/** The start screen shows at once; start-up (cloud, database, keyring)
+ * answers in one round trip, then the chrome, the QA drawer, and home for a
+ * resumed session or else the login form follow. `#app[data-started]` marks
+ * that moment for test suites. */
 async function start(): Promise<void> {
   const clock = new CloudClock();
-  // Start-up begins with this call: once the login form below has been
+  // Start-up begins with this call: once the start screen below has been
   // painted, so the two do not compete for the processor.
   const started = afterPaint().then(() => backend.start());
   /** Re-read the status (the region may have moved after a 1100), then show. */
@@ -108,13 +124,14 @@ async function start(): Promise<void> {
     onLeave: (dispose) => leaving.push(dispose),
   };
   onSessionEnded(() => nav.login('Your session has ended. Log in again.'));
-  show(() => loginScreen(nav), 'login');
+  show(startingScreen, 'starting');
 
   let startup: Startup;
   try {
     startup = await started;
   } catch (e) {
     startFailed(e as AppError);
+    show(() => loginScreen(nav), 'login');
     app.dataset.started = 'failed';
     return;
   }
@@ -126,13 +143,17 @@ async function start(): Promise<void> {
     document.querySelector('.topbar')?.append(qa.button);
     document.body.append(qa.drawer);
   }
-  if (startup.home) nav.home(startup.home);
-  else if (startup.resumeError && cloudAway(startup.resumeError)) {
-    cloudDown(describe(startup.resumeError), async () => {
-      const home = await backend.resume();
-      cloudUp();
-      if (home) nav.home(home);
-    });
+  const resumed = startup.home;
+  if (resumed) show(() => homeScreen(nav, resumed), 'home');
+  else {
+    show(() => loginScreen(nav), 'login');
+    if (startup.resumeError && cloudAway(startup.resumeError)) {
+      cloudDown(describe(startup.resumeError), async () => {
+        const home = await backend.resume();
+        cloudUp();
+        if (home) nav.home(home);
+      });
+    }
   }
   app.dataset.started = 'true';
 }

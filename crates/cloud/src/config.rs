@@ -1,4 +1,4 @@
-//! Settings of the cloud. Every number of PROTOCOL.md section 5 is a field of
+//! Settings of the cloud. Every number of docs/protocol.md, "Rules" and "Codes" is a field of
 //! `Rules`, with the protocol's figure as its default.
 
 use std::net::SocketAddr;
@@ -101,6 +101,12 @@ pub struct Config {
     pub db: crate::Location,
     /// Serve the `/qa/` surface (outbox, inbox page, clock).
     pub qa: bool,
+    /// Serve it on an address other machines reach too. Off, a QA surface on
+    /// any address but loopback is refused at start: it has no
+    /// authentication and shows every code (SECURITY.md).
+    pub qa_on_network: bool,
+    /// Accounts made at start when they do not exist (`--seed`).
+    pub seed: crate::Seed,
     pub rules: Rules,
     /// Where messages go beyond the outbox.
     pub delivery: DeliveryConfig,
@@ -220,6 +226,8 @@ impl Config {
             )],
             db: db.into(),
             qa: false,
+            qa_on_network: false,
+            seed: crate::Seed::default(),
             rules: Rules::default(),
             delivery: DeliveryConfig::default(),
             hashing: Hashing::server(),
@@ -264,6 +272,18 @@ impl Config {
         }
         if self.regions.is_empty() {
             return Err("at least one region is needed".into());
+        }
+        if self.qa && !self.qa_on_network {
+            if let Some(r) = self.regions.iter().find(|r| !r.listen.ip().is_loopback()) {
+                return Err(format!(
+                    "the QA surface (--qa) is refused on {}, an address other machines \
+                     can reach: it has no authentication, and anyone reaching it can read \
+                     every code and captcha answer, make accounts and move the clock. \
+                     Listen on loopback (127.0.0.1) for QA, or, on a network where \
+                     everyone may do all that, add --unsafe-qa-on-network (SECURITY.md)",
+                    r.listen
+                ));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for r in &self.regions {

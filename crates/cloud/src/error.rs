@@ -64,10 +64,10 @@ impl ApiError {
             failure: Box::default(),
         }
     }
-    /// A dead refresh token: 403 in `meta.code`, on HTTP 200. PROTOCOL.md
-    /// says HTTP 403, but the public clients read `meta.code` after treating
-    /// any HTTP error as a failure of the transport, so the real service must
-    /// answer 200 (the README lists this difference).
+    /// A dead refresh token: 403 in `meta.code`, on HTTP 200. An older
+    /// reconstruction said HTTP 403, but the public clients read `meta.code`
+    /// after treating any HTTP error as a failure of the transport, so the
+    /// real service must answer 200 (docs/protocol.md, "PUT /v3/apigateway/login").
     pub fn refresh_dead() -> Self {
         Self::business(ResultCode::RefreshDead)
     }

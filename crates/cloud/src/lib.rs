@@ -1,4 +1,4 @@
-//! The simulated Hik-Connect cloud: the account service of PROTOCOL.md over HTTP,
+//! The simulated Hik-Connect cloud: the account service of docs/protocol.md over HTTP,
 //! backed by SQLite, with an injectable clock and a QA surface for testers.
 //!
 //! `spawn` binds a listener (port 0 works) and serves until the returned handle is
@@ -28,6 +28,7 @@ mod protection;
 mod qa;
 mod qa_state;
 mod regions;
+mod seed;
 mod sessions;
 mod terminals;
 #[cfg(feature = "tls")]
@@ -38,6 +39,7 @@ pub use clock::Clock;
 pub use config::{Config, DeliveryConfig, Hashing, Region, Rules, Smtp, SmtpSecurity, TlsFiles};
 pub use db::Location;
 pub use delivery::Fault;
+pub use seed::{Seed, Seeded};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -110,6 +112,8 @@ struct Listening {
 /// A cloud serving its regions until `shutdown` (or drop).
 pub struct RunningCloud {
     listeners: Vec<Listening>,
+    /// What `Config::seed` did, account by account.
+    seeded: Vec<Seeded>,
     stop: tokio::sync::watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -130,6 +134,10 @@ impl RunningCloud {
             .iter()
             .map(|l| (l.name.clone(), l.url.clone()))
             .collect()
+    }
+    /// What seeding did at start, account by account (empty without a seed).
+    pub fn seeded(&self) -> &[Seeded] {
+        &self.seeded
     }
     /// Stop accepting, finish requests under way, and return when done.
     pub async fn shutdown(mut self) {
@@ -159,6 +167,8 @@ pub enum StartError {
     Task(String),
     #[error("invalid setting: {0}")]
     Config(String),
+    #[error("cannot make the seed file's accounts: {0}")]
+    Seed(String),
 }
 
 /// Open the database (running migrations), bind every region's listener and serve.
@@ -220,6 +230,9 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             .collect(),
     });
     cloud.adopt(&shared_qa);
+    let seeded = seed::apply(&cloud, &config.seed).await.map_err(|e| {
+        StartError::Seed(format!("{} (result code {})", e.message, e.code.number()))
+    })?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut tasks = vec![
         tokio::spawn(delivery::run(
@@ -245,6 +258,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
     }
     Ok(RunningCloud {
         listeners,
+        seeded,
         stop,
         tasks,
     })

@@ -51,6 +51,16 @@ struct Args {
     #[arg(long, env = "HIK_CLOUD_QA", action = clap::ArgAction::SetTrue,
           value_parser = clap::builder::BoolishValueParser::new())]
     qa: bool,
+    /// Allow --qa on an address other machines reach. Anyone who reaches the
+    /// cloud can then read every code and captcha answer, make accounts and
+    /// move the clock: only on a network where everyone may.
+    #[arg(long, env = "HIK_CLOUD_UNSAFE_QA_ON_NETWORK", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    unsafe_qa_on_network: bool,
+    /// Accounts to make at start (TOML, one [[account]] table each with the
+    /// fields of POST /qa/accounts); existing ones are left as they are.
+    #[arg(long, env = "HIK_CLOUD_SEED")]
+    seed: Option<PathBuf>,
     /// SMTP server for email, as host:port (plain SMTP unless --smtp-security).
     #[arg(long, env = "HIK_CLOUD_SMTP")]
     smtp: Option<String>,
@@ -120,6 +130,10 @@ fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
         config.db_pool = pool;
     }
     config.qa = args.qa || file.qa.unwrap_or(false);
+    config.qa_on_network = args.unsafe_qa_on_network;
+    if let Some(path) = &args.seed {
+        config.seed = hik_cloud::Seed::read(path)?;
+    }
     config.rules = file.rules.unwrap_or_default();
     config.delivery = file.delivery.unwrap_or_default();
     if let Some(hostport) = &args.smtp {
@@ -158,6 +172,41 @@ fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
     Ok(config)
 }
 
+/// What a person starting this cloud must hear before it serves: sign-up is
+/// open to anyone who reaches it, so a real transport sends mail or SMS to
+/// any address typed in; a QA surface off loopback shows every code.
+fn warnings(config: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    let off_loopback = config.regions.iter().any(|r| !r.listen.ip().is_loopback());
+    let mut transports = Vec::new();
+    if config.delivery.smtp.is_some() {
+        transports.push("email by SMTP");
+    }
+    if config.delivery.sms_webhook.is_some() {
+        transports.push("SMS by the webhook");
+    }
+    if !transports.is_empty() {
+        out.push(format!(
+            "{} is on and sign-up is open: anyone who reaches this cloud{} can make it \
+             send codes to any address or number they type (SECURITY.md)",
+            transports.join(" and "),
+            if off_loopback {
+                ", from other machines too,"
+            } else {
+                ""
+            }
+        ));
+    }
+    if config.qa && off_loopback {
+        out.push(
+            "the QA surface is served to other machines (--unsafe-qa-on-network): anyone \
+             who reaches this cloud can read every code, make accounts and move the clock"
+                .into(),
+        );
+    }
+    out
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -181,6 +230,9 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let qa = config.qa;
+    for warning in warnings(&config) {
+        eprintln!("hik-cloud: warning: {warning}");
+    }
     let generate_ca = config.generate_ca.clone();
     let database = match &config.db {
         hik_cloud::Location::File(_) => format!("{} (SQLite)", config.db),
@@ -216,6 +268,14 @@ async fn main() -> std::process::ExitCode {
             "HTTPS certificates made by a new local CA; clients must trust {}",
             ca.display()
         );
+    }
+    for seeded in cloud.seeded() {
+        match seeded {
+            hik_cloud::Seeded::Created(account) => println!("seed: made account {account}"),
+            hik_cloud::Seeded::Kept(account) => {
+                println!("seed: account {account} exists; left as it is")
+            }
+        }
     }
     println!("database: {database}");
     println!("email: {email}; SMS: {sms}");
@@ -296,6 +356,95 @@ mod tests {
             .to_string();
         assert!(unknown.contains("code_lenght"), "{unknown}");
         assert!(settings(&args(&["--smtp", "nohost"]), FileSettings::default()).is_err());
+    }
+
+    #[test]
+    fn qa_off_loopback_needs_the_loud_flag_and_is_warned_about() {
+        let e = settings(
+            &args(&[
+                "--qa",
+                "--listen",
+                "0.0.0.0:8443",
+                "--public",
+                "cloud.example.net",
+            ]),
+            FileSettings::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("0.0.0.0:8443") && e.contains("--unsafe-qa-on-network"),
+            "{e}"
+        );
+        assert!(settings(
+            &args(&["--qa", "--listen", "192.0.2.7:8443"]),
+            FileSettings::default()
+        )
+        .is_err());
+        let config = settings(
+            &args(&[
+                "--qa",
+                "--unsafe-qa-on-network",
+                "--listen",
+                "0.0.0.0:8443",
+                "--public",
+                "cloud.example.net",
+            ]),
+            FileSettings::default(),
+        )
+        .unwrap();
+        assert!(warnings(&config)[0].contains("every code"));
+        let loopback = settings(
+            &args(&["--qa", "--listen", "127.0.0.1:8443"]),
+            FileSettings::default(),
+        )
+        .unwrap();
+        assert!(warnings(&loopback).is_empty());
+    }
+
+    #[test]
+    fn a_real_transport_with_open_sign_up_is_warned_about() {
+        let config = settings(
+            &args(&[
+                "--smtp",
+                "mail.local:25",
+                "--sms-webhook",
+                "http://127.0.0.1:9/sms",
+            ]),
+            FileSettings::default(),
+        )
+        .unwrap();
+        let w = warnings(&config);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("email by SMTP and SMS by the webhook")
+                && w[0].contains("sign-up is open"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn the_seed_flag_reads_its_file_and_names_it_when_bad() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("seed.toml");
+        std::fs::write(
+            &good,
+            "[[account]]\naccount = \"ana@example.com\"\npassword = \"Correct-Horse-9\"\n",
+        )
+        .unwrap();
+        let config = settings(
+            &args(&["--seed", good.to_str().unwrap()]),
+            FileSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(config.seed.len(), 1);
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "[[account]]\npassword = \"x\"\n").unwrap();
+        let e = settings(
+            &args(&["--seed", bad.to_str().unwrap()]),
+            FileSettings::default(),
+        )
+        .unwrap_err();
+        assert!(e.contains("bad.toml") && e.contains("account"), "{e}");
     }
 
     #[test]

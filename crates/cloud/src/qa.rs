@@ -1,4 +1,4 @@
-//! The QA surface (PROTOCOL.md section 6): see what was sent, move the clock.
+//! The QA surface (docs/protocol.md, "The QA surface"): see what was sent, move the clock.
 //! Only mounted when the cloud runs with QA on.
 
 use crate::error::ApiError;

@@ -1,5 +1,5 @@
 //! Verification codes: sending limits, issuing (a newer code kills the older),
-//! and the wrong-entry ladder of PROTOCOL.md (1011 x3, 1043, then 1012).
+//! and the wrong-entry ladder of docs/protocol.md (1011 x3, 1043, then 1012).
 //!
 //! Callers hold the database lock for the whole check, so consuming a code is
 //! atomic: of two submissions of one code, exactly one wins.

@@ -159,6 +159,23 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The Python that has aiosmtpd: `HIK_TEST_PYTHON`, else the tests' virtual
+/// environment that `scripts/setup --tests` makes (target/test-venv).
+fn test_python() -> std::path::PathBuf {
+    if let Some(python) = std::env::var_os("HIK_TEST_PYTHON") {
+        return python.into();
+    }
+    let target = option_env!("CARGO_TARGET_DIR").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        std::path::PathBuf::from,
+    );
+    if cfg!(windows) {
+        target.join("test-venv/Scripts/python.exe")
+    } else {
+        target.join("test-venv/bin/python")
+    }
+}
+
 /// A real SMTP server (aiosmtpd) storing what it receives in a maildir.
 struct SmtpServer {
     child: std::process::Child,
@@ -170,7 +187,8 @@ impl SmtpServer {
     async fn start() -> Self {
         let maildir = tempfile::tempdir().unwrap();
         let port = free_port();
-        let child = std::process::Command::new("python3")
+        let python = test_python();
+        let child = std::process::Command::new(&python)
             .args([
                 "-m",
                 "aiosmtpd",
@@ -182,7 +200,12 @@ impl SmtpServer {
             ])
             .arg(maildir.path().join("mail"))
             .spawn()
-            .expect("python3 with aiosmtpd (pip install aiosmtpd) runs");
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{} cannot run ({e}): make the tests' Python tools with `scripts/setup --tests`",
+                    python.display()
+                )
+            });
         // Owned from here on: dropped (and killed) even if it never listens.
         let server = Self {
             child,
@@ -195,7 +218,10 @@ impl SmtpServer {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("aiosmtpd did not listen on {port}: is it installed (pip install aiosmtpd)?");
+        panic!(
+            "aiosmtpd did not listen on {port}: is it in {} (`scripts/setup --tests`)?",
+            test_python().display()
+        );
     }
 
     /// Every message received, as raw text.

@@ -1,10 +1,11 @@
-//! /openapi.json lists every endpoint of PROTOCOL.md and of the QA surface, and
-//! everything it lists is served.
+//! /openapi.json lists every endpoint of the protocol (docs/protocol.md) and
+//! of the QA surface, everything it lists is served, and docs/protocol.md
+//! describes exactly what it lists.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use hik_testkit::Cloud;
 
-/// Every endpoint PROTOCOL.md names (section 3, sessions and section 6).
+/// Every endpoint the protocol names.
 const PROTOCOL: &[(&str, &str)] = &[
     ("get", "/v3/users/area/list"),
     ("post", "/v3/sms/nologin/checkcode"),
@@ -139,4 +140,73 @@ async fn without_the_qa_surface_neither_document_nor_cloud_has_it() {
         .send(cloud.http.get(format!("{}/qa/outbox", cloud.url)))
         .await;
     assert_eq!(r.status, 404);
+}
+
+/// docs/protocol.md's operations: each `### METHOD /path` heading with the
+/// text of its section.
+fn protocol_doc_sections() -> Vec<(String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/protocol.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("### ") {
+            sections.push((heading.trim().to_owned(), String::new()));
+        } else if line.starts_with("## ") {
+            sections.push((String::new(), String::new()));
+        } else if let Some((_, body)) = sections.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    sections.retain(|(heading, _)| !heading.is_empty());
+    sections
+}
+
+#[tokio::test]
+async fn the_protocol_document_describes_every_operation_and_field_and_nothing_else() {
+    let cloud = Cloud::start().await;
+    let doc = document(&cloud).await;
+    let mut served = std::collections::BTreeMap::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let mut fields: Vec<String> = op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["in"] == "query")
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect();
+            if let Some(props) =
+                op["requestBody"]["content"]["application/json"]["schema"]["properties"].as_object()
+            {
+                fields.extend(props.keys().cloned());
+            }
+            served.insert(format!("{} {path}", method.to_uppercase()), fields);
+        }
+    }
+    let sections = protocol_doc_sections();
+    let described: std::collections::BTreeSet<&str> =
+        sections.iter().map(|(h, _)| h.as_str()).collect();
+    for operation in served.keys() {
+        assert!(
+            described.contains(operation.as_str()),
+            "docs/protocol.md has no `### {operation}` section"
+        );
+    }
+    for (heading, body) in &sections {
+        let fields = served.get(heading).unwrap_or_else(|| {
+            panic!("docs/protocol.md describes `{heading}`, which the cloud does not serve")
+        });
+        for field in fields {
+            assert!(
+                body.contains(&format!("`{field}`")),
+                "docs/protocol.md: `{heading}` does not name its field `{field}`"
+            );
+        }
+    }
+    assert_eq!(
+        sections.len(),
+        described.len(),
+        "a section is written twice"
+    );
 }

@@ -1,4 +1,4 @@
-//! The password policy (PROTOCOL.md section 5): 8 to 64 characters with at least
+//! The password policy (docs/protocol.md, "Rules" and "Codes"): 8 to 64 characters with at least
 //! three of lower case, upper case, digits and symbols.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The QA surface's replies (PROTOCOL.md section 6): plain JSON, no `meta`,
+//! The QA surface's replies (docs/protocol.md, "The QA surface"): plain JSON, no `meta`,
 //! written by the cloud and read by the app's QA drawer and the test kit.
 
 use crate::wire::TerminalInfo;
@@ -34,7 +34,7 @@ pub struct EndpointFault {
     pub rate: f64,
 }
 
-/// One message of the QA outbox (PROTOCOL.md section 6).
+/// One message of the QA outbox (docs/protocol.md, "The QA surface").
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxMessage {

@@ -1,4 +1,4 @@
-//! `meta.code` values (PROTOCOL.md section 4).
+//! `meta.code` values (docs/protocol.md, "Result codes").
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Reply bodies, field for field as PROTOCOL.md names them. Every reply is
+//! Reply bodies, field for field as docs/protocol.md names them. Every reply is
 //! `{"meta": {...}}` plus the fields of one of these, flattened.
 
 use crate::ResultCode;

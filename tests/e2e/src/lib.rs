@@ -165,6 +165,8 @@ pub struct App {
     driver: Child,
     name: String,
     shots: u32,
+    /// The `--data-dir` it was started with: how its window is found.
+    data_dir: Option<String>,
 }
 
 impl App {
@@ -260,6 +262,10 @@ impl App {
             driver,
             name: name.to_owned(),
             shots: 0,
+            data_dir: args
+                .iter()
+                .position(|a| a == "--data-dir")
+                .and_then(|i| args.get(i + 1).cloned()),
         };
         app.wait_started().await;
         app
@@ -583,13 +589,17 @@ impl App {
         }
     }
 
-    /// A screenshot of the X display (WebDriver's own screenshot hangs here).
+    /// A picture of this app's window alone, as the X display shows it
+    /// (`scripts/capture-window` raises it first; WebDriver's own screenshot
+    /// waits for ever on a covered window).
     pub async fn snap(&self, step: &str) {
         let path = artifacts().join(format!("{}-{:02}-{step}.png", self.name, self.shots));
-        let _ = Command::new("import")
-            .args(["-window", "root"])
+        let mut capture = Command::new(workspace().join("scripts/capture-window"));
+        capture
             .arg(&path)
-            .status();
+            .args(&self.data_dir)
+            .stdout(Stdio::null());
+        let _ = capture.status();
     }
 
     pub async fn shot(&mut self, step: &str) {

@@ -141,16 +141,6 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
     },
   );
   queueMicrotask(() => (account.value ? password : account).focus());
-  // Shown before start-up answered: fill in the last account when it comes,
-  // unless something has been typed meanwhile.
-  void nav.started.then(
-    ({ status }) => {
-      if (account.value || !status.lastAccount || !account.isConnected) return;
-      account.value = status.lastAccount;
-      if (document.activeElement === account || document.activeElement === document.body) password.focus();
-    },
-    () => undefined,
-  );
   return card(
     'Log in',
     form,

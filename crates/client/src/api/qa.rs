@@ -1,4 +1,4 @@
-//! The simulator's QA surface (PROTOCOL.md section 6) as typed calls: read
+//! The simulator's QA surface (docs/protocol.md, "The QA surface") as typed calls: read
 //! what was sent, move the clock, set faults, make and inspect accounts,
 //! reset. Plain JSON in and out, no `meta`. The app's QA drawer and the test
 //! kit both use this one client.

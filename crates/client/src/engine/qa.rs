@@ -1,4 +1,4 @@
-//! The QA drawer's side of the engine: the cloud's QA surface (PROTOCOL.md
+//! The QA drawer's side of the engine: the cloud's QA surface (docs/protocol.md
 //! section 6) for the account at hand. Only clouds started with QA on serve
 //! it; the engine finds out once, by asking for the cloud's clock.
 
