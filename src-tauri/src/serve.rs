@@ -12,7 +12,7 @@ pub fn cloud(data_dir: &Path) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async {
-        let cloud = crate::start::embedded_cloud(data_dir).await?;
+        let cloud = crate::start::embedded_cloud(data_dir, None).await?;
         // One line per region, first region first: a script reads the
         // first line as the cloud's address.
         let mut out = std::io::stdout().lock();

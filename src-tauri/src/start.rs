@@ -65,28 +65,45 @@ impl Starting {
 }
 
 /// The cloud the app embeds: its database in the data folder, QA on. The
-/// window's and `--serve-cloud`'s are this one.
-pub async fn embedded_cloud(data_dir: &std::path::Path) -> Result<hik_cloud::RunningCloud, String> {
-    let config = hik_cloud::Config::embedded(data_dir.join("embedded-cloud.db"));
+/// window's and `--serve-cloud`'s are this one; the window's QA surface
+/// needs `qa_token`, which only the app and the inbox address it shows know.
+pub async fn embedded_cloud(
+    data_dir: &std::path::Path,
+    qa_token: Option<String>,
+) -> Result<hik_cloud::RunningCloud, String> {
+    let mut config = hik_cloud::Config::embedded(data_dir.join("embedded-cloud.db"));
+    config.qa_token = qa_token;
     hik_cloud::spawn(config)
         .await
         .map_err(|e| format!("the embedded cloud did not start: {e}"))
+}
+
+/// 128 random bits, in hex: the embedded cloud's QA token, new at each start.
+fn qa_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("cannot make the QA surface's token: {e}"))?;
+    Ok(hex::encode(bytes))
 }
 
 async fn start(settings: Settings) -> Result<Started, String> {
     let data_dir = settings.data_dir;
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
-    let (cloud_url, cloud) = match settings.cloud_url {
-        Some(url) => (url, None),
+    let (cloud_url, cloud, qa_token) = match settings.cloud_url {
+        Some(url) => (url, None, None),
         None => {
             let began = Instant::now();
-            let cloud = embedded_cloud(&data_dir).await?;
+            let token = qa_token()?;
+            let cloud = embedded_cloud(&data_dir, Some(token.clone())).await?;
             tracing::info!(url = %cloud.url(), ms = began.elapsed().as_millis(), "embedded cloud started");
-            (cloud.url(), Some(cloud))
+            (cloud.url(), Some(cloud), Some(token))
         }
     };
-    let qa_inbox_url = Some(format!("{}/qa/inbox", cloud_url.trim_end_matches('/')));
+    let mut qa_inbox_url = format!("{}/qa/inbox", cloud_url.trim_end_matches('/'));
+    if let Some(token) = &qa_token {
+        qa_inbox_url.push_str(&format!("?qaToken={token}"));
+    }
+    let qa_inbox_url = Some(qa_inbox_url);
     let began = Instant::now();
     let engine = Engine::open(EngineConfig {
         cloud_url,
@@ -94,6 +111,7 @@ async fn start(settings: Settings) -> Result<Started, String> {
         data_dir,
         secrets: Arc::new(KeyringStore::new(settings.keyring_service)),
         qa_inbox_url,
+        qa_token,
     })
     .await
     .map_err(|e| match e {

@@ -63,6 +63,7 @@ impl World {
             data_dir: data.to_owned(),
             secrets,
             qa_inbox_url: None,
+            qa_token: None,
         })
         .await
         .unwrap()
@@ -365,6 +366,7 @@ async fn over_https_the_app_trusts_the_clouds_ca_and_names_a_certificate_it_does
         data_dir: data.path().to_owned(),
         secrets: Arc::new(MemoryStore::new()),
         qa_inbox_url: None,
+        qa_token: None,
     })
     .await
     .unwrap();
@@ -390,6 +392,7 @@ async fn over_https_the_app_trusts_the_clouds_ca_and_names_a_certificate_it_does
         data_dir: data.path().to_owned(),
         secrets: Arc::new(MemoryStore::new()),
         qa_inbox_url: None,
+        qa_token: None,
     })
     .await
     .err()

@@ -105,6 +105,12 @@ pub struct Config {
     /// any address but loopback is refused at start: it has no
     /// authentication and shows every code (SECURITY.md).
     pub qa_on_network: bool,
+    /// When set, every `/qa/` request must carry it, in the `X-Hik-Qa-Token`
+    /// header or the `qaToken` query field: the desktop app's embedded cloud
+    /// makes one at start, so that only the app (and the inbox address it
+    /// shows its user) reaches the QA surface, not other users of the
+    /// machine, who can reach its loopback port.
+    pub qa_token: Option<String>,
     /// Accounts made at start when they do not exist (`--seed`).
     pub seed: crate::Seed,
     pub rules: Rules,
@@ -227,6 +233,7 @@ impl Config {
             db: db.into(),
             qa: false,
             qa_on_network: false,
+            qa_token: None,
             seed: crate::Seed::default(),
             rules: Rules::default(),
             delivery: DeliveryConfig::default(),

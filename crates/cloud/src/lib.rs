@@ -59,6 +59,8 @@ pub(crate) struct Cloud {
     pub hasher: crypto::PasswordHasher,
     pub rules: Rules,
     pub qa: bool,
+    /// The QA surface's token, when it needs one (`Config::qa_token`).
+    pub qa_token: Option<String>,
     pub regions: Vec<RegionInfo>,
     pub postman: delivery::Postman,
     /// QA's endpoint faults (`POST /qa/faults` with a `path`).
@@ -219,6 +221,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
         hasher: crypto::PasswordHasher::new(&config.rules, config.hashing),
         rules: config.rules.clone(),
         qa: config.qa,
+        qa_token: config.qa_token.clone(),
         regions: bound
             .iter()
             .zip(&published)

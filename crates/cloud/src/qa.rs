@@ -92,6 +92,43 @@ async fn clock_now(State(cloud): State<Arc<Cloud>>) -> ApiResult {
     Ok(ok(hik_proto::qa::Clock { now }))
 }
 
+/// With a QA token configured, a QA request passes only with it: in the
+/// `X-Hik-Qa-Token` header (the app), or as `qaToken` in the query (the inbox
+/// address a person opens, and the page's own reads).
+pub(crate) async fn require_token(
+    State(cloud): State<Arc<Cloud>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(token) = cloud.qa_token.as_deref() else {
+        return next.run(req).await;
+    };
+    let header = req
+        .headers()
+        .get("x-hik-qa-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let query = req.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find_map(|(k, v)| (k == "qaToken").then_some(v))
+    });
+    let given = header.or(query).unwrap_or_default();
+    if bool::from(subtle::ConstantTimeEq::ct_eq(
+        given.as_bytes(),
+        token.as_bytes(),
+    )) {
+        next.run(req).await
+    } else {
+        ApiError::unauthorized()
+            .with_message(
+                "the QA surface of this cloud needs its token (X-Hik-Qa-Token or qaToken)",
+            )
+            .into_response()
+    }
+}
+
 /// `GET /qa/inbox`: a page for people, refreshing itself from `/qa/outbox`.
 async fn inbox_page() -> Html<&'static str> {
     Html(INBOX_PAGE)
@@ -136,6 +173,8 @@ async function refresh() {
   try {
     const q = new URLSearchParams({ limit: '50' });
     if (to.value.trim()) q.set('to', to.value.trim());
+    const token = new URLSearchParams(location.search).get('qaToken');
+    if (token) q.set('qaToken', token);
     const res = await fetch('/qa/outbox?' + q);
     const { messages } = await res.json();
     list.replaceChildren(...messages.map(m => {

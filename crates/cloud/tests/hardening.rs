@@ -324,3 +324,49 @@ async fn a_json_body_sent_as_a_form_is_read_as_json() {
     let reply = as_form("/qa/clock", "advanceSeconds=60").await.unwrap();
     assert_eq!(reply.status(), 200);
 }
+
+/// A cloud with a QA token (the desktop app's embedded one) serves its QA
+/// surface only to requests that carry it; the protocol needs none.
+#[tokio::test]
+async fn a_qa_token_guards_the_qa_surface_and_nothing_else() {
+    let cloud = Cloud::builder()
+        .config(|c| c.qa_token = Some("0123456789abcdef0123456789abcdef".into()))
+        .start()
+        .await;
+    let get = |path: &str, token: Option<&str>| {
+        let mut req = cloud.http.get(format!("{}{path}", cloud.url));
+        if let Some(t) = token {
+            req = req.header("X-Hik-Qa-Token", t);
+        }
+        async move { req.send().await.unwrap() }
+    };
+    assert_eq!(get("/qa/clock", None).await.status(), 401);
+    assert_eq!(get("/qa/clock", Some("wrong")).await.status(), 401);
+    assert_eq!(
+        get("/qa/clock", Some("0123456789abcdef0123456789abcdef"))
+            .await
+            .status(),
+        200
+    );
+    let by_query = "/qa/outbox?qaToken=0123456789abcdef0123456789abcdef";
+    assert_eq!(get(by_query, None).await.status(), 200);
+    let reset = cloud
+        .http
+        .post(format!("{}/qa/reset", cloud.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        reset.status(),
+        401,
+        "the reset is refused without the token"
+    );
+    // The inbox page, opened with the token, reads the outbox with it.
+    let page = get("/qa/inbox?qaToken=0123456789abcdef0123456789abcdef", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("get('qaToken')"), "{page}");
+    assert_eq!(get("/v3/users/area/list", None).await.status(), 200);
+}

@@ -29,7 +29,8 @@ pub fn app_binary() -> PathBuf {
         .unwrap_or_else(|| workspace().join("target/debug/hik-connect-sim"))
 }
 
-fn artifacts() -> PathBuf {
+/// Where pictures and logs of this run go (`HIK_E2E_ARTIFACTS`).
+pub fn artifacts() -> PathBuf {
     let dir = std::env::var_os("HIK_E2E_ARTIFACTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("artifacts/e2e"));

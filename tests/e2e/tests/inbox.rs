@@ -39,6 +39,7 @@ async fn chromium() -> (fantoccini::Client, Chromedriver, tempfile::TempDir) {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1000,640",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
         }),
@@ -142,5 +143,8 @@ async fn the_inbox_shows_codes_filters_and_refreshes_by_itself() {
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+    // The page as a person sees it (docs/screenshots/qa-inbox.png).
+    let picture = browser.screenshot().await.unwrap();
+    std::fs::write(hik_e2e::artifacts().join("inbox-01-qa-inbox.png"), picture).unwrap();
     browser.close().await.unwrap();
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use hik_e2e::{log_in_through_ui, log_in_with, sign_up_through_ui, App, Cloud, Install};
+use std::time::Duration;
 
 /// An account made through QA, logged in from a new install, on the verify
 /// screen with a code sent.
@@ -42,6 +43,10 @@ async fn a_code_that_never_arrives_set_up_from_the_drawers_menu() {
         t.contains("dropped") && t.contains("Account: nia@example.com.")
     })
     .await;
+    // The button rests again once the drawer has refreshed: the picture
+    // shows the menu done, not a request under way.
+    app.wait_enabled("qa-scenario-run", true, Duration::from_secs(10))
+        .await;
     app.shot("scenario-menu").await;
     app.click("qa-close").await;
     app.click("verify-send").await;

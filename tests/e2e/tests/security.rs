@@ -134,3 +134,48 @@ async fn the_code_goes_by_the_way_chosen_and_that_choice_is_the_default_next_tim
     app.wait_screen("home").await;
     app.quit().await;
 }
+
+/// The window's own cloud (no `--cloud-url`): its QA surface answers the
+/// app, and the inbox address the app shows, but not someone else on the
+/// machine who only knows its loopback port.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_embedded_clouds_qa_surface_answers_only_with_the_apps_token() {
+    let install = Install::new();
+    let args = [
+        "--data-dir".to_owned(),
+        install.data.path().display().to_string(),
+        "--keyring-service".to_owned(),
+        install.keyring_service.clone(),
+    ];
+    let mut app = App::launch_binary("embedded-qa", &hik_e2e::app_binary(), &args, &[]).await;
+    // The drawer works: the app reaches its cloud's QA surface.
+    app.click("qa-open").await;
+    app.wait_visible("qa-drawer", true).await;
+    app.wait_text("qa-clock-now", "the cloud's clock", |t| !t.is_empty())
+        .await;
+    app.shot("embedded-drawer").await;
+
+    let inbox = app.text("qa-inbox-url").await;
+    let (base, token) = inbox
+        .split_once("/qa/inbox?qaToken=")
+        .unwrap_or_else(|| panic!("the inbox address carries the token: {inbox}"));
+    assert_eq!(token.len(), 32, "{token}");
+    let http = reqwest::Client::new();
+    let status = |url: String| {
+        let http = http.clone();
+        async move { http.get(url).send().await.unwrap().status().as_u16() }
+    };
+    // Without the token: refused, for the page and for the data alike.
+    assert_eq!(status(format!("{base}/qa/inbox")).await, 401);
+    assert_eq!(status(format!("{base}/qa/outbox")).await, 401);
+    assert_eq!(status(format!("{base}/qa/outbox?qaToken=0123")).await, 401);
+    // With it, as the address the app shows: the page and what it reads.
+    assert_eq!(status(inbox.clone()).await, 200);
+    assert_eq!(
+        status(format!("{base}/qa/outbox?qaToken={token}")).await,
+        200
+    );
+    // The protocol itself is not the QA surface: it needs no token.
+    assert_eq!(status(format!("{base}/v3/users/area/list")).await, 200);
+    app.quit().await;
+}

@@ -2,7 +2,7 @@
 //! keyring, a cloud per test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use hik_e2e::{log_in_through_ui, sign_up_through_ui, App, Cloud, Install};
+use hik_e2e::{app_data, log_in_through_ui, sign_up_through_ui, App, Cloud, Install};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -11,6 +11,8 @@ async fn a_sign_up_by_email_lands_on_home() {
     let install = Install::new();
     let mut app = App::launch("a-signup", &cloud, &install).await;
     assert_eq!(app.screen().await, "login");
+    // The start screen, then the login form: nothing else came first.
+    assert_eq!(app_data(&app.client, "history").await, "starting login");
     assert_eq!(app.text("sim-badge").await.to_lowercase(), "simulator");
     assert!(app.text("qa-inbox-url").await.ends_with("/qa/inbox"));
     app.shot("login").await;
@@ -73,6 +75,24 @@ async fn b_after_a_restart_the_terminal_is_trusted_and_keeps_its_fingerprint() {
             .is_empty(),
         "no code was sent"
     );
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn b_a_restart_without_logging_out_resumes_home_and_never_shows_the_login_form() {
+    let cloud = Cloud::start().await;
+    let install = Install::new();
+    let mut app = App::launch("b-resume", &cloud, &install).await;
+    sign_up_through_ui(&mut app, &cloud, "bea@example.com").await;
+    app.quit().await;
+
+    let mut app = App::launch("b-resume-2", &cloud, &install).await;
+    app.wait_screen("home").await;
+    assert_eq!(app.text("home-user").await, "bea@example.com");
+    // Every screen the window showed since it opened: the neutral start
+    // screen, then home. A login form that flashed would be in between.
+    assert_eq!(app_data(&app.client, "history").await, "starting home");
+    app.shot("resumed").await;
     app.quit().await;
 }
 

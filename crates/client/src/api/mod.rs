@@ -33,6 +33,8 @@ pub struct CloudApi {
     feature: FeatureCode,
     /// The cloud's clock minus ours, in seconds, from the last reply's `Date`.
     skew: Arc<AtomicI64>,
+    /// The QA surface's token, when the cloud's needs one.
+    qa_token: Option<String>,
 }
 
 impl CloudApi {
@@ -52,7 +54,15 @@ impl CloudApi {
             http,
             feature,
             skew: Arc::default(),
+            qa_token: None,
         })
+    }
+
+    /// Reach the cloud's QA surface with `token` (the app's embedded cloud
+    /// makes one at start).
+    pub fn with_qa_token(mut self, token: Option<String>) -> Self {
+        self.qa_token = token;
+        self
     }
 
     pub fn base(&self) -> String {
@@ -188,7 +198,7 @@ impl CloudApi {
     /// The QA surface of the cloud this client talks to now, over the same
     /// connections.
     pub fn qa(&self) -> QaApi {
-        QaApi::with_http(&self.base(), self.http.clone())
+        QaApi::with_http(&self.base(), self.http.clone()).with_token(self.qa_token.clone())
     }
 }
 

@@ -17,6 +17,8 @@ use serde::de::DeserializeOwned;
 pub struct QaApi {
     base: String,
     http: reqwest::Client,
+    /// Sent as `X-Hik-Qa-Token` when the cloud's QA surface needs one.
+    token: Option<String>,
 }
 
 impl QaApi {
@@ -31,7 +33,14 @@ impl QaApi {
         Self {
             base: base.trim_end_matches('/').to_owned(),
             http,
+            token: None,
         }
+    }
+
+    /// Send `token` with every request (a cloud whose QA surface needs one).
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
     }
 
     pub fn base(&self) -> &str {
@@ -46,6 +55,9 @@ impl QaApi {
     ) -> Result<T, ClientError> {
         let url = format!("{}{path}", self.base);
         let mut req = self.http.request(method.clone(), url);
+        if let Some(token) = &self.token {
+            req = req.header("X-Hik-Qa-Token", token);
+        }
         if let Some(form) = form {
             req = if method == reqwest::Method::GET {
                 req.query(&form)

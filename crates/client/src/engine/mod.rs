@@ -29,6 +29,8 @@ pub struct EngineConfig {
     pub secrets: Arc<dyn SecretStore>,
     /// The QA inbox page, when the cloud serves one (shown to people).
     pub qa_inbox_url: Option<String>,
+    /// The token the cloud's QA surface needs, if any.
+    pub qa_token: Option<String>,
 }
 
 /// What the home screen shows about the account.
@@ -177,7 +179,7 @@ impl Engine {
             tracing::warn!(problem = %p, "the keyring is unavailable: this terminal will not be remembered");
         }
         Ok(Self {
-            api: api_for(&config, kept.feature.clone())?,
+            api: api_for(&config, kept.feature.clone())?.with_qa_token(config.qa_token.clone()),
             secrets: config.secrets,
             store,
             feature: kept.feature,

@@ -116,7 +116,12 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
                 Arc::clone(&cloud),
                 crate::endpoint_faults::inject,
             ))
-            .merge(crate::qa::qa_routes(&cloud));
+            .merge(
+                crate::qa::qa_routes(&cloud).route_layer(axum::middleware::from_fn_with_state(
+                    Arc::clone(&cloud),
+                    crate::qa::require_token,
+                )),
+            );
         if cloud.db.shared() {
             // Outermost, so the faults and the clock are those in force now.
             app = app.layer(axum::middleware::from_fn_with_state(
