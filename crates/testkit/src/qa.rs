@@ -31,6 +31,12 @@ impl Qa {
         Self::new(QaApi::with_http(url, reqwest::Client::new()))
     }
 
+    /// The QA surface at `url` that needs `token` (the desktop app's
+    /// embedded cloud), or none.
+    pub fn at_with_token(url: &str, token: Option<String>) -> Self {
+        Self::new(QaApi::with_http(url, reqwest::Client::new()).with_token(token))
+    }
+
     /// The typed client itself, to see what the cloud answers to a call.
     pub fn api(&self) -> &QaApi {
         &self.api

@@ -194,6 +194,28 @@ impl App {
         Self::launch_binary(name, &app_binary(), &args, env).await
     }
 
+    /// Launch `binary` as the menu starts it, on its embedded cloud (no
+    /// cloud address), with `install`'s data folder and keyring namespace.
+    pub async fn launch_embedded(name: &str, binary: &std::path::Path, install: &Install) -> Self {
+        let args = [
+            "--data-dir".to_owned(),
+            install.data.path().display().to_string(),
+            "--keyring-service".to_owned(),
+            install.keyring_service.clone(),
+        ];
+        Self::launch_binary(name, binary, &args, &[]).await
+    }
+
+    /// The embedded cloud's address and the token its QA surface needs,
+    /// from the QA inbox address in the footer (`…/qa/inbox?qaToken=T`).
+    pub async fn embedded_qa(&self) -> (String, String) {
+        let inbox = self.text("qa-inbox-url").await;
+        let (base, token) = inbox
+            .split_once("/qa/inbox?qaToken=")
+            .unwrap_or_else(|| panic!("the inbox address carries the QA token: {inbox}"));
+        (base.to_owned(), token.to_owned())
+    }
+
     /// Launch `binary` with `args` (the app as a person starts it, or as
     /// installed), and wait for start-up to answer.
     pub async fn launch_binary(

@@ -39,7 +39,7 @@ async fn chromium() -> (fantoccini::Client, Chromedriver, tempfile::TempDir) {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1000,640",
+                "--window-size=1000,760",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
         }),

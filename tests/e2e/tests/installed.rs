@@ -42,13 +42,7 @@ async fn the_installed_app_starts_from_the_path_and_logs_in() {
     // Started as the menu starts it (no cloud address: the embedded cloud),
     // with a data folder and keyring namespace of this test's own.
     let install = Install::new();
-    let args = [
-        "--data-dir".to_owned(),
-        install.data.path().display().to_string(),
-        "--keyring-service".to_owned(),
-        install.keyring_service.clone(),
-    ];
-    let mut app = App::launch_binary("installed", &binary, &args, &[]).await;
+    let mut app = App::launch_embedded("installed", &binary, &install).await;
     app.wait_screen("login").await;
     app.shot("login").await;
     let cloud = app.text("cloud-url").await;
@@ -59,9 +53,13 @@ async fn the_installed_app_starts_from_the_path_and_logs_in() {
         "the embedded cloud serves QA"
     );
 
-    // An account on the embedded cloud, then a login through the window.
+    // An account on the embedded cloud (its QA surface needs the app's
+    // token), then a login through the window.
+    let (qa_base, token) = app.embedded_qa().await;
+    assert_eq!(qa_base, cloud);
     let r = reqwest::Client::new()
         .post(format!("{cloud}/qa/accounts"))
+        .header("X-Hik-Qa-Token", token)
         .json(&serde_json::json!({
             "account": "pat@example.com",
             "password": hik_e2e::PASSWORD,

@@ -141,13 +141,7 @@ async fn the_code_goes_by_the_way_chosen_and_that_choice_is_the_default_next_tim
 #[tokio::test(flavor = "multi_thread")]
 async fn the_embedded_clouds_qa_surface_answers_only_with_the_apps_token() {
     let install = Install::new();
-    let args = [
-        "--data-dir".to_owned(),
-        install.data.path().display().to_string(),
-        "--keyring-service".to_owned(),
-        install.keyring_service.clone(),
-    ];
-    let mut app = App::launch_binary("embedded-qa", &hik_e2e::app_binary(), &args, &[]).await;
+    let mut app = App::launch_embedded("embedded-qa", &hik_e2e::app_binary(), &install).await;
     // The drawer works: the app reaches its cloud's QA surface.
     app.click("qa-open").await;
     app.wait_visible("qa-drawer", true).await;
@@ -156,9 +150,7 @@ async fn the_embedded_clouds_qa_surface_answers_only_with_the_apps_token() {
     app.shot("embedded-drawer").await;
 
     let inbox = app.text("qa-inbox-url").await;
-    let (base, token) = inbox
-        .split_once("/qa/inbox?qaToken=")
-        .unwrap_or_else(|| panic!("the inbox address carries the token: {inbox}"));
+    let (base, token) = app.embedded_qa().await;
     assert_eq!(token.len(), 32, "{token}");
     let http = reqwest::Client::new();
     let status = |url: String| {

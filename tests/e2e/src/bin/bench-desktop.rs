@@ -97,7 +97,7 @@ async fn main() {
         let warm = driver.launch(&s.binary, &args).await;
         if i > 0 {
             let cloud = warm.cloud_url().await;
-            let qa = hik_e2e::Qa::at(&cloud);
+            let qa = hik_e2e::Qa::at_with_token(&cloud, warm.qa_token().await);
             qa.create(QaAccount {
                 account: hik_proto::Account::parse(account).unwrap(),
                 password: Text::new(hik_e2e::PASSWORD),
@@ -352,6 +352,18 @@ impl Session {
             .await
             .unwrap();
         e.text().await.unwrap()
+    }
+
+    /// The token of the embedded cloud's QA surface, from the inbox address
+    /// in the footer (none in builds from before it had one).
+    async fn qa_token(&self) -> Option<String> {
+        let e = self
+            .client
+            .find(Locator::Css("[data-testid='qa-inbox-url']"))
+            .await
+            .ok()?;
+        let inbox = e.text().await.ok()?;
+        inbox.split_once("?qaToken=").map(|(_, t)| t.to_owned())
     }
 
     /// Wait until start-up has answered (`#app[data-started]`).
