@@ -280,18 +280,6 @@ impl Config {
         if self.regions.is_empty() {
             return Err("at least one region is needed".into());
         }
-        if self.qa && !self.qa_on_network {
-            if let Some(r) = self.regions.iter().find(|r| !r.listen.ip().is_loopback()) {
-                return Err(format!(
-                    "the QA surface (--qa) is refused on {}, an address other machines \
-                     can reach: it has no authentication, and anyone reaching it can read \
-                     every code and captcha answer, make accounts and move the clock. \
-                     Listen on loopback (127.0.0.1) for QA, or, on a network where \
-                     everyone may do all that, add --unsafe-qa-on-network (SECURITY.md)",
-                    r.listen
-                ));
-            }
-        }
         let mut seen = std::collections::HashSet::new();
         for r in &self.regions {
             if r.areas.is_empty() {
@@ -312,6 +300,18 @@ impl Config {
                 if !seen.insert(*a) {
                     return Err(format!("area {a} is in two regions"));
                 }
+            }
+        }
+        if self.qa && !self.qa_on_network {
+            if let Some(r) = self.regions.iter().find(|r| !r.listen.ip().is_loopback()) {
+                return Err(format!(
+                    "the QA surface (--qa) is refused on {}, an address other machines \
+                     can reach: it has no authentication, and anyone reaching it can read \
+                     every code and captcha answer, make accounts and move the clock. \
+                     Listen on loopback (127.0.0.1) for QA, or, on a network where \
+                     everyone may do all that, add --unsafe-qa-on-network (SECURITY.md)",
+                    r.listen
+                ));
             }
         }
         self.rules.validate()
