@@ -133,6 +133,16 @@ pub fn descendants(root: u32) -> Vec<u32> {
     tree
 }
 
+/// Whether `pid` is a live process: not gone, and not a zombie that has
+/// ended and waits to be collected by whoever adopted it.
+pub fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z")
+    })
+}
+
 /// End `child` and every process below it (tauri-driver starts
 /// WebKitWebDriver, which would outlive it), deepest first, by process id.
 pub fn end_process_tree(child: &mut Child) {

@@ -40,25 +40,15 @@ fn pids(out: &str) -> Vec<u32> {
         .collect()
 }
 
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit(')')
-                .next()
-                .unwrap_or("")
-                .trim_start()
-                .starts_with('Z')
-        })
-        .unwrap_or(false)
-}
-
 fn all_gone(pids: &[u32]) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while pids.iter().any(|p| alive(*p)) {
+    while pids.iter().any(|p| hik_e2e::is_running(*p)) {
         assert!(
             Instant::now() < deadline,
             "still running after the session: {:?}",
-            pids.iter().filter(|p| alive(**p)).collect::<Vec<_>>()
+            pids.iter()
+                .filter(|p| hik_e2e::is_running(**p))
+                .collect::<Vec<_>>()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -125,4 +115,29 @@ fn a_session_stopped_midway_ends_everything() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(128 + 15), "stopped by SIGTERM");
     all_gone(&started);
+}
+
+/// A process whose parent ends while the command runs (WebKit's network
+/// process when its app quits) comes to the session, which collects it when
+/// it ends, so that a suite watching a process tree go never waits on a
+/// zombie.
+#[test]
+fn an_orphan_that_ends_while_the_command_runs_is_collected() {
+    const ORPHAN: &str = r#"
+sh -c 'sleep 0.3 & echo $! > "$TMPDIR/orphan"'
+sleep 2.5
+pid=$(cat "$TMPDIR/orphan")
+if [ -e "/proc/$pid" ]; then echo "left: $(ps -o stat= -p "$pid")"; else echo collected; fi
+"#;
+    let out = session()
+        .args(["--no-driver", "bash", "-c", ORPHAN])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("collected"), "{stdout}");
 }

@@ -451,10 +451,7 @@ impl Session {
         let tree = hik_e2e::descendants(self.pid);
         let _ = self.client.close().await;
         let deadline = Instant::now() + Duration::from_secs(20);
-        while tree
-            .iter()
-            .any(|p| Path::new(&format!("/proc/{p}")).exists())
-        {
+        while tree.iter().any(|p| hik_e2e::is_running(*p)) {
             assert!(Instant::now() < deadline, "the app did not exit");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
