@@ -261,6 +261,12 @@ impl Config {
         }
     }
 
+    /// The first region listening on an address other machines can reach
+    /// (anything but loopback), if any.
+    pub fn off_loopback(&self) -> Option<&Region> {
+        self.regions.iter().find(|r| !r.listen.ip().is_loopback())
+    }
+
     /// Every region has areas, every area is known and in one region at most.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=256).contains(&self.db_pool) {
@@ -303,7 +309,7 @@ impl Config {
             }
         }
         if self.qa && !self.qa_on_network {
-            if let Some(r) = self.regions.iter().find(|r| !r.listen.ip().is_loopback()) {
+            if let Some(r) = self.off_loopback() {
                 return Err(format!(
                     "the QA surface (--qa) is refused on {}, an address other machines \
                      can reach: it has no authentication, and anyone reaching it can read \

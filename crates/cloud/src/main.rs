@@ -177,7 +177,7 @@ fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
 /// any address typed in; a QA surface off loopback shows every code.
 fn warnings(config: &Config) -> Vec<String> {
     let mut out = Vec::new();
-    let off_loopback = config.regions.iter().any(|r| !r.listen.ip().is_loopback());
+    let off_loopback = config.off_loopback().is_some();
     let mut transports = Vec::new();
     if config.delivery.smtp.is_some() {
         transports.push("email by SMTP");

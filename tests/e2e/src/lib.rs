@@ -68,6 +68,17 @@ impl Install {
         }
     }
 
+    /// The app's arguments that make it this install: its data folder and
+    /// keyring namespace.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            "--data-dir".to_owned(),
+            self.data.path().display().to_string(),
+            "--keyring-service".to_owned(),
+            self.keyring_service.clone(),
+        ]
+    }
+
     /// Read a secret of this install straight from the OS keyring (secret-tool),
     /// independently of the app's own code.
     pub fn keyring_secret(&self, name: &str) -> Option<String> {
@@ -133,6 +144,13 @@ pub fn descendants(root: u32) -> Vec<u32> {
     tree
 }
 
+/// The cloud's address and the QA token in an inbox address the app shows
+/// (`BASE/qa/inbox?qaToken=T`), or `None` when it carries no token.
+pub fn qa_inbox_parts(inbox: &str) -> Option<(String, String)> {
+    let (base, token) = inbox.split_once("/qa/inbox?qaToken=")?;
+    Some((base.to_owned(), token.to_owned()))
+}
+
 /// Whether `pid` is a live process: not gone, and not a zombie that has
 /// ended and waits to be collected by whoever adopted it.
 pub fn is_running(pid: u32) -> bool {
@@ -193,37 +211,23 @@ impl App {
         install: &Install,
         env: &[(&str, &str)],
     ) -> Self {
-        let args = [
-            "--cloud-url".to_owned(),
-            cloud_url.to_owned(),
-            "--data-dir".to_owned(),
-            install.data.path().display().to_string(),
-            "--keyring-service".to_owned(),
-            install.keyring_service.clone(),
-        ];
+        let mut args = vec!["--cloud-url".to_owned(), cloud_url.to_owned()];
+        args.extend(install.args());
         Self::launch_binary(name, &app_binary(), &args, env).await
     }
 
     /// Launch `binary` as the menu starts it, on its embedded cloud (no
     /// cloud address), with `install`'s data folder and keyring namespace.
     pub async fn launch_embedded(name: &str, binary: &std::path::Path, install: &Install) -> Self {
-        let args = [
-            "--data-dir".to_owned(),
-            install.data.path().display().to_string(),
-            "--keyring-service".to_owned(),
-            install.keyring_service.clone(),
-        ];
-        Self::launch_binary(name, binary, &args, &[]).await
+        Self::launch_binary(name, binary, &install.args(), &[]).await
     }
 
     /// The embedded cloud's address and the token its QA surface needs,
     /// from the QA inbox address in the footer (`…/qa/inbox?qaToken=T`).
     pub async fn embedded_qa(&self) -> (String, String) {
         let inbox = self.text("qa-inbox-url").await;
-        let (base, token) = inbox
-            .split_once("/qa/inbox?qaToken=")
-            .unwrap_or_else(|| panic!("the inbox address carries the QA token: {inbox}"));
-        (base.to_owned(), token.to_owned())
+        qa_inbox_parts(&inbox)
+            .unwrap_or_else(|| panic!("the inbox address carries the QA token: {inbox}"))
     }
 
     /// Launch `binary` with `args` (the app as a person starts it, or as

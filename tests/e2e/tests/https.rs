@@ -6,14 +6,8 @@
 use hik_e2e::{app_binary, log_in_through_ui, App, Cloud, Install};
 
 fn args(cloud: &Cloud, install: &Install, ca: Option<&std::path::Path>) -> Vec<String> {
-    let mut args = vec![
-        "--cloud-url".to_owned(),
-        cloud.url().to_owned(),
-        "--data-dir".to_owned(),
-        install.data.path().display().to_string(),
-        "--keyring-service".to_owned(),
-        install.keyring_service.clone(),
-    ];
+    let mut args = vec!["--cloud-url".to_owned(), cloud.url().to_owned()];
+    args.extend(install.args());
     if let Some(ca) = ca {
         args.extend(["--cloud-ca".to_owned(), ca.display().to_string()]);
     }

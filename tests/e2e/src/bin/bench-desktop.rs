@@ -363,7 +363,7 @@ impl Session {
             .await
             .ok()?;
         let inbox = e.text().await.ok()?;
-        inbox.split_once("?qaToken=").map(|(_, t)| t.to_owned())
+        hik_e2e::qa_inbox_parts(&inbox).map(|(_, token)| token)
     }
 
     /// Wait until start-up has answered (`#app[data-started]`).
