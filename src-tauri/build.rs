@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "qa_set_fault",
     "qa_clear_faults",
     "qa_scenario",
+    "set_language",
     "open_qa_inbox",
 ];
 

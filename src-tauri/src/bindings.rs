@@ -4,12 +4,12 @@
 
 use crate::commands::{signatures, Sent, Startup};
 use hik_client::{
-    Camera, CameraList, Channel, CodePurpose, Device, DeviceList, ErrorCode, Home, LoginOutcome,
-    QaView, Removed, Security, Status, Terminal, WireError,
+    Camera, CameraList, Channel, CodePurpose, Device, DeviceList, ErrorCode, Home, Language,
+    LoginOutcome, QaView, Removed, Rule, Security, Status, Terminal, Transport, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::qa::{Activity, ScenarioInfo, ScenarioSetUp};
-use hik_proto::wire::{Area, CodeSent, Contact, OutboxMessage, QaFault};
+use hik_proto::wire::{Area, CodeSent, Contact, OutboxMessage, QaFault, Reason};
 use hik_proto::CodeAlphabet;
 use ts_rs::TS;
 
@@ -83,6 +83,10 @@ pub fn render() -> String {
         OutboxMessage,
         QaFault,
         ErrorCode,
+        Rule,
+        Transport,
+        Reason,
+        Language,
         WireError,
     ];
     for d in decls {

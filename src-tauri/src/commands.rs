@@ -8,8 +8,8 @@
 
 use crate::start::Starting;
 use hik_client::{
-    CameraList, Channel, ClientError, CodePurpose, DeviceList, Engine, Home, LoginOutcome, QaView,
-    Removed, Security, Status, WireError,
+    CameraList, Channel, ClientError, CodePurpose, DeviceList, Engine, Home, Language,
+    LoginOutcome, QaView, Removed, Rule, Security, Status, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::qa::ScenarioSetUp;
@@ -263,12 +263,25 @@ commands! {
         engine.qa_scenario(&name, fresh).await
     }
 
+    /// Speak `language` from now on (saved for the next start), the window's
+    /// title included.
+    fn set_language(&app, engine, language: Language) -> () {
+        use tauri::Manager;
+        engine.set_language(language).await?;
+        if let Some(window) = app.get_webview_window("main") {
+            if let Err(e) = window.set_title(language.title()) {
+                tracing::warn!(error = %e, "could not retitle the window");
+            }
+        }
+        Ok(())
+    }
+
     /// Open the QA inbox page in the system's browser.
     fn open_qa_inbox(&app, engine) -> () {
         use tauri_plugin_opener::OpenerExt;
         let url = engine
             .qa_inbox_url()
-            .ok_or_else(|| ClientError::invalid("url", "this cloud has no QA inbox"))?
+            .ok_or_else(|| ClientError::invalid("url", Rule::Missing, "this cloud has no QA inbox"))?
             .to_owned();
         // The opener waits briefly to see the launcher start: off the async threads.
         let opened = {
@@ -283,7 +296,7 @@ commands! {
         opened
             .map_err(|e| e.to_string())
             .and_then(|r| r)
-            .map_err(|e| ClientError::invalid("url", format!("cannot open {url}: {e}")))
+            .map_err(|e| ClientError::invalid("url", Rule::Malformed, format!("cannot open {url}: {e}")))
     }
 }
 

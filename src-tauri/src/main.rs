@@ -10,6 +10,7 @@ mod serve;
 mod start;
 
 use clap::Parser;
+use hik_client::Language;
 use std::path::PathBuf;
 use tauri::Manager;
 
@@ -41,6 +42,20 @@ struct Args {
     /// whose apps share one cloud (scripts/webdriver-session).
     #[arg(long, requires = "data_dir", conflicts_with_all = ["cloud_url", "cloud_ca"])]
     serve_cloud: bool,
+    /// The app's language: en, zh-CN, or a pseudo-locale for QA (en-XA,
+    /// ar-XB). Without it, the language chosen in the app, else the OS's.
+    #[arg(long, env = "HIK_LANG", value_parser = parse_language)]
+    lang: Option<Language>,
+}
+
+fn parse_language(tag: &str) -> Result<Language, String> {
+    Language::from_tag(tag).ok_or_else(|| {
+        let known: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
+        format!(
+            "the app does not speak {tag:?}; it speaks {}",
+            known.join(", ")
+        )
+    })
 }
 
 fn main() {
@@ -70,11 +85,18 @@ fn main() {
                 Some(d) => d.clone(),
                 None => app.path().app_data_dir()?,
             };
+            let language = args.lang.unwrap_or_else(|| {
+                let saved = hik_client::engine::saved_language(&data_dir);
+                let os = hik_client::locale::os_locale();
+                Language::resolve(None, saved.as_deref(), os.as_deref())
+            });
+            window::open(app, language)?;
             app.manage(start::Starting::new(start::Settings {
                 cloud_url: args.cloud_url.clone(),
                 cloud_ca: args.cloud_ca.clone(),
                 data_dir,
                 keyring_service: args.keyring_service.clone(),
+                language,
             }));
             #[cfg(target_os = "linux")]
             webview::lighten(app);
@@ -85,6 +107,28 @@ fn main() {
     if let Err(e) = result {
         eprintln!("hik-connect-sim: {e}");
         std::process::exit(1);
+    }
+}
+
+/// The main window, in the app's language from its first paint: its title,
+/// and the language handed to the page before any of its scripts run.
+mod window {
+    use hik_client::Language;
+
+    pub fn open(app: &tauri::App, language: Language) -> tauri::Result<()> {
+        let config = app
+            .config()
+            .app
+            .windows
+            .iter()
+            .find(|w| w.label == "main")
+            .cloned()
+            .unwrap_or_default();
+        tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+            .title(language.title())
+            .initialization_script(format!("window.__HIK_LANGUAGE__ = {:?};", language.tag()))
+            .build()?;
+        Ok(())
     }
 }
 

@@ -17,6 +17,7 @@ pub struct Settings {
     pub cloud_ca: Option<PathBuf>,
     pub data_dir: PathBuf,
     pub keyring_service: String,
+    pub language: hik_client::Language,
 }
 
 /// What start-up made: the engine, and the embedded cloud, which must live as
@@ -112,6 +113,7 @@ async fn start(settings: Settings) -> Result<Started, String> {
         secrets: Arc::new(KeyringStore::new(settings.keyring_service)),
         qa_inbox_url,
         qa_token,
+        language: settings.language,
     })
     .await
     .map_err(|e| match e {

@@ -231,15 +231,43 @@ failNext: number, };
 
 export type ErrorCode = "1011" | "1012" | "1013" | "1014" | "1015" | "1041" | "1043" | "1069" | "1100" | "2001" | "2002" | "2003" | "2004" | "2005" | "6002" | "80000" | "cloud_other" | "unreachable" | "certificate" | "cloud_error" | "invalid_input" | "unauthorized" | "session_ended" | "not_logged_in" | "no_pending_login" | "protocol" | "storage" | "not_started" | "internal";
 
+export type Rule = "email" | "phone" | "account" | "code" | "password" | "missing" | "region" | "noSuchDevice" | "noneChosen" | "stale" | "outOfRange" | "tooLong" | "malformed";
+
+export type Transport = "refused" | "timedOut" | "broken" | "unknownIssuer" | "expired" | "wrongName" | "badCertificate";
+
+export type Reason = "used" | "replaced" | "expired" | "burned" | "noCode" | "captchaMissing" | "captchaWrong" | "locked";
+
+export type Language = "en" | "zh-CN" | "en-XA" | "ar-XB";
+
 export type AppError = { 
 /**
  * The cloud's `meta.code` ("1011") or a word for this side ("unreachable").
  */
 code: ErrorCode, 
 /**
- * A sentence for people.
+ * A sentence for the log, in English; the UI words each code itself.
  */
-message: string, field?: string, remainingAttempts?: number, retryAfter?: number, contact?: Contact, policy?: string, needCaptcha?: boolean, 
+message: string, field?: string, 
+/**
+ * With `invalid_input`: the rule broken.
+ */
+rule?: Rule, 
+/**
+ * With `invalid_input` of a length or range: the bounds.
+ */
+min?: number, max?: number, 
+/**
+ * With `unreachable` and `certificate`: how the connection failed.
+ */
+transport?: Transport, 
+/**
+ * With 1012 and 1015: which cause (the cloud's `reason`).
+ */
+reason?: Reason, 
+/**
+ * With `cloud_other`: the cloud's `meta.code`.
+ */
+cloudCode?: number, remainingAttempts?: number, retryAfter?: number, contact?: Contact, policy?: string, needCaptcha?: boolean, 
 /**
  * With a captcha: how long the lock would last (seconds).
  */
@@ -284,6 +312,7 @@ export function commands(invoke: Invoke) {
     qaSetFault: (channel: string, fault: QaFault) => invoke<{ [key in string]?: QaFault }>('qa_set_fault', { channel, fault }),
     qaClearFaults: () => invoke<{ [key in string]?: QaFault }>('qa_clear_faults'),
     qaScenario: (name: string, fresh: boolean) => invoke<ScenarioSetUp>('qa_scenario', { name, fresh }),
+    setLanguage: (language: Language) => invoke<void>('set_language', { language }),
     openQaInbox: () => invoke<void>('open_qa_inbox'),
   };
 }

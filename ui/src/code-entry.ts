@@ -7,7 +7,9 @@ import type { Channel, Contact, Sent } from './backend';
 import type { CloudClock } from './clock';
 import { looksComplete } from './code';
 import { act, announce, errorLine, field, h, onSubmit } from './dom';
-import { formatDuration, type AppError } from './errors';
+import { codeDeadWhy, type AppError } from './errors';
+import { ltr, t, tn } from './i18n';
+import { clock, duration } from './i18n/format';
 
 export interface CodeEntryOptions {
   /** testid prefix: `verify` gives verify-code, verify-submit, verify-resend... */
@@ -38,16 +40,10 @@ export interface CodeEntryOptions {
   autofocus?: boolean;
 }
 
-const HINT_DIGITS = 'Type or paste it. Spaces and dashes are fine; O is read as 0, I and l as 1.';
-const HINT_LETTERS = 'Type or paste it, in small or capital letters. Spaces and dashes are fine; O is read as 0, I and L as 1.';
-
-/** 600 -> "10 minutes", 90 -> "1 minute 30 seconds", 45 -> "45 seconds". */
-export function inWords(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (m === 0) return part(s, 'second');
-  return s === 0 ? part(m, 'minute') : `${part(m, 'minute')} ${part(s, 'second')}`;
+/** "We will send / We sent a verification code to <contact> by email." */
+function whereTo(sent: boolean, c: Contact | null, contact: Node): (string | Node)[] {
+  const how = c == null ? 'other' : c.type;
+  return tn(sent ? 'code.sentTo' : 'code.willSendTo', { how, contact });
 }
 
 export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose: () => void } {
@@ -64,16 +60,16 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
   const choices = o.choices && o.choices.length > 1 ? o.choices : [];
   let channel: Channel | null = choices.length ? (o.chosen ?? (choices[0]?.type === 'phone' ? 'phone' : 'email')) : null;
   const chosenContact = () => choices.find((c) => c.type === channel) ?? o.contact;
-  const contactText = h('strong', { testid: `${o.prefix}-contact` }, chosenContact()?.fuzzyContact ?? 'your email or phone');
-  const by = (c: Contact | null) => (c == null ? '.' : c.type === 'phone' ? ' by SMS.' : ' by email.');
-  const intro = h('p', { testid: `${o.prefix}-code-sent`, role: 'status' }, 'We will send a verification code to ', contactText, by(chosenContact()));
+  const contactText = h('strong', { testid: `${o.prefix}-contact`, dir: 'ltr' }, chosenContact()?.fuzzyContact ?? t('code.yourContact'));
+  if (!chosenContact()) contactText.removeAttribute('dir');
+  const intro = h('p', { testid: `${o.prefix}-code-sent`, role: 'status' }, ...whereTo(false, chosenContact(), contactText));
   // Where the code goes (the Hik-Connect guide: "select the preferred method
   // of delivery"); the choice is remembered for next time.
   const picker = choices.length
     ? h(
         'fieldset',
         { class: 'method', testid: `${o.prefix}-channel` },
-        h('legend', {}, 'Send the code by'),
+        h('legend', {}, t('code.sendBy')),
         ...choices.map((c) =>
           h(
             'label',
@@ -87,51 +83,54 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
                 channel = c.type === 'phone' ? 'phone' : 'email';
                 if (!sentOnce) {
                   contactText.textContent = c.fuzzyContact;
-                  intro.replaceChildren('We will send a verification code to ', contactText, by(c));
+                  contactText.dir = 'ltr';
+                  intro.replaceChildren(...whereTo(false, c, contactText));
                 }
               },
             }),
-            c.type === 'phone' ? ` SMS to ${c.fuzzyContact}` : ` Email to ${c.fuzzyContact}`,
+            ' ',
+            t(c.type === 'phone' ? 'code.bySms' : 'code.byEmail', { contact: ltr(c.fuzzyContact) }),
           ),
         ),
       )
     : null;
-  const sendBtn = h('button', { class: 'primary', type: 'button', testid: `${o.prefix}-send` }, 'Send code');
-  const resendBtn = h('button', { type: 'button', class: 'link', testid: `${o.prefix}-resend`, hidden: true }, 'Resend code');
-  const haveCodeBtn = h('button', { type: 'button', class: 'link', testid: `${o.prefix}-have-code` }, 'I already have a code');
+  const sendBtn = h('button', { class: 'primary', type: 'button', testid: `${o.prefix}-send` }, t('code.send'));
+  const resendBtn = h('button', { type: 'button', class: 'link', testid: `${o.prefix}-resend`, hidden: true }, t('code.resend'));
+  const haveCodeBtn = h('button', { type: 'button', class: 'link', testid: `${o.prefix}-have-code` }, t('code.haveOne'));
   const expiry = h('p', { class: 'muted', testid: `${o.prefix}-expiry`, 'aria-live': 'off' });
   const input = h('input', {
     testid: `${o.prefix}-code`,
     inputmode: 'numeric',
     autocomplete: 'one-time-code',
-    placeholder: 'Code from the message',
+    placeholder: t('code.placeholder'),
     maxlength: 24,
     spellcheck: false,
     class: 'code-input',
+    dir: 'ltr',
   });
   const submitBtn = h('button', { class: 'primary', type: 'submit', testid: `${o.prefix}-submit` }, o.submitLabel);
-  const codeField = field('Verification code', input, HINT_DIGITS);
+  const codeField = field(t('code.label'), input, t('code.hint.digits'));
   const hint = codeField.querySelector<HTMLElement>('.hint') ?? h('small');
   const error = errorLine();
-  const validity = h('li', {}, 'A code is valid for 10 minutes, and only the newest code works: after "Resend code", use the new one.');
+  const validity = h('li', {}, t('code.help.validity', { duration: duration(validFor) }));
   const inbox = o.qaInboxUrl
-    ? h('li', {}, 'Simulator: every code this cloud sends is shown in the QA inbox at ', h('code', { testid: 'qa-inbox-hint' }, o.qaInboxUrl), '.')
+    ? h('li', {}, ...tn('code.help.inbox', { url: h('code', { testid: 'qa-inbox-hint', dir: 'ltr' }, o.qaInboxUrl) }))
     : null;
   const forgot = o.onForgotPassword
-    ? h('button', { type: 'button', class: 'link', testid: `${o.prefix}-help-reset`, onclick: o.onForgotPassword }, 'reset your password')
-    : 'reset your password';
+    ? h('button', { type: 'button', class: 'link', testid: `${o.prefix}-help-reset`, onclick: o.onForgotPassword }, t('code.help.reset'))
+    : t('code.help.reset');
   const help = h(
     'details',
     { class: 'help', testid: `${o.prefix}-help` },
-    h('summary', {}, "Didn't receive the code?"),
+    h('summary', {}, t('code.help.title')),
     h(
       'ul',
       {},
-      h('li', {}, 'Check your spam or junk folder: emails with codes are sometimes filtered there.'),
-      h('li', {}, 'Check that the address shown above is yours and still in use.'),
-      h('li', {}, 'Codes can take a few minutes to arrive. Wait a little, then use "Resend code".'),
+      h('li', {}, t('code.help.spam')),
+      h('li', {}, t('code.help.address')),
+      h('li', {}, t('code.help.wait')),
       validity,
-      h('li', {}, 'After 5 wrong entries a code stops working: request a new one. If you are locked out of your account, wait, or ', forgot, '.'),
+      h('li', {}, ...tn('code.help.wrong', { reset: forgot })),
       inbox,
     ),
   );
@@ -145,16 +144,16 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     const needNew = codeDead || expired;
     if (expired && !codeDead && !saidExpired) {
       saidExpired = true;
-      announce('The code has expired. Request a new code.');
+      announce(t('code.expiredNow'));
     }
     if (left === 0 && !saidResend) {
       saidResend = true;
-      announce('You can request a new code now.');
+      announce(t('code.canResend'));
     }
     resendBtn.disabled = left > 0 || resendBtn.getAttribute('aria-busy') === 'true';
     if (resendBtn.getAttribute('aria-busy') !== 'true') {
-      const label = needNew ? 'Request a new code' : 'Resend code';
-      resendBtn.textContent = left > 0 ? `${label} (${formatDuration(left)})` : label;
+      const label = needNew ? t('code.requestNew') : t('code.resend');
+      resendBtn.textContent = left > 0 ? t('code.wait', { label, clock: clock(left) }) : label;
     }
     resendBtn.classList.toggle('attention', needNew);
     resendBtn.classList.toggle('link', !needNew);
@@ -166,13 +165,13 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     haveCodeBtn.hidden = !waiting;
     if (submitBtn.getAttribute('aria-busy') !== 'true') submitBtn.disabled = waiting || needNew;
     submitBtn.classList.toggle('primary', !waiting && !needNew);
-    const when = left > 0 ? `You can request a new code in ${formatDuration(left)}.` : 'Request a new code.';
+    const when = left > 0 ? t('code.newIn', { clock: clock(left) }) : t('code.newNow');
     if (codeDead) {
-      expiry.textContent = `${deadWhy} ${when}`;
+      expiry.textContent = t('code.deadThen', { why: deadWhy, then: when });
     } else if (expired) {
-      expiry.textContent = `The code has expired. ${when}`;
+      expiry.textContent = t('code.deadThen', { why: t('error.code.expired'), then: when });
     } else if (sentOnce) {
-      expiry.textContent = `The code is valid for ${formatDuration(o.clock.left(expiresAt))}.`;
+      expiry.textContent = t('code.validFor', { clock: clock(o.clock.left(expiresAt)) });
     }
     expiry.classList.toggle('error', needNew);
   };
@@ -192,7 +191,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     letters = sent.codeAlphabet === 'letters';
     input.inputMode = letters ? 'text' : 'numeric';
     input.autocapitalize = letters ? 'characters' : 'off';
-    hint.textContent = letters ? HINT_LETTERS : HINT_DIGITS;
+    hint.textContent = letters ? t('code.hint.letters') : t('code.hint.digits');
     resendAt = sent.cloudNow + (sent.retryAfter ?? 60);
     validFor = sent.expiresIn ?? validFor;
     expiresAt = sent.cloudNow + validFor;
@@ -200,10 +199,11 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     codeDead = false;
     saidExpired = false;
     saidResend = false;
-    announce(`Code sent to ${sent.contact.fuzzyContact}. It is valid for ${inWords(validFor)}.`);
-    validity.textContent = `A code is valid for ${inWords(validFor)}, and only the newest code works: after "Resend code", use the new one.`;
+    announce(t('code.sentAnnounce', { contact: ltr(sent.contact.fuzzyContact), duration: duration(validFor) }));
+    validity.textContent = t('code.help.validity', { duration: duration(validFor) });
     contactText.textContent = o.address ?? sent.contact.fuzzyContact;
-    intro.replaceChildren('We sent a verification code to ', contactText, by(sent.contact));
+    contactText.dir = 'ltr';
+    intro.replaceChildren(...whereTo(true, sent.contact, contactText));
     sendBtn.hidden = true;
     resendBtn.hidden = false;
     input.value = '';
@@ -218,7 +218,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     }
   };
   const send = (btn: HTMLButtonElement) =>
-    act(btn, 'Sending…', error, async () => applySent(await o.send(channel)), onSendError).finally(tick);
+    act(btn, t('code.sending'), error, async () => applySent(await o.send(channel)), onSendError).finally(tick);
   sendBtn.addEventListener('click', () => void send(sendBtn));
   // A dead code's *Verify* comes back once another code is typed (a newer
   // one the person already has, say).
@@ -253,23 +253,22 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
   onSubmit(
     form,
     submitBtn,
-    'Checking…',
+    t('code.checking'),
     error,
     async () => {
       if (!looksComplete(input.value, letters)) {
         input.focus();
-        const what = letters ? '4 to 8 letters and digits' : '4 to 8 digits';
-        throw { code: 'invalid_input', message: `Enter the code from the message: ${what}.` } satisfies AppError;
+        throw { code: 'invalid_input', message: 'incomplete code', field: 'code', rule: 'code', min: 4, max: 8 } satisfies AppError;
       }
       await o.submit(input.value);
     },
     (err) => {
       // A code the cloud replaced by a newer one: the newest still works,
       // so only this entry was wrong (the error line says so).
-      if (err.code === '1012' && !/newer/i.test(err.message)) {
+      if (err.code === '1012' && err.reason !== 'replaced') {
         // One line says it, with when a new code can be had.
         codeDead = true;
-        deadWhy = err.message.replace(/\s*Request a new code\.?$/, '');
+        deadWhy = codeDeadWhy(err);
         input.value = '';
         tick();
         return 'handled';

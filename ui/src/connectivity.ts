@@ -3,6 +3,8 @@
 // same action through the same busy button, so nothing is submitted twice.
 // And what every screen does when the cloud has ended the session.
 import { h } from './dom';
+import { describe, type AppError } from './errors';
+import { t } from './i18n';
 
 let banner: HTMLElement | null = null;
 
@@ -10,22 +12,22 @@ function host(): HTMLElement | null {
   return document.getElementById('banners');
 }
 
-/** Show (or update) the banner; `retry` runs the action that failed. */
-export function cloudDown(message: string, retry: (() => Promise<unknown>) | null): void {
+/** Show (or update) the banner for `err`; `retry` runs the action that failed. */
+export function cloudDown(err: AppError, retry: (() => Promise<unknown>) | null): void {
   cloudUp();
   const retryBtn = retry
-    ? h('button', { type: 'button', testid: 'cloud-retry' }, 'Try again')
+    ? h('button', { type: 'button', testid: 'cloud-retry' }, t('banner.retry'))
     : null;
   if (retryBtn && retry) {
     retryBtn.addEventListener('click', async () => {
       retryBtn.disabled = true;
-      retryBtn.textContent = 'Trying…';
+      retryBtn.textContent = t('banner.trying');
       try {
         await retry();
       } finally {
         if (retryBtn.isConnected) {
           retryBtn.disabled = false;
-          retryBtn.textContent = 'Try again';
+          retryBtn.textContent = t('banner.retry');
         }
       }
     });
@@ -33,8 +35,8 @@ export function cloudDown(message: string, retry: (() => Promise<unknown>) | nul
   banner = h(
     'div',
     { class: 'banner error-banner', role: 'alert', testid: 'cloud-banner' },
-    // (The engine's sentence for a server error says so already.)
-    h('span', {}, /is lost|is kept/.test(message) ? message : `${message} What you typed is kept.`),
+    // (The sentence for a server error says so already.)
+    h('span', {}, err.code === 'cloud_error' ? describe(err) : t('banner.kept', { problem: describe(err) })),
     retryBtn,
   );
   host()?.prepend(banner);

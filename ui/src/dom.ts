@@ -2,6 +2,7 @@
 // and the few form behaviours every screen shares.
 import { cloudDown, cloudUp, sessionEnded } from './connectivity';
 import { describe, toAppError, type AppError } from './errors';
+import { t } from './i18n';
 
 type Attrs = Record<string, unknown> & { testid?: string };
 type Child = Node | string | null | undefined | false;
@@ -96,7 +97,7 @@ export async function act(
     // A session the cloud has ended leaves the screen altogether.
     if (sessionEnded(err)) return false;
     if (cloudAway(err)) {
-      cloudDown(describe(err), () => act(button, busyLabel, error, action, onError));
+      cloudDown(err, () => act(button, busyLabel, error, action, onError));
     } else {
       cloudUp();
     }
@@ -116,9 +117,9 @@ export function cloudAway(err: AppError): boolean {
 
 /** What the form's error line says; the banner explains a cloud that is away at length. */
 function formLine(err: AppError): string {
-  if (err.code === 'unreachable') return 'The cloud did not answer. Try again when it is back.';
-  if (err.code === 'certificate') return "The cloud's certificate is not trusted, so nothing was sent.";
-  if (err.code === 'cloud_error') return 'The cloud could not answer this time. Try again.';
+  if (err.code === 'unreachable') return t('form.unreachable');
+  if (err.code === 'certificate') return t('form.certificate');
+  if (err.code === 'cloud_error') return t('form.cloudError');
   return describe(err);
 }
 
@@ -151,7 +152,7 @@ export async function busy<T>(button: HTMLButtonElement, label: string, action: 
   button.setAttribute('aria-busy', 'true');
   button.textContent = label;
   const slow = window.setTimeout(() => {
-    button.textContent = `${label} (the cloud is slow to answer)`;
+    button.textContent = t('form.slow', { label });
   }, SLOW_MS);
   try {
     return await action();

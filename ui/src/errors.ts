@@ -1,6 +1,10 @@
 // Errors from Rust arrive as {code, message, ...}; this turns them into words
-// for people, keyed on the stable code, never on the message text.
+// for people from the code and its typed details (reason, rule, transport,
+// tries left, seconds). The message is Rust's or the cloud's, for logs only:
+// it is never shown or read here.
 import type { AppError } from './bindings';
+import { t } from './i18n';
+import { duration } from './i18n/format';
 
 export type { AppError };
 
@@ -16,74 +20,137 @@ export function isLock(e: AppError): boolean {
   return e.code === '1015' && !e.needCaptcha && e.retryAfter != null;
 }
 
-/** The sentence shown under a form for an error: every code is named, so
- * a code added in Rust does not compile here until it is given its words. */
-export function describe(e: AppError): string {
-  switch (e.code) {
-    case '1011': {
-      const n = e.remainingAttempts;
-      return n == null ? e.message : `${e.message} ${n} ${n === 1 ? 'try' : 'tries'} left.`;
-    }
-    case '1043':
-      return 'The verification code is incorrect. Last try: one more wrong entry and this code stops working.';
-    case '1012':
-      return `${e.message.replace(/\s*Request a new code\.?$/, '')} Request a new code.`.trim();
-    case '1013':
-      return 'No account uses this email address or phone number. Check it, or sign up.';
-    case '1014':
-      return e.needCaptcha
-        ? 'The password is incorrect. To keep your account safe, also type the characters in the picture from now on.'
-        : 'The password is incorrect.';
-    case '1015':
-      if (e.needCaptcha) return e.message;
-      return e.retryAfter != null
-        ? `Too many wrong passwords: this account is locked for ${formatDuration(e.retryAfter)}. Wait, or reset your password to unlock it now.`
-        : e.message;
-    case '1041':
-      return e.retryAfter != null
-        ? `Codes were requested too often. You can ask for a new one in ${formatDuration(e.retryAfter)}.`
-        : e.message;
-    case '2002':
-      return e.policy ? `${e.message} A password needs ${lowerFirst(e.policy)}` : e.message;
-    case 'unreachable':
-      return `${e.message} Check that the cloud is running, then try again.`;
-    // The cloud's and the engine's own sentences say it well enough.
-    case '1069':
-    case '1100':
-    case '2001':
-    case '2003':
-    case '2004':
-    case '2005':
-    case '6002':
-    case '80000':
-    case 'cloud_other':
-    case 'certificate':
-    case 'cloud_error':
-    case 'invalid_input':
-    case 'unauthorized':
-    case 'session_ended':
-    case 'not_logged_in':
-    case 'no_pending_login':
-    case 'protocol':
-    case 'storage':
-    case 'not_started':
-    case 'internal':
-      return e.message;
+/** Why a 1012 code is dead, in one sentence (without what to do next). */
+export function codeDeadWhy(e: AppError): string {
+  switch (e.reason) {
+    case 'used':
+      return t('error.code.used');
+    case 'replaced':
+      return t('error.code.replaced');
+    case 'expired':
+      return t('error.code.expired');
+    case 'burned':
+      return t('error.code.burned');
+    default:
+      return t('error.code.dead');
+  }
+}
+
+/** What a refused input is told, by the rule it broke. */
+function invalidInput(e: AppError): string {
+  switch (e.rule) {
+    case 'email':
+      return t('error.input.email');
+    case 'phone':
+      return t('error.input.phone');
+    case 'account':
+      return t('error.input.account');
+    case 'code':
+      return t('error.input.code', { min: e.min ?? 4, max: e.max ?? 8 });
+    case 'password':
+      return t('error.input.password');
+    case 'missing':
+      return e.field === 'password' || e.field === 'oldPassword' ? t('error.input.passwordMissing') : t('error.input.missing');
+    case 'region':
+      return t('error.input.region');
+    case 'noSuchDevice':
+      return t('error.input.noSuchDevice');
+    case 'noneChosen':
+      return t('error.input.noneChosen');
+    case 'stale':
+      return t('error.input.stale');
+    case 'outOfRange':
+    case 'tooLong':
+    case 'malformed':
+    case undefined:
+      return t('error.input.malformed');
     default: {
-      const unknown: never = e.code;
+      const unknown: never = e.rule;
       return `${unknown}`;
     }
   }
 }
 
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
+/** Why the cloud's certificate was refused, and what to do. */
+function certificate(e: AppError): string {
+  switch (e.transport) {
+    case 'expired':
+      return t('error.certificate.expired');
+    case 'wrongName':
+      return t('error.certificate.wrongName');
+    case 'unknownIssuer':
+      return t('error.certificate.unknownIssuer');
+    default:
+      return t('error.certificate.bad');
+  }
 }
 
-/** 75 -> "1:15", 9 -> "0:09", 3725 -> "1:02:05". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.ceil(seconds));
-  const mm = `${Math.floor((s % 3600) / 60)}`;
-  const ss = String(s % 60).padStart(2, '0');
-  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+/** The sentence shown under a form for an error: every code is named, so
+ * a code added in Rust does not compile here until it is given its words. */
+export function describe(e: AppError): string {
+  switch (e.code) {
+    case '1011':
+      return e.remainingAttempts == null ? t('error.1011') : t('error.1011.tries', { count: e.remainingAttempts });
+    case '1043':
+      return t('error.1043');
+    case '1012':
+      return t('error.1012', { why: codeDeadWhy(e) });
+    case '1013':
+      return t('error.1013');
+    case '1014':
+      return e.needCaptcha ? t('error.1014.captcha') : t('error.1014');
+    case '1015':
+      if (e.reason === 'captchaWrong') return t('error.1015.captchaWrong');
+      if (e.needCaptcha) return t('error.1015.captchaMissing');
+      return e.retryAfter != null ? t('error.1015.locked', { duration: duration(e.retryAfter) }) : t('error.1015');
+    case '1041':
+      return e.retryAfter != null ? t('error.1041.wait', { duration: duration(e.retryAfter) }) : t('error.1041');
+    case '1069':
+      return t('error.1069');
+    case '1100':
+      return t('error.1100');
+    case '2001':
+      return t('error.2001');
+    case '2002':
+      return t('error.2002');
+    case '2003':
+      return t('error.2003');
+    case '2004':
+      return t('error.2004');
+    case '2005':
+      return t('error.2005');
+    case '6002':
+      return t('error.6002');
+    case '80000':
+      return t('error.80000');
+    case 'cloud_other':
+      return t('error.cloudOther', { code: String(e.cloudCode ?? '?') });
+    case 'unreachable':
+      return e.transport === 'timedOut' ? t('error.unreachable.timedOut') : t('error.unreachable');
+    case 'certificate':
+      return certificate(e);
+    case 'cloud_error':
+      return t('error.cloudError');
+    case 'invalid_input':
+      return invalidInput(e);
+    case 'unauthorized':
+    case 'session_ended':
+      return t('error.sessionEnded');
+    case 'not_logged_in':
+      return t('error.notLoggedIn');
+    case 'no_pending_login':
+      return t('error.noPendingLogin');
+    case 'protocol':
+      return t('error.protocol');
+    case 'storage':
+      return t('error.storage');
+    case 'not_started':
+      return t('error.notStarted');
+    case 'internal':
+      return t('error.internal');
+    default: {
+      const unknown: never = e.code;
+      return `${unknown}`;
+    }
+  }
 }

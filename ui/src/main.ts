@@ -1,13 +1,15 @@
-// Start-up and navigation: shows a neutral start screen at once, takes
-// start-up's answer (status, a resumed session, QA), then the screen it leads
-// to (home for a resumed session, else login), and swaps screens. Banners and
-// the footer say where the cloud is.
+// Start-up and navigation: shows a neutral start screen at once, in the
+// language Rust chose (handed over before the first paint), takes start-up's
+// answer (status, a resumed session, QA), then the screen it leads to (home
+// for a resumed session, else login), and swaps screens. Banners and the
+// footer say where the cloud is; the language picker redraws everything.
 import { backend, type Startup, type Status } from './backend';
 import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
 import { cloudAway, h } from './dom';
 import { describe, type AppError } from './errors';
-import { qaDrawer } from './qa-drawer';
+import { LANGUAGES, setLanguage, t, type Language } from './i18n';
+import { qaDrawer, type QaDrawer } from './qa-drawer';
 import { forgotScreen } from './screens/forgot';
 import { homeScreen } from './screens/home';
 import { loginScreen } from './screens/login';
@@ -19,7 +21,13 @@ import { terminalsScreen, verifyScreen } from './screens/verify';
 const app = document.getElementById('app') as HTMLElement;
 const banners = document.getElementById('banners') as HTMLElement;
 const footer = document.getElementById('footer') as HTMLElement;
+const topbar = document.querySelector('.topbar') as HTMLElement;
 let leaving: (() => void)[] = [];
+/** The screen on show, to draw again in another language. */
+let current: { build: () => HTMLElement; name: string } | null = null;
+
+// The language Rust chose (flag, saved choice, OS), set before any word is drawn.
+setLanguage((window as { __HIK_LANGUAGE__?: Language }).__HIK_LANGUAGE__ ?? 'en');
 
 /** Leave the current screen (stopping its timers), then build and show the next. */
 function show(build: () => HTMLElement, name: string): void {
@@ -27,6 +35,7 @@ function show(build: () => HTMLElement, name: string): void {
   leaving = [];
   // A retry offered by the screen being left would act on a screen that is gone.
   cloudUp();
+  current = { build, name };
   app.replaceChildren(build());
   app.dataset.screen = name;
   // The screens shown since start, oldest first: a suite checks what a
@@ -40,9 +49,32 @@ function startingScreen(): HTMLElement {
   return h(
     'section',
     { class: 'card starting', testid: 'starting' },
-    h('h1', {}, 'Hik-Connect Simulator'),
-    h('p', { class: 'muted', role: 'status' }, 'Starting…'),
+    h('h1', {}, t('app.title')),
+    h('p', { class: 'muted', role: 'status' }, t('app.starting')),
   );
+}
+
+/** Each language by its own name (the pseudo-locales by their tags). */
+const ENDONYMS: Record<Language, string> = {
+  en: 'English',
+  'zh-CN': '简体中文',
+  'en-XA': 'en-XA (pseudo)',
+  'ar-XB': 'ar-XB (pseudo)',
+};
+
+/** The badge and the language picker, reachable before login. */
+function renderTopbar(onPick: (lang: Language) => void): void {
+  topbar.querySelector('[data-testid="sim-badge"]')?.remove();
+  topbar.querySelector('.language')?.remove();
+  const badge = h('span', { class: 'badge', testid: 'sim-badge', title: t('app.badgeTitle') }, t('app.badge'));
+  const picker = h(
+    'select',
+    { testid: 'language-picker', 'aria-label': t('app.language') },
+    ...LANGUAGES.map((l) => h('option', { value: l, lang: l === 'zh-CN' ? l : 'en', selected: l === document.documentElement.lang }, ENDONYMS[l])),
+  );
+  picker.addEventListener('change', () => onPick(picker.value as Language));
+  topbar.querySelector('.brand')?.after(badge);
+  topbar.append(h('label', { class: 'language' }, picker));
 }
 
 function renderChrome(status: Status): void {
@@ -52,15 +84,15 @@ function renderChrome(status: Status): void {
       h(
         'div',
         { class: 'banner warn', role: 'alert', testid: 'keyring-banner' },
-        h('strong', {}, 'This computer cannot be remembered. '),
-        'The system keyring is unavailable, so you will be asked for a verification code at each login. Logging in still works. ',
-        h('small', {}, status.keyringProblem ?? ''),
+        h('strong', {}, t('keyring.title')),
+        ' ',
+        t('keyring.text'),
       ),
     );
   }
   footer.replaceChildren(
-    h('span', {}, 'Cloud: ', h('code', { testid: 'cloud-url' }, status.cloudUrl)),
-    status.qaInboxUrl ? h('span', {}, 'QA inbox: ', h('code', { testid: 'qa-inbox-url' }, status.qaInboxUrl)) : '',
+    h('span', {}, t('footer.cloud'), ' ', h('code', { testid: 'cloud-url', dir: 'ltr' }, status.cloudUrl)),
+    status.qaInboxUrl ? h('span', {}, t('footer.inbox'), ' ', h('code', { testid: 'qa-inbox-url', dir: 'ltr' }, status.qaInboxUrl)) : '',
   );
 }
 
@@ -123,7 +155,31 @@ async function start(): Promise<void> {
     },
     onLeave: (dispose) => leaving.push(dispose),
   };
-  onSessionEnded(() => nav.login('Your session has ended. Log in again.'));
+  onSessionEnded(() => nav.login('notice.sessionEnded'));
+  let drawer: QaDrawer | null = null;
+  let qaOn = false;
+  const putDrawer = () => {
+    drawer?.button.remove();
+    drawer?.drawer.remove();
+    drawer = qaOn ? qaDrawer(clock, nav.status.qaInboxUrl) : null;
+    if (drawer) {
+      topbar.append(drawer.button);
+      document.body.append(drawer.drawer);
+    }
+  };
+  /** Another language, chosen in the app: saved (Rust), then everything
+   * drawn again in it, the values typed into the screen kept. */
+  const pick = (lang: Language) => {
+    void backend.setLanguage(lang).catch((e) => startFailed(e as AppError));
+    setLanguage(lang);
+    document.title = t('app.title');
+    renderTopbar(pick);
+    if (nav.status !== starting) renderChrome(nav.status);
+    putDrawer();
+    if (current) redraw(current);
+  };
+  document.title = t('app.title');
+  renderTopbar(pick);
   show(startingScreen, 'starting');
 
   let startup: Startup;
@@ -138,17 +194,14 @@ async function start(): Promise<void> {
   nav.status = startup.status;
   renderChrome(startup.status);
   // The QA drawer, when the cloud serves the QA surface (always when embedded).
-  if (startup.qa) {
-    const qa = qaDrawer(clock, startup.status.qaInboxUrl);
-    document.querySelector('.topbar')?.append(qa.button);
-    document.body.append(qa.drawer);
-  }
+  qaOn = startup.qa;
+  putDrawer();
   const resumed = startup.home;
   if (resumed) show(() => homeScreen(nav, resumed), 'home');
   else {
     show(() => loginScreen(nav), 'login');
     if (startup.resumeError && cloudAway(startup.resumeError)) {
-      cloudDown(describe(startup.resumeError), async () => {
+      cloudDown(startup.resumeError, async () => {
         const home = await backend.resume();
         cloudUp();
         if (home) nav.home(home);
@@ -156,6 +209,22 @@ async function start(): Promise<void> {
     }
   }
   app.dataset.started = 'true';
+}
+
+/** Draw `screen` again (in a new language): what was typed into its fields
+ * and which of its boxes were ticked come back, field by field. */
+function redraw(screen: { build: () => HTMLElement; name: string }): void {
+  const typed = new Map<string, { value: string; checked: boolean }>();
+  for (const el of app.querySelectorAll<HTMLInputElement>('input[data-testid], select[data-testid]')) {
+    typed.set(el.dataset.testid ?? '', { value: el.value, checked: el.checked });
+  }
+  show(screen.build, screen.name);
+  for (const el of app.querySelectorAll<HTMLInputElement>('input[data-testid], select[data-testid]')) {
+    const was = typed.get(el.dataset.testid ?? '');
+    if (!was) continue;
+    if (el.type === 'checkbox' || el.type === 'radio') el.checked = was.checked;
+    else el.value = was.value;
+  }
 }
 
 start().catch((e) => {

@@ -3,24 +3,38 @@
 // the inbox page. It is how QA reaches an expired code, a lockout or a code
 // that never arrives without waiting. Opened by its button or Ctrl+Shift+Q.
 import { backend, type AppError, type OutboxMessage, type QaFault, type QaView } from './backend';
-import { dateTime, when, type CloudClock } from './clock';
+import type { CloudClock } from './clock';
 import { act, errorLine, h, showError } from './dom';
+import { describe } from './errors';
+import { t, type MessageKey } from './i18n';
+import { dateTime, list, percent, when } from './i18n/format';
 
 const CHANNELS = ['email', 'sms'] as const;
 type Channel = (typeof CHANNELS)[number];
 
 function describeFault(f: QaFault | undefined): string {
-  if (!f || (f.delaySeconds === 0 && f.dropRate === 0 && f.failNext === 0)) return 'Delivering normally.';
+  if (!f || (f.delaySeconds === 0 && f.dropRate === 0 && f.failNext === 0)) return t('qa.fault.normal');
   const parts: string[] = [];
-  if (f.delaySeconds) parts.push(`${f.delaySeconds} s late`);
-  if (f.dropRate) parts.push(`${Math.round(f.dropRate * 100)}% dropped`);
-  if (f.failNext) parts.push(`next ${f.failNext} fail`);
-  return `${parts.join(', ')}.`;
+  if (f.delaySeconds) parts.push(t('qa.fault.late', { seconds: f.delaySeconds }));
+  if (f.dropRate) parts.push(t('qa.fault.dropped', { share: percent(f.dropRate) }));
+  if (f.failNext) parts.push(t('qa.fault.failing', { count: f.failNext }));
+  return t('qa.fault.state', { faults: list(parts) });
 }
 
+/** A message's status in words (`sent`, `delivered`, ...; another: as is). */
+const STATUS: Record<string, MessageKey> = {
+  queued: 'qa.status.queued',
+  sending: 'qa.status.sending',
+  delayed: 'qa.status.delayed',
+  delivered: 'qa.status.delivered',
+  dropped: 'qa.status.dropped',
+  failed: 'qa.status.failed',
+};
 
-/** One message; `now` is the cloud's clock, for "2 minutes ago". */
+/** One message; `now` is the cloud's clock, for "2 minutes ago". The
+ * subject and text are the cloud's own, in the account's language. */
 function message(m: OutboxMessage, now: number): HTMLElement {
+  const status = STATUS[m.status];
   return h(
     'li',
     { class: 'qa-message', testid: 'qa-message', 'data-biz': m.bizType ?? '' },
@@ -28,12 +42,18 @@ function message(m: OutboxMessage, now: number): HTMLElement {
       'div',
       { class: 'row' },
       m.code
-        ? h('code', { class: 'qa-code', testid: 'qa-message-code' }, m.code)
-        : h('strong', { class: 'qa-notice', testid: 'qa-message-notice' }, noticeTitle(m.subject)),
-      h('span', { class: `qa-status ${m.status}`, testid: 'qa-message-status' }, m.status),
+        ? h('code', { class: 'qa-code', testid: 'qa-message-code', dir: 'ltr' }, m.code)
+        : h('strong', { class: 'qa-notice', testid: 'qa-message-notice' }, m.subject),
+      h('span', { class: `qa-status ${m.status}`, testid: 'qa-message-status' }, status ? t(status) : m.status),
     ),
-    m.code ? null : h('p', { class: 'qa-notice-text', testid: 'qa-message-text' }, noticeText(m.body)),
-    h('small', {}, `${m.bizType ?? 'message'} · ${m.channel} to ${m.to} · `, h('time', { title: dateTime(m.sentAt) }, when(m.sentAt, now))),
+    m.code ? null : h('p', { class: 'qa-notice-text', testid: 'qa-message-text' }, m.body),
+    h(
+      'small',
+      {},
+      t(m.channel === 'sms' ? 'qa.message.sms' : 'qa.message.email', { biz: m.bizType ?? t('qa.message.notice'), to: m.to }),
+      ' · ',
+      h('time', { title: dateTime(m.sentAt) }, when(m.sentAt, now)),
+    ),
   );
 }
 
@@ -42,24 +62,9 @@ export interface QaDrawer {
   drawer: HTMLElement;
 }
 
-/** A notice's subject without the brand: "Security notice: your password was changed". */
-function noticeTitle(subject: string): string {
-  const t = subject.replace(/^Hik-Connect( security notice)?:?\s*/, '');
-  return t ? `Security notice: ${t}` : 'Security notice';
-}
-
-/** A message's text without greeting, signature or SMS prefix. */
-function noticeText(body: string): string {
-  return body
-    .replace(/^\[Hik-Connect\]\s*/, '')
-    .replace(/^Hello,\s*/, '')
-    .replace(/\s*The Hik-Connect team \(simulated\)\s*$/, '')
-    .trim();
-}
-
 export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
-  const button = h('button', { type: 'button', class: 'qa-open', testid: 'qa-open', 'aria-expanded': 'false', 'aria-controls': 'qa-drawer', title: 'QA drawer (Ctrl+Shift+Q)' }, 'QA');
-  const close = h('button', { type: 'button', class: 'link', testid: 'qa-close' }, 'Close');
+  const button = h('button', { type: 'button', class: 'qa-open', testid: 'qa-open', 'aria-expanded': 'false', 'aria-controls': 'qa-drawer', title: t('qa.open') }, t('qa.button'));
+  const close = h('button', { type: 'button', class: 'link', testid: 'qa-close' }, t('common.close'));
   const error = errorLine();
   const addresses = h('p', { class: 'muted', testid: 'qa-addresses' });
   const messages = h('ul', { class: 'qa-messages', testid: 'qa-messages', 'aria-live': 'polite' });
@@ -68,7 +73,7 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
   const clockButton = (testid: string, label: string, seconds: number) => {
     const b = h('button', { type: 'button', testid }, label);
     b.addEventListener('click', () =>
-      void act(b, '…', error, async () => {
+      void act(b, t('qa.busy'), error, async () => {
         clock.sync(await backend.qaAdvanceClock(seconds));
         await refresh();
       }),
@@ -80,10 +85,10 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     const delay = h('input', { type: 'number', min: 0, max: 86400, value: '0', testid: `qa-fault-${ch}-delay`, id: `qa-${ch}-delay` });
     const drop = h('input', { type: 'checkbox', testid: `qa-fault-${ch}-drop`, id: `qa-${ch}-drop` });
     const fail = h('input', { type: 'number', min: 0, max: 100, value: '0', testid: `qa-fault-${ch}-fail`, id: `qa-${ch}-fail` });
-    const apply = h('button', { type: 'button', testid: `qa-fault-${ch}-apply` }, 'Apply');
+    const apply = h('button', { type: 'button', testid: `qa-fault-${ch}-apply` }, t('qa.fault.apply'));
     const state = h('p', { class: 'muted', testid: `qa-fault-${ch}-state` });
     apply.addEventListener('click', () =>
-      void act(apply, 'Applying…', error, async () => {
+      void act(apply, t('qa.fault.applying'), error, async () => {
         const fault: QaFault = {
           delaySeconds: Math.max(0, Math.floor(Number(delay.value) || 0)),
           dropRate: drop.checked ? 1 : 0,
@@ -95,10 +100,10 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     const box = h(
       'fieldset',
       { class: 'qa-fault' },
-      h('legend', {}, ch === 'email' ? 'Email' : 'SMS'),
-      h('label', { for: delay.id }, 'Delay (s) ', delay),
-      h('label', { for: drop.id }, drop, ' Drop every message'),
-      h('label', { for: fail.id }, 'Fail the next ', fail),
+      h('legend', {}, ch === 'email' ? t('profile.email') : t('qa.sms')),
+      h('label', { for: delay.id }, t('qa.fault.delay'), ' ', delay),
+      h('label', { for: drop.id }, drop, ' ', t('qa.fault.drop')),
+      h('label', { for: fail.id }, t('qa.fault.fail'), ' ', fail),
       apply,
       state,
     );
@@ -107,56 +112,64 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
   const showFaults = (faults: Partial<Record<string, QaFault>>) => {
     for (const f of faultForms) f.state.textContent = describeFault(faults[f.ch]);
   };
-  const clear = h('button', { type: 'button', testid: 'qa-faults-clear' }, 'Deliver normally');
-  clear.addEventListener('click', () => void act(clear, 'Clearing…', error, async () => showFaults(await backend.qaClearFaults())));
+  const clear = h('button', { type: 'button', testid: 'qa-faults-clear' }, t('qa.fault.clear'));
+  clear.addEventListener('click', () => void act(clear, t('qa.fault.clearing'), error, async () => showFaults(await backend.qaClearFaults())));
 
   // One-click scenarios: each case of the guide's troubleshooting section.
-  const scenario = h('select', { testid: 'qa-scenario', id: 'qa-scenario', 'aria-label': 'Scenario' });
+  const scenario = h('select', { testid: 'qa-scenario', id: 'qa-scenario', 'aria-label': t('qa.scenario') });
   const freshBox = h('input', { type: 'checkbox', testid: 'qa-scenario-fresh', id: 'qa-scenario-fresh' });
-  const runScenario = h('button', { type: 'button', testid: 'qa-scenario-run' }, 'Set up');
+  const runScenario = h('button', { type: 'button', testid: 'qa-scenario-run' }, t('qa.scenario.run'));
   const scenarioResult = h('p', { class: 'muted', testid: 'qa-scenario-result', role: 'status' });
   runScenario.addEventListener('click', () =>
-    void act(runScenario, 'Setting up…', error, async () => {
+    void act(runScenario, t('qa.scenario.running'), error, async () => {
       const done = await backend.qaScenario(scenario.value, freshBox.checked);
-      const who = done.password ? ` Account: ${done.account}, password: ${done.password}.` : ` Account: ${done.account}.`;
-      scenarioResult.textContent = `${done.summary}${who}`;
+      const who = done.password
+        ? t('qa.scenario.accountPassword', { account: done.account, password: done.password })
+        : t('qa.scenario.account', { account: done.account });
+      scenarioResult.textContent = `${done.summary} ${who}`;
       await refresh();
     }),
   );
 
-  const inbox = h('button', { type: 'button', class: 'link', testid: 'qa-inbox-open' }, 'Open the QA inbox in the browser');
-  inbox.addEventListener('click', () => void act(inbox, 'Opening…', error, backend.openQaInbox));
+  const inbox = h('button', { type: 'button', class: 'link', testid: 'qa-inbox-open' }, t('qa.inbox.open'));
+  inbox.addEventListener('click', () => void act(inbox, t('qa.inbox.opening'), error, backend.openQaInbox));
 
   const drawer = h(
     'aside',
-    { id: 'qa-drawer', class: 'qa-drawer', testid: 'qa-drawer', 'aria-label': 'QA drawer', hidden: true },
-    h('div', { class: 'row' }, h('h2', {}, 'QA drawer'), close),
+    { id: 'qa-drawer', class: 'qa-drawer', testid: 'qa-drawer', 'aria-label': t('qa.title'), hidden: true },
+    h('div', { class: 'row' }, h('h2', {}, t('qa.title')), close),
     error,
-    h('h3', {}, 'Scenarios'),
-    h('p', { class: 'muted' }, 'Set up a case of the verification-code guide in one step, for the account at hand or a fresh one.'),
+    h('h3', {}, t('qa.scenarios')),
+    h('p', { class: 'muted' }, t('qa.scenarios.intro')),
     scenario,
-    h('label', { for: freshBox.id, class: 'check' }, freshBox, ' For a fresh account'),
+    h('label', { for: freshBox.id, class: 'check' }, freshBox, ' ', t('qa.scenario.fresh')),
     runScenario,
     scenarioResult,
-    h('h3', {}, 'Messages'),
+    h('h3', {}, t('qa.messages')),
     addresses,
     messages,
-    h('h3', {}, 'Cloud clock'),
-    h('p', {}, 'Now: ', now),
-    h('div', { class: 'row wrap' }, clockButton('qa-clock-1m', '+1 minute', 60), clockButton('qa-clock-10m', '+10 minutes', 600), clockButton('qa-clock-1h', '+1 hour', 3600)),
-    h('h3', {}, 'Delivery faults'),
+    h('h3', {}, t('qa.clock')),
+    h('p', {}, t('qa.clock.now'), ' ', now),
+    h(
+      'div',
+      { class: 'row wrap' },
+      clockButton('qa-clock-1m', t('qa.clock.plusMinutes', { count: 1 }), 60),
+      clockButton('qa-clock-10m', t('qa.clock.plusMinutes', { count: 10 }), 600),
+      clockButton('qa-clock-1h', t('qa.clock.plusHours', { count: 1 }), 3600),
+    ),
+    h('h3', {}, t('qa.faults')),
     ...faultForms.map((f) => f.box),
     clear,
-    h('h3', {}, 'Inbox'),
-    h('p', { class: 'muted' }, inbox, inboxUrl ? h('br') : null, inboxUrl ? h('code', { testid: 'qa-inbox-link' }, inboxUrl) : null),
+    h('h3', {}, t('qa.inbox')),
+    h('p', { class: 'muted' }, inbox, inboxUrl ? h('br') : null, inboxUrl ? h('code', { testid: 'qa-inbox-link', dir: 'ltr' }, inboxUrl) : null),
   );
 
   const show = (v: QaView) => {
     clock.sync(v.cloudNow);
-    now.textContent = new Date(v.cloudNow * 1000).toLocaleString();
-    addresses.textContent = v.addresses.length ? `For ${v.addresses.join(' and ')}` : 'Every message (no account yet)';
+    now.textContent = dateTime(v.cloudNow);
+    addresses.textContent = v.addresses.length ? t('qa.addresses', { addresses: list(v.addresses) }) : t('qa.addresses.none');
     messages.replaceChildren(...v.messages.map((m) => message(m, v.cloudNow)));
-    if (v.messages.length === 0) messages.append(h('li', { class: 'muted' }, 'Nothing sent yet.'));
+    if (v.messages.length === 0) messages.append(h('li', { class: 'muted' }, t('qa.messages.none')));
     showFaults(v.faults);
     if (scenario.options.length === 0) {
       scenario.replaceChildren(...v.scenarios.map((sc) => h('option', { value: sc.name }, sc.title)));
@@ -172,7 +185,7 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     try {
       show(await backend.qaView());
     } catch (e) {
-      showError(error, (e as AppError).message);
+      showError(error, describe(e as AppError));
     } finally {
       refreshing = false;
     }

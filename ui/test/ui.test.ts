@@ -1,9 +1,9 @@
 import { describe as group, expect, it } from 'vitest';
-import { CloudClock, when } from '../src/clock';
+import { CloudClock } from '../src/clock';
 import { describeActivity } from '../src/screens/activity';
 import { looksComplete, normalizeCode } from '../src/code';
-import { inWords } from '../src/code-entry';
-import { describe, formatDuration, isLock, type AppError } from '../src/errors';
+import { describe, isLock, type AppError } from '../src/errors';
+import { clock, duration, when } from '../src/i18n/format';
 
 group('codes as people type them', () => {
   it('drops spaces and dashes and reads O as 0, I and l as 1', () => {
@@ -37,38 +37,49 @@ group('countdowns on the cloud clock', () => {
     expect(clock.left(deadline)).toBe(0);
   });
   it('formats minutes and seconds', () => {
-    expect(formatDuration(75)).toBe('1:15');
-    expect(formatDuration(9)).toBe('0:09');
-    expect(formatDuration(-3)).toBe('0:00');
-    expect(formatDuration(3725)).toBe('1:02:05');
-    expect(inWords(600)).toBe('10 minutes');
-    expect(inWords(90)).toBe('1 minute 30 seconds');
-    expect(inWords(45)).toBe('45 seconds');
+    expect(clock(75)).toBe('1:15');
+    expect(clock(9)).toBe('0:09');
+    expect(clock(-3)).toBe('0:00');
+    expect(clock(3725)).toBe('1:02:05');
+    expect(duration(600)).toBe('10 minutes');
+    expect(duration(90)).toBe('1 minute, 30 seconds');
+    expect(duration(45)).toBe('45 seconds');
   });
 });
 
 group('error sentences', () => {
   it('say how many tries are left and what to do next', () => {
-    expect(describe({ code: '1011', message: 'The verification code is incorrect.', remainingAttempts: 3 })).toBe(
-      'The verification code is incorrect. 3 tries left.',
-    );
+    expect(describe({ code: '1011', message: 'x', remainingAttempts: 3 })).toBe('The verification code is incorrect. 3 tries left.');
+    expect(describe({ code: '1011', message: 'x', remainingAttempts: 1 })).toBe('The verification code is incorrect. 1 try left.');
     expect(describe({ code: '1043', message: 'x', remainingAttempts: 1 })).toMatch(/Last try/);
-    expect(describe({ code: '1012', message: 'The verification code is no longer valid. Request a new code.' })).toBe(
-      'The verification code is no longer valid. Request a new code.',
+    expect(describe({ code: '1012', message: 'x', reason: 'expired' })).toBe('The verification code has expired. Request a new code.');
+    expect(describe({ code: '1012', message: 'x', reason: 'replaced' })).toMatch(/^A newer verification code was sent/);
+    expect(describe({ code: '1041', message: 'x', retryAfter: 42 })).toMatch(/in 42 seconds\./);
+  });
+  it('never show the message that came with the code', () => {
+    const cloudSaid = '验证码已过期';
+    for (const reason of ['used', 'replaced', 'expired', 'burned', 'noCode'] as const) {
+      expect(describe({ code: '1012', message: cloudSaid, reason })).not.toContain(cloudSaid);
+    }
+    expect(describe({ code: 'cloud_other', message: cloudSaid, cloudCode: 4321 })).toBe('The cloud refused this request (code 4321).');
+    expect(describe({ code: 'invalid_input', message: 'Rust wrote this', field: 'code', rule: 'code', min: 4, max: 8 })).toBe(
+      'Enter the code from the message: 4 to 8 characters.',
     );
-    expect(describe({ code: '1041', message: 'x', retryAfter: 42 })).toMatch(/0:42/);
   });
   it('tell a lock from a captcha, and explain a refused password', () => {
-    const lock: AppError = { code: '1015', message: 'x', retryAfter: 1200 };
+    const lock: AppError = { code: '1015', message: 'x', retryAfter: 1200, reason: 'locked' };
     expect(isLock(lock)).toBe(true);
-    expect(describe(lock)).toMatch(/locked for 20:00.*reset your password/);
-    const captcha: AppError = { code: '1015', message: 'Enter the characters shown in the picture.', needCaptcha: true };
+    expect(describe(lock)).toMatch(/locked for 20 minutes.*reset your password/);
+    const captcha: AppError = { code: '1015', message: 'x', needCaptcha: true, reason: 'captchaMissing' };
     expect(isLock(captcha)).toBe(false);
-    expect(describe(captcha)).toBe('Enter the characters shown in the picture.');
+    expect(describe(captcha)).toBe('Type the characters shown in the picture.');
+    expect(describe({ ...captcha, reason: 'captchaWrong' })).toMatch(/did not match the picture/);
     expect(describe({ code: '1014', message: 'x', needCaptcha: true })).toMatch(/characters in the picture/);
-    expect(
-      describe({ code: '2002', message: 'This password is one of the most common ones.', policy: '8 to 64 characters.' }),
-    ).toBe('This password is one of the most common ones. A password needs 8 to 64 characters.');
+    expect(describe({ code: '2002', message: 'x', policy: '8 to 64 characters.' })).toMatch(/too weak or too common/);
+  });
+  it('say why the cloud cannot be reached', () => {
+    expect(describe({ code: 'unreachable', message: 'x', transport: 'timedOut' })).toMatch(/did not answer in time/);
+    expect(describe({ code: 'certificate', message: 'x', transport: 'unknownIssuer' })).toMatch(/--cloud-ca/);
   });
 });
 
@@ -93,6 +104,6 @@ group('recent security activity in words', () => {
     expect(describeActivity(event('sign_in', 'held'))).toBe('Sign-in waiting for a verification code');
     expect(describeActivity(event('two_step_switched', 'off'))).toBe('Two-step verification turned off');
     expect(describeActivity(event('terminal_bound'))).toBe('New terminal trusted');
-    expect(describeActivity(event('something_new'))).toBe('something new');
+    expect(describeActivity(event('something_new'))).toBe('Other event (something_new)');
   });
 });

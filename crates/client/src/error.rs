@@ -3,8 +3,8 @@
 //! failures on this side ("unreachable", "invalid_input", ...), so the UI never
 //! matches on messages.
 
-use hik_proto::wire::{Contact, Failure};
-use hik_proto::ResultCode;
+use hik_proto::wire::{Contact, Failure, Reason};
+use hik_proto::{ParseError, ResultCode};
 use serde::{Serialize, Serializer};
 
 #[derive(Debug, thiserror::Error)]
@@ -18,21 +18,35 @@ pub enum ClientError {
         failure: Box<Failure>,
     },
     #[error("The cloud at {url} cannot be reached: {why}.")]
-    Unreachable { url: String, why: String },
+    Unreachable {
+        url: String,
+        why: String,
+        transport: Transport,
+    },
     /// The cloud answered over HTTPS with a certificate this app refuses.
     #[error(
         "The cloud at {url} presented a certificate this app does not trust: {why}. \
          If the cloud uses a CA of its own, start the app with --cloud-ca (or HIK_CLOUD_CA) \
          naming that CA's certificate."
     )]
-    Certificate { url: String, why: String },
+    Certificate {
+        url: String,
+        why: String,
+        transport: Transport,
+    },
     /// The cloud (or a gateway in front of it) answered with a server error.
     #[error("The cloud at {url} could not answer this request (HTTP {status}). Nothing you typed is lost; try again.")]
     CloudFailed { url: String, status: String },
-    /// Refused before the cloud saw it; `why` is a sentence for people and
-    /// `field` tells the UI which input to point at.
+    /// Refused before the cloud saw it: `field` tells the UI which input to
+    /// point at and `rule` which rule it broke; `why` says it for the log.
     #[error("{why}")]
-    InvalidInput { field: &'static str, why: String },
+    InvalidInput {
+        field: &'static str,
+        rule: Rule,
+        /// The bounds of a length or number rule.
+        bounds: Option<(u64, u64)>,
+        why: String,
+    },
     /// HTTP 401: the session id is no longer good. The engine refreshes the
     /// session and tries once more; people only see `SessionEnded`.
     #[error("The session has expired.")]
@@ -195,12 +209,86 @@ impl ClientError {
         }
     }
 
-    pub fn invalid(field: &'static str, why: impl std::fmt::Display) -> Self {
+    /// Input that breaks `rule`; `why` is for the log.
+    pub fn invalid(field: &'static str, rule: Rule, why: impl std::fmt::Display) -> Self {
         Self::InvalidInput {
             field,
+            rule,
+            bounds: None,
             why: sentence(&why.to_string()),
         }
     }
+
+    /// Input that did not parse as the protocol's type.
+    pub fn unparsed(field: &'static str, e: ParseError) -> Self {
+        let (rule, bounds) = match &e {
+            ParseError::Email => (Rule::Email, None),
+            ParseError::Phone => (Rule::Phone, None),
+            ParseError::Account => (Rule::Account, None),
+            ParseError::Code { min, max } => (Rule::Code, Some((*min as u64, *max as u64))),
+            ParseError::AreaId => (Rule::Region, None),
+            ParseError::Text { max } => (Rule::TooLong, Some((0, *max as u64))),
+            _ => (Rule::Malformed, None),
+        };
+        Self::InvalidInput {
+            field,
+            rule,
+            bounds,
+            why: sentence(&e.to_string()),
+        }
+    }
+}
+
+/// Which rule a field broke, for the UI's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Rule {
+    /// Not an email address.
+    Email,
+    /// Not a phone number (5 to 15 digits).
+    Phone,
+    /// Neither an email address nor a phone number.
+    Account,
+    /// Not a code of the allowed length (`bounds`).
+    Code,
+    /// A new password that breaks the password rules.
+    Password,
+    /// Left empty.
+    Missing,
+    /// A region the cloud does not offer.
+    Region,
+    /// A device that is not on the account.
+    NoSuchDevice,
+    /// No terminal chosen to remove.
+    NoneChosen,
+    /// The list shown has changed since (open it again).
+    Stale,
+    /// A number out of its range (`bounds`).
+    OutOfRange,
+    /// Longer than `bounds.1` characters.
+    TooLong,
+    /// Not of the field's form (QA inputs).
+    Malformed,
+}
+
+/// How the connection to the cloud failed, for the UI's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Transport {
+    /// Nothing listens there, or the address does not resolve.
+    Refused,
+    /// No answer in time.
+    TimedOut,
+    /// The connection broke otherwise.
+    Broken,
+    /// The certificate is signed by an authority this app does not trust.
+    UnknownIssuer,
+    /// The certificate has expired, or is not valid yet.
+    Expired,
+    /// The certificate was issued for another name.
+    WrongName,
+    /// The certificate was refused for another reason (revoked, malformed).
+    BadCertificate,
 }
 
 /// "a verification code is 4 to 8 digits" -> "A verification code is 4 to 8 digits."
@@ -231,11 +319,34 @@ impl From<rusqlite::Error> for ClientError {
 pub struct WireError {
     /// The cloud's `meta.code` ("1011") or a word for this side ("unreachable").
     pub code: ErrorCode,
-    /// A sentence for people.
+    /// A sentence for the log, in English; the UI words each code itself.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+    /// With `invalid_input`: the rule broken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub rule: Option<Rule>,
+    /// With `invalid_input` of a length or range: the bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub min: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub max: Option<u64>,
+    /// With `unreachable` and `certificate`: how the connection failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub transport: Option<Transport>,
+    /// With 1012 and 1015: which cause (the cloud's `reason`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<Reason>,
+    /// With `cloud_other`: the cloud's `meta.code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cloud_code: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub remaining_attempts: Option<u32>,
@@ -260,11 +371,30 @@ pub struct WireError {
 impl From<&ClientError> for WireError {
     fn from(e: &ClientError) -> Self {
         let failure = e.failure();
+        let (field, rule, bounds) = match e {
+            ClientError::InvalidInput {
+                field,
+                rule,
+                bounds,
+                ..
+            } => (Some((*field).to_owned()), Some(*rule), *bounds),
+            _ => (None, None, None),
+        };
         Self {
             code: e.error_code(),
             message: e.to_string(),
-            field: match e {
-                ClientError::InvalidInput { field, .. } => Some((*field).to_owned()),
+            field,
+            rule,
+            min: bounds.map(|b| b.0),
+            max: bounds.map(|b| b.1),
+            transport: match e {
+                ClientError::Unreachable { transport, .. }
+                | ClientError::Certificate { transport, .. } => Some(*transport),
+                _ => None,
+            },
+            reason: failure.and_then(|f| f.reason),
+            cloud_code: match e.result_code() {
+                Some(ResultCode::Other(n)) => Some(i64::from(n)),
                 _ => None,
             },
             remaining_attempts: failure.and_then(|f| f.remaining_attempts),

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod engine;
 pub mod error;
+pub mod locale;
 pub mod secrets;
 pub mod store;
 
@@ -15,5 +16,6 @@ pub use engine::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Engine, EngineConfig, Home,
     LoginOutcome, QaView, Removed, Security, Status, Terminal,
 };
-pub use error::{ClientError, ErrorCode, WireError};
+pub use error::{ClientError, ErrorCode, Rule, Transport, WireError};
+pub use locale::Language;
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

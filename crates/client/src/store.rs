@@ -47,6 +47,20 @@ impl LocalStore {
         })
     }
 
+    /// One setting, read before anything else is open (the language, for the
+    /// window's first paint): `None` when there is no database yet, or on
+    /// any failure, which the full open reports later.
+    pub fn peek(path: &Path, key: &str) -> Option<String> {
+        let conn =
+            Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()
+        .ok()
+        .flatten()
+    }
+
     async fn call<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,

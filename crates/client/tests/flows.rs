@@ -64,6 +64,7 @@ impl World {
             secrets,
             qa_inbox_url: None,
             qa_token: None,
+            language: Default::default(),
         })
         .await
         .unwrap()
@@ -367,6 +368,7 @@ async fn over_https_the_app_trusts_the_clouds_ca_and_names_a_certificate_it_does
         secrets: Arc::new(MemoryStore::new()),
         qa_inbox_url: None,
         qa_token: None,
+        language: Default::default(),
     })
     .await
     .unwrap();
@@ -393,6 +395,7 @@ async fn over_https_the_app_trusts_the_clouds_ca_and_names_a_certificate_it_does
         secrets: Arc::new(MemoryStore::new()),
         qa_inbox_url: None,
         qa_token: None,
+        language: Default::default(),
     })
     .await
     .err()

@@ -8,6 +8,7 @@ use crate::crypto::Keys;
 use crate::db::{params, Sql};
 use crate::error::ApiError;
 use crate::Rules;
+use hik_proto::wire::Reason;
 use hik_proto::ResultCode;
 
 /// Wrong passwords in a row, and the time the lock ends (0 when never locked).
@@ -25,13 +26,18 @@ fn locked(until: i64, now: i64) -> ApiError {
             "Too many wrong passwords: this account is locked for {} more minutes. Reset the password to unlock it now.",
             secs.div_ceil(60)
         ))
-        .with(|f| f.retry_after = Some(secs))
+        .with(|f| {
+            f.retry_after = Some(secs);
+            f.reason = Some(Reason::Locked);
+        })
 }
 
 /// 1015 asking for the captcha (`with_captcha`).
-fn captcha_needed(message: &str, rules: &Rules, failed: u32) -> ApiError {
+fn captcha_needed(reason: Reason, message: &str, rules: &Rules, failed: u32) -> ApiError {
     with_captcha(
-        ApiError::business(ResultCode::AccountProtected).with_message(message),
+        ApiError::business(ResultCode::AccountProtected)
+            .with_message(message)
+            .with(|f| f.reason = Some(reason)),
         rules,
         failed,
     )
@@ -74,6 +80,7 @@ pub fn gate(
     }
     let Some(given) = image_code.map(str::trim).filter(|s| !s.is_empty()) else {
         return Err(captcha_needed(
+            Reason::CaptchaMissing,
             "Enter the characters shown in the picture.",
             rules,
             failed,
@@ -93,6 +100,7 @@ pub fn gate(
             Ok(())
         }
         _ => Err(captcha_needed(
+            Reason::CaptchaWrong,
             "The characters did not match the picture. Try the new one.",
             rules,
             failed,

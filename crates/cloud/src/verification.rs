@@ -9,6 +9,7 @@ use crate::db::{params, Sql};
 use crate::error::ApiError;
 use crate::outbox::{self, Channel, NewMessage};
 use crate::Rules;
+use hik_proto::wire::Reason;
 use hik_proto::{Account, BizType, ResultCode, VerifyCode};
 
 /// Whom a code belongs to: an account, or an address that is signing up.
@@ -240,7 +241,8 @@ pub fn check(
              ORDER BY id DESC LIMIT 1",
         params![&key, biz.as_str()],
     )?;
-    let dead = || ApiError::business(ResultCode::CodeDead);
+    let dead =
+        |why: Reason| ApiError::business(ResultCode::CodeDead).with(|f| f.reason = Some(why));
     let given_hash = code_hash(keys, &key, biz, given.as_str());
     // A code that was already used, burned or replaced is dead, not wrong: say
     // so, and do not charge a wrong entry against the live code for it.
@@ -248,24 +250,32 @@ pub fn check(
              ORDER BY id DESC LIMIT 1", params![&key, biz.as_str(), &given_hash])?;
     let live_matches = live.as_ref().is_some_and(|(_, h, _, _)| *h == given_hash);
     if let (Some(state), false) = (spent, live_matches) {
-        let why = match state.as_str() {
-            "used" => "This verification code was already used. Request a new code.",
-            "replaced" => {
-                "A newer verification code was sent: use the newest one, or request a new code."
-            }
-            _ => "This verification code no longer works. Request a new code.",
+        let (reason, why) = match state.as_str() {
+            "used" => (
+                Reason::Used,
+                "This verification code was already used. Request a new code.",
+            ),
+            "replaced" => (
+                Reason::Replaced,
+                "A newer verification code was sent: use the newest one, or request a new code.",
+            ),
+            _ => (
+                Reason::Burned,
+                "This verification code no longer works. Request a new code.",
+            ),
         };
-        return Err(dead().with_message(why));
+        return Err(dead(reason).with_message(why));
     }
     let Some((id, hash, expires_at, wrong)) = live else {
-        return Err(dead());
+        return Err(dead(Reason::NoCode));
     };
     if expires_at <= now {
         conn.execute(
             "UPDATE codes SET state = 'burned' WHERE id = ?1",
             params![id],
         )?;
-        return Err(dead().with_message("The verification code has expired. Request a new code."));
+        return Err(dead(Reason::Expired)
+            .with_message("The verification code has expired. Request a new code."));
     }
     if given_hash == hash {
         return Ok(id);
@@ -281,7 +291,7 @@ pub fn check(
             params![id, wrong],
         )?;
         event(crate::audit::Event::CodeBurned, "refused", biz.as_str())?;
-        return Err(dead().with_message(
+        return Err(dead(Reason::Burned).with_message(
             "Too many wrong entries: this verification code no longer works. Request a new code.",
         ));
     }

@@ -65,6 +65,7 @@ async fn sign_up_with_a_code_binds_the_terminal_it_was_made_on() {
         .sign_up("ana@example.com", PASSWORD, &code, &terminal(1))
         .await;
     assert_eq!(again.code(), ResultCode::CodeDead);
+    assert_eq!(again.json["reason"], "used", "{}", again.json);
 }
 
 #[tokio::test]
@@ -157,6 +158,8 @@ async fn wrong_codes_climb_the_ladder_then_the_code_dies() {
         .login("di@example.com", PASSWORD, &terminal(2), Some(&right))
         .await;
     assert_eq!(r.code(), ResultCode::CodeDead);
+    // Why, as a value a client can word in its own language.
+    assert_eq!(r.json["reason"], "burned", "{}", r.json);
 }
 
 #[tokio::test]
@@ -173,6 +176,7 @@ async fn codes_expire_after_ten_minutes() {
         .login("ed@example.com", PASSWORD, &terminal(2), Some(&code))
         .await;
     assert_eq!(r.code(), ResultCode::CodeDead);
+    assert_eq!(r.json["reason"], "expired", "{}", r.json);
     assert!(r.json["meta"]["message"]
         .as_str()
         .unwrap()

@@ -2,6 +2,7 @@
 //! the wire types shared by the simulated cloud and the app's engine.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod lang;
 pub mod policy;
 pub mod qa;
 pub mod request;

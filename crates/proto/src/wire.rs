@@ -130,10 +130,47 @@ pub struct Refreshed {
     pub session_info: SessionInfo,
 }
 
+/// Why a code has several causes (simulator extension `reason`): a client
+/// words its message from this, never from `meta.message`, which the real
+/// cloud writes in Chinese whatever the client's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Reason {
+    /// 1012: the code was used already.
+    Used,
+    /// 1012: a newer code was sent; the newest one still works.
+    Replaced,
+    /// 1012: the code's time ran out.
+    Expired,
+    /// 1012: too many wrong entries ended the code.
+    Burned,
+    /// 1012: no code was sent for this (or the account is unknown).
+    NoCode,
+    /// 1015: a captcha is due and none was typed.
+    CaptchaMissing,
+    /// 1015: the captcha typed did not match the picture.
+    CaptchaWrong,
+    /// 1015: the account is locked after too many wrong passwords.
+    Locked,
+}
+
+/// A `reason` this side does not know (a newer cloud's) reads as none.
+fn lenient_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Reason>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(value.and_then(|v| serde_json::from_value(v).ok()))
+}
+
 /// Fields that may ride along with a non-200 `meta.code`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Failure {
+    /// Which cause of the code it is (simulator extension).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_reason"
+    )]
+    pub reason: Option<Reason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_attempts: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

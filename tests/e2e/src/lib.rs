@@ -52,6 +52,8 @@ pub use hik_testkit::{terminal, Api, Cloud, Qa, ResultCode, PASSWORD};
 pub struct Install {
     pub data: tempfile::TempDir,
     pub keyring_service: String,
+    /// The language it is started in (`--lang`).
+    pub lang: String,
 }
 
 impl Install {
@@ -65,17 +67,27 @@ impl Install {
         Self {
             data,
             keyring_service,
+            lang: "en".to_owned(),
         }
     }
 
-    /// The app's arguments that make it this install: its data folder and
-    /// keyring namespace.
+    /// The same install, speaking `lang` (`--lang`): English unless a test
+    /// says otherwise, since tests assert English words.
+    pub fn speaking(mut self, lang: &str) -> Self {
+        self.lang = lang.to_owned();
+        self
+    }
+
+    /// The app's arguments that make it this install: its data folder,
+    /// keyring namespace and language.
     pub fn args(&self) -> Vec<String> {
         vec![
             "--data-dir".to_owned(),
             self.data.path().display().to_string(),
             "--keyring-service".to_owned(),
             self.keyring_service.clone(),
+            "--lang".to_owned(),
+            self.lang.clone(),
         ]
     }
 
@@ -642,6 +654,11 @@ impl App {
     pub async fn shot(&mut self, step: &str) {
         self.shots += 1;
         self.snap(step).await;
+    }
+
+    /// Run `js` in the window (WebDriver's execute) and return its value.
+    pub async fn execute(&self, js: &str) -> serde_json::Value {
+        self.client.execute(js, vec![]).await.unwrap()
     }
 
     /// End the session: the app quits.

@@ -37,7 +37,8 @@ async fn a_new_computer_is_told_by_a_notice_and_listed_in_recent_activity() {
     app.click("qa-open").await;
     app.wait_visible("qa-drawer", true).await;
     app.wait_text("qa-message-notice", "the notice in the drawer", |t| {
-        t == "Security notice: a new terminal can use your account"
+        // The cloud's own subject, as sent (the drawer shows the cloud's words).
+        t == "Hik-Connect security notice: a new terminal can use your account"
     })
     .await;
     let text = app.text("qa-message-text").await;

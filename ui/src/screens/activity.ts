@@ -2,38 +2,39 @@
 // from the cloud's audit trail, each with its time, terminal and address, and
 // this computer's marked.
 import type { Activity } from '../backend';
-import { dateTime, when } from '../clock';
 import { h } from '../dom';
+import { t, type MessageKey } from '../i18n';
+import { dateTime, when } from '../i18n/format';
 
 /** Each event of the audit trail in words: what happened, and how it went. */
-const EVENTS: Record<string, { ok: string; refused?: string }> = {
-  sign_in: { ok: 'Signed in', refused: 'Sign-in refused' },
-  captcha_required: { ok: 'Captcha required after wrong passwords' },
-  account_locked: { ok: 'Locked after too many wrong passwords' },
-  account_unlocked: { ok: 'Unlocked' },
-  code_sent: { ok: 'Verification code sent' },
-  code_wrong: { ok: 'Wrong verification code entered' },
-  code_burned: { ok: 'Verification code used up by wrong entries' },
-  terminal_bound: { ok: 'New terminal trusted' },
-  terminal_removed: { ok: 'Terminal removed' },
-  password_changed: { ok: 'Password changed' },
-  password_reset: { ok: 'Password reset' },
-  email_changed: { ok: 'Email changed' },
-  phone_changed: { ok: 'Phone number changed' },
-  two_step_switched: { ok: 'Two-step verification switched' },
-  contact_tested: { ok: 'Address checked with a test code' },
-  refresh_token_reused: { ok: 'An old sign-in token was used again' },
-  token_family_revoked: { ok: 'Signed out everywhere that token was used' },
-  account_deleted: { ok: 'Account deleted' },
+const EVENTS: Record<string, { ok: MessageKey; refused?: MessageKey }> = {
+  sign_in: { ok: 'activity.signIn', refused: 'activity.signInRefused' },
+  captcha_required: { ok: 'activity.captchaRequired' },
+  account_locked: { ok: 'activity.locked' },
+  account_unlocked: { ok: 'activity.unlocked' },
+  code_sent: { ok: 'activity.codeSent' },
+  code_wrong: { ok: 'activity.codeWrong' },
+  code_burned: { ok: 'activity.codeBurned' },
+  terminal_bound: { ok: 'activity.terminalBound' },
+  terminal_removed: { ok: 'activity.terminalRemoved' },
+  password_changed: { ok: 'activity.passwordChanged' },
+  password_reset: { ok: 'activity.passwordReset' },
+  email_changed: { ok: 'activity.emailChanged' },
+  phone_changed: { ok: 'activity.phoneChanged' },
+  two_step_switched: { ok: 'activity.twoStepOff' },
+  contact_tested: { ok: 'activity.contactTested' },
+  refresh_token_reused: { ok: 'activity.tokenReused' },
+  token_family_revoked: { ok: 'activity.tokenRevoked' },
+  account_deleted: { ok: 'activity.accountDeleted' },
 };
 
-/** What happened, in words. */
+/** What happened, in words (an event this app does not know: its name). */
 export function describeActivity(a: Activity): string {
   const known = EVENTS[a.event];
-  if (a.event === 'two_step_switched') return `Two-step verification turned ${a.outcome === 'on' ? 'on' : 'off'}`;
-  if (!known) return a.event.replace(/_/g, ' ');
-  if (a.event === 'sign_in' && a.outcome === 'held') return 'Sign-in waiting for a verification code';
-  return a.outcome === 'refused' && known.refused ? known.refused : known.ok;
+  if (a.event === 'two_step_switched') return t(a.outcome === 'on' ? 'activity.twoStepOn' : 'activity.twoStepOff');
+  if (!known) return t('activity.other', { event: a.event });
+  if (a.event === 'sign_in' && a.outcome === 'held') return t('activity.signInHeld');
+  return t(a.outcome === 'refused' && known.refused ? known.refused : known.ok);
 }
 
 /** Whether the event is one to look at twice. */
@@ -50,24 +51,25 @@ export function activitySection(list: Activity[], now: number): HTMLElement {
         'div',
         { class: 'activity-what' },
         h('strong', { testid: 'activity-event' }, describeActivity(a)),
-        a.current ? h('span', { class: 'badge-this', testid: 'activity-this' }, 'This computer') : null,
+        a.current ? h('span', { class: 'badge-this', testid: 'activity-this' }, t('terminal.this')) : null,
       ),
       h(
         'small',
         { class: 'muted', testid: 'activity-where' },
         h('time', { datetime: new Date(a.at * 1000).toISOString(), title: dateTime(a.at) }, when(a.at, now)),
-        a.terminal ? ` · ${a.terminal}` : '',
-        ` · ${a.ip}`,
-        a.detail ? ` · ${a.detail}` : '',
+        a.terminal ? ' · ' : '',
+        a.terminal ? h('bdi', { translate: 'no' }, a.terminal) : '',
+        ' · ',
+        h('bdi', { dir: 'ltr' }, a.ip),
       ),
     );
   return h(
     'section',
-    { class: 'settings-section', testid: 'settings-activity', 'aria-label': 'Recent security activity' },
-    h('h2', {}, 'Recent security activity'),
-    h('p', { class: 'muted' }, 'The latest sign-ins, codes and changes on your account. Something you do not recognise? Change your password and remove the terminal.'),
+    { class: 'settings-section', testid: 'settings-activity', 'aria-label': t('activity.title') },
+    h('h2', {}, t('activity.title')),
+    h('p', { class: 'muted' }, t('activity.intro')),
     list.length
       ? h('ol', { class: 'activity-list', testid: 'activity-list' }, ...list.map(row))
-      : h('p', { class: 'muted', testid: 'activity-empty' }, 'Nothing yet.'),
+      : h('p', { class: 'muted', testid: 'activity-empty' }, t('activity.empty')),
   );
 }

@@ -2,6 +2,7 @@
 // the new password with its rules. It also lifts a lock after wrong passwords.
 import { backend, type Sent } from '../backend';
 import { errorLine, field, h, onSubmit } from '../dom';
+import { t } from '../i18n';
 import { passwordRules } from '../password-rules';
 import { card, navLink, screenCodeEntry, type Nav } from './nav';
 
@@ -9,16 +10,16 @@ export function forgotScreen(nav: Nav, prefill?: string): HTMLElement {
   const account = h('input', {
     testid: 'forgot-account',
     autocomplete: 'username',
-    placeholder: 'name@example.com or phone number',
+    placeholder: t('login.accountPlaceholder'),
     value: prefill || nav.status.lastAccount || '',
   });
-  const sendBtn = h('button', { class: 'primary', type: 'submit', testid: 'forgot-send-code' }, 'Send code');
+  const sendBtn = h('button', { class: 'primary', type: 'submit', testid: 'forgot-send-code' }, t('code.send'));
   const error = errorLine();
   const details = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('p', {}, 'Enter the email address or phone number of your account. We will send it a code to set a new password.'),
-    field('Email or phone number', account),
+    h('p', {}, t('forgot.intro')),
+    field(t('login.account'), account),
     error,
     sendBtn,
   );
@@ -35,25 +36,25 @@ export function forgotScreen(nav: Nav, prefill?: string): HTMLElement {
       send: () => backend.requestPasswordResetCode(who),
       submit: async (code) => {
         await backend.resetPassword(who, code, password.value);
-        nav.login('Your password has been reset, and any lock is lifted. Log in with your new password.');
+        nav.login('notice.passwordReset');
       },
-      submitLabel: 'Reset password',
-      extra: [field('New password', password), rules],
+      submitLabel: t('forgot.submit'),
+      extra: [field(t('password.new'), password), rules],
     });
     nav.onLeave(entry.dispose);
     step2.replaceChildren(entry.element);
     details.hidden = true;
     step2.hidden = false;
   };
-  onSubmit(details, sendBtn, 'Sending…', error, async () => {
+  onSubmit(details, sendBtn, t('code.sending'), error, async () => {
     toCode(await backend.requestPasswordResetCode(account.value));
   });
 
   queueMicrotask(() => account.focus());
   return card(
-    'Reset your password',
+    t('forgot.title'),
     details,
     step2,
-    h('p', { class: 'alt' }, navLink('forgot-cancel', 'Back to login', () => nav.login())),
+    h('p', { class: 'alt' }, navLink('forgot-cancel', t('nav.backToLogin'), () => nav.login())),
   );
 }

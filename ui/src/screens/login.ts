@@ -3,15 +3,16 @@
 // lock (1015 retryAfter) shows a live countdown and the way out, a reset.
 import { backend } from '../backend';
 import { announce, errorLine, field, h, onSubmit, showError } from '../dom';
-import { describe, formatDuration, isLock, type AppError } from '../errors';
-import { inWords } from '../code-entry';
+import { describe, isLock, type AppError } from '../errors';
+import { t, tn, type MessageKey } from '../i18n';
+import { clock, duration } from '../i18n/format';
 import { card, navLink, type Nav } from './nav';
 
-export function loginScreen(nav: Nav, notice?: string): HTMLElement {
+export function loginScreen(nav: Nav, notice?: MessageKey): HTMLElement {
   const account = h('input', {
     testid: 'login-account',
     autocomplete: 'username',
-    placeholder: 'name@example.com or phone number',
+    placeholder: t('login.accountPlaceholder'),
     value: nav.status.lastAccount ?? '',
   });
   const password = h('input', {
@@ -20,35 +21,35 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
     autocomplete: 'current-password',
   });
   // Show the password while typing it (a button beside the field).
-  const reveal = h('button', { type: 'button', class: 'reveal', testid: 'login-password-show', 'aria-pressed': 'false', 'aria-label': 'Show password' }, 'Show');
+  const reveal = h('button', { type: 'button', class: 'reveal', testid: 'login-password-show', 'aria-pressed': 'false', 'aria-label': t('login.showPassword') }, t('login.show'));
   reveal.addEventListener('click', () => {
     const shown = password.type === 'password';
     password.type = shown ? 'text' : 'password';
-    reveal.textContent = shown ? 'Hide' : 'Show';
+    reveal.textContent = shown ? t('login.hide') : t('login.show');
     reveal.setAttribute('aria-pressed', String(shown));
-    reveal.setAttribute('aria-label', shown ? 'Hide password' : 'Show password');
+    reveal.setAttribute('aria-label', shown ? t('login.hidePassword') : t('login.showPassword'));
     password.focus();
   });
-  const passwordField = field('Password', password);
+  const passwordField = field(t('login.password'), password);
   // The field, then the button beside it, in a row where the field was.
   const revealRow = h('div', { class: 'reveal-row' });
   password.replaceWith(revealRow);
   revealRow.append(password, reveal);
-  const submit = h('button', { class: 'primary', type: 'submit', testid: 'login-submit' }, 'Log in');
+  const submit = h('button', { class: 'primary', type: 'submit', testid: 'login-submit' }, t('login.submit'));
   const error = errorLine();
 
   // The captcha, once the cloud asks for one.
-  const picture = h('img', { testid: 'login-captcha-image', alt: 'Characters to type', width: 160, height: 60 });
-  const refresh = h('button', { type: 'button', testid: 'login-captcha-refresh', title: 'Show another picture' }, 'New picture');
+  const picture = h('img', { testid: 'login-captcha-image', alt: t('captcha.alt'), width: 160, height: 60 });
+  const refresh = h('button', { type: 'button', testid: 'login-captcha-refresh', title: t('captcha.anotherTitle') }, t('captcha.another'));
   const captcha = h('input', { testid: 'login-captcha', autocomplete: 'off', spellcheck: false, maxlength: 12 });
   const beforeLock = h('p', { class: 'warning', testid: 'login-captcha-warning', hidden: true });
   const captchaBox = h(
     'div',
     { class: 'captcha', testid: 'login-captcha-box', hidden: true },
-    h('p', { class: 'muted' }, 'After several wrong passwords, we need to know you are a person.'),
+    h('p', { class: 'muted' }, t('captcha.why')),
     beforeLock,
     h('div', { class: 'captcha-row' }, picture, refresh),
-    field('Characters in the picture', captcha, 'Not case-sensitive.'),
+    field(t('captcha.label'), captcha, t('captcha.hint')),
   );
   let captchaNeeded = false;
   const loadPicture = async () => {
@@ -66,23 +67,23 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
 
   // The lock, with its countdown on the cloud's clock.
   const countdown = h('strong', { testid: 'login-lock-countdown' });
-  const lockText = h('span', {}, 'Too many wrong passwords: this account is locked. You can try again in ', countdown, '.');
+  const lockText = h('span', {}, ...tn('lock.text', { countdown }));
   const lockBox = h(
     'div',
     { class: 'lock', testid: 'login-lock', role: 'alert', hidden: true },
     h('p', {}, lockText),
-    h('p', {}, 'Locked out? Resetting your password unlocks the account at once. ', navLink('login-lock-reset', 'Reset password', () => nav.forgot(account.value))),
+    h('p', {}, t('lock.way'), ' ', navLink('login-lock-reset', t('lock.reset'), () => nav.forgot(account.value))),
   );
   let lockedUntil = 0;
   const tick = () => {
     if (!lockedUntil) return;
     const left = nav.clock.left(lockedUntil);
-    countdown.textContent = formatDuration(left);
+    countdown.textContent = clock(left);
     submit.disabled = left > 0 || submit.getAttribute('aria-busy') === 'true';
     if (left === 0) {
       lockedUntil = 0;
-      lockText.replaceChildren('The lock has ended: you can try again now.');
-      announce('The lock has ended: you can try again now.');
+      lockText.replaceChildren(t('lock.ended'));
+      announce(t('lock.ended'));
     }
   };
   const ticker = window.setInterval(tick, 1000);
@@ -94,8 +95,8 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    notice ? h('p', { class: 'notice', testid: 'login-notice', role: 'status' }, notice) : null,
-    field('Email or phone number', account),
+    notice ? h('p', { class: 'notice', testid: 'login-notice', role: 'status' }, t(notice)) : null,
+    field(t('login.account'), account),
     passwordField,
     captchaBox,
     lockBox,
@@ -105,7 +106,7 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
   onSubmit(
     form,
     submit,
-    'Logging in…',
+    t('login.busy'),
     error,
     async () => {
       const outcome = await backend.login(account.value, password.value, captchaNeeded ? captcha.value : null);
@@ -117,7 +118,7 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
         captchaBox.hidden = true;
         lockBox.hidden = false;
         tick();
-        announce(`This account is locked for ${formatDuration(err.retryAfter)} after too many wrong passwords. Resetting the password unlocks it.`);
+        announce(t('lock.announce', { duration: duration(err.retryAfter) }));
         // The lock box says it all, with its countdown.
         return 'handled';
       }
@@ -127,11 +128,10 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
         const left = err.remainingAttempts;
         beforeLock.hidden = left == null;
         if (left != null) {
-          const lock = err.lockSeconds != null ? ` for ${inWords(err.lockSeconds)}` : '';
           beforeLock.textContent =
-            left <= 1
-              ? `One more wrong password will lock this account${lock}.`
-              : `${left} more wrong passwords will lock this account${lock}.`;
+            err.lockSeconds != null
+              ? t('captcha.beforeLockFor', { count: Math.max(1, left), duration: duration(err.lockSeconds) })
+              : t('captcha.beforeLock', { count: Math.max(1, left) });
         }
         // Every attempt uses the picture up: show a fresh one.
         void loadPicture().then(() => (err.code === '1015' ? captcha : password).focus());
@@ -142,9 +142,9 @@ export function loginScreen(nav: Nav, notice?: string): HTMLElement {
   );
   queueMicrotask(() => (account.value ? password : account).focus());
   return card(
-    'Log in',
+    t('login.title'),
     form,
-    h('p', { class: 'alt' }, navLink('nav-forgot', 'Forgot password?', () => nav.forgot(account.value))),
-    h('p', { class: 'alt' }, 'New to Hik-Connect? ', navLink('nav-signup', 'Sign up', () => nav.signUp())),
+    h('p', { class: 'alt' }, navLink('nav-forgot', t('login.forgot'), () => nav.forgot(account.value))),
+    h('p', { class: 'alt' }, t('login.new'), ' ', navLink('nav-signup', t('login.signUp'), () => nav.signUp())),
   );
 }

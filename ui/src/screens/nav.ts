@@ -5,6 +5,7 @@ import type { CloudClock } from '../clock';
 import { codeEntry, type CodeEntryOptions } from '../code-entry';
 import type { CodeChoice } from './verify';
 import { h } from '../dom';
+import type { MessageKey } from '../i18n';
 
 export interface Nav {
   /** The app's status: a blank one until start-up has answered. */
@@ -12,7 +13,8 @@ export interface Nav {
   /** Start-up's answer, for a screen shown before it came. */
   started: Promise<Startup>;
   clock: CloudClock;
-  login(notice?: string): void;
+  /** The login form, with a notice above it (why the person is here). */
+  login(notice?: MessageKey): void;
   signUp(): void;
   forgot(account?: string): void;
   verify(contact: Contact | null, choice?: CodeChoice): void;
@@ -37,9 +39,10 @@ export function wideCard(title: string, ...children: (Node | string | null)[]): 
   return c;
 }
 
-/** A link-styled button that moves to another screen. */
-export function navLink(testid: string, label: string, go: () => void): HTMLButtonElement {
-  return h('button', { type: 'button', class: 'link', testid, onclick: go }, label);
+/** A link-styled button that moves to another screen; `back` draws an
+ * arrow that points back in the language's direction. */
+export function navLink(testid: string, label: string, go: () => void, back?: 'back'): HTMLButtonElement {
+  return h('button', { type: 'button', class: back ? 'link back' : 'link', testid, onclick: go }, label);
 }
 
 /** A code entry on a screen: the cloud's clock, its resyncing and the QA inbox

@@ -5,10 +5,11 @@
 // does not trust (80000) asks for a code first, in the same code entry as
 // everywhere else.
 import { backend, type Channel, type CodePurpose, type Home, type Security, type Terminal } from '../backend';
-import { dateTime } from '../clock';
 import { sessionEnded } from '../connectivity';
 import { act, busy, errorLine, field, h, onSubmit, showError } from '../dom';
-import type { AppError } from '../errors';
+import { describe, type AppError } from '../errors';
+import { ltr, t } from '../i18n';
+import { dateTime } from '../i18n/format';
 import { passwordRules } from '../password-rules';
 import { activitySection } from './activity';
 import { navLink, screenCodeEntry, wideCard, type Nav } from './nav';
@@ -33,7 +34,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     notice.textContent = text;
     notice.hidden = false;
   };
-  const body = h('div', { class: 'settings' }, h('p', { class: 'muted' }, 'Loading…'));
+  const body = h('div', { class: 'settings' }, h('p', { class: 'muted' }, t('common.loading')));
 
   /** A code entry in `host` for `purpose`, replacing what was there. */
   const askCode = (
@@ -54,7 +55,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
       submitLabel,
     });
     disposers.push(entry.dispose);
-    const cancel = navLink(`${prefix}-cancel`, 'Cancel', () => {
+    const cancel = navLink(`${prefix}-cancel`, t('common.cancel'), () => {
       entry.dispose();
       host.replaceChildren();
     });
@@ -92,29 +93,29 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
         render();
       },
       (e) => {
-        if (!sessionEnded(e as AppError)) showError(error, (e as AppError).message);
+        if (!sessionEnded(e as AppError)) showError(error, describe(e as AppError));
       },
     );
 
   const profile = (s: Security) =>
     section(
-      'Profile',
+      t('profile.title'),
       'settings-profile',
       h(
         'dl',
         { class: 'profile' },
-        h('dt', {}, 'Email'),
-        h('dd', { testid: 'profile-email' }, s.fuzzyEmail ?? 'None'),
-        h('dt', {}, 'Phone'),
-        h('dd', { testid: 'profile-phone' }, s.fuzzyPhone ? `+${s.telephoneCode ?? ''} ${s.fuzzyPhone}` : 'None'),
+        h('dt', {}, t('profile.email')),
+        h('dd', { testid: 'profile-email', dir: s.fuzzyEmail ? 'ltr' : null }, s.fuzzyEmail ?? t('profile.none')),
+        h('dt', {}, t('profile.phone')),
+        h('dd', { testid: 'profile-phone', dir: s.fuzzyPhone ? 'ltr' : null }, s.fuzzyPhone ? `+${s.telephoneCode ?? ''} ${s.fuzzyPhone}` : t('profile.none')),
       ),
       s.email && s.phone
         ? h(
             'fieldset',
             { class: 'method' },
-            h('legend', {}, 'Send my codes by'),
-            h('label', {}, h('input', { type: 'radio', name: 'channel', testid: 'code-channel-email', checked: channel === 'email', onchange: () => (channel = 'email') }), ` Email (${s.fuzzyEmail})`),
-            h('label', {}, h('input', { type: 'radio', name: 'channel', testid: 'code-channel-phone', checked: channel === 'phone', onchange: () => (channel = 'phone') }), ` SMS (${s.fuzzyPhone})`),
+            h('legend', {}, t('profile.sendBy')),
+            h('label', {}, h('input', { type: 'radio', name: 'channel', testid: 'code-channel-email', checked: channel === 'email', onchange: () => (channel = 'email') }), ' ', t('profile.byEmail', { contact: ltr(s.fuzzyEmail ?? '') })),
+            h('label', {}, h('input', { type: 'radio', name: 'channel', testid: 'code-channel-phone', checked: channel === 'phone', onchange: () => (channel = 'phone') }), ' ', t('profile.bySms', { contact: ltr(s.fuzzyPhone ?? '') })),
           )
         : null,
     );
@@ -122,17 +123,17 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
   const twoStep = (s: Security) => {
     const panel = h('div');
     const target = !s.twoStep;
-    const toggle = h('button', { type: 'button', testid: 'two-step-toggle' }, s.twoStep ? 'Turn off' : 'Turn on');
+    const toggle = h('button', { type: 'button', testid: 'two-step-toggle' }, s.twoStep ? t('twoStep.turnOff') : t('twoStep.turnOn'));
     const done = async () => {
-      say(target ? 'Two-step verification is on.' : 'Two-step verification is off: new computers log in with the password alone.');
+      say(target ? t('twoStep.nowOn') : t('twoStep.nowOff'));
       await reload();
     };
     toggle.addEventListener('click', () =>
-      withCode(toggle, 'Saving…', panel, {
+      withCode(toggle, t('common.saving'), panel, {
         prefix: 'twostep',
         purpose: 'twoStep',
-        label: target ? 'Turn on' : 'Turn off',
-        hint: 'This computer is not trusted yet: confirm with a code.',
+        label: target ? t('twoStep.turnOn') : t('twoStep.turnOff'),
+        hint: t('twoStep.confirm'),
         run: async (code) => {
           await backend.setTwoStep(target, code);
           await done();
@@ -140,15 +141,9 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
       }),
     );
     return section(
-      'Two-step verification',
+      t('twoStep.title'),
       'settings-two-step',
-      h(
-        'p',
-        { testid: 'two-step-status' },
-        s.twoStep
-          ? 'On: a computer or phone new to your account must enter a code sent to you.'
-          : 'Off: anyone with your password can log in from anywhere.',
-      ),
+      h('p', { testid: 'two-step-status' }, s.twoStep ? t('twoStep.on') : t('twoStep.off')),
       toggle,
       panel,
     );
@@ -156,50 +151,50 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
 
   const terminals = (s: Security) => {
     const panel = h('div');
-    const row = (t: Terminal) => {
-      const remove = h('button', { type: 'button', class: 'small', testid: 'terminal-remove' }, t.current ? 'Remove this computer' : 'Remove');
+    const row = (term: Terminal) => {
+      const remove = h('button', { type: 'button', class: 'small', testid: 'terminal-remove' }, term.current ? t('terminal.removeThis') : t('terminal.remove'));
       let armed = false;
       const removed = async (loggedOut: boolean) => {
         if (loggedOut) {
-          nav.login('This computer was removed from your account. Logging in here will ask for a code again.');
+          nav.login('notice.thisRemoved');
           return;
         }
-        say(`${t.name} was removed: it has been logged out and will need a code to log in again.`);
+        say(t('terminal.removed', { name: term.name }));
         await reload();
       };
       remove.addEventListener('click', () => {
-        if (t.current && !armed) {
+        if (term.current && !armed) {
           // Removing this computer logs out here: ask once more.
           armed = true;
-          remove.textContent = 'Remove and log out';
+          remove.textContent = t('terminal.removeAndLogOut');
           remove.classList.add('danger');
           remove.dataset.testid = 'terminal-remove-confirm';
           return;
         }
-        withCode(remove, 'Removing…', panel, {
+        withCode(remove, t('terminal.removing'), panel, {
           prefix: 'unbind',
           purpose: 'removeTerminals',
-          label: 'Remove',
-          hint: `Removing ${t.name}: confirm with a code.`,
-          run: async (code) => removed((await backend.removeAccountTerminals([t.terminalId], code)).loggedOut),
+          label: t('terminal.remove'),
+          hint: t('terminal.confirm', { name: term.name }),
+          run: async (code) => removed((await backend.removeAccountTerminals([term.terminalId], code)).loggedOut),
         });
       });
       return h(
         'li',
-        { class: 'terminal', testid: 'settings-terminal-row', 'data-terminal-id': String(t.terminalId) },
+        { class: 'terminal', testid: 'settings-terminal-row', 'data-terminal-id': String(term.terminalId) },
         h(
           'div',
           { class: 'device-text' },
-          h('strong', { testid: 'settings-terminal-name' }, t.name, t.current ? h('span', { class: 'badge-this', testid: 'terminal-this' }, 'This computer') : null),
-          h('small', { class: 'muted', testid: 'settings-terminal-times' }, `Added ${dateTime(t.addTime)} · last used ${dateTime(t.lastModifytime)}`),
+          h('strong', { testid: 'settings-terminal-name' }, h('span', { translate: 'no' }, term.name), term.current ? h('span', { class: 'badge-this', testid: 'terminal-this' }, t('terminal.this')) : null),
+          h('small', { class: 'muted', testid: 'settings-terminal-times' }, t('terminal.times', { added: dateTime(term.addTime), used: dateTime(term.lastModifytime) })),
         ),
         remove,
       );
     };
     return section(
-      'Trusted terminals',
+      t('terminals.list'),
       'settings-terminals',
-      h('p', { class: 'muted' }, s.thisTerminalBound ? 'Computers and phones that log in without a code.' : 'Computers and phones that log in without a code. This computer is not one of them.'),
+      h('p', { class: 'muted' }, s.thisTerminalBound ? t('terminal.intro') : t('terminal.introNotThis')),
       h('ul', { class: 'terminals', testid: 'settings-terminal-list' }, ...s.terminals.map(row)),
       panel,
     );
@@ -208,48 +203,49 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
   const password = () => {
     const old = h('input', { type: 'password', testid: 'password-old', autocomplete: 'current-password' });
     const fresh = h('input', { type: 'password', testid: 'password-new', autocomplete: 'new-password' });
-    const submit = h('button', { type: 'submit', testid: 'password-submit' }, 'Change password');
+    const submit = h('button', { type: 'submit', testid: 'password-submit' }, t('passwordChange.submit'));
     const err = errorLine();
-    const form = h('form', { class: 'stack', novalidate: true }, field('Current password', old), field('New password', fresh), passwordRules(fresh, 'password-new-rules'), err, submit);
-    onSubmit(form, submit, 'Changing…', err, async () => {
+    const form = h('form', { class: 'stack', novalidate: true }, field(t('passwordChange.current'), old), field(t('password.new'), fresh), passwordRules(fresh, 'password-new-rules'), err, submit);
+    onSubmit(form, submit, t('passwordChange.busy'), err, async () => {
       await backend.changePassword(old.value, fresh.value);
       old.value = '';
       fresh.value = '';
-      say('Your password has been changed. Other computers and phones were logged out.');
+      say(t('passwordChange.done'));
     });
-    return section('Password', 'settings-password', form);
+    return section(t('login.password'), 'settings-password', form);
   };
 
   /** Change (or add) the email, or with `phone` the phone number. */
   const contact = (s: Security, phone: boolean) => {
     const kind = phone ? 'phone' : 'email';
     const panel = h('div');
-    const start = h('button', { type: 'button', testid: `${kind}-change` }, (phone ? s.phone : s.email) ? `Change ${phone ? 'phone number' : 'email'}` : `Add ${phone ? 'a phone number' : 'an email'}`);
+    const has = Boolean(phone ? s.phone : s.email);
+    const start = h('button', { type: 'button', testid: `${kind}-change` }, t(has ? 'contact.change' : 'contact.add', { kind }));
     start.addEventListener('click', () => {
       const input = phone
         ? h('input', { type: 'tel', testid: 'phone-new', autocomplete: 'tel-national' })
         : h('input', { type: 'email', testid: 'email-new', autocomplete: 'email' });
       const step = h('div');
       const current = channel === 'phone' ? s.fuzzyPhone : s.fuzzyEmail;
-      const label = phone ? `New phone number (+${s.telephoneCode ?? ''})` : 'New email address';
+      const label = phone ? t('contact.newPhone', { dial: ltr(`+${s.telephoneCode ?? ''}`) }) : t('contact.newEmail');
       panel.replaceChildren(field(label, input), step);
       input.focus();
-      askCode(step, `${kind}-old`, phone ? 'phoneOld' : 'emailOld', 'Next', async (oldCode) => {
+      askCode(step, `${kind}-old`, phone ? 'phoneOld' : 'emailOld', t('common.next'), async (oldCode) => {
         if (!input.value.trim()) {
           input.focus();
-          throw { code: 'invalid_input', message: `Enter the new ${phone ? 'phone number' : 'email address'} first.` } satisfies AppError;
+          throw { code: 'invalid_input', message: 'no new address', field: kind, rule: kind } satisfies AppError;
         }
         const address = input.value.trim();
         input.disabled = true;
-        askCode(step, `${kind}-new`, phone ? 'phoneNew' : 'emailNew', `Change ${phone ? 'phone number' : 'email'}`, async (newCode) => {
+        askCode(step, `${kind}-new`, phone ? 'phoneNew' : 'emailNew', t('contact.change', { kind }), async (newCode) => {
           home = await backend.changeContact(phone, address, oldCode, newCode, channel);
-          say(phone ? `Your phone number is now ${address}.` : `Your email is now ${address}. Log in with it from now on.`);
+          say(t('contact.changed', { kind, address: ltr(address) }));
           await reload();
           offerTest(phone, address);
-        }, { newAddress: () => address, contactHint: `Step 2 of 2: a code to ${address}.` });
-      }, { contactHint: `Step 1 of 2: a code to your current ${channel === 'phone' ? 'phone' : 'email'} (${current ?? 'on file'}).` });
+        }, { newAddress: () => address, contactHint: t('contact.step2', { address: ltr(address) }) });
+      }, { contactHint: current ? t('contact.step1', { kind: channel, current: ltr(current) }) : t('contact.step1OnFile', { kind: channel }) });
     });
-    return section(phone ? 'Phone number' : 'Email', `settings-${kind}`, start, panel);
+    return section(phone ? t('signup.phone') : t('profile.email'), `settings-${kind}`, start, panel);
   };
 
   /** After a change: offer a test code to the new address (the guide's
@@ -258,41 +254,41 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     const host = document.querySelector<HTMLElement>(`[data-testid="settings-${phone ? 'phone' : 'email'}"]`);
     if (!host) return;
     const panel = h('div', { class: 'code-panel' });
-    const start = h('button', { type: 'button', testid: 'contact-test-start' }, `Send a test code to ${address}`);
+    const start = h('button', { type: 'button', testid: 'contact-test-start' }, t('contactTest.send', { address: ltr(address) }));
     start.addEventListener('click', () =>
-      askCode(panel, 'contact-test', 'contactTest', 'Confirm', async (code) => {
+      askCode(panel, 'contact-test', 'contactTest', t('common.confirm'), async (code) => {
         await backend.confirmContactTest(code);
         panel.replaceChildren();
-        say(`The test code arrived at ${address} and was typed back: your codes will reach you there.`);
-      }, { channel: phone ? 'phone' : 'email', contactHint: `A test code to ${address}: type it back to check that it arrives.` }),
+        say(t('contactTest.done', { address: ltr(address) }));
+      }, { channel: phone ? 'phone' : 'email', contactHint: t('contactTest.hint', { address: ltr(address) }) }),
     );
-    panel.append(h('p', { class: 'muted', testid: 'contact-test-offer' }, 'Check that codes reach the new address:'), start);
+    panel.append(h('p', { class: 'muted', testid: 'contact-test-offer' }, t('contactTest.offer')), start);
     host.append(panel);
   };
 
   const danger = () => {
-    const logout = h('button', { type: 'button', testid: 'nav-logout' }, 'Log out');
+    const logout = h('button', { type: 'button', testid: 'nav-logout' }, t('nav.logout'));
     logout.addEventListener('click', async () => {
-      await busy(logout, 'Logging out…', backend.logout).catch(() => undefined);
-      nav.login('You have logged out.');
+      await busy(logout, t('nav.loggingOut'), backend.logout).catch(() => undefined);
+      nav.login('notice.loggedOut');
     });
     const panel = h('div');
-    const start = h('button', { type: 'button', class: 'danger', testid: 'delete-start' }, 'Delete account');
+    const start = h('button', { type: 'button', class: 'danger', testid: 'delete-start' }, t('delete.start'));
     start.addEventListener('click', () => {
       const confirm = h('input', { type: 'checkbox', testid: 'delete-confirm', id: 'delete-confirm' });
       const step = h('div', { hidden: true });
       confirm.addEventListener('change', () => (step.hidden = !confirm.checked));
       panel.replaceChildren(
-        h('p', { class: 'warning' }, 'Deleting your account removes it, its devices and its terminals for good. It cannot be undone.'),
-        h('label', { for: 'delete-confirm', class: 'check' }, confirm, ' I understand: delete my account for good'),
+        h('p', { class: 'warning' }, t('delete.warning')),
+        h('label', { for: 'delete-confirm', class: 'check' }, confirm, ' ', t('delete.understand')),
         step,
       );
-      askCode(step, 'delete', 'deleteAccount', 'Delete my account', async (code) => {
+      askCode(step, 'delete', 'deleteAccount', t('delete.submit'), async (code) => {
         await backend.deleteAccount(code);
-        nav.login('Your account has been deleted.');
-      }, { contactHint: 'Confirm with a code sent to you.' });
+        nav.login('notice.accountDeleted');
+      }, { contactHint: t('delete.hint') });
     });
-    return section('Leave', 'settings-leave', h('div', { class: 'row wrap' }, logout, start), panel);
+    return section(t('leave.title'), 'settings-leave', h('div', { class: 'row wrap' }, logout, start), panel);
   };
 
   const render = () => {
@@ -312,8 +308,8 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
   void reload();
 
   return wideCard(
-    'Account security',
-    h('p', { class: 'alt' }, navLink('nav-home', '← Back to devices', () => nav.home(home))),
+    t('settings.title'),
+    h('p', { class: 'alt' }, navLink('nav-home', t('settings.back'), () => nav.home(home), 'back')),
     notice,
     error,
     body,

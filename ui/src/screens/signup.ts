@@ -4,6 +4,8 @@
 import { backend, type Area, type Sent } from '../backend';
 import { errorLine, field, h, onSubmit, showError } from '../dom';
 import { describe, type AppError } from '../errors';
+import { ltr, t } from '../i18n';
+import { regionName } from '../i18n/format';
 import { passwordRules } from '../password-rules';
 import { card, navLink, screenCodeEntry, type Nav } from './nav';
 
@@ -13,24 +15,24 @@ export function signUpScreen(nav: Nav): HTMLElement {
   const warning = h(
     'p',
     { class: 'warning', testid: 'signup-region-warning' },
-    'Choose carefully: your account and its data stay in this region for good. The region cannot be changed after sign-up.',
+    t('signup.regionWarning'),
   );
   const byEmail = h('input', { type: 'radio', name: 'method', value: 'email', testid: 'signup-method-email', checked: true, id: 'm-email' });
   const byPhone = h('input', { type: 'radio', name: 'method', value: 'phone', testid: 'signup-method-phone', id: 'm-phone' });
   const method = h(
     'fieldset',
     { class: 'method' },
-    h('legend', {}, 'Sign up with'),
-    h('label', { for: 'm-email' }, byEmail, ' Email address'),
-    h('label', { for: 'm-phone' }, byPhone, ' Phone number'),
+    h('legend', {}, t('signup.with')),
+    h('label', { for: 'm-email' }, byEmail, ' ', t('signup.email')),
+    h('label', { for: 'm-phone' }, byPhone, ' ', t('signup.phone')),
   );
-  const email = h('input', { testid: 'signup-email', type: 'email', autocomplete: 'email', placeholder: 'name@example.com' });
-  const dial = h('span', { class: 'dial', testid: 'signup-dial-code' }, '+');
-  const phone = h('input', { testid: 'signup-phone', type: 'tel', autocomplete: 'tel-national', placeholder: 'Phone number without the dialling code' });
-  const emailField = field('Email address', email);
-  const phoneField = h('div', { class: 'field', hidden: true }, h('label', { for: 'f-phone' }, 'Phone number'), h('div', { class: 'phone-row' }, dial, phone));
+  const email = h('input', { testid: 'signup-email', type: 'email', autocomplete: 'email', placeholder: t('signup.emailPlaceholder'), dir: 'ltr' });
+  const dial = h('span', { class: 'dial', testid: 'signup-dial-code', dir: 'ltr' }, '+');
+  const phone = h('input', { testid: 'signup-phone', type: 'tel', autocomplete: 'tel-national', placeholder: t('signup.phonePlaceholder'), dir: 'ltr' });
+  const emailField = field(t('signup.email'), email);
+  const phoneField = h('div', { class: 'field', hidden: true }, h('label', { for: 'f-phone' }, t('signup.phone')), h('div', { class: 'phone-row', dir: 'ltr' }, dial, phone));
   phone.id = 'f-phone';
-  const sendBtn = h('button', { class: 'primary', type: 'submit', testid: 'signup-send-code' }, 'Send code');
+  const sendBtn = h('button', { class: 'primary', type: 'submit', testid: 'signup-send-code' }, t('code.send'));
   const error = errorLine();
 
   const usePhone = () => byPhone.checked;
@@ -51,7 +53,9 @@ export function signUpScreen(nav: Nav): HTMLElement {
     (list) => {
       areas = list;
       region.replaceChildren(
-        ...list.map((a) => h('option', { value: String(a.id), selected: a.id === nav.status.lastArea }, `${a.name} (+${a.telephoneCode})`)),
+        ...list.map((a) =>
+          h('option', { value: String(a.id), selected: a.id === nav.status.lastArea }, t('signup.regionOption', { name: regionName(a.code, a.name), dial: ltr(`+${a.telephoneCode}`) })),
+        ),
       );
       showDial();
     },
@@ -61,7 +65,7 @@ export function signUpScreen(nav: Nav): HTMLElement {
   const details = h(
     'form',
     { class: 'stack', novalidate: true },
-    field('Region', region),
+    field(t('signup.region'), region),
     warning,
     method,
     emailField,
@@ -85,11 +89,11 @@ export function signUpScreen(nav: Nav): HTMLElement {
       address: usePhone() ? `${dial.textContent ?? ''} ${who}`.trim() : who.trim(),
       send: () => backend.requestSignUpCode(area, who),
       submit: async (code) => nav.home(await backend.signUp(area, who, code, password.value)),
-      submitLabel: 'Create account',
-      extra: [field('Password', password), rules],
+      submitLabel: t('signup.submit'),
+      extra: [field(t('login.password'), password), rules],
     });
     nav.onLeave(entry.dispose);
-    const back = navLink('signup-change', 'Change the region or address', () => {
+    const back = navLink('signup-change', t('signup.change'), () => {
       entry.dispose();
       step2.hidden = true;
       details.hidden = false;
@@ -99,15 +103,15 @@ export function signUpScreen(nav: Nav): HTMLElement {
     details.hidden = true;
     step2.hidden = false;
   };
-  onSubmit(details, sendBtn, 'Sending…', error, async () => {
+  onSubmit(details, sendBtn, t('code.sending'), error, async () => {
     toCode(await backend.requestSignUpCode(Number(region.value), account()));
   });
 
   queueMicrotask(() => email.focus());
   return card(
-    'Sign up',
+    t('signup.title'),
     details,
     step2,
-    h('p', { class: 'alt' }, 'Already have an account? ', navLink('nav-login', 'Log in', () => nav.login())),
+    h('p', { class: 'alt' }, t('signup.haveAccount'), ' ', navLink('nav-login', t('login.submit'), () => nav.login())),
   );
 }

@@ -2,16 +2,17 @@
 // code), or the account already has all the terminals it may (1069: remove
 // some with a TERMINAL_DELETE code, then go on).
 import { backend, type Channel, type Contact, type Terminal } from '../backend';
-import { dateTime } from '../clock';
 import { h } from '../dom';
 import type { AppError } from '../errors';
+import { t } from '../i18n';
+import { dateTime } from '../i18n/format';
 import { card, navLink, screenCodeEntry, type Nav } from './nav';
 
 function backToLogin(nav: Nav, testid: string): HTMLElement {
   return h(
     'p',
     { class: 'alt' },
-    navLink(testid, 'Back to login', async () => {
+    navLink(testid, t('nav.backToLogin'), async () => {
       await backend.cancelLogin();
       nav.login();
     }),
@@ -32,13 +33,13 @@ export function verifyScreen(nav: Nav, contact: Contact | null, choice?: CodeCho
     chosen: choice?.channel,
     send: (channel) => backend.sendTerminalCode(channel),
     submit: async (code) => nav.home(await backend.submitTerminalCode(code)),
-    submitLabel: 'Verify and log in',
+    submitLabel: t('verify.submit'),
     onForgotPassword: () => void backend.cancelLogin().then(() => nav.forgot()),
   });
   nav.onLeave(entry.dispose);
   return card(
-    'Verify this computer',
-    h('p', {}, 'This computer is new to your account. To keep your account safe, confirm that it is you.'),
+    t('verify.title'),
+    h('p', {}, t('verify.intro')),
     entry.element,
     backToLogin(nav, 'verify-cancel'),
   );
@@ -46,19 +47,19 @@ export function verifyScreen(nav: Nav, contact: Contact | null, choice?: CodeCho
 
 
 export function terminalsScreen(nav: Nav, limits: number, terminals: Terminal[], choice?: CodeChoice): HTMLElement {
-  const boxes = terminals.map((t) =>
-    h('input', { type: 'checkbox', testid: 'terminal-check', value: String(t.terminalId), id: `t-${t.terminalId}` }),
+  const boxes = terminals.map((term) =>
+    h('input', { type: 'checkbox', testid: 'terminal-check', value: String(term.terminalId), id: `t-${term.terminalId}` }),
   );
-  const rows = terminals.map((t, i) =>
+  const rows = terminals.map((term, i) =>
     h(
       'li',
-      { class: 'terminal', testid: 'terminal-row', 'data-terminal-id': String(t.terminalId) },
+      { class: 'terminal', testid: 'terminal-row', 'data-terminal-id': String(term.terminalId) },
       boxes[i] ?? null,
       h(
         'label',
-        { for: `t-${t.terminalId}` },
-        h('strong', { testid: 'terminal-name' }, t.name),
-        h('small', { class: 'muted', testid: 'terminal-last-used' }, `Last used ${dateTime(t.lastModifytime)} · added ${dateTime(t.addTime)}`),
+        { for: `t-${term.terminalId}` },
+        h('strong', { testid: 'terminal-name', translate: 'no' }, term.name),
+        h('small', { class: 'muted', testid: 'terminal-last-used' }, t('terminals.times', { used: dateTime(term.lastModifytime), added: dateTime(term.addTime) })),
       ),
     ),
   );
@@ -71,24 +72,19 @@ export function terminalsScreen(nav: Nav, limits: number, terminals: Terminal[],
     send: (channel) => backend.sendTerminalRemovalCode(channel),
     submit: async (code) => {
       if (chosen().length === 0) {
-        throw { code: 'invalid_input', message: 'Choose at least one terminal to remove.' } satisfies AppError;
+        throw { code: 'invalid_input', message: 'no terminal chosen', field: 'terminals', rule: 'noneChosen' } satisfies AppError;
       }
       nav.afterLogin(await backend.removeTerminals(chosen(), code));
     },
-    submitLabel: 'Remove and continue',
+    submitLabel: t('terminals.submit'),
     autofocus: false,
   });
   nav.onLeave(entry.dispose);
   queueMicrotask(() => boxes[0]?.focus());
   return card(
-    'Make room for this computer',
-    h(
-      'p',
-      {},
-      `Your account already has ${limits} trusted terminals, the most it may have. Remove at least one you no longer use to log in here. `,
-      'A code sent to your account confirms it is you.',
-    ),
-    h('ul', { class: 'terminals', testid: 'terminal-list', 'aria-label': 'Trusted terminals' }, ...rows),
+    t('terminals.title'),
+    h('p', {}, t('terminals.intro', { count: limits })),
+    h('ul', { class: 'terminals', testid: 'terminal-list', 'aria-label': t('terminals.list') }, ...rows),
     entry.element,
     backToLogin(nav, 'terminals-cancel'),
   );

@@ -13,6 +13,7 @@ mod qa;
 pub use qa::QaApi;
 
 use crate::ClientError;
+use hik_proto::lang::Lang;
 use hik_proto::request;
 use hik_proto::wire::{Failure, Reply};
 use hik_proto::{FeatureCode, ResultCode};
@@ -35,6 +36,8 @@ pub struct CloudApi {
     skew: Arc<AtomicI64>,
     /// The QA surface's token, when the cloud's needs one.
     qa_token: Option<String>,
+    /// The language the cloud is asked to write in (`lang` header).
+    lang: Arc<std::sync::RwLock<Lang>>,
 }
 
 impl CloudApi {
@@ -55,6 +58,7 @@ impl CloudApi {
             feature,
             skew: Arc::default(),
             qa_token: None,
+            lang: Arc::default(),
         })
     }
 
@@ -63,6 +67,17 @@ impl CloudApi {
     pub fn with_qa_token(mut self, token: Option<String>) -> Self {
         self.qa_token = token;
         self
+    }
+
+    /// Ask the cloud to write in `lang` from now on (codes, notices).
+    pub fn set_lang(&self, lang: Lang) {
+        if let Ok(mut l) = self.lang.write() {
+            *l = lang;
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.lang.read().map(|l| *l).unwrap_or_default()
     }
 
     pub fn base(&self) -> String {
@@ -91,7 +106,7 @@ impl CloudApi {
             .request(method, format!("{}{path}", self.base()))
             .header("clientType", CLIENT_TYPE)
             .header("featureCode", self.feature.as_str())
-            .header("lang", "en-US")
+            .header("lang", self.lang().tag())
             .header("clientVersion", CLIENT_VERSION)
             .header("osVersion", std::env::consts::OS);
         if let Some(s) = session {
@@ -179,14 +194,19 @@ impl CloudApi {
 
     fn unreachable(&self, e: &reqwest::Error) -> ClientError {
         match net::certificate_problem(e) {
-            Some(why) => ClientError::Certificate {
+            Some((why, transport)) => ClientError::Certificate {
                 url: self.base(),
                 why,
+                transport,
             },
-            None => ClientError::Unreachable {
-                url: self.base(),
-                why: net::describe(e),
-            },
+            None => {
+                let (why, transport) = net::describe(e);
+                ClientError::Unreachable {
+                    url: self.base(),
+                    why,
+                    transport,
+                }
+            }
         }
     }
 
@@ -231,7 +251,7 @@ fn bounded<const MIN: i64, const MAX: i64>(
     field: &'static str,
     n: impl Into<u64>,
 ) -> Result<request::Bounded<MIN, MAX>, ClientError> {
-    request::Bounded::try_new(n.into()).map_err(|e| ClientError::invalid(field, e))
+    request::Bounded::try_new(n.into()).map_err(|e| ClientError::unparsed(field, e))
 }
 
 /// Unix seconds of `t` (0 before 1970).

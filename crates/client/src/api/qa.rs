@@ -65,9 +65,13 @@ impl QaApi {
                 req.form(&form)
             };
         }
-        let res = req.send().await.map_err(|e| ClientError::Unreachable {
-            url: self.base.clone(),
-            why: super::net::describe(&e),
+        let res = req.send().await.map_err(|e| {
+            let (why, transport) = super::net::describe(&e);
+            ClientError::Unreachable {
+                url: self.base.clone(),
+                why,
+                transport,
+            }
         })?;
         let status = res.status();
         if !status.is_success() {
@@ -132,7 +136,7 @@ impl QaApi {
         let r = SetFault {
             channel: Some(
                 <request::Channel as request::Field>::read(channel)
-                    .map_err(|e| ClientError::invalid("channel", e))?,
+                    .map_err(|e| ClientError::unparsed("channel", e))?,
             ),
             delay_seconds: Some(bounded("delaySeconds", fault.delay_seconds)?),
             drop_rate: Some(fraction("dropRate", fault.drop_rate)?),
@@ -151,7 +155,7 @@ impl QaApi {
             .status
             .map(|s| {
                 <request::FaultStatus as request::Field>::read(&s.to_string())
-                    .map_err(|e| ClientError::invalid("status", e))
+                    .map_err(|e| ClientError::unparsed("status", e))
             })
             .transpose()?;
         let r = SetFault {
@@ -242,5 +246,5 @@ fn bounded<const MIN: i64, const MAX: i64>(
 }
 
 fn fraction(field: &'static str, f: f64) -> Result<request::Fraction, ClientError> {
-    request::Fraction::new(f).ok_or_else(|| ClientError::invalid(field, ParseError::Fraction))
+    request::Fraction::new(f).ok_or_else(|| ClientError::unparsed(field, ParseError::Fraction))
 }

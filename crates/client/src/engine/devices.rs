@@ -3,7 +3,7 @@
 //! the kept one is shown instead, marked as saved, with the time it was fetched.
 
 use super::{Engine, State};
-use crate::ClientError;
+use crate::{ClientError, Rule};
 use hik_proto::wire::{CameraInfo, DeviceInfo, DevicePage};
 use serde::{Deserialize, Serialize};
 
@@ -160,7 +160,11 @@ impl Engine {
     pub async fn cameras(&self, serial: &str) -> Result<CameraList, ClientError> {
         let serial = serial.trim().to_uppercase();
         if serial.is_empty() || serial.len() > 64 {
-            return Err(ClientError::invalid("serial", "no such device"));
+            return Err(ClientError::invalid(
+                "serial",
+                Rule::NoSuchDevice,
+                "no such device",
+            ));
         }
         let owner = self.owner().await?;
         let key = format!("cameras:{serial}");

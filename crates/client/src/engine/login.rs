@@ -5,7 +5,7 @@
 use super::{
     checked_password, parse_account, parse_area, parse_code, Channel, Engine, Home, State, Terminal,
 };
-use crate::ClientError;
+use crate::{ClientError, Rule};
 use hik_proto::wire::{CodeSent, Contact, LoggedIn, TerminalInfo};
 use hik_proto::{Account, BizType, FeatureCode, PasswordDigest, ResultCode, VerifyCode};
 use serde::Serialize;
@@ -96,7 +96,11 @@ impl Engine {
     ) -> Result<LoginOutcome, ClientError> {
         let account = parse_account(account)?;
         if password.is_empty() {
-            return Err(ClientError::invalid("password", "enter your password"));
+            return Err(ClientError::invalid(
+                "password",
+                Rule::Missing,
+                "enter your password",
+            ));
         }
         let captcha = captcha.map(str::trim).filter(|c| !c.is_empty());
         let digest = PasswordDigest::of_password(password);
@@ -276,18 +280,19 @@ impl Engine {
         if ids.is_empty() {
             return Err(ClientError::invalid(
                 "terminals",
+                Rule::NoneChosen,
                 "choose at least one terminal to remove",
             ));
         }
-        let known = self
-            .terminal_signs
-            .lock()
-            .map_err(|_| ClientError::invalid("terminals", "the terminal list is unavailable"))?;
+        let known = self.terminal_signs.lock().map_err(|_| {
+            ClientError::invalid("terminals", Rule::Stale, "the terminal list is unavailable")
+        })?;
         ids.iter()
             .map(|id| {
                 known.get(id).cloned().ok_or_else(|| {
                     ClientError::invalid(
                         "terminals",
+                        Rule::Stale,
                         "the terminal list has changed since it was shown: open it again",
                     )
                 })

@@ -4,9 +4,10 @@
 //! click cannot submit twice.
 
 use crate::api::CloudApi;
+use crate::locale::Language;
 use crate::secrets::{SecretError, SecretStore};
 use crate::store::LocalStore;
-use crate::ClientError;
+use crate::{ClientError, Rule};
 use hik_proto::policy::PasswordCheck;
 use hik_proto::wire::{Area, Contact, LoggedIn, LoginUser};
 use hik_proto::{Account, AreaId, FeatureCode, PasswordDigest, VerifyCode};
@@ -31,6 +32,8 @@ pub struct EngineConfig {
     pub qa_inbox_url: Option<String>,
     /// The token the cloud's QA surface needs, if any.
     pub qa_token: Option<String>,
+    /// The app's language at start (the cloud writes in it).
+    pub language: Language,
 }
 
 /// What the home screen shows about the account.
@@ -113,12 +116,14 @@ enum State {
 }
 
 mod devices;
+mod language;
 mod login;
 mod qa;
 mod security;
 mod session;
 
 pub use devices::{Camera, CameraList, Device, DeviceList};
+pub use language::saved_language;
 pub use login::LoginOutcome;
 pub use qa::QaView;
 pub use security::{Channel, CodePurpose, Removed, Security};
@@ -178,8 +183,10 @@ impl Engine {
         if let Some(p) = &kept.problem {
             tracing::warn!(problem = %p, "the keyring is unavailable: this terminal will not be remembered");
         }
+        let api = api_for(&config, kept.feature.clone())?.with_qa_token(config.qa_token.clone());
+        api.set_lang(config.language.cloud());
         Ok(Self {
-            api: api_for(&config, kept.feature.clone())?.with_qa_token(config.qa_token.clone()),
+            api,
             secrets: config.secrets,
             store,
             feature: kept.feature,
@@ -300,7 +307,11 @@ impl Engine {
     /// Talk to the region serving `area` (from the area list's apiDomain).
     async fn go_to_area(&self, area: AreaId) -> Result<Area, ClientError> {
         let found = self.find_area(area.get()).await?.ok_or_else(|| {
-            ClientError::invalid("region", "this region is not offered by the cloud")
+            ClientError::invalid(
+                "region",
+                Rule::Region,
+                "this region is not offered by the cloud",
+            )
         })?;
         self.api.set_base(&found.api_domain)?;
         self.routed
@@ -395,21 +406,21 @@ impl Engine {
 /// the digest that travels.
 fn checked_password(password: &str) -> Result<PasswordDigest, ClientError> {
     if let Some(why) = PasswordCheck::of(password).explain() {
-        return Err(ClientError::invalid("password", why));
+        return Err(ClientError::invalid("password", Rule::Password, why));
     }
     Ok(PasswordDigest::of_password(password))
 }
 
 fn parse_account(account: &str) -> Result<Account, ClientError> {
-    Account::parse(account).map_err(|e| ClientError::invalid("account", e))
+    Account::parse(account).map_err(|e| ClientError::unparsed("account", e))
 }
 
 fn parse_code(code: &str) -> Result<VerifyCode, ClientError> {
-    VerifyCode::parse(code).map_err(|e| ClientError::invalid("code", e))
+    VerifyCode::parse(code).map_err(|e| ClientError::unparsed("code", e))
 }
 
 fn parse_area(area: u32) -> Result<AreaId, ClientError> {
-    AreaId::parse(&area.to_string()).map_err(|e| ClientError::invalid("region", e))
+    AreaId::parse(&area.to_string()).map_err(|e| ClientError::unparsed("region", e))
 }
 
 /// What the keyring holds for this install, read in one go at start.

@@ -3,7 +3,7 @@
 //! it; the engine finds out once, by asking for the cloud's clock.
 
 use super::{Engine, State};
-use crate::ClientError;
+use crate::{ClientError, Rule};
 use hik_proto::qa::{ScenarioInfo, ScenarioSetUp};
 use hik_proto::wire::{OutboxMessage, QaFault};
 use serde::Serialize;
@@ -103,6 +103,7 @@ impl Engine {
         if seconds == 0 || seconds > 366 * 86_400 {
             return Err(ClientError::invalid(
                 "seconds",
+                Rule::OutOfRange,
                 "move the clock by 1 second to a year",
             ));
         }
@@ -117,11 +118,16 @@ impl Engine {
     ) -> Result<BTreeMap<String, QaFault>, ClientError> {
         self.qa_guard().await?;
         if !matches!(channel, "email" | "sms") {
-            return Err(ClientError::invalid("channel", "a channel is email or sms"));
+            return Err(ClientError::invalid(
+                "channel",
+                Rule::Malformed,
+                "a channel is email or sms",
+            ));
         }
         if !(0.0..=1.0).contains(&fault.drop_rate) {
             return Err(ClientError::invalid(
                 "dropRate",
+                Rule::OutOfRange,
                 "the share of dropped messages is between 0 and 1",
             ));
         }

@@ -5,7 +5,7 @@
 //! the operation with it.
 
 use super::{checked_password, parse_code, Engine, Home, State, Terminal};
-use crate::ClientError;
+use crate::{ClientError, Rule};
 use hik_proto::wire::CodeSent;
 use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, VerifyCode};
 use serde::{Deserialize, Serialize};
@@ -185,7 +185,7 @@ impl Engine {
                 let raw = new_address.unwrap_or_default();
                 Some(
                     Email::parse(raw)
-                        .map_err(|e| ClientError::invalid("email", e))?
+                        .map_err(|e| ClientError::unparsed("email", e))?
                         .as_str()
                         .to_owned(),
                 )
@@ -194,7 +194,7 @@ impl Engine {
                 let raw = new_address.unwrap_or_default();
                 Some(
                     Phone::parse(raw)
-                        .map_err(|e| ClientError::invalid("phone", e))?
+                        .map_err(|e| ClientError::unparsed("phone", e))?
                         .as_str()
                         .to_owned(),
                 )
@@ -261,6 +261,7 @@ impl Engine {
         if old.is_empty() {
             return Err(ClientError::invalid(
                 "oldPassword",
+                Rule::Missing,
                 "enter your current password",
             ));
         }
@@ -285,9 +286,13 @@ impl Engine {
         channel: Channel,
     ) -> Result<Home, ClientError> {
         let to = if phone {
-            Account::Phone(Phone::parse(new_address).map_err(|e| ClientError::invalid("phone", e))?)
+            Account::Phone(
+                Phone::parse(new_address).map_err(|e| ClientError::unparsed("phone", e))?,
+            )
         } else {
-            Account::Email(Email::parse(new_address).map_err(|e| ClientError::invalid("email", e))?)
+            Account::Email(
+                Email::parse(new_address).map_err(|e| ClientError::unparsed("email", e))?,
+            )
         };
         let (old_code, new_code) = (parse_code(old_code)?, parse_code(new_code)?);
         let phone_code = if phone {

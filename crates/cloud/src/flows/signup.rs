@@ -174,7 +174,8 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
         .db
         .call(move |conn| {
             let Some(user) = accounts::find(conn, &account)? else {
-                return Err(ApiError::business(ResultCode::CodeDead));
+                return Err(ApiError::business(ResultCode::CodeDead)
+                    .with(|f| f.reason = Some(hik_proto::wire::Reason::NoCode)));
             };
             accounts::lock(conn, user.id)?;
             let subject = Subject::User(user.id);

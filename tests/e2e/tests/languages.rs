@@ -1,0 +1,161 @@
+//! The app in Simplified Chinese and in the right-to-left pseudo-locale, as
+//! a person would meet it: sign-up, then a second computer's login with the
+//! new-terminal code, the wrong-code ladder and a resend, driven by testids
+//! alone. On each screen: the document's language and direction, no English
+//! word left outside user data, and no text overflowing its box.
+use hik_e2e::{log_in_through_ui, App, Cloud, Install, PASSWORD};
+use std::time::Duration;
+
+/// What a screen says: its language and direction, the English words left
+/// (outside user data: addresses, codes, names, marked `dir="ltr"` or
+/// `translate="no"`; in ar-XB, words written right to left are the
+/// pseudo-locale's own), and the elements whose text overflows.
+const LOOK: &str = r#"
+const ALLOWED = new Set(['Hik-Connect', 'QA', 'SMS', 'Ctrl', 'Shift', 'Q']);
+const shown = (el) => {
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+};
+const userData = (el) => el.closest('[dir="ltr"], [translate="no"], code, option, .language, .brand');
+const words = (text) =>
+  (text.replace(/\u202e[^\u202c]*\u202c/g, ' ').match(/[A-Za-z][A-Za-z'’-]+/g) || []).filter((w) => !ALLOWED.has(w));
+const english = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const el = n.parentElement;
+  if (!el || userData(el) || !shown(el) || el.closest('script, style, .sr-only')) continue;
+  const w = words(n.textContent);
+  if (w.length) english.push(`${w.join(' ')} (in ${el.dataset.testid || el.tagName.toLowerCase()})`);
+}
+for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
+  if (!shown(el) || userData(el)) continue;
+  // A label that names user data inside the element (a device's name).
+  const data = [...el.querySelectorAll('[translate="no"], [dir="ltr"]')].map((d) => d.textContent);
+  for (const a of ['placeholder', 'aria-label', 'title', 'alt']) {
+    let value = el.getAttribute(a) || '';
+    for (const d of data) if (d) value = value.split(d).join(' ');
+    const w = words(value);
+    if (w.length) english.push(`${w.join(' ')} (${a} of ${el.dataset.testid || el.tagName.toLowerCase()})`);
+  }
+}
+const overflow = [];
+for (const el of document.body.querySelectorAll('*')) {
+  if (!shown(el) || el.closest('.sr-only')) continue;
+  const s = getComputedStyle(el);
+  if (s.display === 'inline' || s.overflowX === 'auto' || s.overflowX === 'scroll') continue;
+  if (el.scrollWidth > el.clientWidth + 1) {
+    overflow.push(`${el.dataset.testid || el.tagName.toLowerCase() + '.' + el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+  }
+}
+if (document.documentElement.scrollWidth > window.innerWidth + 1) overflow.push('the page scrolls sideways');
+return { lang: document.documentElement.lang, dir: document.documentElement.dir, english, overflow };
+"#;
+
+async fn look(app: &mut App, lang: &str, dir: &str, step: &str) {
+    // Let the screen settle (fonts, a label that changes on focus).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.shot(step).await;
+    let seen = app.execute(LOOK).await;
+    assert_eq!(seen["lang"], lang, "{step}: {seen}");
+    assert_eq!(seen["dir"], dir, "{step}: {seen}");
+    let none = |k: &str| seen[k].as_array().is_none_or(|a| a.is_empty());
+    assert!(none("english"), "{step}: English left: {}", seen["english"]);
+    assert!(
+        none("overflow"),
+        "{step}: text overflows: {}",
+        seen["overflow"]
+    );
+}
+
+/// Wait until the error line says something other than `before`.
+async fn next_error(app: &App, before: &str) -> String {
+    let before = before.to_owned();
+    app.wait_text("error-message", "a new error line", move |t| {
+        !t.is_empty() && t != before
+    })
+    .await;
+    app.text("error-message").await
+}
+
+async fn walk(lang: &str, dir: &str) {
+    let cloud = Cloud::start().await;
+    let email = format!("{}@example.com", lang.to_lowercase().replace('-', ""));
+    let tag = format!("lang-{lang}");
+
+    // Sign up.
+    let first = Install::new().speaking(lang);
+    let mut app = App::launch(&format!("{tag}-signup"), &cloud, &first).await;
+    app.wait_screen("login").await;
+    look(&mut app, lang, dir, "login").await;
+    app.click("nav-signup").await;
+    app.wait_screen("signup").await;
+    app.select("signup-region", "44").await;
+    look(&mut app, lang, dir, "signup").await;
+    app.fill("signup-email", &email).await;
+    app.click("signup-send-code").await;
+    app.wait_visible("signup-code", true).await;
+    let code = cloud.qa().latest_code(&email, "USER_REGISTRATION").await;
+    app.fill("signup-code", &code).await;
+    app.fill("signup-password", PASSWORD).await;
+    look(&mut app, lang, dir, "signup-code").await;
+    app.click("signup-submit").await;
+    app.wait_screen("home").await;
+    look(&mut app, lang, dir, "home").await;
+    app.quit().await;
+
+    // A second computer: a code, wrong entries until the code dies, a resend.
+    let second = Install::new().speaking(lang);
+    let mut app = App::launch(&format!("{tag}-verify"), &cloud, &second).await;
+    log_in_through_ui(&app, &email).await;
+    app.wait_screen("verify").await;
+    look(&mut app, lang, dir, "verify").await;
+    app.click("verify-send").await;
+    app.wait_enabled("verify-code", true, Duration::from_secs(10))
+        .await;
+    let right = cloud.qa().latest_code(&email, "TERMINAL_BIND").await;
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let mut said = String::new();
+    for _ in 0..4 {
+        app.fill("verify-code", wrong).await;
+        app.click("verify-submit").await;
+        said = next_error(&app, &said).await;
+        look(&mut app, lang, dir, "wrong-code").await;
+    }
+    app.fill("verify-code", wrong).await;
+    app.click("verify-submit").await;
+    app.wait_visible("error-message", false).await;
+    assert!(
+        !app.is_enabled("verify-submit").await,
+        "a dead code's Verify rests"
+    );
+    look(&mut app, lang, dir, "code-dead").await;
+    cloud.qa().advance_clock(61).await;
+    app.wait_enabled("verify-resend", true, Duration::from_secs(10))
+        .await;
+    app.click("verify-resend").await;
+    let fresh = cloud.qa().nth_code(&email, "TERMINAL_BIND", 2).await;
+    app.fill("verify-code", &fresh).await;
+    look(&mut app, lang, dir, "resent").await;
+    app.click("verify-submit").await;
+    app.wait_screen("home").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_walk_in_simplified_chinese() {
+    walk("zh-CN", "ltr").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_walk_right_to_left() {
+    walk("ar-XB", "rtl").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_walk_forty_percent_longer() {
+    walk("en-XA", "ltr").await;
+}

@@ -1,0 +1,73 @@
+// The app's words: every text on screen is a message of the catalogue
+// (messages/en.json is the source; a key missing there does not compile),
+// formatted for the app's language with ICU plurals. The language is chosen in
+// Rust (flag, saved choice, OS) and handed to the page before its first paint.
+import { IntlMessageFormat } from 'intl-messageformat';
+import catalogues from 'virtual:catalogues';
+import type { Language } from '../bindings';
+import type en from './messages/en.json';
+
+export type { Language };
+export type MessageKey = keyof typeof en;
+type Value = string | number;
+
+/** Every language the app speaks, in the picker's order. */
+export const LANGUAGES: readonly Language[] = ['en', 'zh-CN', 'en-XA', 'ar-XB'];
+
+let current: Language = 'en';
+let formats = new Map<string, IntlMessageFormat>();
+
+/** The language of the app now. */
+export function language(): Language {
+  return current;
+}
+
+/** The locale `Intl` formats numbers, dates and lists in: a pseudo-locale
+ * formats as the language it stands for. */
+export function intlLocale(lang: Language = current): string {
+  if (lang === 'en-XA') return 'en';
+  if (lang === 'ar-XB') return 'ar';
+  return lang;
+}
+
+export function direction(lang: Language = current): 'ltr' | 'rtl' {
+  return lang === 'ar-XB' ? 'rtl' : 'ltr';
+}
+
+/** Speak `lang` from now on; the document says so (`lang`, `dir`). */
+export function setLanguage(lang: Language): void {
+  current = LANGUAGES.includes(lang) ? lang : 'en';
+  formats = new Map();
+  if (typeof document !== 'undefined') {
+    document.documentElement.lang = current;
+    document.documentElement.dir = direction();
+  }
+}
+
+function format(key: MessageKey): IntlMessageFormat {
+  let f = formats.get(key);
+  if (!f) {
+    const text = catalogues[current]?.[key] ?? catalogues.en?.[key] ?? key;
+    f = new IntlMessageFormat(text, intlLocale());
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** The message `key` in the app's language. */
+export function t(key: MessageKey, values?: Record<string, Value>): string {
+  return String(format(key).format(values));
+}
+
+/** The message `key` with nodes in it (a contact in bold, a link): its parts
+ * in order, for `h(...)` or `append`. */
+export function tn(key: MessageKey, values: Record<string, Value | Node>): (string | Node)[] {
+  const out = format(key).format<Node>(values);
+  return (Array.isArray(out) ? out : [out]).map((p) => (typeof p === 'object' ? p : String(p)));
+}
+
+/** Text that must read left to right inside any language (an address, a
+ * phone number, a code, a clock): isolated from right-to-left text around it. */
+export function ltr(text: string): string {
+  return direction() === 'rtl' ? `\u2066${text}\u2069` : text;
+}
