@@ -20,6 +20,9 @@ import requests
 
 HERE = Path(__file__).resolve().parent
 PASSWORD = "Correct-Horse-9"
+# The language of meta.message (hik-cloud --messages): "request" (each
+# request's own), or "zh" as the real service answers everyone.
+MESSAGES = os.environ.get("HIK_COMPAT_MESSAGES", "request")
 
 
 @dataclass
@@ -150,7 +153,10 @@ def cloud(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("cloud")
     ca = work / "ca.pem"
     running = Running(
-        ["--config", str(HERE / "regions.toml"), "--db", str(work / "cloud.db"), "--generate-ca", str(ca)],
+        [
+            "--config", str(HERE / "regions.toml"), "--db", str(work / "cloud.db"), "--generate-ca", str(ca),
+            "--messages", MESSAGES,
+        ],
         work,
         regions=2,
     )

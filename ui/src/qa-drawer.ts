@@ -6,7 +6,7 @@ import { backend, type AppError, type OutboxMessage, type QaFault, type QaView }
 import type { CloudClock } from './clock';
 import { act, errorLine, h, showError } from './dom';
 import { describe } from './errors';
-import { t, type MessageKey } from './i18n';
+import { t, tn, type MessageKey } from './i18n';
 import { dateTime, list, percent, when } from './i18n/format';
 
 const CHANNELS = ['email', 'sms'] as const;
@@ -20,6 +20,20 @@ function describeFault(f: QaFault | undefined): string {
   if (f.failNext) parts.push(t('qa.fault.failing', { count: f.failNext }));
   return t('qa.fault.state', { faults: list(parts) });
 }
+
+/** Each scenario of the cloud by its name. */
+const SCENARIOS: Record<string, MessageKey> = {
+  'code-never-arrives': 'qa.scenario.codeNeverArrives',
+  'code-arrives-late': 'qa.scenario.codeArrivesLate',
+  'code-expired': 'qa.scenario.codeExpired',
+  'one-try-left': 'qa.scenario.oneTryLeft',
+  'captcha-required': 'qa.scenario.captchaRequired',
+  'account-locked': 'qa.scenario.accountLocked',
+  'terminals-full': 'qa.scenario.terminalsFull',
+  'other-region': 'qa.scenario.otherRegion',
+  'cloud-times-out': 'qa.scenario.cloudTimesOut',
+  'session-expired': 'qa.scenario.sessionExpired',
+};
 
 /** A message's status in words (`sent`, `delivered`, ...; another: as is). */
 const STATUS: Record<string, MessageKey> = {
@@ -43,14 +57,17 @@ function message(m: OutboxMessage, now: number): HTMLElement {
       { class: 'row' },
       m.code
         ? h('code', { class: 'qa-code', testid: 'qa-message-code', dir: 'ltr' }, m.code)
-        : h('strong', { class: 'qa-notice', testid: 'qa-message-notice' }, m.subject),
+        : h('strong', { class: 'qa-notice', testid: 'qa-message-notice', translate: 'no', dir: 'auto' }, m.subject),
       h('span', { class: `qa-status ${m.status}`, testid: 'qa-message-status' }, status ? t(status) : m.status),
     ),
-    m.code ? null : h('p', { class: 'qa-notice-text', testid: 'qa-message-text' }, m.body),
+    m.code ? null : h('p', { class: 'qa-notice-text', testid: 'qa-message-text', translate: 'no', dir: 'auto' }, m.body),
     h(
       'small',
       {},
-      t(m.channel === 'sms' ? 'qa.message.sms' : 'qa.message.email', { biz: m.bizType ?? t('qa.message.notice'), to: m.to }),
+      ...tn(m.channel === 'sms' ? 'qa.message.sms' : 'qa.message.email', {
+        biz: m.bizType ? h('code', { translate: 'no' }, m.bizType) : t('qa.message.notice'),
+        to: h('bdi', { dir: 'ltr' }, m.to),
+      }),
       ' · ',
       h('time', { title: dateTime(m.sentAt) }, when(m.sentAt, now)),
     ),
@@ -172,7 +189,14 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     if (v.messages.length === 0) messages.append(h('li', { class: 'muted' }, t('qa.messages.none')));
     showFaults(v.faults);
     if (scenario.options.length === 0) {
-      scenario.replaceChildren(...v.scenarios.map((sc) => h('option', { value: sc.name }, sc.title)));
+      // By name in the app's language; a scenario this app does not know
+      // yet, by the cloud's own title.
+      scenario.replaceChildren(
+        ...v.scenarios.map((sc) => {
+          const key = SCENARIOS[sc.name];
+          return h('option', { value: sc.name, translate: key ? null : 'no' }, key ? t(key) : sc.title);
+        }),
+      );
     }
     // With no account at hand, a scenario makes its own.
     freshBox.disabled = v.addresses.length === 0;

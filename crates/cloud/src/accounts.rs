@@ -2,6 +2,7 @@
 
 use crate::db::{params, FromRow, Row, Sql};
 use crate::error::ApiError;
+use hik_proto::lang::Lang;
 use hik_proto::wire::LoginUser;
 use hik_proto::{Account, AreaId, Email, FeatureCode, Phone, ResultCode};
 
@@ -14,9 +15,11 @@ pub struct User {
     pub user_name: String,
     pub password_hash: String,
     pub two_step: bool,
+    /// The language its owner reads: codes and notices are written in it.
+    pub lang: Lang,
 }
 
-const COLUMNS: &str = "id, email, phone, area_id, user_name, password_hash, two_step";
+const COLUMNS: &str = "id, email, phone, area_id, user_name, password_hash, two_step, lang";
 
 impl FromRow for User {
     fn from_row(r: &Row) -> Result<Self, crate::db::Error> {
@@ -28,6 +31,7 @@ impl FromRow for User {
             user_name: r.get(4)?,
             password_hash: r.get(5)?,
             two_step: r.get(6)?,
+            lang: Lang::from_tag(&r.get::<String>(7)?),
         })
     }
 }
@@ -145,8 +149,8 @@ pub fn create(conn: &dyn Sql, now: i64, new: NewUser<'_>) -> Result<User, ApiErr
         Account::Phone(p) => (None, Some(p.as_str())),
     };
     let id: Option<i64> = conn.opt(
-        "INSERT INTO users (email, phone, phone_code, area_id, user_name, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING RETURNING id",
+        "INSERT INTO users (email, phone, phone_code, area_id, user_name, password_hash, created_at, lang)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING RETURNING id",
         params![
             email,
             phone,
@@ -154,11 +158,28 @@ pub fn create(conn: &dyn Sql, now: i64, new: NewUser<'_>) -> Result<User, ApiErr
             new.area.get(),
             new.user_name,
             new.password_hash,
-            now
+            now,
+            // The language the sign-up asked in.
+            crate::audit::Origin::current().lang.unwrap_or_default().tag()
         ],
     )?;
     let id = id.ok_or_else(|| ApiError::business(ResultCode::AccountExists))?;
     find_by_id(conn, id)?.ok_or_else(|| ApiError::internal("the new user vanished"))
+}
+
+/// Keep the language this request asks in as the account's, when it names
+/// one (a login: the owner may have switched their app's language).
+pub fn remember_language(conn: &dyn Sql, user: &User) -> Result<(), ApiError> {
+    match crate::audit::Origin::current().lang {
+        Some(lang) if lang != user.lang => {
+            conn.execute(
+                "UPDATE users SET lang = ?2 WHERE id = ?1",
+                params![user.id, lang.tag()],
+            )?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 pub fn is_bound(conn: &dyn Sql, user_id: i64, sign: &FeatureCode) -> Result<bool, ApiError> {

@@ -22,6 +22,12 @@ pub struct Origin {
     /// That terminal's fingerprint (`featureCode`), when the request names
     /// one: kept with the event, never logged.
     pub sign: Option<String>,
+    /// The language the request asks for (its `lang` or `language`
+    /// header): codes it has sent are written in it.
+    pub lang: Option<hik_proto::lang::Lang>,
+    /// The language of the reply's `meta.message`: the request's, or the
+    /// cloud's `messages` setting.
+    pub meta: hik_proto::lang::Lang,
 }
 
 tokio::task_local! {

@@ -348,6 +348,44 @@ pub struct Rules {
     pub argon2_memory_kib: u32,
     pub argon2_passes: u32,
     pub argon2_lanes: u32,
+    /// The language of `meta.message`: the request's (`"request"`, the
+    /// default), or always `"zh"` as the real service does, or `"en"`.
+    pub messages: Messages,
+}
+
+/// The language `meta.message` is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Messages {
+    /// The language the request asks for (`lang` or `language` header),
+    /// English when it asks for none.
+    #[default]
+    Request,
+    En,
+    /// Chinese for everyone, as the real service answers.
+    Zh,
+}
+
+impl Messages {
+    /// From the flag's word.
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "request" => Some(Self::Request),
+            "en" => Some(Self::En),
+            "zh" => Some(Self::Zh),
+            _ => None,
+        }
+    }
+
+    /// The language of `meta.message` for a request that asked for `asked`.
+    pub fn for_request(self, asked: Option<hik_proto::lang::Lang>) -> hik_proto::lang::Lang {
+        use hik_proto::lang::Lang;
+        match self {
+            Self::Request => asked.unwrap_or_default(),
+            Self::En => Lang::En,
+            Self::Zh => Lang::Zh,
+        }
+    }
 }
 
 impl Rules {
@@ -423,6 +461,7 @@ impl Default for Rules {
             argon2_memory_kib: 19 * 1024,
             argon2_passes: 2,
             argon2_lanes: 1,
+            messages: Messages::Request,
         }
     }
 }

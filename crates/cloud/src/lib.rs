@@ -36,7 +36,9 @@ mod tls;
 mod verification;
 
 pub use clock::Clock;
-pub use config::{Config, DeliveryConfig, Hashing, Region, Rules, Smtp, SmtpSecurity, TlsFiles};
+pub use config::{
+    Config, DeliveryConfig, Hashing, Messages, Region, Rules, Smtp, SmtpSecurity, TlsFiles,
+};
 pub use db::Location;
 pub use delivery::Fault;
 pub use seed::{Seed, Seeded};

@@ -57,6 +57,11 @@ struct Args {
     #[arg(long, env = "HIK_CLOUD_UNSAFE_QA_ON_NETWORK", action = clap::ArgAction::SetTrue,
           value_parser = clap::builder::BoolishValueParser::new())]
     unsafe_qa_on_network: bool,
+    /// The language of `meta.message`: `request` (the request's `lang`
+    /// header, the default), `zh` (Chinese for everyone, as the real
+    /// service), or `en`. Overrides `messages` under `[rules]`.
+    #[arg(long, env = "HIK_CLOUD_MESSAGES", value_parser = ["request", "en", "zh"])]
+    messages: Option<String>,
     /// Accounts to make at start (TOML, one [[account]] table each with the
     /// fields of POST /qa/accounts); existing ones are left as they are.
     #[arg(long, env = "HIK_CLOUD_SEED")]
@@ -135,6 +140,13 @@ fn settings(args: &Args, file: FileSettings) -> Result<Config, String> {
         config.seed = hik_cloud::Seed::read(path)?;
     }
     config.rules = file.rules.unwrap_or_default();
+    if let Some(m) = args
+        .messages
+        .as_deref()
+        .and_then(hik_cloud::Messages::parse)
+    {
+        config.rules.messages = m;
+    }
     config.delivery = file.delivery.unwrap_or_default();
     if let Some(hostport) = &args.smtp {
         let (host, port) = hostport

@@ -4,6 +4,7 @@
 
 use crate::db::{params, Sql};
 use crate::error::ApiError;
+use hik_proto::lang::Lang;
 use hik_proto::wire::{Contact, OutboxMessage};
 use hik_proto::{Account, BizType};
 
@@ -44,15 +45,22 @@ pub fn choice(addresses: &[Account]) -> Vec<Contact> {
     addresses.iter().map(masked).collect()
 }
 
-fn purpose(biz: BizType) -> &'static str {
-    match biz {
-        BizType::UserRegistration => "confirm your new Hik-Connect account",
-        BizType::TerminalBind => "log in from a new terminal",
-        BizType::TerminalDelete => "remove terminals from your account",
-        BizType::RetrievePassword => "reset your password",
-        BizType::UserDelete => "delete your account",
-        BizType::ContactTest => "check that this address receives your codes",
-        _ => "change your account's contact details",
+fn purpose(biz: BizType, lang: Lang) -> &'static str {
+    match (lang, biz) {
+        (Lang::En, BizType::UserRegistration) => "confirm your new Hik-Connect account",
+        (Lang::En, BizType::TerminalBind) => "log in from a new terminal",
+        (Lang::En, BizType::TerminalDelete) => "remove terminals from your account",
+        (Lang::En, BizType::RetrievePassword) => "reset your password",
+        (Lang::En, BizType::UserDelete) => "delete your account",
+        (Lang::En, BizType::ContactTest) => "check that this address receives your codes",
+        (Lang::En, _) => "change your account's contact details",
+        (Lang::Zh, BizType::UserRegistration) => "确认您的新 Hik-Connect 账户",
+        (Lang::Zh, BizType::TerminalBind) => "在新终端上登录",
+        (Lang::Zh, BizType::TerminalDelete) => "从您的账户中删除终端",
+        (Lang::Zh, BizType::RetrievePassword) => "重置密码",
+        (Lang::Zh, BizType::UserDelete) => "注销您的账户",
+        (Lang::Zh, BizType::ContactTest) => "确认此地址能收到您的验证码",
+        (Lang::Zh, _) => "修改账户的联系方式",
     }
 }
 
@@ -62,7 +70,28 @@ pub fn code_message(
     biz: BizType,
     code: &str,
     ttl_minutes: i64,
+    lang: Lang,
 ) -> (String, String) {
+    if lang == Lang::Zh {
+        let purpose = purpose(biz, lang);
+        return match channel {
+            Channel::Email => (
+                format!("Hik-Connect 验证码：{code}"),
+                format!(
+                    "您好：\n\n您的验证码是 {code}，用于{purpose}。\n\
+                     验证码 {ttl_minutes} 分钟内有效，只能使用一次。\n\n\
+                     如果不是您本人操作，可能有人知道了您的密码：请忽略此邮件，并考虑修改密码。\n\n\
+                     Hik-Connect 团队（模拟）"
+                ),
+            ),
+            Channel::Sms => (
+                "Hik-Connect".into(),
+                format!(
+                    "【Hik-Connect】您的验证码是 {code}，{ttl_minutes} 分钟内有效，用于{purpose}。请勿泄露给他人。"
+                ),
+            ),
+        };
+    }
     match channel {
         Channel::Email => (
             format!("Hik-Connect verification code: {code}"),
@@ -71,14 +100,14 @@ pub fn code_message(
                  The code is valid for {ttl_minutes} minutes and can be used once.\n\n\
                  If you did not ask for it, someone may know your password: ignore this \
                  message and consider changing it.\n\nThe Hik-Connect team (simulated)",
-                purpose(biz)
+                purpose(biz, lang)
             ),
         ),
         Channel::Sms => (
             "Hik-Connect".into(),
             format!(
                 "[Hik-Connect] Your verification code is {code}, valid for {ttl_minutes} minutes, to {}. Never share it.",
-                purpose(biz)
+                purpose(biz, lang)
             ),
         ),
     }
@@ -86,7 +115,19 @@ pub fn code_message(
 
 /// Sent instead of a sign-up code when the address already has an account, so
 /// the reply never reveals who is registered.
-pub fn already_registered_notice(channel: Channel) -> (String, String) {
+pub fn already_registered_notice(channel: Channel, lang: Lang) -> (String, String) {
+    if lang == Lang::Zh {
+        let body =
+            "有人尝试使用此地址注册 Hik-Connect，但该地址已有账户。如果是您本人，请直接登录，\
+                    或使用“忘记密码”找回账户；否则无需处理。";
+        return match channel {
+            Channel::Email => (
+                "Hik-Connect：有人使用您的地址尝试注册".into(),
+                format!("您好：\n\n{body}\n\nHik-Connect 团队（模拟）"),
+            ),
+            Channel::Sms => ("Hik-Connect".into(), format!("【Hik-Connect】{body}")),
+        };
+    }
     let body = "Someone tried to sign up for Hik-Connect with this address, which already \
                 has an account. If it was you, log in, or use \"Forgot password\" to get back in. \
                 Otherwise no action is needed.";

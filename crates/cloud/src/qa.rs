@@ -129,17 +129,71 @@ pub(crate) async fn require_token(
     }
 }
 
-/// `GET /qa/inbox`: a page for people, refreshing itself from `/qa/outbox`.
-async fn inbox_page() -> Html<&'static str> {
-    Html(INBOX_PAGE)
+/// `GET /qa/inbox`: a page for people, refreshing itself from `/qa/outbox`,
+/// in Chinese for a browser that prefers it (`Accept-Language`) or for
+/// `?lang=zh-CN`, else in English.
+async fn inbox_page(headers: axum::http::HeaderMap, uri: axum::http::Uri) -> Html<String> {
+    use hik_proto::lang::Lang;
+    let asked = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .or_else(|| {
+            let accept = headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)?
+                .to_str()
+                .ok()?;
+            // The browser's first choice ("zh-CN,zh;q=0.9,en;q=0.8").
+            accept.split([',', ';']).next()
+        })
+        .and_then(Lang::from_header)
+        .unwrap_or_default();
+    let words: &[(&str, &str)] = match asked {
+        Lang::En => &INBOX_EN,
+        Lang::Zh => &INBOX_ZH,
+    };
+    let mut page = INBOX_PAGE.to_owned();
+    for (key, text) in words {
+        page = page.replace(key, text);
+    }
+    Html(page)
 }
 
+/// The inbox page's words, by the placeholder they fill.
+const INBOX_EN: [(&str, &str); 9] = [
+    ("{STATUS}", r#"{"delivered":"delivered","queued":"queued","sending":"sending","delayed":"delayed","dropped":"dropped","failed":"failed"}"#),
+    ("{LANG}", "en"),
+    ("{TITLE}", "QA inbox · Hik-Connect simulator"),
+    ("{HEADING}", "QA inbox"),
+    ("{HINT}", "Every email and SMS the simulated cloud has sent, newest first. Refreshes every 2 seconds."),
+    ("{FILTER}", "Only messages to"),
+    ("{PLACEHOLDER}", "address or phone"),
+    ("{NONE}", "No messages yet."),
+    ("{AWAY}", "Cannot reach the cloud: "),
+];
+const INBOX_ZH: [(&str, &str); 9] = [
+    (
+        "{STATUS}",
+        r#"{"delivered":"已送达","queued":"排队中","sending":"发送中","delayed":"延迟中","dropped":"已丢弃","failed":"发送失败"}"#,
+    ),
+    ("{LANG}", "zh-CN"),
+    ("{TITLE}", "QA 收件箱 · Hik-Connect 模拟器"),
+    ("{HEADING}", "QA 收件箱"),
+    (
+        "{HINT}",
+        "模拟云端发送的所有邮件和短信，最新的在前，每 2 秒刷新一次。",
+    ),
+    ("{FILTER}", "只看发送给"),
+    ("{PLACEHOLDER}", "地址或手机号码"),
+    ("{NONE}", "还没有消息。"),
+    ("{AWAY}", "无法连接云端："),
+];
+
 const INBOX_PAGE: &str = r#"<!doctype html>
-<html lang="en">
+<html lang="{LANG}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>QA inbox · Hik-Connect simulator</title>
+<title>{TITLE}</title>
 <style>
   :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
   body { margin: 0; padding: 1.5rem; max-width: 60rem; margin-inline: auto; }
@@ -159,12 +213,13 @@ const INBOX_PAGE: &str = r#"<!doctype html>
 </style>
 </head>
 <body>
-<h1>QA inbox</h1>
-<p class="hint">Every email and SMS the simulated cloud has sent, newest first. Refreshes every 2 seconds.</p>
-<label>Only messages to <input id="to" type="search" placeholder="address or phone" data-testid="inbox-filter"></label>
+<h1>{HEADING}</h1>
+<p class="hint">{HINT}</p>
+<label>{FILTER} <input id="to" type="search" placeholder="{PLACEHOLDER}" data-testid="inbox-filter"></label>
 <p id="status" class="meta" aria-live="polite"></p>
 <main id="list" data-testid="inbox-list"></main>
 <script>
+const STATUS = {STATUS};
 const list = document.getElementById('list');
 const status = document.getElementById('status');
 const to = document.getElementById('to');
@@ -181,17 +236,17 @@ async function refresh() {
       const a = el('article'); a.dataset.testid = 'inbox-message';
       if (m.status !== 'delivered') a.classList.add('not-delivered');
       const h = el('header');
-      const status = el('span', 'status status-' + m.status, m.status === 'delivered' ? '' : m.status);
+      const status = el('span', 'status status-' + m.status, m.status === 'delivered' ? '' : (STATUS[m.status] || m.status));
       status.dataset.testid = 'inbox-status';
       h.append(el('span', 'tag', m.channel), el('strong', null, m.to), el('span', 'tag', m.bizType || ''),
-               el('span', 'meta', new Date(m.sentAt * 1000).toLocaleString() + (m.status === 'delivered' ? ' · delivered' : '')), status);
+               el('span', 'meta', new Date(m.sentAt * 1000).toLocaleString() + (m.status === 'delivered' ? ' · ' + STATUS.delivered : '')), status);
       a.append(h);
       if (m.code) { const c = el('div', 'code', m.code); c.dataset.testid = 'inbox-code'; a.append(c); }
       a.append(el('div', null, m.subject), el('pre', 'meta', m.body));
       return a;
     }));
-    status.textContent = messages.length ? '' : 'No messages yet.';
-  } catch (e) { status.textContent = 'Cannot reach the cloud: ' + e; }
+    status.textContent = messages.length ? '' : '{NONE}';
+  } catch (e) { status.textContent = '{AWAY}' + e; }
 }
 to.addEventListener('input', refresh);
 refresh(); setInterval(refresh, 2000);

@@ -9,6 +9,7 @@ use crate::db::{params, Sql};
 use crate::error::ApiError;
 use crate::outbox::{self, Channel, NewMessage};
 use crate::Rules;
+use hik_proto::lang::Lang;
 use hik_proto::wire::Reason;
 use hik_proto::{Account, BizType, ResultCode, VerifyCode};
 
@@ -82,7 +83,9 @@ pub fn deliver(
         "sent",
         Some(&detail),
     )?;
-    let (subject_line, body) = outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60);
+    let lang = message_language(conn, subject)?;
+    let (subject_line, body) =
+        outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60, lang);
     cloud.postman.post(
         conn,
         now,
@@ -95,6 +98,20 @@ pub fn deliver(
             body,
         },
     )
+}
+
+/// The language a code goes out in: the one the request asks in, else the
+/// account's, else English.
+fn message_language(conn: &dyn Sql, subject: &Subject) -> Result<Lang, ApiError> {
+    if let Some(lang) = crate::audit::Origin::current().lang {
+        return Ok(lang);
+    }
+    Ok(match subject.user() {
+        Some(id) => crate::accounts::find_by_id(conn, id)?
+            .map(|u| u.lang)
+            .unwrap_or_default(),
+        None => Lang::En,
+    })
 }
 
 /// Refuse with 1041 (and `retryAfter`) inside the cooldown or past the hourly

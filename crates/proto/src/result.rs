@@ -84,6 +84,37 @@ impl ResultCode {
     }
 }
 
+impl ResultCode {
+    /// The message the cloud puts in `meta.message`, in `lang`: the real
+    /// service writes Chinese ones (as public clients' logs show them).
+    pub const fn message_in(self, lang: crate::lang::Lang) -> &'static str {
+        if matches!(lang, crate::lang::Lang::En) {
+            return self.message();
+        }
+        match self {
+            Self::Success => "操作成功",
+            Self::WrongCode => "验证码错误",
+            Self::CodeDead => "验证码已失效，请重新获取",
+            Self::AccountMissing => "用户不存在",
+            Self::WrongPassword => "密码错误",
+            Self::AccountProtected => "账户已被保护，请稍后再试",
+            Self::LastTry => "验证码错误，还可尝试一次",
+            Self::TooOften => "获取验证码过于频繁，请稍后再试",
+            Self::TooManyTerminals => "绑定的终端数量已达上限",
+            Self::WrongRegion => "该账户属于其他区域",
+            Self::NewTerminal => "新终端登录，请输入发送到您账户的验证码",
+            Self::SensitiveOperation => "此操作需要验证码",
+            Self::RefreshDead => "刷新令牌无效、已过期或已撤销，请重新登录",
+            Self::AccountExists => "该账户已存在",
+            Self::WeakPassword => "密码不符合密码规则",
+            Self::InvalidAccount => "请输入有效的邮箱地址或手机号码",
+            Self::AddressTaken => "该地址已被其他账户使用",
+            Self::BadRequest => "请求缺少参数或参数格式错误",
+            Self::Other(_) => "未知结果",
+        }
+    }
+}
+
 impl From<u32> for ResultCode {
     fn from(n: u32) -> Self {
         const KNOWN: [ResultCode; 18] = [

@@ -25,6 +25,7 @@ mod qa;
 
 pub use api::{Api, Reply};
 pub use cloud::{Builder, Cloud};
+pub use hik_cloud::Messages;
 pub use hik_proto::ResultCode;
 pub use qa::Qa;
 

@@ -46,7 +46,7 @@ pub fn webdriver() -> ClientBuilder<HttpConnector> {
 
 /// The cloud of a test, its protocol client and its QA surface: the one
 /// test kit every suite uses (`crates/testkit`).
-pub use hik_testkit::{terminal, Api, Cloud, Qa, ResultCode, PASSWORD};
+pub use hik_testkit::{terminal, Api, Cloud, Messages, Qa, ResultCode, PASSWORD};
 
 /// One install of the app: a data folder and a keyring namespace of its own.
 pub struct Install {

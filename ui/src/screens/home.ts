@@ -55,7 +55,7 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
       },
     }, t('common.close'));
     cameras.replaceChildren(
-      h('div', { class: 'row' }, h('h2', { testid: 'cameras-title' }, t(d.category === 'IPC' ? 'cameras.titleCamera' : 'cameras.titleChannels', { name: d.name, count: c.cameras.length })), close),
+      h('div', { class: 'row' }, h('h2', { testid: 'cameras-title' }, ...tn(d.category === 'IPC' ? 'cameras.titleCamera' : 'cameras.titleChannels', { name: h('span', { translate: 'no' }, d.name), count: c.cameras.length })), close),
       c.saved ? h('p', { class: 'saved', testid: 'cameras-saved' }, t('cameras.saved', { ago: ago(c.fetchedAt, Date.now() / 1000) })) : '',
       h(
         'ul',

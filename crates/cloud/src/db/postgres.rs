@@ -37,6 +37,7 @@ use tokio_postgres::NoTls;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_audit_terminal.sql"),
+    include_str!("../../migrations/postgres/0003_account_language.sql"),
 ];
 
 /// How many times a job is run before a conflict is reported as an error.

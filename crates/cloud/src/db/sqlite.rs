@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0009_audit.sql"),
     include_str!("../../migrations/sqlite/0010_shared_qa_state.sql"),
     include_str!("../../migrations/sqlite/0011_audit_terminal.sql"),
+    include_str!("../../migrations/sqlite/0012_account_language.sql"),
 ];
 
 /// A job runs inside a savepoint of the current batch's transaction and returns

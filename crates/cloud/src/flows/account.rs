@@ -97,6 +97,7 @@ pub async fn change_password(
     let now = cloud.clock.now();
     let c = Arc::clone(cloud);
     let to = user.addresses();
+    let lang = user.lang;
     cloud
         .db
         .call(move |conn| {
@@ -105,7 +106,7 @@ pub async fn change_password(
             sessions::revoke_user(&tx, user_id, Some(&who.family))?;
             let event = crate::audit::Event::PasswordChanged;
             crate::audit::record(&tx, now, Some(user_id), None, event, "ok", None)?;
-            notices::post(&tx, &c.postman, now, &to, Notice::PasswordChanged)?;
+            notices::post(&tx, &c.postman, now, &to, Notice::PasswordChanged, lang)?;
             tx.commit()?;
             Ok(())
         })
@@ -219,7 +220,7 @@ pub async fn delete_account(
             let event = crate::audit::Event::AccountDeleted;
             crate::audit::record(&tx, now, Some(user.id), None, event, "ok", None)?;
             let to = user.addresses();
-            notices::post(&tx, &c.postman, now, &to, Notice::AccountDeleted)?;
+            notices::post(&tx, &c.postman, now, &to, Notice::AccountDeleted, user.lang)?;
             tx.commit()?;
             Ok(())
         })
@@ -354,7 +355,7 @@ async fn change_contact(
             } else {
                 Notice::PhoneChanged(&to)
             };
-            notices::post(&tx, &c.postman, now, &told, notice)?;
+            notices::post(&tx, &c.postman, now, &told, notice, user.lang)?;
             tx.commit()?;
             Ok(())
         })

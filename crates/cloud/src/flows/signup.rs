@@ -44,11 +44,13 @@ pub async fn send_code(
                 .call(move |conn| {
                     let tx = conn.savepoint()?;
                     let subject = Subject::Address(from.as_str().to_owned());
-                    if accounts::find(&tx, &from)?.is_some() {
+                    if let Some(owner) = accounts::find(&tx, &from)? {
                         // Same throttle and same reply: only the owner learns.
                         verification::record_send(&tx, &c.rules, now, &subject, biz)?;
                         let channel = Channel::of(&from);
-                        let (subject_line, body) = outbox::already_registered_notice(channel);
+                        // In the owner's language, not the asker's.
+                        let (subject_line, body) =
+                            outbox::already_registered_notice(channel, owner.lang);
                         let notice = NewMessage {
                             channel,
                             to: from.as_str(),
@@ -204,7 +206,7 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
                 None,
             )?;
             let to = user.addresses();
-            notices::post(&tx, &c.postman, now, &to, Notice::PasswordReset)?;
+            notices::post(&tx, &c.postman, now, &to, Notice::PasswordReset, user.lang)?;
             if locked_until > now || failed > 0 {
                 let was = if locked_until > now {
                     "lock lifted"

@@ -113,6 +113,7 @@ pub async fn switch_two_step(
                     now,
                     &to,
                     crate::notices::Notice::TwoStepOff,
+                    user.lang,
                 )?;
             }
             Ok(())

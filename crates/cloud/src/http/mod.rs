@@ -131,7 +131,10 @@ pub fn router(cloud: Arc<Cloud>, region: usize) -> Router {
         }
     }
     contain(app.fallback(|| async { ApiError::not_found() }))
-        .layer(axum::middleware::from_fn(origin))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&cloud),
+            origin,
+        ))
         .layer(axum::Extension(Here(region)))
         .layer(axum::middleware::map_response_with_state(
             Arc::clone(&cloud),
@@ -153,8 +156,10 @@ async fn sync_qa_state(
     }
 }
 
-/// Serve the request as coming from its peer's address, for the audit trail.
+/// Serve the request as coming from its peer's address, for the audit trail,
+/// in the language it asks for.
 async fn origin(
+    State(cloud): State<Arc<Cloud>>,
     req: Request<axum::body::Body>,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -170,10 +175,17 @@ async fn origin(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| hik_proto::FeatureCode::parse(v).ok())
         .map(|f| f.as_str().to_owned());
+    // Public clients send `lang` (en-US, zh-CN) or `language` (en_GB, zh).
+    let lang = ["lang", "language"]
+        .iter()
+        .filter_map(|h| req.headers().get(*h)?.to_str().ok())
+        .find_map(hik_proto::lang::Lang::from_header);
     crate::audit::Origin {
         ip,
         terminal: None,
         sign,
+        lang,
+        meta: cloud.rules.messages.for_request(lang),
     }
     .scope(next.run(req))
     .await

@@ -1,0 +1,248 @@
+//! The cloud follows its clients' language: `meta.message` in the language a
+//! request asks for (or always Chinese, as the real service, with
+//! `messages = "zh"`), and codes and notices in the account's language,
+//! remembered at sign-up and at each login.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+use hik_cloud::Messages;
+use hik_proto::PasswordDigest;
+use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
+
+/// A logged-out code request for `account`, asking in `lang` (header `name`).
+async fn ask_code(
+    cloud: &Cloud,
+    account: &str,
+    biz: &str,
+    header: (&str, &str),
+) -> serde_json::Value {
+    cloud
+        .http()
+        .post(format!("{}/v3/sms/nologin/checkcode", cloud.url()))
+        .header("featureCode", terminal(0))
+        .header(header.0, header.1)
+        .form(&[("from", account), ("bizType", biz), ("areaId", "44")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// A login from terminal 2 with `code`, asking in `lang`.
+async fn log_in(cloud: &Cloud, account: &str, code: Option<&str>, lang: &str) -> serde_json::Value {
+    let digest = PasswordDigest::of_password(PASSWORD);
+    let mut form = vec![
+        ("account", account.to_owned()),
+        ("password", digest.as_str().to_owned()),
+        ("cuName", "VGVzdA==".to_owned()),
+    ];
+    if let Some(c) = code {
+        form.extend([
+            ("smsCode", c.to_owned()),
+            ("msgType", "3".to_owned()),
+            ("bizType", "TERMINAL_BIND".to_owned()),
+        ]);
+    }
+    cloud
+        .http()
+        .post(format!("{}/v3/users/login/v2", cloud.url()))
+        .header("featureCode", terminal(2))
+        .header("clientType", "9")
+        .header("lang", lang)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_chinese_sign_up_gets_chinese_codes_and_the_account_keeps_its_language() {
+    let cloud = Cloud::start().await;
+    // A public client's way of naming the language (pyezvizapi: `language`).
+    let r = ask_code(
+        &cloud,
+        "li@example.com",
+        "USER_REGISTRATION",
+        ("language", "zh_CN"),
+    )
+    .await;
+    assert_eq!(r["meta"]["code"], 200, "{r}");
+    assert_eq!(r["meta"]["message"], "操作成功", "{r}");
+    let sent = cloud
+        .qa()
+        .outbox_for("li@example.com", "USER_REGISTRATION")
+        .await;
+    assert!(
+        sent[0].subject.starts_with("Hik-Connect 验证码："),
+        "{:?}",
+        sent[0]
+    );
+    assert!(
+        sent[0].body.contains("确认您的新 Hik-Connect 账户"),
+        "{:?}",
+        sent[0]
+    );
+    let code = sent[0].code.clone().unwrap();
+    let signed = cloud
+        .http()
+        .post(format!("{}/v3/users/regist/v2", cloud.url()))
+        .header("featureCode", terminal(1))
+        .header("lang", "zh-CN")
+        .form(&[
+            ("account", "li@example.com"),
+            ("password", PasswordDigest::of_password(PASSWORD).as_str()),
+            ("smsCode", code.as_str()),
+            ("areaId", "44"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(signed["meta"]["code"], 200, "{signed}");
+
+    // A request that names no language: the account's is used.
+    cloud.send_code("li@example.com", "TERMINAL_BIND").await;
+    let bind = cloud
+        .qa()
+        .outbox_for("li@example.com", "TERMINAL_BIND")
+        .await;
+    assert!(bind[0].body.contains("在新终端上登录"), "{:?}", bind[0]);
+
+    // The owner switches the app to English and logs in: from then on, English.
+    let code = bind[0].code.clone().unwrap();
+    let r = log_in(&cloud, "li@example.com", Some(&code), "en-US").await;
+    assert_eq!(r["meta"]["code"], 200, "{r}");
+    let notice = cloud
+        .qa()
+        .outbox_for("li@example.com", "SECURITY_NOTICE")
+        .await;
+    assert!(
+        notice[0].subject.starts_with("Hik-Connect security notice"),
+        "{:?}",
+        notice[0]
+    );
+    cloud.send_code("li@example.com", "RETRIEVE_PASSWORD").await;
+    let reset = cloud
+        .qa()
+        .outbox_for("li@example.com", "RETRIEVE_PASSWORD")
+        .await;
+    assert!(
+        reset[0].body.contains("reset your password"),
+        "{:?}",
+        reset[0]
+    );
+}
+
+/// Two expired codes, one entered asking in Chinese, the other in English:
+/// the two replies' `meta.message`.
+async fn expired(cloud: &Cloud) -> (String, String) {
+    cloud.account("mo@example.com").await;
+    let mut replies = Vec::new();
+    for lang in ["zh-CN", "en-US"] {
+        cloud.send_code("mo@example.com", "TERMINAL_BIND").await;
+        let code = cloud
+            .qa()
+            .latest_code("mo@example.com", "TERMINAL_BIND")
+            .await;
+        cloud.qa().advance_clock(11 * 60).await;
+        let r = log_in(cloud, "mo@example.com", Some(&code), lang).await;
+        assert_eq!(r["meta"]["code"], ResultCode::CodeDead.number(), "{r}");
+        assert_eq!(r["reason"], "expired", "{r}");
+        replies.push(r);
+    }
+    let (zh, en) = (&replies[0], &replies[1]);
+    (
+        zh["meta"]["message"].as_str().unwrap().to_owned(),
+        en["meta"]["message"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn meta_message_follows_the_request_unless_the_cloud_says_otherwise() {
+    // By default, each request in its own language.
+    let (zh, en) = expired(&Cloud::start().await).await;
+    assert_eq!(zh, "验证码已过期，请重新获取");
+    assert!(en.contains("expired"), "{en}");
+    // As the real service: Chinese for everyone.
+    let real = Cloud::builder()
+        .rules(|r| r.messages = Messages::Zh)
+        .start()
+        .await;
+    let (zh, en) = expired(&real).await;
+    assert_eq!(
+        (zh.as_str(), en.as_str()),
+        ("验证码已过期，请重新获取", "验证码已过期，请重新获取")
+    );
+    // English for everyone.
+    let english = Cloud::builder()
+        .rules(|r| r.messages = Messages::En)
+        .start()
+        .await;
+    let (zh, _) = expired(&english).await;
+    assert!(zh.contains("expired"), "{zh}");
+}
+
+async fn inbox_page(cloud: &Cloud, accept: &str) -> String {
+    cloud
+        .http()
+        .get(format!("{}/qa/inbox", cloud.url()))
+        .header("accept-language", accept)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_qa_inbox_page_speaks_the_browsers_language() {
+    let cloud = Cloud::start().await;
+    let page = |accept| inbox_page(&cloud, accept);
+    let zh = page("zh-CN,zh;q=0.9,en;q=0.8").await;
+    assert!(
+        zh.contains(r#"<html lang="zh-CN">"#) && zh.contains("<h1>QA 收件箱</h1>"),
+        "{zh}"
+    );
+    let en = page("en-GB,en;q=0.9").await;
+    assert!(
+        en.contains(r#"<html lang="en">"#) && en.contains("<h1>QA inbox</h1>"),
+        "{en}"
+    );
+    assert!(!en.contains("{HEADING}") && !zh.contains("{STATUS}"));
+}
+
+#[tokio::test]
+async fn a_login_in_chinese_gets_its_notice_in_chinese() {
+    let cloud = Cloud::start().await;
+    // Signed up by a client that named no language: English so far.
+    cloud.account("wu@example.com").await;
+    cloud.send_code("wu@example.com", "TERMINAL_BIND").await;
+    let code = cloud
+        .qa()
+        .latest_code("wu@example.com", "TERMINAL_BIND")
+        .await;
+    let r = log_in(&cloud, "wu@example.com", Some(&code), "zh-CN").await;
+    assert_eq!(r["meta"]["code"], 200, "{r}");
+    let notice = cloud
+        .qa()
+        .outbox_for("wu@example.com", "SECURITY_NOTICE")
+        .await;
+    assert!(
+        notice[0].subject.starts_with("Hik-Connect 安全通知"),
+        "{:?}",
+        notice[0]
+    );
+    // And the account now reads Chinese: a code asked without a language.
+    cloud.send_code("wu@example.com", "RETRIEVE_PASSWORD").await;
+    let reset = cloud
+        .qa()
+        .outbox_for("wu@example.com", "RETRIEVE_PASSWORD")
+        .await;
+    assert!(reset[0].body.contains("重置密码"), "{:?}", reset[0]);
+}
