@@ -5,7 +5,8 @@
 use crate::commands::{signatures, Sent, Startup};
 use hik_client::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, ErrorCode, Home, Language,
-    LoginOutcome, QaView, Removed, Rule, Security, Status, Terminal, Transport, WireError,
+    LoginOutcome, QaView, Removed, Rule, Security, StartStage, Status, Terminal, Transport,
+    WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::qa::{Activity, ScenarioInfo, ScenarioSetUp};
@@ -85,6 +86,7 @@ pub fn render() -> String {
         ErrorCode,
         Rule,
         Transport,
+        StartStage,
         Reason,
         Language,
         WireError,

@@ -3,7 +3,7 @@
 //! the first command, and every command waits for that. The first command the
 //! window sends, `start`, brings back everything it needs in one round trip.
 
-use hik_client::{ClientError, Engine, EngineConfig, KeyringStore};
+use hik_client::{ClientError, Engine, EngineConfig, KeyringStore, StartStage};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -32,7 +32,7 @@ struct Started {
 /// login form, so on two cores start-up does not compete with that paint.
 pub struct Starting {
     settings: Settings,
-    started: OnceCell<Result<Started, String>>,
+    started: OnceCell<Result<Started, Failed>>,
 }
 
 impl Starting {
@@ -60,7 +60,35 @@ impl Starting {
             .await;
         match started {
             Ok(started) => Ok(Arc::clone(&started.engine)),
-            Err(why) => Err(ClientError::NotStarted(why.clone())),
+            Err(f) => Err(ClientError::NotStarted {
+                stage: f.stage,
+                path: f.path.clone(),
+                why: f.why.clone(),
+            }),
+        }
+    }
+}
+
+/// Why start-up failed, kept for every command that asks after it.
+#[derive(Debug, Clone)]
+struct Failed {
+    stage: StartStage,
+    path: Option<String>,
+    why: String,
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.why)
+    }
+}
+
+impl Failed {
+    fn at(stage: StartStage, path: Option<&std::path::Path>, why: impl std::fmt::Display) -> Self {
+        Self {
+            stage,
+            path: path.map(|p| p.display().to_string()),
+            why: why.to_string(),
         }
     }
 }
@@ -80,22 +108,32 @@ pub async fn embedded_cloud(
 }
 
 /// 128 random bits, in hex: the embedded cloud's QA token, new at each start.
-fn qa_token() -> Result<String, String> {
+fn qa_token() -> Result<String, Failed> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("cannot make the QA surface's token: {e}"))?;
+    getrandom::fill(&mut bytes).map_err(|e| {
+        Failed::at(
+            StartStage::Random,
+            None,
+            format!("cannot make the QA surface's token: {e}"),
+        )
+    })?;
     Ok(hex::encode(bytes))
 }
 
-async fn start(settings: Settings) -> Result<Started, String> {
+async fn start(settings: Settings) -> Result<Started, Failed> {
     let data_dir = settings.data_dir;
-    std::fs::create_dir_all(&data_dir)
-        .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
+    std::fs::create_dir_all(&data_dir).map_err(|e| {
+        let why = format!("cannot create the data folder {}: {e}", data_dir.display());
+        Failed::at(StartStage::DataFolder, Some(&data_dir), why)
+    })?;
     let (cloud_url, cloud, qa_token) = match settings.cloud_url {
         Some(url) => (url, None, None),
         None => {
             let began = Instant::now();
             let token = qa_token()?;
-            let cloud = embedded_cloud(&data_dir, Some(token.clone())).await?;
+            let cloud = embedded_cloud(&data_dir, Some(token.clone()))
+                .await
+                .map_err(|why| Failed::at(StartStage::EmbeddedCloud, None, why))?;
             tracing::info!(url = %cloud.url(), ms = began.elapsed().as_millis(), "embedded cloud started");
             (cloud.url(), Some(cloud), Some(token))
         }
@@ -117,8 +155,8 @@ async fn start(settings: Settings) -> Result<Started, String> {
     })
     .await
     .map_err(|e| match e {
-        ClientError::NotStarted(why) => why,
-        other => other.to_string(),
+        ClientError::NotStarted { stage, path, why } => Failed { stage, path, why },
+        other => Failed::at(StartStage::Database, None, other),
     })?;
     tracing::info!(
         ms = began.elapsed().as_millis(),

@@ -235,6 +235,8 @@ export type Rule = "email" | "phone" | "account" | "code" | "password" | "missin
 
 export type Transport = "refused" | "timedOut" | "broken" | "unknownIssuer" | "expired" | "wrongName" | "badCertificate";
 
+export type StartStage = "dataFolder" | "database" | "embeddedCloud" | "cloudCa" | "random";
+
 export type Reason = "used" | "replaced" | "expired" | "burned" | "noCode" | "captchaMissing" | "captchaWrong" | "locked";
 
 export type Language = "en" | "zh-CN" | "en-XA" | "ar-XB";
@@ -267,7 +269,15 @@ reason?: Reason,
 /**
  * With `cloud_other`: the cloud's `meta.code`.
  */
-cloudCode?: number, remainingAttempts?: number, retryAfter?: number, contact?: Contact, policy?: string, needCaptcha?: boolean, 
+cloudCode?: number, 
+/**
+ * With `not_started`: where start-up failed, and the file or folder.
+ */
+stage?: StartStage, path?: string, 
+/**
+ * With `cloud_error`: the HTTP status the cloud (or its gateway) sent.
+ */
+httpStatus?: number, remainingAttempts?: number, retryAfter?: number, contact?: Contact, policy?: string, needCaptcha?: boolean, 
 /**
  * With a captcha: how long the lock would last (seconds).
  */

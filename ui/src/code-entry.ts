@@ -169,7 +169,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     if (codeDead) {
       expiry.textContent = t('code.deadThen', { why: deadWhy, then: when });
     } else if (expired) {
-      expiry.textContent = t('code.deadThen', { why: t('error.code.expired'), then: when });
+      expiry.textContent = t('code.deadThen', { why: t('code.expired'), then: when });
     } else if (sentOnce) {
       expiry.textContent = t('code.validFor', { clock: clock(o.clock.left(expiresAt)) });
     }

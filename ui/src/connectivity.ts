@@ -2,7 +2,7 @@
 // the failed action again. Inputs stay as they were typed; the retry runs the
 // same action through the same busy button, so nothing is submitted twice.
 // And what every screen does when the cloud has ended the session.
-import { h } from './dom';
+import { h, withFlags } from './dom';
 import { describe, type AppError } from './errors';
 import { t } from './i18n';
 
@@ -36,7 +36,7 @@ export function cloudDown(err: AppError, retry: (() => Promise<unknown>) | null)
     'div',
     { class: 'banner error-banner', role: 'alert', testid: 'cloud-banner' },
     // (The sentence for a server error says so already.)
-    h('span', {}, err.code === 'cloud_error' ? describe(err) : t('banner.kept', { problem: describe(err) })),
+    h('span', {}, ...withFlags(err.code === 'cloud_error' ? describe(err) : t('banner.kept', { problem: describe(err) }))),
     retryBtn,
   );
   host()?.prepend(banner);

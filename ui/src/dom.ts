@@ -63,8 +63,17 @@ export function errorLine(): HTMLParagraphElement {
 }
 
 export function showError(line: HTMLElement, text: string | null): void {
-  line.textContent = text ?? '';
+  line.replaceChildren(...withFlags(text ?? ''));
   line.hidden = !text;
+}
+
+/** `text` with each command-line flag it names (`--data-dir`) as code that
+ * never breaks across lines. */
+export function withFlags(text: string): (string | Node)[] {
+  return text
+    .split(/(--[a-z][a-z-]*)/)
+    .filter(Boolean)
+    .map((part) => (part.startsWith('--') ? h('code', { class: 'flag', dir: 'ltr' }, part) : part));
 }
 
 /** Sees a failure first; 'handled' keeps it out of the error line. */

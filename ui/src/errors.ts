@@ -3,7 +3,7 @@
 // tries left, seconds). The message is Rust's or the cloud's, for logs only:
 // it is never shown or read here.
 import type { AppError } from './bindings';
-import { t } from './i18n';
+import { ltr, t } from './i18n';
 import { duration } from './i18n/format';
 
 export type { AppError };
@@ -85,6 +85,23 @@ function certificate(e: AppError): string {
   }
 }
 
+/** Where start-up failed, and what to do about it. */
+function notStarted(e: AppError): string {
+  const path = ltr(e.path ?? '');
+  switch (e.stage) {
+    case 'dataFolder':
+      return t('error.notStarted.dataFolder', { path });
+    case 'database':
+      return e.path ? t('error.notStarted.database', { path }) : t('error.notStarted');
+    case 'embeddedCloud':
+      return t('error.notStarted.embeddedCloud');
+    case 'cloudCa':
+      return t('error.notStarted.cloudCa', { path });
+    default:
+      return t('error.notStarted');
+  }
+}
+
 /** The sentence shown under a form for an error: every code is named, so
  * a code added in Rust does not compile here until it is given its words. */
 export function describe(e: AppError): string {
@@ -130,7 +147,7 @@ export function describe(e: AppError): string {
     case 'certificate':
       return certificate(e);
     case 'cloud_error':
-      return t('error.cloudError');
+      return t('error.cloudError', { status: String(e.httpStatus ?? '5xx') });
     case 'invalid_input':
       return invalidInput(e);
     case 'unauthorized':
@@ -145,7 +162,7 @@ export function describe(e: AppError): string {
     case 'storage':
       return t('error.storage');
     case 'not_started':
-      return t('error.notStarted');
+      return notStarted(e);
     case 'internal':
       return t('error.internal');
     default: {

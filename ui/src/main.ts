@@ -6,7 +6,7 @@
 import { backend, type Startup, type Status } from './backend';
 import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
-import { cloudAway, h } from './dom';
+import { cloudAway, h, withFlags } from './dom';
 import { describe, type AppError } from './errors';
 import { LANGUAGES, setLanguage, t, type Language } from './i18n';
 import { qaDrawer, type QaDrawer } from './qa-drawer';
@@ -115,7 +115,7 @@ function afterPaint(): Promise<void> {
 
 /** Start-up failed (data folder, database, embedded cloud): say so plainly. */
 function startFailed(err: AppError): void {
-  banners.prepend(h('div', { class: 'banner error-banner', role: 'alert', testid: 'start-error' }, describe(err)));
+  banners.prepend(h('div', { class: 'banner error-banner', role: 'alert', testid: 'start-error' }, ...withFlags(describe(err))));
 }
 
 /** The start screen shows at once; start-up (cloud, database, keyring)

@@ -36,7 +36,7 @@ pub enum ClientError {
     },
     /// The cloud (or a gateway in front of it) answered with a server error.
     #[error("The cloud at {url} could not answer this request (HTTP {status}). Nothing you typed is lost; try again.")]
-    CloudFailed { url: String, status: String },
+    CloudFailed { url: String, status: u16 },
     /// Refused before the cloud saw it: `field` tells the UI which input to
     /// point at and `rule` which rule it broke; `why` says it for the log.
     #[error("{why}")]
@@ -62,9 +62,45 @@ pub enum ClientError {
     Protocol(String),
     #[error("The local database failed: {0}")]
     Storage(String),
-    /// The app could not start (its data folder, database or embedded cloud).
-    #[error("The app could not start: {0}.")]
-    NotStarted(String),
+    /// The app could not start: at which stage, the file or folder it
+    /// concerns, and why (for the log).
+    #[error("The app could not start: {why}.")]
+    NotStarted {
+        stage: StartStage,
+        path: Option<String>,
+        why: String,
+    },
+}
+
+/// Where start-up failed, for the UI's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum StartStage {
+    /// The data folder could not be made or used.
+    DataFolder,
+    /// The local database could not be opened.
+    Database,
+    /// The cloud inside the app did not start.
+    EmbeddedCloud,
+    /// The CA certificate given with --cloud-ca cannot be used.
+    CloudCa,
+    /// The system's random numbers were not available.
+    Random,
+}
+
+impl ClientError {
+    /// Start-up failed at `stage`, over `path` when it concerns a file.
+    pub fn not_started(
+        stage: StartStage,
+        path: Option<&std::path::Path>,
+        why: impl std::fmt::Display,
+    ) -> Self {
+        Self::NotStarted {
+            stage,
+            path: path.map(|p| p.display().to_string()),
+            why: why.to_string(),
+        }
+    }
 }
 
 /// What went wrong, as the UI switches on it: each of the cloud's result
@@ -186,7 +222,7 @@ impl ClientError {
             Self::NoPendingLogin(_) => ErrorCode::NoPendingLogin,
             Self::Protocol(_) => ErrorCode::Protocol,
             Self::Storage(_) => ErrorCode::Storage,
-            Self::NotStarted(_) => ErrorCode::NotStarted,
+            Self::NotStarted { .. } => ErrorCode::NotStarted,
         }
     }
 
@@ -347,6 +383,17 @@ pub struct WireError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub cloud_code: Option<i64>,
+    /// With `not_started`: where start-up failed, and the file or folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stage: Option<StartStage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub path: Option<String>,
+    /// With `cloud_error`: the HTTP status the cloud (or its gateway) sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub http_status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub remaining_attempts: Option<u32>,
@@ -395,6 +442,18 @@ impl From<&ClientError> for WireError {
             reason: failure.and_then(|f| f.reason),
             cloud_code: match e.result_code() {
                 Some(ResultCode::Other(n)) => Some(i64::from(n)),
+                _ => None,
+            },
+            stage: match e {
+                ClientError::NotStarted { stage, .. } => Some(*stage),
+                _ => None,
+            },
+            path: match e {
+                ClientError::NotStarted { path, .. } => path.clone(),
+                _ => None,
+            },
+            http_status: match e {
+                ClientError::CloudFailed { status, .. } => Some(*status),
                 _ => None,
             },
             remaining_attempts: failure.and_then(|f| f.remaining_attempts),

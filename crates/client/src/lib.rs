@@ -16,6 +16,6 @@ pub use engine::{
     Camera, CameraList, Channel, CodePurpose, Device, DeviceList, Engine, EngineConfig, Home,
     LoginOutcome, QaView, Removed, Security, Status, Terminal,
 };
-pub use error::{ClientError, ErrorCode, Rule, Transport, WireError};
+pub use error::{ClientError, ErrorCode, Rule, StartStage, Transport, WireError};
 pub use locale::Language;
 pub use secrets::{KeyringStore, MemoryStore, SecretStore};

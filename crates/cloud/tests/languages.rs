@@ -58,6 +58,18 @@ async fn log_in(cloud: &Cloud, account: &str, code: Option<&str>, lang: &str) ->
         .unwrap()
 }
 
+/// Log in from a new terminal with `code`, asking in `lang`; then what the
+/// account is told: the new terminal's notice (its subject), and a reset code
+/// asked in no language (its body).
+async fn after_login(cloud: &Cloud, account: &str, code: &str, lang: &str) -> (String, String) {
+    let r = log_in(cloud, account, Some(code), lang).await;
+    assert_eq!(r["meta"]["code"], 200, "{r}");
+    let notice = cloud.qa().outbox_for(account, "SECURITY_NOTICE").await;
+    cloud.send_code(account, "RETRIEVE_PASSWORD").await;
+    let reset = cloud.qa().outbox_for(account, "RETRIEVE_PASSWORD").await;
+    (notice[0].subject.clone(), reset[0].body.clone())
+}
+
 #[tokio::test]
 async fn a_chinese_sign_up_gets_chinese_codes_and_the_account_keeps_its_language() {
     let cloud = Cloud::start().await;
@@ -115,27 +127,12 @@ async fn a_chinese_sign_up_gets_chinese_codes_and_the_account_keeps_its_language
 
     // The owner switches the app to English and logs in: from then on, English.
     let code = bind[0].code.clone().unwrap();
-    let r = log_in(&cloud, "li@example.com", Some(&code), "en-US").await;
-    assert_eq!(r["meta"]["code"], 200, "{r}");
-    let notice = cloud
-        .qa()
-        .outbox_for("li@example.com", "SECURITY_NOTICE")
-        .await;
+    let (notice, reset) = after_login(&cloud, "li@example.com", &code, "en-US").await;
     assert!(
-        notice[0].subject.starts_with("Hik-Connect security notice"),
-        "{:?}",
-        notice[0]
+        notice.starts_with("Hik-Connect security notice"),
+        "{notice}"
     );
-    cloud.send_code("li@example.com", "RETRIEVE_PASSWORD").await;
-    let reset = cloud
-        .qa()
-        .outbox_for("li@example.com", "RETRIEVE_PASSWORD")
-        .await;
-    assert!(
-        reset[0].body.contains("reset your password"),
-        "{:?}",
-        reset[0]
-    );
+    assert!(reset.contains("reset your password"), "{reset}");
 }
 
 /// Two expired codes, one entered asking in Chinese, the other in English:
@@ -227,22 +224,8 @@ async fn a_login_in_chinese_gets_its_notice_in_chinese() {
         .qa()
         .latest_code("wu@example.com", "TERMINAL_BIND")
         .await;
-    let r = log_in(&cloud, "wu@example.com", Some(&code), "zh-CN").await;
-    assert_eq!(r["meta"]["code"], 200, "{r}");
-    let notice = cloud
-        .qa()
-        .outbox_for("wu@example.com", "SECURITY_NOTICE")
-        .await;
-    assert!(
-        notice[0].subject.starts_with("Hik-Connect 安全通知"),
-        "{:?}",
-        notice[0]
-    );
-    // And the account now reads Chinese: a code asked without a language.
-    cloud.send_code("wu@example.com", "RETRIEVE_PASSWORD").await;
-    let reset = cloud
-        .qa()
-        .outbox_for("wu@example.com", "RETRIEVE_PASSWORD")
-        .await;
-    assert!(reset[0].body.contains("重置密码"), "{:?}", reset[0]);
+    let (notice, reset) = after_login(&cloud, "wu@example.com", &code, "zh-CN").await;
+    assert!(notice.starts_with("Hik-Connect 安全通知"), "{notice}");
+    // The account now reads Chinese: a code asked in no language.
+    assert!(reset.contains("重置密码"), "{reset}");
 }

@@ -128,11 +128,11 @@ async fn walk(lang: &str, dir: &str) {
         "000000"
     };
     let mut said = String::new();
-    for _ in 0..4 {
+    for n in 1..=4 {
         app.fill("verify-code", wrong).await;
         app.click("verify-submit").await;
         said = next_error(&app, &said).await;
-        look(&mut app, lang, dir, "wrong-code").await;
+        look(&mut app, lang, dir, &format!("wrong-code-{n}")).await;
     }
     app.fill("verify-code", wrong).await;
     app.click("verify-submit").await;
@@ -273,4 +273,42 @@ async fn every_other_screen_right_to_left() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_other_screen_forty_percent_longer() {
     tour("en-XA", "ltr").await;
+}
+
+/// The picker at the top, before login: the window turns Chinese at once,
+/// what was typed stays, and the next start opens in Chinese, unless
+/// `--lang` says otherwise for that run.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_language_chosen_in_the_app_is_kept_for_the_next_start() {
+    let cloud = Cloud::start().await;
+    let install = Install::new();
+    let mut app = App::launch("picker", &cloud, &install).await;
+    app.wait_screen("login").await;
+    app.fill("login-account", "ana@example.com").await;
+    app.select("language-picker", "zh-CN").await;
+    app.wait_text("login-submit", "the button in Chinese", |t| t == "登录")
+        .await;
+    assert_eq!(app.prop("login-account", "value").await, "ana@example.com");
+    look(&mut app, "zh-CN", "ltr", "picked").await;
+    app.quit().await;
+
+    // The next start, with no --lang: Chinese from the first screen on.
+    let args: Vec<String> = install
+        .args()
+        .into_iter()
+        .take_while(|a| a != "--lang")
+        .chain(["--cloud-url".to_owned(), cloud.url().to_owned()])
+        .collect();
+    let app = App::launch_binary("picker-again", &hik_e2e::app_binary(), &args, &[]).await;
+    app.wait_screen("login").await;
+    assert_eq!(app.text("login-submit").await, "登录");
+    let starting = app.execute("return document.documentElement.lang").await;
+    assert_eq!(starting, "zh-CN");
+    app.quit().await;
+
+    // --lang wins for its run.
+    let app = App::launch("picker-flag", &cloud, &install).await;
+    app.wait_screen("login").await;
+    assert_eq!(app.text("login-submit").await, "Log in");
+    app.quit().await;
 }

@@ -276,7 +276,8 @@ async fn f_a_start_up_that_fails_is_shown_in_the_window() {
     assert_eq!(app.started().await, "failed");
     let why = app.text("start-error").await;
     assert!(
-        why.starts_with("The app could not start: cannot create the data folder"),
+        why.starts_with("The app could not start: it cannot create or use its data folder")
+            && why.contains(&not_a_folder.display().to_string()),
         "{why}"
     );
     app.shot("start-error").await;

@@ -161,7 +161,7 @@ impl CloudApi {
             500..=599 => {
                 return Err(ClientError::CloudFailed {
                     url: self.base(),
-                    status: res.status().to_string(),
+                    status: res.status().as_u16(),
                 })
             }
             _ => {}

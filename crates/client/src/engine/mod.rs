@@ -4,6 +4,7 @@
 //! click cannot submit twice.
 
 use crate::api::CloudApi;
+use crate::error::StartStage;
 use crate::locale::Language;
 use crate::secrets::{SecretError, SecretStore};
 use crate::store::LocalStore;
@@ -162,10 +163,14 @@ fn api_for(config: &EngineConfig, feature: FeatureCode) -> Result<CloudApi, Clie
         return CloudApi::new(&config.cloud_url, feature, None);
     };
     let unusable = |why: String| {
-        ClientError::NotStarted(format!(
-            "the cloud's CA certificate {} cannot be used: {why}",
-            path.display()
-        ))
+        ClientError::not_started(
+            StartStage::CloudCa,
+            Some(path),
+            format!(
+                "the cloud's CA certificate {} cannot be used: {why}",
+                path.display()
+            ),
+        )
     };
     let pem = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
     CloudApi::new(&config.cloud_url, feature, Some(&pem)).map_err(|e| match e {
@@ -178,7 +183,9 @@ impl Engine {
     /// Open the local store and read the keyring once: this terminal's
     /// fingerprint (made on first use) and the refresh token of the last run.
     pub async fn open(config: EngineConfig) -> Result<Self, ClientError> {
-        let store = LocalStore::open(&config.data_dir.join("app.db"))?;
+        let db = config.data_dir.join("app.db");
+        let store = LocalStore::open(&db)
+            .map_err(|e| ClientError::not_started(StartStage::Database, Some(&db), e))?;
         let kept = load_secrets(Arc::clone(&config.secrets)).await;
         if let Some(p) = &kept.problem {
             tracing::warn!(problem = %p, "the keyring is unavailable: this terminal will not be remembered");
