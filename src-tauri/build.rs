@@ -41,7 +41,66 @@ const COMMANDS: &[&str] = &[
     "open_qa_inbox",
 ];
 
+/// The languages the app speaks: one per catalogue of the UI
+/// (`ui/src/i18n/messages/<tag>.json`), English first, then the pseudo-locales
+/// the UI's build makes from English; each with its window title (the
+/// catalogue's `app.title`). Written to `OUT_DIR/languages.rs`.
+fn languages() -> Result<(), String> {
+    let dir = std::path::Path::new("../ui/src/i18n/messages");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut found: Vec<(String, String)> = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let Some(tag) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let catalogue: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let title = catalogue["app.title"]
+            .as_str()
+            .ok_or_else(|| format!("{} has no app.title", path.display()))?;
+        found.push((tag.to_owned(), title.to_owned()));
+    }
+    found.sort_by_key(|(tag, _)| (tag != "en", tag.clone()));
+    let english = found
+        .first()
+        .filter(|(tag, _)| tag == "en")
+        .map(|(_, title)| title.clone())
+        .ok_or("there is no English catalogue (en.json)")?;
+    for pseudo in ["en-XA", "ar-XB"] {
+        found.push((pseudo.to_owned(), english.clone()));
+    }
+    let tags: Vec<String> = found.iter().map(|(t, _)| format!("{t:?}")).collect();
+    let titles: Vec<String> = found
+        .iter()
+        .map(|(t, title)| format!("        {t:?} => {title:?},"))
+        .collect();
+    let code = format!(
+        "/// Every language the app speaks, English first.\n\
+         pub const SPOKEN: &[&str] = &[{}];\n\n\
+         /// The window's title in `tag`.\n\
+         pub fn title(tag: &str) -> &'static str {{\n    match tag {{\n{}\n        _ => {english:?},\n    }}\n}}\n",
+        tags.join(", "),
+        titles.join("\n")
+    );
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").map_err(|e| e.to_string())?)
+        .join("languages.rs");
+    std::fs::write(&out, code).map_err(|e| format!("{}: {e}", out.display()))
+}
+
 fn main() {
+    if let Err(e) = languages() {
+        eprintln!("the UI's languages: {e}");
+        std::process::exit(1);
+    }
     let built = tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

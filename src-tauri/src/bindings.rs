@@ -4,9 +4,8 @@
 
 use crate::commands::{signatures, Sent, Startup};
 use hik_client::{
-    Camera, CameraList, Channel, CodePurpose, Device, DeviceList, ErrorCode, Home, Language,
-    LoginOutcome, QaView, Removed, Rule, Security, StartStage, Status, Terminal, Transport,
-    WireError,
+    Camera, CameraList, Channel, CodePurpose, Device, DeviceList, ErrorCode, Home, LoginOutcome,
+    QaView, Removed, Rule, Security, StartStage, Status, Terminal, Transport, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::qa::{Activity, ScenarioInfo, ScenarioSetUp};
@@ -88,7 +87,6 @@ pub fn render() -> String {
         Transport,
         StartStage,
         Reason,
-        Language,
         WireError,
     ];
     for d in decls {

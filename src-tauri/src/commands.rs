@@ -264,12 +264,15 @@ commands! {
     }
 
     /// Speak `language` from now on (saved for the next start), the window's
-    /// title included.
-    fn set_language(&app, engine, language: Language) -> () {
+    /// title included: one of the languages the app speaks.
+    fn set_language(&app, engine, language: String) -> () {
         use tauri::Manager;
-        engine.set_language(language).await?;
+        let language = Language::matching(&language, crate::languages::SPOKEN).ok_or_else(|| {
+            ClientError::invalid("language", Rule::Malformed, format!("the app does not speak {language:?}"))
+        })?;
+        engine.set_language(&language).await?;
         if let Some(window) = app.get_webview_window("main") {
-            if let Err(e) = window.set_title(language.title()) {
+            if let Err(e) = window.set_title(crate::languages::title(language.tag())) {
                 tracing::warn!(error = %e, "could not retitle the window");
             }
         }

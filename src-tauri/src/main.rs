@@ -6,6 +6,10 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+/// The languages the app speaks, from the UI's catalogues (build.rs).
+mod languages {
+    include!(concat!(env!("OUT_DIR"), "/languages.rs"));
+}
 mod serve;
 mod start;
 
@@ -42,18 +46,18 @@ struct Args {
     /// whose apps share one cloud (scripts/webdriver-session).
     #[arg(long, requires = "data_dir", conflicts_with_all = ["cloud_url", "cloud_ca"])]
     serve_cloud: bool,
-    /// The app's language: en, zh-CN, or a pseudo-locale for QA (en-XA,
-    /// ar-XB). Without it, the language chosen in the app, else the OS's.
+    /// The app's language: en, zh-CN (any language the UI has a catalogue
+    /// for), or a pseudo-locale for QA (en-XA, ar-XB). Without it, the
+    /// language chosen in the app, else the OS's.
     #[arg(long, env = "HIK_LANG", value_parser = parse_language)]
     lang: Option<Language>,
 }
 
 fn parse_language(tag: &str) -> Result<Language, String> {
-    Language::from_tag(tag).ok_or_else(|| {
-        let known: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
+    Language::matching(tag, languages::SPOKEN).ok_or_else(|| {
         format!(
             "the app does not speak {tag:?}; it speaks {}",
-            known.join(", ")
+            languages::SPOKEN.join(", ")
         )
     })
 }
@@ -85,12 +89,12 @@ fn main() {
                 Some(d) => d.clone(),
                 None => app.path().app_data_dir()?,
             };
-            let language = args.lang.unwrap_or_else(|| {
+            let language = args.lang.clone().unwrap_or_else(|| {
                 let saved = hik_client::engine::saved_language(&data_dir);
                 let os = hik_client::locale::os_locale();
-                Language::resolve(None, saved.as_deref(), os.as_deref())
+                Language::resolve(None, saved.as_deref(), os.as_deref(), languages::SPOKEN)
             });
-            window::open(app, language)?;
+            window::open(app, &language)?;
             app.manage(start::Starting::new(start::Settings {
                 cloud_url: args.cloud_url.clone(),
                 cloud_ca: args.cloud_ca.clone(),
@@ -115,7 +119,7 @@ fn main() {
 mod window {
     use hik_client::Language;
 
-    pub fn open(app: &tauri::App, language: Language) -> tauri::Result<()> {
+    pub fn open(app: &tauri::App, language: &Language) -> tauri::Result<()> {
         let config = app
             .config()
             .app
@@ -125,7 +129,7 @@ mod window {
             .cloned()
             .unwrap_or_default();
         tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
-            .title(language.title())
+            .title(crate::languages::title(language.tag()))
             .initialization_script(format!("window.__HIK_LANGUAGE__ = {:?};", language.tag()))
             .build()?;
         Ok(())

@@ -8,7 +8,7 @@ import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
 import { cloudAway, h, withFlags } from './dom';
 import { describe, type AppError } from './errors';
-import { LANGUAGES, setLanguage, t, type Language } from './i18n';
+import { LANGUAGES, languageName, setLanguage, t, type Language } from './i18n';
 import { qaDrawer, type QaDrawer } from './qa-drawer';
 import { forgotScreen } from './screens/forgot';
 import { homeScreen } from './screens/home';
@@ -54,14 +54,6 @@ function startingScreen(): HTMLElement {
   );
 }
 
-/** Each language by its own name (the pseudo-locales by their tags). */
-const ENDONYMS: Record<Language, string> = {
-  en: 'English',
-  'zh-CN': '简体中文',
-  'en-XA': 'en-XA (pseudo)',
-  'ar-XB': 'ar-XB (pseudo)',
-};
-
 /** The badge and the language picker, reachable before login. */
 function renderTopbar(onPick: (lang: Language) => void): void {
   topbar.querySelector('[data-testid="sim-badge"]')?.remove();
@@ -70,7 +62,7 @@ function renderTopbar(onPick: (lang: Language) => void): void {
   const picker = h(
     'select',
     { testid: 'language-picker', 'aria-label': t('app.language') },
-    ...LANGUAGES.map((l) => h('option', { value: l, lang: l === 'zh-CN' ? l : 'en', selected: l === document.documentElement.lang }, ENDONYMS[l])),
+    ...LANGUAGES.map((l) => h('option', { value: l, lang: l.endsWith('-XA') || l.endsWith('-XB') ? 'en' : l, selected: l === document.documentElement.lang }, languageName(l))),
   );
   picker.addEventListener('change', () => onPick(picker.value as Language));
   topbar.querySelector('.brand')?.after(badge);

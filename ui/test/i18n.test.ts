@@ -8,7 +8,7 @@ import {
   type MessageFormatElement,
 } from '@formatjs/icu-messageformat-parser';
 import { describe } from '../src/errors';
-import { LANGUAGES, setLanguage, t } from '../src/i18n';
+import { LANGUAGES, languageName, setLanguage, t } from '../src/i18n';
 import { placeholders, problems, pseudo } from '../src/i18n/catalogue';
 import { ago, duration, when } from '../src/i18n/format';
 import en from '../src/i18n/messages/en.json';
@@ -78,7 +78,9 @@ group('formatted in the app language', () => {
     expect(when(now - 5, now)).toBe('刚刚');
   });
   it('knows its four languages', () => {
-    expect(LANGUAGES).toEqual(['en', 'zh-CN', 'en-XA', 'ar-XB']);
+    expect(LANGUAGES).toEqual(['en', 'zh-CN', 'ar-XB', 'en-XA']);
+    expect(languageName('zh-CN')).toBe('简体中文');
+    expect(languageName('ar-XB')).toBe('ar-XB (pseudo)');
     setLanguage('en-XA');
     expect(t('login.title')).toBe('[Ļööĝ îîñ]');
   });

@@ -4,15 +4,31 @@
 // Rust (flag, saved choice, OS) and handed to the page before its first paint.
 import { IntlMessageFormat } from 'intl-messageformat';
 import catalogues from 'virtual:catalogues';
-import type { Language } from '../bindings';
 import type en from './messages/en.json';
 
-export type { Language };
+/** A language the app speaks, by its tag: a catalogue of messages/ (`en`,
+ * `zh-CN`), or a pseudo-locale (`en-XA`, `ar-XB`). */
+export type Language = string;
 export type MessageKey = keyof typeof en;
 type Value = string | number;
 
-/** Every language the app speaks, in the picker's order. */
-export const LANGUAGES: readonly Language[] = ['en', 'zh-CN', 'en-XA', 'ar-XB'];
+const PSEUDO = ['en-XA', 'ar-XB'];
+
+/** Every language the app speaks, in the picker's order: English, the other
+ * catalogues, then the pseudo-locales. */
+export const LANGUAGES: readonly Language[] = Object.keys(catalogues).sort(
+  (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+);
+
+function rank(tag: Language): number {
+  return tag === 'en' ? 0 : PSEUDO.includes(tag) ? 2 : 1;
+}
+
+/** A language by its own name, as its catalogue writes it (the
+ * pseudo-locales by their tags). */
+export function languageName(tag: Language): string {
+  return PSEUDO.includes(tag) ? `${tag} (pseudo)` : (catalogues[tag]?.['language.name'] ?? tag);
+}
 
 let current: Language = 'en';
 let formats = new Map<string, IntlMessageFormat>();
@@ -23,15 +39,27 @@ export function language(): Language {
 }
 
 /** The locale `Intl` formats numbers, dates and lists in: a pseudo-locale
- * formats as the language it stands for. */
+ * formats as the language it stands for (`language.name` is read above). */
 export function intlLocale(lang: Language = current): string {
   if (lang === 'en-XA') return 'en';
   if (lang === 'ar-XB') return 'ar';
   return lang;
 }
 
+/** Right to left for ar-XB and for a language written so (Intl's text
+ * info, where the webview has it). */
 export function direction(lang: Language = current): 'ltr' | 'rtl' {
-  return lang === 'ar-XB' ? 'rtl' : 'ltr';
+  if (lang === 'ar-XB') return 'rtl';
+  try {
+    const locale = new Intl.Locale(lang) as Intl.Locale & {
+      getTextInfo?: () => { direction?: string };
+      textInfo?: { direction?: string };
+    };
+    const info = locale.getTextInfo?.() ?? locale.textInfo;
+    return info?.direction === 'rtl' ? 'rtl' : 'ltr';
+  } catch {
+    return 'ltr';
+  }
 }
 
 /** Speak `lang` from now on; the document says so (`lang`, `dir`). */

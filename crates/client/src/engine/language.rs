@@ -18,7 +18,7 @@ pub fn saved_language(data_dir: &Path) -> Option<String> {
 impl Engine {
     /// Speak `language` from now on, and next time (unless a flag says
     /// otherwise).
-    pub async fn set_language(&self, language: Language) -> Result<(), ClientError> {
+    pub async fn set_language(&self, language: &Language) -> Result<(), ClientError> {
         self.store.set(KEY, language.tag().to_owned()).await?;
         self.api.set_lang(language.cloud());
         Ok(())
