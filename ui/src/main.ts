@@ -8,7 +8,7 @@ import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
 import { cloudAway, h, withFlags } from './dom';
 import { describe, type AppError } from './errors';
-import { LANGUAGES, languageName, setLanguage, t, type Language } from './i18n';
+import { isPseudo, LANGUAGES, languageName, setLanguage, t, type Language } from './i18n';
 import { qaDrawer, type QaDrawer } from './qa-drawer';
 import { forgotScreen } from './screens/forgot';
 import { homeScreen } from './screens/home';
@@ -62,7 +62,7 @@ function renderTopbar(onPick: (lang: Language) => void): void {
   const picker = h(
     'select',
     { testid: 'language-picker', 'aria-label': t('app.language') },
-    ...LANGUAGES.map((l) => h('option', { value: l, lang: l.endsWith('-XA') || l.endsWith('-XB') ? 'en' : l, selected: l === document.documentElement.lang }, languageName(l))),
+    ...LANGUAGES.map((l) => h('option', { value: l, lang: isPseudo(l) ? 'en' : l, selected: l === document.documentElement.lang }, languageName(l))),
   );
   picker.addEventListener('change', () => onPick(picker.value as Language));
   topbar.querySelector('.brand')?.after(badge);

@@ -418,51 +418,53 @@ pub struct WireError {
 impl From<&ClientError> for WireError {
     fn from(e: &ClientError) -> Self {
         let failure = e.failure();
-        let (field, rule, bounds) = match e {
-            ClientError::InvalidInput {
-                field,
-                rule,
-                bounds,
-                ..
-            } => (Some((*field).to_owned()), Some(*rule), *bounds),
-            _ => (None, None, None),
-        };
-        Self {
+        let mut wire = Self {
             code: e.error_code(),
             message: e.to_string(),
-            field,
-            rule,
-            min: bounds.map(|b| b.0),
-            max: bounds.map(|b| b.1),
-            transport: match e {
-                ClientError::Unreachable { transport, .. }
-                | ClientError::Certificate { transport, .. } => Some(*transport),
-                _ => None,
-            },
+            field: None,
+            rule: None,
+            min: None,
+            max: None,
+            transport: None,
             reason: failure.and_then(|f| f.reason),
-            cloud_code: match e.result_code() {
-                Some(ResultCode::Other(n)) => Some(i64::from(n)),
-                _ => None,
-            },
-            stage: match e {
-                ClientError::NotStarted { stage, .. } => Some(*stage),
-                _ => None,
-            },
-            path: match e {
-                ClientError::NotStarted { path, .. } => path.clone(),
-                _ => None,
-            },
-            http_status: match e {
-                ClientError::CloudFailed { status, .. } => Some(*status),
-                _ => None,
-            },
+            cloud_code: None,
+            stage: None,
+            path: None,
+            http_status: None,
             remaining_attempts: failure.and_then(|f| f.remaining_attempts),
             retry_after: failure.and_then(|f| f.retry_after),
             contact: failure.and_then(|f| f.contact.clone()),
             policy: failure.and_then(|f| f.policy.clone()),
             need_captcha: failure.and_then(|f| f.need_captcha),
             lock_seconds: failure.and_then(|f| f.lock_seconds),
+        };
+        // What each kind of failure says beside its code.
+        match e {
+            ClientError::InvalidInput {
+                field,
+                rule,
+                bounds,
+                ..
+            } => {
+                wire.field = Some((*field).to_owned());
+                wire.rule = Some(*rule);
+                wire.min = bounds.map(|b| b.0);
+                wire.max = bounds.map(|b| b.1);
+            }
+            ClientError::Unreachable { transport, .. }
+            | ClientError::Certificate { transport, .. } => wire.transport = Some(*transport),
+            ClientError::Cloud {
+                code: ResultCode::Other(n),
+                ..
+            } => wire.cloud_code = Some(i64::from(*n)),
+            ClientError::NotStarted { stage, path, .. } => {
+                wire.stage = Some(*stage);
+                wire.path = path.clone();
+            }
+            ClientError::CloudFailed { status, .. } => wire.http_status = Some(*status),
+            _ => {}
         }
+        wire
     }
 }
 

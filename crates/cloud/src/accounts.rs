@@ -168,17 +168,18 @@ pub fn create(conn: &dyn Sql, now: i64, new: NewUser<'_>) -> Result<User, ApiErr
 }
 
 /// Keep the language this request asks in as the account's, when it names
-/// one (a login: the owner may have switched their app's language).
-pub fn remember_language(conn: &dyn Sql, user: &User) -> Result<(), ApiError> {
+/// one (a login: the owner may have switched their app's language). Returns
+/// the account's language from now on.
+pub fn remember_language(conn: &dyn Sql, user: &User) -> Result<Lang, ApiError> {
     match crate::audit::Origin::current().lang {
         Some(lang) if lang != user.lang => {
             conn.execute(
                 "UPDATE users SET lang = ?2 WHERE id = ?1",
                 params![user.id, lang.tag()],
             )?;
-            Ok(())
+            Ok(lang)
         }
-        _ => Ok(()),
+        _ => Ok(user.lang),
     }
 }
 

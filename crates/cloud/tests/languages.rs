@@ -4,66 +4,17 @@
 //! remembered at sign-up and at each login.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use hik_cloud::Messages;
-use hik_proto::PasswordDigest;
 use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
-
-/// A logged-out code request for `account`, asking in `lang` (header `name`).
-async fn ask_code(
-    cloud: &Cloud,
-    account: &str,
-    biz: &str,
-    header: (&str, &str),
-) -> serde_json::Value {
-    cloud
-        .http()
-        .post(format!("{}/v3/sms/nologin/checkcode", cloud.url()))
-        .header("featureCode", terminal(0))
-        .header(header.0, header.1)
-        .form(&[("from", account), ("bizType", biz), ("areaId", "44")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// A login from terminal 2 with `code`, asking in `lang`.
-async fn log_in(cloud: &Cloud, account: &str, code: Option<&str>, lang: &str) -> serde_json::Value {
-    let digest = PasswordDigest::of_password(PASSWORD);
-    let mut form = vec![
-        ("account", account.to_owned()),
-        ("password", digest.as_str().to_owned()),
-        ("cuName", "VGVzdA==".to_owned()),
-    ];
-    if let Some(c) = code {
-        form.extend([
-            ("smsCode", c.to_owned()),
-            ("msgType", "3".to_owned()),
-            ("bizType", "TERMINAL_BIND".to_owned()),
-        ]);
-    }
-    cloud
-        .http()
-        .post(format!("{}/v3/users/login/v2", cloud.url()))
-        .header("featureCode", terminal(2))
-        .header("clientType", "9")
-        .header("lang", lang)
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 /// Log in from a new terminal with `code`, asking in `lang`; then what the
 /// account is told: the new terminal's notice (its subject), and a reset code
 /// asked in no language (its body).
 async fn after_login(cloud: &Cloud, account: &str, code: &str, lang: &str) -> (String, String) {
-    let r = log_in(cloud, account, Some(code), lang).await;
-    assert_eq!(r["meta"]["code"], 200, "{r}");
+    let r = cloud
+        .speaking("lang", lang)
+        .login(account, PASSWORD, &terminal(2), Some(code))
+        .await;
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
     let notice = cloud.qa().outbox_for(account, "SECURITY_NOTICE").await;
     cloud.send_code(account, "RETRIEVE_PASSWORD").await;
     let reset = cloud.qa().outbox_for(account, "RETRIEVE_PASSWORD").await;
@@ -74,15 +25,12 @@ async fn after_login(cloud: &Cloud, account: &str, code: &str, lang: &str) -> (S
 async fn a_chinese_sign_up_gets_chinese_codes_and_the_account_keeps_its_language() {
     let cloud = Cloud::start().await;
     // A public client's way of naming the language (pyezvizapi: `language`).
-    let r = ask_code(
-        &cloud,
-        "li@example.com",
-        "USER_REGISTRATION",
-        ("language", "zh_CN"),
-    )
-    .await;
-    assert_eq!(r["meta"]["code"], 200, "{r}");
-    assert_eq!(r["meta"]["message"], "操作成功", "{r}");
+    let r = cloud
+        .speaking("language", "zh_CN")
+        .send_code("li@example.com", "USER_REGISTRATION")
+        .await;
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
+    assert_eq!(r.json["meta"]["message"], "操作成功", "{}", r.json);
     let sent = cloud
         .qa()
         .outbox_for("li@example.com", "USER_REGISTRATION")
@@ -99,23 +47,10 @@ async fn a_chinese_sign_up_gets_chinese_codes_and_the_account_keeps_its_language
     );
     let code = sent[0].code.clone().unwrap();
     let signed = cloud
-        .http()
-        .post(format!("{}/v3/users/regist/v2", cloud.url()))
-        .header("featureCode", terminal(1))
-        .header("lang", "zh-CN")
-        .form(&[
-            ("account", "li@example.com"),
-            ("password", PasswordDigest::of_password(PASSWORD).as_str()),
-            ("smsCode", code.as_str()),
-            ("areaId", "44"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
-    assert_eq!(signed["meta"]["code"], 200, "{signed}");
+        .speaking("lang", "zh-CN")
+        .sign_up("li@example.com", PASSWORD, &code, &terminal(1))
+        .await;
+    assert_eq!(signed.code(), ResultCode::Success, "{}", signed.json);
 
     // A request that names no language: the account's is used.
     cloud.send_code("li@example.com", "TERMINAL_BIND").await;
@@ -139,7 +74,7 @@ async fn a_chinese_sign_up_gets_chinese_codes_and_the_account_keeps_its_language
 /// the two replies' `meta.message`.
 async fn expired(cloud: &Cloud) -> (String, String) {
     cloud.account("mo@example.com").await;
-    let mut replies = Vec::new();
+    let mut messages = Vec::new();
     for lang in ["zh-CN", "en-US"] {
         cloud.send_code("mo@example.com", "TERMINAL_BIND").await;
         let code = cloud
@@ -147,16 +82,15 @@ async fn expired(cloud: &Cloud) -> (String, String) {
             .latest_code("mo@example.com", "TERMINAL_BIND")
             .await;
         cloud.qa().advance_clock(11 * 60).await;
-        let r = log_in(cloud, "mo@example.com", Some(&code), lang).await;
-        assert_eq!(r["meta"]["code"], ResultCode::CodeDead.number(), "{r}");
-        assert_eq!(r["reason"], "expired", "{r}");
-        replies.push(r);
+        let r = cloud
+            .speaking("lang", lang)
+            .login("mo@example.com", PASSWORD, &terminal(2), Some(&code))
+            .await;
+        assert_eq!(r.code(), ResultCode::CodeDead, "{}", r.json);
+        assert_eq!(r.json["reason"], "expired", "{}", r.json);
+        messages.push(r.json["meta"]["message"].as_str().unwrap().to_owned());
     }
-    let (zh, en) = (&replies[0], &replies[1]);
-    (
-        zh["meta"]["message"].as_str().unwrap().to_owned(),
-        en["meta"]["message"].as_str().unwrap().to_owned(),
-    )
+    (messages[0].clone(), messages[1].clone())
 }
 
 #[tokio::test]

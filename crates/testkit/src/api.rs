@@ -12,6 +12,8 @@ pub struct Api {
     pub url: String,
     pub http: reqwest::Client,
     qa: Qa,
+    /// Sent with every request (`speaking`).
+    headers: reqwest::header::HeaderMap,
 }
 
 /// A reply, whole.
@@ -46,7 +48,21 @@ impl Api {
     pub fn on(url: &str, http: reqwest::Client) -> Self {
         let url = url.trim_end_matches('/').to_owned();
         let qa = Qa::new(hik_client::QaApi::with_http(&url, http.clone()));
-        Self { url, http, qa }
+        Self {
+            url,
+            http,
+            qa,
+            headers: reqwest::header::HeaderMap::new(),
+        }
+    }
+
+    /// The same client, naming its language in header `name` (`lang` as the
+    /// app, `language` as pyezvizapi) on every request.
+    pub fn speaking(&self, name: &'static str, lang: &str) -> Self {
+        let mut api = self.clone();
+        let value = reqwest::header::HeaderValue::from_str(lang).unwrap();
+        api.headers.insert(name, value);
+        api
     }
 
     /// The QA surface of the same instance.
@@ -55,7 +71,7 @@ impl Api {
     }
 
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
-        let res = req.send().await.unwrap();
+        let res = req.headers(self.headers.clone()).send().await.unwrap();
         let status = res.status().as_u16();
         let retry_after_header = res
             .headers()

@@ -14,6 +14,11 @@ type Value = string | number;
 
 const PSEUDO = ['en-XA', 'ar-XB'];
 
+/** Whether `tag` is one of the pseudo-locales (named in English). */
+export function isPseudo(tag: Language): boolean {
+  return PSEUDO.includes(tag);
+}
+
 /** Every language the app speaks, in the picker's order: English, the other
  * catalogues, then the pseudo-locales. */
 export const LANGUAGES: readonly Language[] = Object.keys(catalogues).sort(
@@ -21,25 +26,22 @@ export const LANGUAGES: readonly Language[] = Object.keys(catalogues).sort(
 );
 
 function rank(tag: Language): number {
-  return tag === 'en' ? 0 : PSEUDO.includes(tag) ? 2 : 1;
+  return tag === 'en' ? 0 : isPseudo(tag) ? 2 : 1;
 }
 
 /** A language by its own name, as its catalogue writes it (the
  * pseudo-locales by their tags). */
 export function languageName(tag: Language): string {
-  return PSEUDO.includes(tag) ? `${tag} (pseudo)` : (catalogues[tag]?.['language.name'] ?? tag);
+  return isPseudo(tag) ? `${tag} (pseudo)` : (catalogues[tag]?.['language.name'] ?? tag);
 }
 
 let current: Language = 'en';
+/** Its direction, worked out once per language (clocks ask every second). */
+let currentDirection: 'ltr' | 'rtl' = 'ltr';
 let formats = new Map<string, IntlMessageFormat>();
 
-/** The language of the app now. */
-export function language(): Language {
-  return current;
-}
-
 /** The locale `Intl` formats numbers, dates and lists in: a pseudo-locale
- * formats as the language it stands for (`language.name` is read above). */
+ * formats as the language it stands for. */
 export function intlLocale(lang: Language = current): string {
   if (lang === 'en-XA') return 'en';
   if (lang === 'ar-XB') return 'ar';
@@ -48,7 +50,7 @@ export function intlLocale(lang: Language = current): string {
 
 /** Right to left for ar-XB and for a language written so (Intl's text
  * info, where the webview has it). */
-export function direction(lang: Language = current): 'ltr' | 'rtl' {
+function directionOf(lang: Language): 'ltr' | 'rtl' {
   if (lang === 'ar-XB') return 'rtl';
   try {
     const locale = new Intl.Locale(lang) as Intl.Locale & {
@@ -65,10 +67,11 @@ export function direction(lang: Language = current): 'ltr' | 'rtl' {
 /** Speak `lang` from now on; the document says so (`lang`, `dir`). */
 export function setLanguage(lang: Language): void {
   current = LANGUAGES.includes(lang) ? lang : 'en';
+  currentDirection = directionOf(current);
   formats = new Map();
   if (typeof document !== 'undefined') {
     document.documentElement.lang = current;
-    document.documentElement.dir = direction();
+    document.documentElement.dir = currentDirection;
   }
 }
 
@@ -97,5 +100,5 @@ export function tn(key: MessageKey, values: Record<string, Value | Node>): (stri
 /** Text that must read left to right inside any language (an address, a
  * phone number, a code, a clock): isolated from right-to-left text around it. */
 export function ltr(text: string): string {
-  return direction() === 'rtl' ? `\u2066${text}\u2069` : text;
+  return currentDirection === 'rtl' ? `\u2066${text}\u2069` : text;
 }

@@ -180,7 +180,7 @@ async fn log_in(
             }
             let tx = conn.savepoint()?;
             protection::succeeded(&tx, user.id)?;
-            accounts::remember_language(&tx, &user)?;
+            let lang = accounts::remember_language(&tx, &user)?;
             // With two-step verification off, new terminals are not bound:
             // they neither count against the limit nor become trusted.
             let binds = bound || user.two_step;
@@ -194,7 +194,6 @@ async fn log_in(
                 if accounts::bind(&tx, user.id, now, t)? {
                     let to = user.addresses();
                     let notice = Notice::TerminalBound(&terminal_name);
-                    let lang = crate::audit::Origin::current().lang.unwrap_or(user.lang);
                     notices::post(&tx, &c.postman, now, &to, notice, lang)?;
                 }
             }
