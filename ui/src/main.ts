@@ -26,9 +26,6 @@ let leaving: (() => void)[] = [];
 /** The screen on show, to draw again in another language. */
 let current: { build: () => HTMLElement; name: string } | null = null;
 
-// The language Rust chose (flag, saved choice, OS), set before any word is drawn.
-setLanguage((window as { __HIK_LANGUAGE__?: Language }).__HIK_LANGUAGE__ ?? 'en');
-
 /** Leave the current screen (stopping its timers), then build and show the next. */
 function show(build: () => HTMLElement, name: string): void {
   for (const dispose of leaving) dispose();
@@ -55,7 +52,7 @@ function startingScreen(): HTMLElement {
 }
 
 /** The badge and the language picker, reachable before login. */
-function renderTopbar(onPick: (lang: Language) => void): void {
+function renderTopbar(onPick: (lang: Language) => Promise<void>): void {
   topbar.querySelector('[data-testid="sim-badge"]')?.remove();
   topbar.querySelector('.language')?.remove();
   const badge = h('span', { class: 'badge', testid: 'sim-badge', title: t('app.badgeTitle') }, t('app.badge'));
@@ -64,7 +61,7 @@ function renderTopbar(onPick: (lang: Language) => void): void {
     { testid: 'language-picker', 'aria-label': t('app.language') },
     ...LANGUAGES.map((l) => h('option', { value: l, lang: isPseudo(l) ? 'en' : l, selected: l === document.documentElement.lang }, languageName(l))),
   );
-  picker.addEventListener('change', () => onPick(picker.value as Language));
+  picker.addEventListener('change', () => void onPick(picker.value as Language));
   topbar.querySelector('.brand')?.after(badge);
   topbar.append(h('label', { class: 'language' }, picker));
 }
@@ -115,6 +112,8 @@ function startFailed(err: AppError): void {
  * resumed session or else the login form follow. `#app[data-started]` marks
  * that moment for test suites. */
 async function start(): Promise<void> {
+  // The language Rust chose (flag, saved choice, OS), loaded before any word is drawn.
+  await setLanguage((window as { __HIK_LANGUAGE__?: Language }).__HIK_LANGUAGE__ ?? 'en');
   const clock = new CloudClock();
   // Start-up begins with this call: once the start screen below has been
   // painted, so the two do not compete for the processor.
@@ -161,9 +160,9 @@ async function start(): Promise<void> {
   };
   /** Another language, chosen in the app: saved (Rust), then everything
    * drawn again in it, the values typed into the screen kept. */
-  const pick = (lang: Language) => {
+  const pick = async (lang: Language) => {
     void backend.setLanguage(lang).catch((e) => startFailed(e as AppError));
-    setLanguage(lang);
+    await setLanguage(lang);
     document.title = t('app.title');
     renderTopbar(pick);
     if (nav.status !== starting) renderChrome(nav.status);

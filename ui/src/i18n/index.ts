@@ -1,9 +1,11 @@
 // The app's words: every text on screen is a message of the catalogue
 // (messages/en.json is the source; a key missing there does not compile),
 // formatted for the app's language with ICU plurals. The language is chosen in
-// Rust (flag, saved choice, OS) and handed to the page before its first paint.
+// Rust (flag, saved choice, OS) and handed to the page before its first paint;
+// only its catalogue is loaded, its messages parsed at build time.
+import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
-import catalogues from 'virtual:catalogues';
+import { LOAD, NAMES } from 'virtual:catalogues';
 import type en from './messages/en.json';
 
 /** A language the app speaks, by its tag: a catalogue of messages/ (`en`,
@@ -21,7 +23,7 @@ export function isPseudo(tag: Language): boolean {
 
 /** Every language the app speaks, in the picker's order: English, the other
  * catalogues, then the pseudo-locales. */
-export const LANGUAGES: readonly Language[] = Object.keys(catalogues).sort(
+export const LANGUAGES: readonly Language[] = Object.keys(NAMES).sort(
   (a, b) => rank(a) - rank(b) || a.localeCompare(b),
 );
 
@@ -32,13 +34,16 @@ function rank(tag: Language): number {
 /** A language by its own name, as its catalogue writes it (the
  * pseudo-locales by their tags). */
 export function languageName(tag: Language): string {
-  return isPseudo(tag) ? `${tag} (pseudo)` : (catalogues[tag]?.['language.name'] ?? tag);
+  return isPseudo(tag) ? `${tag} (pseudo)` : (NAMES[tag] ?? tag);
 }
 
 let current: Language = 'en';
 /** Its direction, worked out once per language (clocks ask every second). */
 let currentDirection: 'ltr' | 'rtl' = 'ltr';
+let messages: Record<string, string | MessageFormatElement[]> = {};
 let formats = new Map<string, IntlMessageFormat>();
+/** The latest language asked for: an older request that loads later loses. */
+let asked = 0;
 
 /** The locale `Intl` formats numbers, dates and lists in: a pseudo-locale
  * formats as the language it stands for. */
@@ -64,9 +69,15 @@ function directionOf(lang: Language): 'ltr' | 'rtl' {
   }
 }
 
-/** Speak `lang` from now on; the document says so (`lang`, `dir`). */
-export function setLanguage(lang: Language): void {
-  current = LANGUAGES.includes(lang) ? lang : 'en';
+/** Speak `lang` from now on, once its catalogue has loaded (an unknown tag
+ * speaks English); the document says so (`lang`, `dir`). */
+export async function setLanguage(lang: Language): Promise<void> {
+  const tag = LANGUAGES.includes(lang) ? lang : 'en';
+  const ticket = ++asked;
+  const loaded = (await LOAD[tag]?.())?.default;
+  if (ticket !== asked || !loaded) return;
+  messages = loaded;
+  current = tag;
   currentDirection = directionOf(current);
   formats = new Map();
   if (typeof document !== 'undefined') {
@@ -75,11 +86,14 @@ export function setLanguage(lang: Language): void {
   }
 }
 
-function format(key: MessageKey): IntlMessageFormat {
+/** The message `key`: its text when it is only text, else its formatter
+ * (the build checked that every catalogue has every key). */
+function message(key: MessageKey): string | IntlMessageFormat {
+  const compiled = messages[key] ?? key;
+  if (typeof compiled === 'string') return compiled;
   let f = formats.get(key);
   if (!f) {
-    const text = catalogues[current]?.[key] ?? catalogues.en?.[key] ?? key;
-    f = new IntlMessageFormat(text, intlLocale());
+    f = new IntlMessageFormat(compiled, intlLocale());
     formats.set(key, f);
   }
   return f;
@@ -87,13 +101,16 @@ function format(key: MessageKey): IntlMessageFormat {
 
 /** The message `key` in the app's language. */
 export function t(key: MessageKey, values?: Record<string, Value>): string {
-  return String(format(key).format(values));
+  const m = message(key);
+  return typeof m === 'string' ? m : String(m.format(values));
 }
 
 /** The message `key` with nodes in it (a contact in bold, a link): its parts
  * in order, for `h(...)` or `append`. */
 export function tn(key: MessageKey, values: Record<string, Value | Node>): (string | Node)[] {
-  const out = format(key).format<Node>(values);
+  const m = message(key);
+  if (typeof m === 'string') return [m];
+  const out = m.format<Node>(values);
   return (Array.isArray(out) ? out : [out]).map((p) => (typeof p === 'object' ? p : String(p)));
 }
 

@@ -1,6 +1,8 @@
-// The module vite.config.ts makes of the catalogues (messages/*.json checked
-// against English, plus the pseudo-locales).
+// The modules vite.config.ts makes of the catalogues (messages/*.json checked
+// against English, plus the pseudo-locales): every language by its own name,
+// and each language's messages, compiled, loaded on demand.
 declare module 'virtual:catalogues' {
-  const catalogues: Record<string, Record<string, string>>;
-  export default catalogues;
+  import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+  export const NAMES: Record<string, string>;
+  export const LOAD: Record<string, () => Promise<{ default: Record<string, string | MessageFormatElement[]> }>>;
 }
