@@ -28,8 +28,8 @@ struct Started {
 }
 
 /// Start-up, run once, by the first command that needs the engine; managed by
-/// Tauri. The window sends its first command (`start`) once it has painted the
-/// login form, so on two cores start-up does not compete with that paint.
+/// Tauri. The window sends its first command (`start`) as its script begins,
+/// and loads its words and paints its start screen while start-up runs.
 pub struct Starting {
     settings: Settings,
     started: OnceCell<Result<Started, Failed>>,
