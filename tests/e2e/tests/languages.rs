@@ -48,6 +48,8 @@ for (const el of document.body.querySelectorAll('*')) {
   if (!shown(el) || el.closest('.sr-only')) continue;
   const s = getComputedStyle(el);
   if (s.display === 'inline' || s.overflowX === 'auto' || s.overflowX === 'scroll') continue;
+  // A field scrolls what was typed into it; its placeholder must fit.
+  if ((el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') && el.value) continue;
   if (el.scrollWidth > el.clientWidth + 1) {
     overflow.push(`${el.dataset.testid || el.tagName.toLowerCase() + '.' + el.className} ${el.scrollWidth} > ${el.clientWidth}`);
   }
