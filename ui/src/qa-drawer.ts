@@ -84,7 +84,9 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
   const close = h('button', { type: 'button', class: 'link', testid: 'qa-close' }, t('common.close'));
   const error = errorLine();
   const addresses = h('p', { class: 'muted', testid: 'qa-addresses' });
-  const messages = h('ul', { class: 'qa-messages', testid: 'qa-messages', 'aria-live': 'polite' });
+  // It scrolls: reachable by keyboard, so that its arrows and Page Down
+  // scroll it (WCAG 2.1.1), and named by its heading.
+  const messages = h('ul', { class: 'qa-messages', testid: 'qa-messages', 'aria-live': 'polite', tabindex: '0', 'aria-labelledby': 'qa-messages-title' });
   const now = h('strong', { testid: 'qa-clock-now' });
 
   const clockButton = (testid: string, label: string, seconds: number) => {
@@ -162,7 +164,7 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     h('label', { for: freshBox.id, class: 'check' }, freshBox, ' ', t('qa.scenario.fresh')),
     runScenario,
     scenarioResult,
-    h('h3', {}, t('qa.messages')),
+    h('h3', { id: 'qa-messages-title' }, t('qa.messages')),
     addresses,
     messages,
     h('h3', {}, t('qa.clock')),

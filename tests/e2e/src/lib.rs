@@ -16,6 +16,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod axe;
+pub mod layout;
+pub mod walks;
+
 const WAIT: Duration = Duration::from_secs(20);
 
 /// The repository's root (its `scripts/`, `target/`).
@@ -54,6 +58,8 @@ pub struct Install {
     pub keyring_service: String,
     /// The language it is started in (`--lang`).
     pub lang: String,
+    /// GTK's theme for it (`dark`), else `HIK_E2E_THEME`'s, else light.
+    pub theme: Option<String>,
 }
 
 impl Install {
@@ -68,6 +74,7 @@ impl Install {
             data,
             keyring_service,
             lang: "en".to_owned(),
+            theme: None,
         }
     }
 
@@ -75,6 +82,13 @@ impl Install {
     /// says otherwise, since tests assert English words.
     pub fn speaking(mut self, lang: &str) -> Self {
         self.lang = lang.to_owned();
+        self
+    }
+
+    /// The same install, in GTK's `theme` (`dark`), which the web view
+    /// reports as `prefers-color-scheme`.
+    pub fn themed(mut self, theme: &str) -> Self {
+        self.theme = Some(theme.to_owned());
         self
     }
 
@@ -106,6 +120,15 @@ impl Install {
 impl Default for Install {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// GTK's theme for `dark` or anything else (light).
+fn gtk_theme(theme: &str) -> &'static str {
+    if theme == "dark" {
+        "Adwaita:dark"
+    } else {
+        "Adwaita"
     }
 }
 
@@ -225,7 +248,13 @@ impl App {
     ) -> Self {
         let mut args = vec!["--cloud-url".to_owned(), cloud_url.to_owned()];
         args.extend(install.args());
-        Self::launch_binary(name, &app_binary(), &args, env).await
+        let theme = install.theme.as_deref().map(gtk_theme);
+        let env: Vec<(&str, &str)> = env
+            .iter()
+            .copied()
+            .chain(theme.map(|t| ("GTK_THEME", t)))
+            .collect();
+        Self::launch_binary(name, &app_binary(), &args, &env).await
     }
 
     /// Launch `binary` as the menu starts it, on its embedded cloud (no
@@ -269,10 +298,7 @@ impl App {
         // web view reports as `prefers-color-scheme: dark` (screenshots).
         .env(
             "GTK_THEME",
-            match std::env::var("HIK_E2E_THEME").as_deref() {
-                Ok("dark") => "Adwaita:dark",
-                _ => "Adwaita",
-            },
+            gtk_theme(&std::env::var("HIK_E2E_THEME").unwrap_or_default()),
         )
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log));

@@ -4,13 +4,14 @@
 //! alone. On each screen: the document's language and direction, no English
 //! word left outside user data, and no text overflowing its box.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-use hik_e2e::{log_in_through_ui, App, Cloud, Install, PASSWORD};
+use hik_e2e::walks::{self, Look, Setting};
+use hik_e2e::{log_in_through_ui, App, Cloud, Install};
 use std::time::Duration;
 
 /// What a screen says: its language and direction, the English words left
 /// (outside user data: addresses, codes, names, marked `dir="ltr"` or
 /// `translate="no"`; in ar-XB, words written right to left are the
-/// pseudo-locale's own), and the elements whose text overflows.
+/// pseudo-locale's own).
 const LOOK: &str = r#"
 const ALLOWED = new Set(['Hik-Connect', 'QA', 'SMS', 'Ctrl', 'Shift', 'Q']);
 const shown = (el) => {
@@ -43,19 +44,7 @@ for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]
     if (w.length) english.push(`${w.join(' ')} (${a} of ${el.dataset.testid || el.tagName.toLowerCase()})`);
   }
 }
-const overflow = [];
-for (const el of document.body.querySelectorAll('*')) {
-  if (!shown(el) || el.closest('.sr-only')) continue;
-  const s = getComputedStyle(el);
-  if (s.display === 'inline' || s.overflowX === 'auto' || s.overflowX === 'scroll') continue;
-  // A field scrolls what was typed into it; its placeholder must fit.
-  if ((el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') && el.value) continue;
-  if (el.scrollWidth > el.clientWidth + 1) {
-    overflow.push(`${el.dataset.testid || el.tagName.toLowerCase() + '.' + el.className} ${el.scrollWidth} > ${el.clientWidth}`);
-  }
-}
-if (document.documentElement.scrollWidth > window.innerWidth + 1) overflow.push('the page scrolls sideways');
-return { lang: document.documentElement.lang, dir: document.documentElement.dir, english, overflow };
+return { lang: document.documentElement.lang, dir: document.documentElement.dir, english };
 "#;
 
 async fn look(app: &mut App, lang: &str, dir: &str, step: &str) {
@@ -71,89 +60,27 @@ async fn look(app: &mut App, lang: &str, dir: &str, step: &str) {
     if lang != "en-XA" {
         assert!(none("english"), "{step}: English left: {}", seen["english"]);
     }
-    assert!(
-        none("overflow"),
-        "{step}: text overflows: {}",
-        seen["overflow"]
-    );
+    let overflow = app.overflow().await;
+    assert!(overflow.is_empty(), "{step}: text overflows: {overflow:?}");
 }
 
-/// Wait until the error line says something other than `before`.
-async fn next_error(app: &App, before: &str) -> String {
-    let before = before.to_owned();
-    app.wait_text("error-message", "a new error line", move |t| {
-        !t.is_empty() && t != before
-    })
-    .await;
-    app.text("error-message").await
+/// The walks' screens, each looked at in `lang`, written `dir`.
+struct Speaks {
+    lang: &'static str,
+    dir: &'static str,
 }
 
-async fn walk(lang: &str, dir: &str) {
-    let cloud = Cloud::start().await;
-    let email = format!("{}@example.com", lang.to_lowercase().replace('-', ""));
-    let tag = format!("lang-{lang}");
-
-    // Sign up.
-    let first = Install::new().speaking(lang);
-    let mut app = App::launch(&format!("{tag}-signup"), &cloud, &first).await;
-    app.wait_screen("login").await;
-    look(&mut app, lang, dir, "login").await;
-    app.click("nav-signup").await;
-    app.wait_screen("signup").await;
-    app.select("signup-region", "44").await;
-    look(&mut app, lang, dir, "signup").await;
-    app.fill("signup-email", &email).await;
-    app.click("signup-send-code").await;
-    app.wait_visible("signup-code", true).await;
-    let code = cloud.qa().latest_code(&email, "USER_REGISTRATION").await;
-    app.fill("signup-code", &code).await;
-    app.fill("signup-password", PASSWORD).await;
-    look(&mut app, lang, dir, "signup-code").await;
-    app.click("signup-submit").await;
-    app.wait_screen("home").await;
-    look(&mut app, lang, dir, "home").await;
-    app.quit().await;
-
-    // A second computer: a code, wrong entries until the code dies, a resend.
-    let second = Install::new().speaking(lang);
-    let mut app = App::launch(&format!("{tag}-verify"), &cloud, &second).await;
-    log_in_through_ui(&app, &email).await;
-    app.wait_screen("verify").await;
-    look(&mut app, lang, dir, "verify").await;
-    app.click("verify-send").await;
-    app.wait_enabled("verify-code", true, Duration::from_secs(10))
-        .await;
-    let right = cloud.qa().latest_code(&email, "TERMINAL_BIND").await;
-    let wrong = if right == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
-    let mut said = String::new();
-    for n in 1..=4 {
-        app.fill("verify-code", wrong).await;
-        app.click("verify-submit").await;
-        said = next_error(&app, &said).await;
-        look(&mut app, lang, dir, &format!("wrong-code-{n}")).await;
+impl Look for Speaks {
+    async fn at(&mut self, app: &mut App, step: &str) {
+        look(app, self.lang, self.dir, step).await;
     }
-    app.fill("verify-code", wrong).await;
-    app.click("verify-submit").await;
-    app.wait_visible("error-message", false).await;
-    assert!(
-        !app.is_enabled("verify-submit").await,
-        "a dead code's Verify rests"
-    );
-    look(&mut app, lang, dir, "code-dead").await;
-    cloud.qa().advance_clock(61).await;
-    app.wait_enabled("verify-resend", true, Duration::from_secs(10))
-        .await;
-    app.click("verify-resend").await;
-    let fresh = cloud.qa().nth_code(&email, "TERMINAL_BIND", 2).await;
-    app.fill("verify-code", &fresh).await;
-    look(&mut app, lang, dir, "resent").await;
-    app.click("verify-submit").await;
-    app.wait_screen("home").await;
-    app.quit().await;
+}
+
+/// Sign-up, then a second computer's code, its wrong-code ladder and a
+/// resend, in `lang`.
+async fn walk(lang: &'static str, dir: &'static str) {
+    let setting = Setting::new(&format!("lang-{lang}"), lang);
+    walks::the_whole_walk(&setting, &mut Speaks { lang, dir }).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -212,54 +139,9 @@ async fn a_dead_code_is_said_in_the_apps_language_not_the_clouds() {
 /// Every other screen and state, in `lang`: the captcha, the lock, a full
 /// account's terminals, the forgotten password, home with its devices and a
 /// device's cameras, account security with its activity, and the QA drawer.
-async fn tour(lang: &str, dir: &str) {
-    let cloud = Cloud::start().await;
-    let captcha = cloud.qa().scenario("captcha-required", None).await;
-    let locked = cloud.qa().scenario("account-locked", None).await;
-    let full = cloud.qa().scenario("terminals-full", None).await;
-    let install = Install::new().speaking(lang);
-    let mut app = App::launch(&format!("tour-{lang}"), &cloud, &install).await;
-    let password = |s: &hik_proto::qa::ScenarioSetUp| s.password.clone().unwrap();
-
-    hik_e2e::log_in_with(&app, &captcha.account, &password(&captcha)).await;
-    app.wait_visible("login-captcha-box", true).await;
-    look(&mut app, lang, dir, "captcha").await;
-    hik_e2e::log_in_with(&app, &locked.account, &password(&locked)).await;
-    app.wait_visible("login-lock", true).await;
-    look(&mut app, lang, dir, "locked").await;
-    app.click("nav-forgot").await;
-    app.wait_screen("forgot").await;
-    look(&mut app, lang, dir, "forgot").await;
-    app.click("forgot-cancel").await;
-    hik_e2e::log_in_with(&app, &full.account, &password(&full)).await;
-    app.wait_screen("terminals").await;
-    look(&mut app, lang, dir, "terminals").await;
-    app.click("terminals-cancel").await;
-
-    // An account with devices, through its new-terminal code.
-    cloud.account("tour@example.com").await;
-    log_in_through_ui(&app, "tour@example.com").await;
-    app.wait_screen("verify").await;
-    app.click("verify-send").await;
-    let code = cloud
-        .qa()
-        .latest_code("tour@example.com", "TERMINAL_BIND")
-        .await;
-    app.fill("verify-code", &code).await;
-    app.click("verify-submit").await;
-    app.wait_screen("home").await;
-    app.wait_visible("device-open", true).await;
-    app.click("device-open").await;
-    app.wait_visible("device-cameras", true).await;
-    look(&mut app, lang, dir, "cameras").await;
-    app.click("nav-settings").await;
-    app.wait_screen("settings").await;
-    app.wait_visible("activity-list", true).await;
-    look(&mut app, lang, dir, "settings").await;
-    app.click("qa-open").await;
-    app.wait_visible("qa-message", true).await;
-    look(&mut app, lang, dir, "qa-drawer").await;
-    app.quit().await;
+async fn tour(lang: &'static str, dir: &'static str) {
+    let setting = Setting::new(&format!("tour-{lang}"), lang);
+    walks::every_other_screen(&setting, &mut Speaks { lang, dir }).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

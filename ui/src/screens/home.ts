@@ -113,7 +113,10 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
 function deviceButton(d: Device, onOpen: () => void): HTMLButtonElement {
   return h(
     'button',
-    { type: 'button', class: 'device-open', testid: 'device-open', onclick: onOpen, 'aria-label': t('device.label', { name: d.name, kind: kind(d.category), online: d.online ? 'yes' : 'no' }) },
+    // Named by what it shows (name, type, model, serial, status), so that a
+    // voice-control user who says what they see presses it (WCAG 2.5.3);
+    // what it does follows for a screen reader.
+    { type: 'button', class: 'device-open', testid: 'device-open', onclick: onOpen },
     h('span', { class: `dot ${d.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
     h(
       'span',
@@ -122,6 +125,7 @@ function deviceButton(d: Device, onOpen: () => void): HTMLButtonElement {
       h('small', { class: 'muted' }, h('span', { testid: 'device-type' }, kind(d.category)), ' · ', h('span', { dir: 'ltr' }, d.model), ' · ', h('span', { testid: 'device-serial', dir: 'ltr' }, d.serial)),
     ),
     h('span', { class: `status ${d.online ? 'on' : 'off'}`, testid: 'device-status' }, d.online ? t('device.online') : t('device.offline')),
+    h('span', { class: 'sr-only' }, t('device.showCameras')),
     // A sign that the row opens.
     h('span', { class: 'chevron', 'aria-hidden': 'true' }, '›'),
   );
