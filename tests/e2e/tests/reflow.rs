@@ -1,7 +1,8 @@
-//! Reflow and zoom (WCAG 1.4.10 and 1.4.4): every screen the walks reach,
-//! in a window 320 CSS pixels wide and, at its usual size, with text at
-//! 200%, shows all its content without cutting any off and without a page
-//! that scrolls sideways.
+//! Reflow, zoom and text spacing (WCAG 1.4.10, 1.4.4 and 1.4.12): every
+//! screen the walks reach, in a window 320 CSS pixels wide, and at its usual
+//! size with text at 200% or with the text spacing a reader may set, shows
+//! all its content without cutting any off and without a page that scrolls
+//! sideways.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use hik_e2e::walks::{self, Look, Setting};
 use hik_e2e::App;
@@ -9,6 +10,18 @@ use std::time::Duration;
 
 /// The narrowest window WCAG asks content to reflow into.
 const NARROW: u32 = 320;
+
+/// WCAG 1.4.12's text spacing, as a reader's style sheet sets it (through
+/// the CSS object model: the app's content security policy refuses a
+/// `<style>` element, as it should).
+const SPACING: &str = "const sheet = document.styleSheets[0]; \
+    sheet.insertRule('* { line-height: 1.5 !important; letter-spacing: .12em !important; \
+    word-spacing: .16em !important; }', sheet.cssRules.length); \
+    sheet.insertRule('p { margin-block-end: 2em !important; }', sheet.cssRules.length);";
+
+/// Takes the two rules of `SPACING` out again.
+const UNSPACE: &str = "const sheet = document.styleSheets[0]; \
+    sheet.deleteRule(sheet.cssRules.length - 1); sheet.deleteRule(sheet.cssRules.length - 1);";
 
 #[derive(Default)]
 struct Reflow {
@@ -53,6 +66,9 @@ impl Look for Reflow {
         self.check(app, &format!("{step}-200pct")).await;
         app.execute("document.documentElement.style.fontSize = '';")
             .await;
+        app.execute(SPACING).await;
+        self.check(app, &format!("{step}-spacing")).await;
+        app.execute(UNSPACE).await;
     }
 }
 
