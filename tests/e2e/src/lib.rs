@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod atspi;
 pub mod axe;
 pub mod layout;
 pub mod walks;

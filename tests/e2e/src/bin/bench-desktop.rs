@@ -460,9 +460,6 @@ impl Session {
 
 /// The app's process: the one below tauri-driver running `binary`.
 fn app_pid(driver: u32, binary: &Path) -> u32 {
-    let binary = std::fs::canonicalize(binary).unwrap();
-    hik_e2e::descendants(driver)
-        .into_iter()
-        .find(|p| std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == binary))
+    hik_e2e::atspi::app_process(driver, binary)
         .unwrap_or_else(|| panic!("no process of {} below tauri-driver", binary.display()))
 }
