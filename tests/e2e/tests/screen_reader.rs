@@ -49,6 +49,20 @@ fn unnamed_controls(tree: &[Node]) -> Vec<String> {
         .collect()
 }
 
+/// The tree of the screen on show, kept beside the screenshots as text
+/// (`screen-reader-<screen>.txt`), every control in it named.
+async fn heard(app: &App, screen: &str) -> Vec<Node> {
+    let tree = app.accessibility_tree().await;
+    let kept = hik_e2e::artifacts().join(format!("screen-reader-{screen}.txt"));
+    std::fs::write(kept, dump(&tree)).unwrap();
+    assert_eq!(
+        unnamed_controls(&tree),
+        Vec::<String>::new(),
+        "controls without a name"
+    );
+    tree
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn login_and_verify_read_as_a_screen_reader_reads_them() {
     let cloud = Cloud::start().await;
@@ -57,23 +71,13 @@ async fn login_and_verify_read_as_a_screen_reader_reads_them() {
     let app = App::launch_with("screen-reader", cloud.url(), &install, SCREEN_READER).await;
     app.wait_screen("login").await;
 
-    let tree = app.accessibility_tree().await;
-    std::fs::write(
-        hik_e2e::artifacts().join("screen-reader-login.txt"),
-        dump(&tree),
-    )
-    .unwrap();
+    let tree = heard(&app, "login").await;
     find(&tree, "document web", "Hik-Connect Simulator");
     find(&tree, "heading", "Log in");
     find(&tree, "entry", "Email or phone number");
     find(&tree, "password text", "Password");
     find(&tree, "push button", "Log in");
     find(&tree, "combo box", "Language");
-    assert_eq!(
-        unnamed_controls(&tree),
-        Vec::<String>::new(),
-        "controls without a name"
-    );
 
     log_in_through_ui(&app, "orca@example.com").await;
     app.wait_screen("verify").await;
@@ -83,12 +87,7 @@ async fn login_and_verify_read_as_a_screen_reader_reads_them() {
     app.fill("verify-code", "000000").await;
     app.click("verify-submit").await;
     app.wait_visible("error-message", true).await;
-    let tree = app.accessibility_tree().await;
-    std::fs::write(
-        hik_e2e::artifacts().join("screen-reader-verify.txt"),
-        dump(&tree),
-    )
-    .unwrap();
+    let tree = heard(&app, "verify").await;
     find(&tree, "heading", "Verify this computer");
     let code = find(&tree, "entry", "Verification code");
     assert!(
@@ -106,11 +105,6 @@ async fn login_and_verify_read_as_a_screen_reader_reads_them() {
             .any(|n| n.role == "status bar" && n.text.contains("We sent a verification code")),
         "the code sent is in a status:\n{}",
         dump(&tree)
-    );
-    assert_eq!(
-        unnamed_controls(&tree),
-        Vec::<String>::new(),
-        "controls without a name"
     );
     app.quit().await;
 }
