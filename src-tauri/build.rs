@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "sign_up",
     "login",
     "captcha",
+    "send_captcha",
     "send_terminal_code",
     "submit_terminal_code",
     "send_terminal_removal_code",

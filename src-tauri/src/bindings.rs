@@ -9,7 +9,8 @@ use hik_client::{
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
 use hik_proto::qa::{Activity, ScenarioInfo, ScenarioSetUp};
-use hik_proto::wire::{Area, CodeSent, Contact, OutboxMessage, QaFault, Reason};
+use hik_proto::qa::{OutboxMessage, QaFault};
+use hik_proto::wire::{Area, CodeSent, Contact, Reason};
 use hik_proto::CodeAlphabet;
 use ts_rs::TS;
 

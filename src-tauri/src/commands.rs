@@ -12,8 +12,9 @@ use hik_client::{
     LoginOutcome, QaView, Removed, Rule, Security, Status, WireError,
 };
 use hik_proto::policy::{PasswordCheck, PasswordFeedback};
+use hik_proto::qa::QaFault;
 use hik_proto::qa::ScenarioSetUp;
-use hik_proto::wire::{Area, CodeSent, QaFault};
+use hik_proto::wire::{Area, CodeSent};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tauri::State;
@@ -155,6 +156,12 @@ commands! {
     /// A new captcha picture for the account, as a `data:image/png` URL.
     fn captcha(engine, account: String) -> String {
         engine.captcha(&account).await
+    }
+
+    /// The captcha's characters by email or SMS instead of the picture.
+    fn send_captcha(engine, account: String) -> Sent {
+        let sent = engine.send_captcha(&account).await?;
+        Ok(Sent::new(&engine, sent))
     }
 
     fn send_terminal_code(engine, channel: Option<Channel>) -> Sent {

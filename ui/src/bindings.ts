@@ -297,6 +297,7 @@ export function commands(invoke: Invoke) {
     signUp: (area: number, account: string, code: string, password: string) => invoke<Home>('sign_up', { area, account, code, password }),
     login: (account: string, password: string, captcha: string | null) => invoke<LoginOutcome>('login', { account, password, captcha }),
     captcha: (account: string) => invoke<string>('captcha', { account }),
+    sendCaptcha: (account: string) => invoke<Sent>('send_captcha', { account }),
     sendTerminalCode: (channel: Channel | null) => invoke<Sent>('send_terminal_code', { channel }),
     submitTerminalCode: (code: string) => invoke<Home>('submit_terminal_code', { code }),
     sendTerminalRemovalCode: (channel: Channel | null) => invoke<Sent>('send_terminal_removal_code', { channel }),

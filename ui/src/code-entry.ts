@@ -62,7 +62,7 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
   const chosenContact = () => choices.find((c) => c.type === channel) ?? o.contact;
   const contactText = h('strong', { testid: `${o.prefix}-contact`, dir: 'ltr' }, chosenContact()?.fuzzyContact ?? t('code.yourContact'));
   if (!chosenContact()) contactText.removeAttribute('dir');
-  const intro = h('p', { testid: `${o.prefix}-code-sent`, role: 'status' }, ...whereTo(false, chosenContact(), contactText));
+  const intro = h('p', { testid: `${o.prefix}-code-sent` }, ...whereTo(false, chosenContact(), contactText));
   // Where the code goes (the Hik-Connect guide: "select the preferred method
   // of delivery"); the choice is remembered for next time.
   const picker = choices.length
@@ -208,7 +208,10 @@ export function codeEntry(o: CodeEntryOptions): { element: HTMLElement; dispose:
     resendBtn.hidden = false;
     input.value = '';
     tick(); // enables the field, which can then take the focus
-    input.focus();
+    // Once on screen: a code sent by the screen before is applied while
+    // this entry is being built.
+    if (input.isConnected) input.focus();
+    else queueMicrotask(() => input.focus());
   };
   const onSendError = (e: AppError) => {
     if (e.code === '1041' && e.retryAfter != null) {

@@ -2,7 +2,7 @@
 // the failed action again. Inputs stay as they were typed; the retry runs the
 // same action through the same busy button, so nothing is submitted twice.
 // And what every screen does when the cloud has ended the session.
-import { h, withFlags } from './dom';
+import { h, withFlags } from './element';
 import { describe, type AppError } from './errors';
 import { t } from './i18n';
 

@@ -1,29 +1,10 @@
-// A tiny element builder: h('button', {testid: 'login-submit', onclick}, 'Log in'),
-// and the few form behaviours every screen shares.
+// The few form behaviours every screen shares: labelled fields, the error
+// line, announcements, busy buttons and actions that reach the cloud. (The
+// element builder itself is element.ts, below the banner that this uses.)
 import { cloudDown, cloudUp, sessionEnded } from './connectivity';
+import { h, withFlags } from './element';
 import { describe, toAppError, type AppError } from './errors';
 import { t } from './i18n';
-
-type Attrs = Record<string, unknown> & { testid?: string };
-type Child = Node | string | null | undefined | false;
-
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Attrs = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === 'testid') el.dataset.testid = String(v);
-    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
-    else if (k === 'class') el.className = String(v);
-    else if (k in el && typeof v !== 'string') (el as unknown as Record<string, unknown>)[k] = v;
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c) el.append(c);
-  return el;
-}
 
 let ids = 0;
 /** A labelled input: every field has a visible label tied to it. */
@@ -43,7 +24,7 @@ let pending: string[] = [];
 export function announce(text: string): void {
   let region = document.getElementById('announcer');
   if (!region) {
-    region = h('div', { id: 'announcer', class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true', testid: 'announcer' });
+    region = h('div', { id: 'announcer', class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', testid: 'announcer' });
     document.body.append(region);
   }
   // Sentences said in the same moment are read together, none lost.
@@ -57,6 +38,13 @@ export function announce(text: string): void {
   }, 50);
 }
 
+/** Put the keyboard focus on a heading (which cannot take it by Tab): where
+ * a screen reader starts reading after a screen or a panel changed. */
+export function focusHeading(heading: HTMLElement): void {
+  heading.tabIndex = -1;
+  heading.focus();
+}
+
 /** The error line of a form: hidden until there is something to say. */
 export function errorLine(): HTMLParagraphElement {
   return h('p', { class: 'error', role: 'alert', testid: 'error-message', hidden: true });
@@ -65,15 +53,6 @@ export function errorLine(): HTMLParagraphElement {
 export function showError(line: HTMLElement, text: string | null): void {
   line.replaceChildren(...withFlags(text ?? ''));
   line.hidden = !text;
-}
-
-/** `text` with each command-line flag it names (`--data-dir`) as code that
- * never breaks across lines. */
-export function withFlags(text: string): (string | Node)[] {
-  return text
-    .split(/(--[a-z][a-z-]*)/)
-    .filter(Boolean)
-    .map((part) => (part.startsWith('--') ? h('code', { class: 'flag', dir: 'ltr' }, part) : part));
 }
 
 /** Sees a failure first; 'handled' keeps it out of the error line. */
@@ -172,3 +151,5 @@ export async function busy<T>(button: HTMLButtonElement, label: string, action: 
     button.disabled = false;
   }
 }
+
+export { h, withFlags };

@@ -6,7 +6,7 @@
 import { backend, type Startup, type Status } from './backend';
 import { CloudClock } from './clock';
 import { cloudDown, cloudUp, onSessionEnded } from './connectivity';
-import { cloudAway, h, withFlags } from './dom';
+import { cloudAway, focusHeading, h, withFlags } from './dom';
 import { describe, type AppError } from './errors';
 import { isPseudo, LANGUAGES, languageName, setLanguage, t, type Language } from './i18n';
 import { qaDrawer, type QaDrawer } from './qa-drawer';
@@ -35,9 +35,23 @@ function show(build: () => HTMLElement, name: string): void {
   current = { build, name };
   app.replaceChildren(build());
   app.dataset.screen = name;
+  focusScreen();
   // The screens shown since start, oldest first: a suite checks what a
   // person saw, such as no login form before a resumed session's home.
   app.dataset.history = [...(app.dataset.history ?? '').split(' ').filter(Boolean), name].slice(-50).join(' ');
+}
+
+/** A new screen takes the keyboard focus: its first field when the screen
+ * chose one (it does so as it is built), else its heading, so that a
+ * screen reader starts reading there and Tab goes on from there. Focus
+ * elsewhere (the QA drawer, a banner) stays where it is. */
+function focusScreen(): void {
+  queueMicrotask(() => {
+    const at = document.activeElement;
+    if (at && at !== document.body && at.isConnected) return;
+    const heading = app.querySelector<HTMLElement>('h1');
+    if (heading) focusHeading(heading);
+  });
 }
 
 /** What the window shows until start-up has answered: the app's name and
@@ -99,7 +113,8 @@ const starting: Status = {
 
 /** Start-up failed (data folder, database, embedded cloud): say so plainly. */
 function startFailed(err: AppError): void {
-  banners.prepend(h('div', { class: 'banner error-banner', role: 'alert', testid: 'start-error' }, ...withFlags(describe(err))));
+  // One span: the banner is a flex row, and its flag must stay in the sentence.
+  banners.prepend(h('div', { class: 'banner error-banner', role: 'alert', testid: 'start-error' }, h('span', {}, ...withFlags(describe(err)))));
 }
 
 /** The start screen shows at once; start-up (cloud, database, keyring)

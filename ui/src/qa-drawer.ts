@@ -4,7 +4,7 @@
 // that never arrives without waiting. Opened by its button or Ctrl+Shift+Q.
 import { backend, type AppError, type OutboxMessage, type QaFault, type QaView } from './backend';
 import type { CloudClock } from './clock';
-import { act, errorLine, h, showError } from './dom';
+import { act, announce, errorLine, h, showError } from './dom';
 import { describe } from './errors';
 import { t, tn, type MessageKey } from './i18n';
 import { dateTime, list, percent, when } from './i18n/format';
@@ -86,7 +86,9 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
   const addresses = h('p', { class: 'muted', testid: 'qa-addresses' });
   // It scrolls: reachable by keyboard, so that its arrows and Page Down
   // scroll it (WCAG 2.1.1), and named by its heading.
-  const messages = h('ul', { class: 'qa-messages', testid: 'qa-messages', 'aria-live': 'polite', tabindex: '0', 'aria-labelledby': 'qa-messages-title' });
+  // Not a live region: it is redrawn every two seconds; a new message is said once.
+  const messages = h('ul', { class: 'qa-messages', testid: 'qa-messages', tabindex: '0', 'aria-labelledby': 'qa-messages-title' });
+  let seen = -1;
   const now = h('strong', { testid: 'qa-clock-now' });
 
   const clockButton = (testid: string, label: string, seconds: number) => {
@@ -154,9 +156,12 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
   inbox.addEventListener('click', () => void act(inbox, t('qa.inbox.opening'), error, backend.openQaInbox));
 
   const drawer = h(
-    'aside',
-    { id: 'qa-drawer', class: 'qa-drawer', testid: 'qa-drawer', 'aria-label': t('qa.title'), hidden: true },
-    h('div', { class: 'row' }, h('h2', {}, t('qa.title')), close),
+    'div',
+    // A dialog that keeps the keyboard while open (Tab goes round inside it,
+    // Escape leaves); the mouse may still use the app beside it, since QA
+    // watches a countdown there while moving the clock here.
+    { id: 'qa-drawer', class: 'qa-drawer', testid: 'qa-drawer', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'qa-title', hidden: true },
+    h('div', { class: 'row' }, h('h2', { id: 'qa-title' }, t('qa.title')), close),
     error,
     h('h3', {}, t('qa.scenarios')),
     h('p', { class: 'muted' }, t('qa.scenarios.intro')),
@@ -188,6 +193,8 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
     now.textContent = dateTime(v.cloudNow);
     addresses.textContent = v.addresses.length ? t('qa.addresses', { addresses: list(v.addresses) }) : t('qa.addresses.none');
     messages.replaceChildren(...v.messages.map((m) => message(m, v.cloudNow)));
+    if (seen >= 0 && v.messages.length > seen) announce(t('qa.messages.arrived', { count: v.messages.length - seen }));
+    seen = v.messages.length;
     if (v.messages.length === 0) messages.append(h('li', { class: 'muted' }, t('qa.messages.none')));
     showFaults(v.faults);
     if (scenario.options.length === 0) {
@@ -237,7 +244,32 @@ export function qaDrawer(clock: CloudClock, inboxUrl: string | null): QaDrawer {
       toggle(drawer.hidden);
     } else if (ev.key === 'Escape' && !drawer.hidden) {
       toggle(false);
+    } else if ((ev.key === 'Tab' || ev.code === 'Tab') && !drawer.hidden) {
+      // Shift+Tab arrives from GTK as ISO_Left_Tab: WebKitGTK names its key
+      // "Unidentified", so the physical key (`code`) tells.
+      keepFocusIn(drawer, ev);
     }
   });
   return { button, drawer };
+}
+
+/** Tab from the drawer's last control goes to its first, Shift+Tab from its
+ * first to its last; focus outside the drawer (the mouse put it there) is
+ * left alone. */
+function keepFocusIn(drawer: HTMLElement, ev: KeyboardEvent): void {
+  const at = document.activeElement;
+  if (!(at instanceof HTMLElement) || !drawer.contains(at)) return;
+  const stops = Array.from(
+    drawer.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], summary, [tabindex]:not([tabindex="-1"])'),
+  ).filter((el) => !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0);
+  const first = stops[0];
+  const last = stops[stops.length - 1];
+  if (!first || !last) return;
+  if (ev.shiftKey && at === first) {
+    ev.preventDefault();
+    last.focus();
+  } else if (!ev.shiftKey && at === last) {
+    ev.preventDefault();
+    first.focus();
+  }
 }

@@ -122,7 +122,7 @@ impl Event {
 }
 
 /// One event as recorded (the QA surface and, later, the app show these).
-pub use hik_proto::qa::Activity as Entry;
+pub use hik_proto::wire::Activity as Entry;
 
 /// Record `event` for `user_id` (none when no account is known), from
 /// `terminal` (a terminal's name, when the flow knows it), with its

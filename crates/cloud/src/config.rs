@@ -272,7 +272,7 @@ impl Config {
         if !(1..=256).contains(&self.db_pool) {
             return Err(format!("db_pool is {}: 1 to 256 connections", self.db_pool));
         }
-        if let Some(why) = crate::mailer::unsupported(self.delivery.smtp.as_ref()) {
+        if let Some(why) = smtp_unsupported(self.delivery.smtp.as_ref()) {
             return Err(why.into());
         }
         let tls_asked = self.generate_ca.is_some() || self.regions.iter().any(|r| r.tls.is_some());
@@ -519,3 +519,11 @@ pub const AREAS: &[AreaDef] = &[
         telephone_code: "55",
     },
 ];
+
+/// Why SMTP settings cannot run: this build has no SMTP delivery.
+pub const NO_SMTP: &str = "this build of the cloud has no SMTP delivery (cargo feature `smtp`)";
+
+/// Why a configuration with SMTP cannot run on this build, if it cannot.
+pub fn smtp_unsupported(smtp: Option<&Smtp>) -> Option<&'static str> {
+    (smtp.is_some() && !cfg!(feature = "smtp")).then_some(NO_SMTP)
+}

@@ -22,20 +22,6 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     buf
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 /// A code of `len` characters of `alphabet`, uniform (rejection sampling),
 /// leading zeros kept.
 pub fn random_code(len: usize, alphabet: hik_proto::CodeAlphabet) -> String {
@@ -79,7 +65,7 @@ impl Keys {
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        hex(&mac.finalize().into_bytes())
+        hex::encode(mac.finalize().into_bytes())
     }
 
     fn sign384(&self, data: &[u8]) -> Vec<u8> {
@@ -109,7 +95,10 @@ impl Keys {
         }
         let expected = self.sign384(format!("{h}.{p}").as_bytes());
         let given = B64.decode(s).ok()?;
-        if !constant_time_eq(&expected, &given) {
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            expected.as_slice(),
+            given.as_slice(),
+        )) {
             return None;
         }
         let claims: Claims = serde_json::from_slice(&B64.decode(p).ok()?).ok()?;
@@ -121,10 +110,6 @@ impl Keys {
 #[allow(clippy::panic)]
 fn unreachable_hmac() -> ! {
     panic!("HMAC rejected a key, which it accepts of any length")
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 /// Faults QA sets on a channel (`POST /qa/faults`); the type is the wire's.
-pub use hik_proto::wire::QaFault as Fault;
+pub use hik_proto::qa::QaFault as Fault;
 
 /// How long an instance may take to send a message it claimed before another
 /// one may claim it again (seconds, wall clock).
@@ -235,7 +235,14 @@ async fn send(
     for attempt in 0..config.attempts.max(1) {
         attempts = attempt + 1;
         let result = match (m.channel.as_str(), smtp, &config.sms_webhook, http) {
-            ("email", Some((mailer, from)), _, _) => mailer.send(from, m).await,
+            ("email", Some((mailer, from)), _, _) => {
+                let letter = mailer::Letter {
+                    to: &m.to,
+                    subject: &m.subject,
+                    body: &m.body,
+                };
+                mailer.send(from, &letter).await
+            }
             ("sms", _, Some(url), Some(http)) => send_webhook(http, url, m).await,
             _ => Err(error.clone()),
         };

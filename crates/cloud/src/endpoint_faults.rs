@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use hik_proto::wire::EndpointFault;
+use hik_proto::qa::EndpointFault;
 use hik_proto::ResultCode;
 use std::sync::{Arc, Mutex};
 

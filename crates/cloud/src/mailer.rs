@@ -2,24 +2,22 @@
 //! `smtp` feature: `hik-cloud` has it; the desktop app's embedded cloud, which
 //! never mails anyone, is built without it (and without a TLS stack for it).
 
-use crate::delivery::Outgoing;
-use crate::Smtp;
-
 #[cfg(feature = "smtp")]
 pub use with_smtp::Mailer;
 #[cfg(not(feature = "smtp"))]
 pub use without_smtp::Mailer;
 
-const NO_SMTP: &str = "this build of the cloud has no SMTP delivery (cargo feature `smtp`)";
-
-/// Why a configuration with SMTP cannot run on this build, if it cannot.
-pub fn unsupported(smtp: Option<&Smtp>) -> Option<&'static str> {
-    (smtp.is_some() && !cfg!(feature = "smtp")).then_some(NO_SMTP)
+/// A message as the mail server gets it (a build without SMTP sends none).
+#[cfg_attr(not(feature = "smtp"), allow(dead_code))]
+pub struct Letter<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
 }
 
 #[cfg(feature = "smtp")]
 mod with_smtp {
-    use super::Outgoing;
+    use super::Letter;
     use crate::{Smtp, SmtpSecurity};
     use std::time::Duration;
 
@@ -46,7 +44,7 @@ mod with_smtp {
             Ok(Self(builder.build()))
         }
 
-        pub async fn send(&self, from: &str, m: &Outgoing) -> Result<(), String> {
+        pub async fn send(&self, from: &str, m: &Letter<'_>) -> Result<(), String> {
             use lettre::AsyncTransport;
             let email = lettre::Message::builder()
                 .from(from.parse().map_err(|e| format!("sender address: {e}"))?)
@@ -54,9 +52,9 @@ mod with_smtp {
                     .to
                     .parse()
                     .map_err(|e| format!("recipient address: {e}"))?)
-                .subject(m.subject.clone())
+                .subject(m.subject)
                 .header(lettre::message::header::ContentType::TEXT_PLAIN)
-                .body(m.body.clone())
+                .body(m.body.to_owned())
                 .map_err(|e| e.to_string())?;
             self.0
                 .send(email)
@@ -69,7 +67,8 @@ mod with_smtp {
 
 #[cfg(not(feature = "smtp"))]
 mod without_smtp {
-    use super::Outgoing;
+    use super::Letter;
+    use crate::config::NO_SMTP;
     use crate::Smtp;
 
     /// Never made: `Config::validate` refuses SMTP settings on this build.
@@ -77,11 +76,11 @@ mod without_smtp {
 
     impl Mailer {
         pub fn new(_: &Smtp) -> Result<Self, String> {
-            Err(super::NO_SMTP.into())
+            Err(NO_SMTP.into())
         }
 
-        pub async fn send(&self, _from: &str, _m: &Outgoing) -> Result<(), String> {
-            Err(super::NO_SMTP.into())
+        pub async fn send(&self, _from: &str, _m: &Letter<'_>) -> Result<(), String> {
+            Err(NO_SMTP.into())
         }
     }
 }
@@ -99,9 +98,9 @@ mod tests {
             from: "a@example.com".into(),
         };
         assert_eq!(
-            super::unsupported(Some(&smtp)).is_some(),
+            crate::config::smtp_unsupported(Some(&smtp)).is_some(),
             !cfg!(feature = "smtp")
         );
-        assert_eq!(super::unsupported(None), None);
+        assert_eq!(crate::config::smtp_unsupported(None), None);
     }
 }

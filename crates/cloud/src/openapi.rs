@@ -59,7 +59,7 @@ macro_rules! endpoints {
         ),*];
 
         /// The routes; a logged-in endpoint's session is checked first, by
-        /// `http::require_session`, before its fields are read.
+        /// `http::extract::require_session`, before its fields are read.
         pub(crate) fn $routes(
             cloud: &std::sync::Arc<crate::Cloud>,
         ) -> axum::Router<std::sync::Arc<crate::Cloud>> {
@@ -68,7 +68,7 @@ macro_rules! endpoints {
                 if $session {
                     route.route_layer(axum::middleware::from_fn_with_state(
                         std::sync::Arc::clone(cloud),
-                        crate::http::require_session,
+                        crate::http::extract::require_session,
                     ))
                 } else {
                     route

@@ -5,7 +5,8 @@
 use crate::db::{params, Sql};
 use crate::error::ApiError;
 use hik_proto::lang::Lang;
-use hik_proto::wire::{Contact, OutboxMessage};
+use hik_proto::qa::OutboxMessage;
+use hik_proto::wire::Contact;
 use hik_proto::{Account, BizType};
 
 pub use hik_proto::request::Channel;
@@ -108,6 +109,51 @@ pub fn code_message(
             format!(
                 "[Hik-Connect] Your verification code is {code}, valid for {ttl_minutes} minutes, to {}. Never share it.",
                 purpose(biz, lang)
+            ),
+        ),
+    }
+}
+
+/// The login captcha's characters, sent instead of shown in a picture.
+pub fn captcha_message(
+    channel: Channel,
+    answer: &str,
+    ttl_minutes: i64,
+    lang: Lang,
+) -> (String, String) {
+    if lang == Lang::Zh {
+        return match channel {
+            Channel::Email => (
+                format!("Hik-Connect 登录验证字符：{answer}"),
+                format!(
+                    "您好：\n\n您选择通过邮件接收登录验证字符，而不是查看图片：{answer}\n\
+                     请在登录页面要求输入图片字符的地方输入。字符 {ttl_minutes} 分钟内有效，只能使用一次。\n\n\
+                     如果不是您本人在登录，可能有人在猜测您的密码：请考虑修改密码。\n\n\
+                     Hik-Connect 团队（模拟）"
+                ),
+            ),
+            Channel::Sms => (
+                "Hik-Connect".into(),
+                format!("【Hik-Connect】登录验证字符：{answer}，{ttl_minutes} 分钟内有效，请在要求输入图片字符的地方输入。请勿泄露给他人。"),
+            ),
+        };
+    }
+    match channel {
+        Channel::Email => (
+            format!("Hik-Connect login check: {answer}"),
+            format!(
+                "Hello,\n\nYou asked for the login check by email instead of a picture. \
+                 The characters are: {answer}\n\
+                 Type them where the login asks for the characters in the picture. \
+                 They are valid for {ttl_minutes} minutes and can be used once.\n\n\
+                 If you are not logging in, someone may be guessing your password: \
+                 consider changing it.\n\nThe Hik-Connect team (simulated)"
+            ),
+        ),
+        Channel::Sms => (
+            "Hik-Connect".into(),
+            format!(
+                "[Hik-Connect] Login check characters: {answer}, valid for {ttl_minutes} minutes. Type them where the picture's characters are asked. Never share them."
             ),
         ),
     }

@@ -243,3 +243,36 @@ pub fn captcha_answer(conn: &dyn Sql, user_id: i64) -> Result<Option<String>, Ap
         params![user_id],
     )?)
 }
+
+/// The captcha by email or SMS instead of a picture, for those who cannot
+/// see it (WCAG 1.1.1): a new captcha, its characters sent to `to`, the
+/// account's own address. Throttled like a code (1041). Nothing is sent
+/// while no captcha is due, and the reply is the same, so it reveals nothing.
+pub fn send_captcha(
+    conn: &dyn Sql,
+    cloud: &crate::Cloud,
+    now: i64,
+    user_id: i64,
+    to: &hik_proto::Account,
+) -> Result<(), ApiError> {
+    use crate::verification::{post_code, record_send, SentCode, Subject};
+    use hik_proto::BizType;
+    let rules = &cloud.rules;
+    let (failed, locked_until) = state(conn, user_id)?;
+    if failed < rules.captcha_after_failures || locked_until > now {
+        return Ok(());
+    }
+    let biz = BizType::LoginCaptcha;
+    record_send(conn, rules, now, &Subject::User(user_id), biz)?;
+    let answer = new_captcha(conn, &cloud.keys, cloud.qa, now, user_id)?;
+    let sent = SentCode {
+        user: Some(user_id),
+        biz,
+        to,
+        code: &answer,
+    };
+    let minutes = (rules.captcha_ttl_secs / 60).max(1);
+    post_code(conn, cloud, now, &sent, |channel, lang| {
+        crate::outbox::captcha_message(channel, &answer, minutes, lang)
+    })
+}

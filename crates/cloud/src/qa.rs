@@ -2,8 +2,8 @@
 //! Only mounted when the cloud runs with QA on.
 
 use crate::error::ApiError;
+use crate::http::extract::Form;
 use crate::http::reply::{ok, ApiResult};
-use crate::http::Form;
 use crate::outbox;
 use crate::Cloud;
 use axum::extract::State;
@@ -53,7 +53,7 @@ async fn outbox_messages(
 ) -> Result<Response, ApiError> {
     let to = q.to.map(|t| t.as_str().to_lowercase());
     let biz = q.biz_type.map(hik_proto::request::Text::into_string);
-    let limit = crate::http::count_or(q.limit, 50);
+    let limit = crate::http::extract::count_or(q.limit, 50);
     let now = cloud.clock.now();
     let c = Arc::clone(&cloud);
     let messages = cloud
@@ -64,7 +64,7 @@ async fn outbox_messages(
             outbox::list(conn, to.as_deref(), biz.as_deref(), limit)
         })
         .await?;
-    Ok(Json(hik_proto::wire::Outbox { messages }).into_response())
+    Ok(Json(hik_proto::qa::Outbox { messages }).into_response())
 }
 
 /// `POST /qa/clock {"advanceSeconds": N}`.
@@ -321,7 +321,7 @@ async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> 
                     "is a path prefix, starting with /",
                 ));
             }
-            let fault = hik_proto::wire::EndpointFault {
+            let fault = hik_proto::qa::EndpointFault {
                 path,
                 status: r.status.map(hik_proto::request::FaultStatus::get),
                 latency_ms: r

@@ -6,10 +6,10 @@
 //! on all of them from the next request on.
 
 use crate::db::{params, Sql};
-use crate::delivery::Fault;
 use crate::error::ApiError;
 use crate::outbox::Channel;
-use hik_proto::wire::EndpointFault;
+use hik_proto::qa::EndpointFault;
+use hik_proto::qa::QaFault as Fault;
 use std::collections::BTreeMap;
 
 /// The shared QA state, as read from the database.

@@ -66,6 +66,60 @@ pub fn deliver(
 ) -> Result<(), ApiError> {
     let rules = &cloud.rules;
     let code = issue(conn, &cloud.keys, rules, now, subject, biz)?;
+    let sent = SentCode {
+        user: subject.user(),
+        biz,
+        to,
+        code: &code,
+    };
+    post_code(conn, cloud, now, &sent, |channel, lang| {
+        outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60, lang)
+    })
+}
+
+/// A message that carries a code (or a captcha's characters) to an address.
+pub struct SentCode<'a> {
+    /// The account it is for, once there is one.
+    pub user: Option<i64>,
+    pub biz: BizType,
+    pub to: &'a Account,
+    pub code: &'a str,
+}
+
+/// Send `sent`: written in the audit trail, worded by `words` for its
+/// channel and language, posted through the outbox.
+pub fn post_code(
+    conn: &dyn Sql,
+    cloud: &crate::Cloud,
+    now: i64,
+    sent: &SentCode<'_>,
+    words: impl FnOnce(Channel, Lang) -> (String, String),
+) -> Result<(), ApiError> {
+    let channel = record_sent(conn, now, sent.user, sent.biz, sent.to)?;
+    let (subject, body) = words(channel, message_language(conn, sent.user)?);
+    cloud.postman.post(
+        conn,
+        now,
+        NewMessage {
+            channel,
+            to: sent.to.as_str(),
+            biz: sent.biz.as_str(),
+            code: Some(sent.code),
+            subject,
+            body,
+        },
+    )
+}
+
+/// Write in the audit trail that a message for `biz` went to `to`; the
+/// channel it went by.
+fn record_sent(
+    conn: &dyn Sql,
+    now: i64,
+    user: Option<i64>,
+    biz: BizType,
+    to: &Account,
+) -> Result<Channel, ApiError> {
     let channel = Channel::of(to);
     let detail = format!(
         "{} by {} to {}",
@@ -74,39 +128,17 @@ pub fn deliver(
         outbox::masked(to).fuzzy_contact
     );
     let event = crate::audit::Event::CodeSent;
-    crate::audit::record(
-        conn,
-        now,
-        subject.user(),
-        None,
-        event,
-        "sent",
-        Some(&detail),
-    )?;
-    let lang = message_language(conn, subject)?;
-    let (subject_line, body) =
-        outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60, lang);
-    cloud.postman.post(
-        conn,
-        now,
-        NewMessage {
-            channel,
-            to: to.as_str(),
-            biz: biz.as_str(),
-            code: Some(&code),
-            subject: subject_line,
-            body,
-        },
-    )
+    crate::audit::record(conn, now, user, None, event, "sent", Some(&detail))?;
+    Ok(channel)
 }
 
-/// The language a code goes out in: the one the request asks in, else the
-/// account's, else English.
-fn message_language(conn: &dyn Sql, subject: &Subject) -> Result<Lang, ApiError> {
+/// The language a message goes out in: the one the request asks in, else
+/// the account's, else English.
+fn message_language(conn: &dyn Sql, user: Option<i64>) -> Result<Lang, ApiError> {
     if let Some(lang) = crate::audit::Origin::current().lang {
         return Ok(lang);
     }
-    Ok(match subject.user() {
+    Ok(match user {
         Some(id) => crate::accounts::find_by_id(conn, id)?
             .map(|u| u.lang)
             .unwrap_or_default(),

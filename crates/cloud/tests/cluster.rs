@@ -6,7 +6,7 @@
 //! hik-cloud --test cluster -- --include-ignored` (as `scripts/test` does).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use hik_proto::wire::QaFault;
+use hik_proto::qa::QaFault;
 use hik_testkit::{terminal, Api, Cloud, ResultCode, AREA, PASSWORD};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! and the account's recent security activity, this terminal's marked.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use hik_proto::wire::OutboxMessage;
+use hik_proto::qa::OutboxMessage;
 use hik_testkit::{terminal, Cloud, ResultCode, PASSWORD};
 
 /// The notices sent to `to`, newest first.
@@ -191,7 +191,7 @@ async fn recent_activity_lists_the_latest_events_and_marks_this_terminal() {
 
     let r = cloud.authed("GET", "/v3/users/activity", &mine, &[]).await;
     assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
-    let list: Vec<hik_proto::qa::Activity> =
+    let list: Vec<hik_proto::wire::Activity> =
         serde_json::from_value(r.json["activity"].clone()).unwrap();
     let newest = &list[0];
     assert_eq!(
@@ -221,7 +221,7 @@ async fn recent_activity_lists_the_latest_events_and_marks_this_terminal() {
     let r = cloud
         .authed("GET", "/v3/users/activity", &other, &[("limit", "50")])
         .await;
-    let theirs: Vec<hik_proto::qa::Activity> =
+    let theirs: Vec<hik_proto::wire::Activity> =
         serde_json::from_value(r.json["activity"].clone()).unwrap();
     assert!(theirs
         .iter()

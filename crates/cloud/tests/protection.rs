@@ -346,3 +346,65 @@ async fn a_captcha_answer_is_kept_only_as_a_keyed_hash() {
         "a captcha is used up by the attempt"
     );
 }
+
+#[tokio::test]
+async fn the_captcha_comes_by_email_for_those_who_cannot_see_the_picture() {
+    let cloud = Cloud::start().await;
+    cloud.account("cai@example.com").await;
+    cloud.account("noc@example.com").await;
+    // No captcha due: the same reply as ever, and nothing sent.
+    let r = cloud.send_code("cai@example.com", "LOGIN_CAPTCHA").await;
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
+    // Unknown accounts are answered alike.
+    let r = cloud.send_code("who@example.com", "LOGIN_CAPTCHA").await;
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
+    for _ in 0..5 {
+        cloud
+            .login("cai@example.com", WRONG, &terminal(1), None)
+            .await;
+    }
+    assert!(
+        cloud
+            .qa()
+            .outbox_for("cai@example.com", "LOGIN_CAPTCHA")
+            .await
+            .is_empty(),
+        "sent before a captcha was due"
+    );
+
+    let r = cloud.send_code("cai@example.com", "LOGIN_CAPTCHA").await;
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
+    assert_eq!(r.json["contact"]["fuzzyContact"], "ca***@example.com");
+    let sent = cloud
+        .qa()
+        .outbox_for("cai@example.com", "LOGIN_CAPTCHA")
+        .await;
+    assert_eq!(sent.len(), 1);
+    let answer = sent[0].code.clone().expect("the characters");
+    assert_eq!(answer.len(), 4);
+    assert!(
+        sent[0].body.contains(&answer) && sent[0].body.contains("instead of a picture"),
+        "{}",
+        sent[0].body
+    );
+    // A second request inside the cooldown is refused with the wait.
+    let again = cloud.send_code("cai@example.com", "LOGIN_CAPTCHA").await;
+    assert_eq!(again.code(), ResultCode::TooOften, "{}", again.json);
+
+    // The characters pass the login's captcha, in any case, once.
+    let r = cloud
+        .login_with_captcha("cai@example.com", PASSWORD, &answer.to_lowercase())
+        .await;
+    assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
+
+    // Another account's characters do not work for this one.
+    for _ in 0..5 {
+        cloud
+            .login("noc@example.com", WRONG, &terminal(1), None)
+            .await;
+    }
+    let r = cloud
+        .login_with_captcha("noc@example.com", PASSWORD, &answer)
+        .await;
+    assert_eq!(r.code(), ResultCode::AccountProtected, "{}", r.json);
+}

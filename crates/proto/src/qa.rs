@@ -1,6 +1,8 @@
 //! The QA surface's replies (docs/protocol.md, "The QA surface"): plain JSON, no `meta`,
 //! written by the cloud and read by the app's QA drawer and the test kit.
 
+/// Kept here too: the QA surface's account view lists it.
+pub use crate::wire::Activity;
 use crate::wire::TerminalInfo;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -84,26 +86,6 @@ pub struct CaptchaAnswer {
 pub struct CreatedAccount {
     pub account: String,
     pub user_id: String,
-}
-
-/// One event of an account's audit trail, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Activity {
-    /// Unix seconds, cloud clock.
-    pub at: i64,
-    /// `login`, `terminal_bound`, `password_changed`, ...
-    pub event: String,
-    /// `ok`, `refused`, ...
-    pub outcome: String,
-    /// The terminal's name, when the flow knew it.
-    pub terminal: Option<String>,
-    pub ip: String,
-    /// More about the event; never a secret.
-    pub detail: Option<String>,
-    /// Whether it came from the terminal asking.
-    #[serde(default)]
-    pub current: bool,
 }
 
 /// `GET /qa/accounts/{account}`: what the cloud knows of an account.

@@ -227,7 +227,7 @@ impl FeatureCode {
         }
     }
     pub fn from_bytes(bytes: [u8; 16]) -> Self {
-        Self(hex(&bytes))
+        Self(hex::encode(bytes))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -241,7 +241,7 @@ pub struct PasswordDigest(String);
 impl PasswordDigest {
     pub fn of_password(password: &str) -> Self {
         use md5::{Digest, Md5};
-        Self(hex(&Md5::digest(password.as_bytes())))
+        Self(hex::encode(Md5::digest(password.as_bytes())))
     }
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let s = input.trim().to_ascii_lowercase();
@@ -298,10 +298,14 @@ pub enum BizType {
     /// A test code to an address of the account, typed back to check that
     /// the address receives codes (simulator-defined).
     ContactTest,
+    /// The characters of the login captcha, sent by email or SMS to the
+    /// account instead of shown in a picture, for those who cannot see it
+    /// (simulator-defined; they are typed as the captcha).
+    LoginCaptcha,
 }
 
 impl BizType {
-    pub const ALL: [BizType; 12] = [
+    pub const ALL: [BizType; 13] = [
         Self::UserRegistration,
         Self::TerminalBind,
         Self::TerminalDelete,
@@ -314,6 +318,7 @@ impl BizType {
         Self::UpdatePhoneValidateOldEmail,
         Self::UpdatePhoneValidateNewPhone,
         Self::ContactTest,
+        Self::LoginCaptcha,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -330,6 +335,7 @@ impl BizType {
             Self::UpdatePhoneValidateOldEmail => "UPDATE_PHONE_VALIDATE_OLD_EMAIL",
             Self::UpdatePhoneValidateNewPhone => "UPDATE_PHONE_VALIDATE_NEW_PHONE",
             Self::ContactTest => "CONTACT_TEST",
+            Self::LoginCaptcha => "LOGIN_CAPTCHA",
         }
     }
 
@@ -339,16 +345,6 @@ impl BizType {
             .find(|b| b.as_str() == input.trim())
             .ok_or(ParseError::BizType)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0x0f)] as char);
-    }
-    s
 }
 
 #[cfg(test)]

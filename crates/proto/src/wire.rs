@@ -4,9 +4,6 @@
 use crate::ResultCode;
 use serde::{Deserialize, Serialize};
 
-// The QA surface's replies live in `crate::qa`; these were always here.
-pub use crate::qa::{EndpointFault, Outbox, OutboxMessage, QaFault};
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meta {
@@ -264,7 +261,7 @@ pub struct TerminalPage {
 /// security events, newest first, those of the terminal asking marked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityList {
-    pub activity: Vec<crate::qa::Activity>,
+    pub activity: Vec<Activity>,
 }
 
 /// A device of the account, as the device list names it.
@@ -348,4 +345,24 @@ mod tests {
         assert_eq!(reply.body.remaining_attempts, Some(3));
         assert_eq!(reply.body.retry_after, None);
     }
+}
+
+/// One event of an account's audit trail, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    /// Unix seconds, cloud clock.
+    pub at: i64,
+    /// `login`, `terminal_bound`, `password_changed`, ...
+    pub event: String,
+    /// `ok`, `refused`, ...
+    pub outcome: String,
+    /// The terminal's name, when the flow knew it.
+    pub terminal: Option<String>,
+    pub ip: String,
+    /// More about the event; never a secret.
+    pub detail: Option<String>,
+    /// Whether it came from the terminal asking.
+    #[serde(default)]
+    pub current: bool,
 }

@@ -4,8 +4,8 @@
 use crate::WAIT;
 use hik_client::QaApi;
 use hik_proto::qa::{AccountState, Faults};
+use hik_proto::qa::{EndpointFault, OutboxMessage, QaFault};
 use hik_proto::request::{QaAccount, Text};
-use hik_proto::wire::{EndpointFault, OutboxMessage, QaFault};
 use hik_proto::{Account, AreaId};
 use std::time::{Duration, Instant};
 

@@ -18,7 +18,11 @@ use std::time::{Duration, Instant};
 
 pub mod atspi;
 pub mod axe;
+pub mod contrast;
+pub mod keys;
 pub mod layout;
+pub mod live;
+mod processes;
 pub mod walks;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -49,9 +53,10 @@ pub fn webdriver() -> ClientBuilder<HttpConnector> {
     ClientBuilder::new(HttpConnector::new())
 }
 
+pub use hik_testkit::{terminal, Api, Cloud, Messages, Qa, ResultCode, PASSWORD};
 /// The cloud of a test, its protocol client and its QA surface: the one
 /// test kit every suite uses (`crates/testkit`).
-pub use hik_testkit::{terminal, Api, Cloud, Messages, Qa, ResultCode, PASSWORD};
+pub use processes::{descendants, end_process_tree, is_running, parents};
 
 /// One install of the app: a data folder and a keyring namespace of its own.
 pub struct Install {
@@ -125,7 +130,7 @@ impl Default for Install {
 }
 
 /// GTK's theme for `dark` or anything else (light).
-fn gtk_theme(theme: &str) -> &'static str {
+pub fn gtk_theme(theme: &str) -> &'static str {
     if theme == "dark" {
         "Adwaita:dark"
     } else {
@@ -142,74 +147,11 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Every process's parent, from /proc.
-pub fn parents() -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // The command name, in parentheses, may hold spaces: read after it.
-        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-            continue;
-        };
-        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
-            out.push((pid, ppid));
-        }
-    }
-    out
-}
-
-/// `root` and every process below it.
-pub fn descendants(root: u32) -> Vec<u32> {
-    let all = parents();
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let p = tree[i];
-        tree.extend(all.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    tree
-}
-
 /// The cloud's address and the QA token in an inbox address the app shows
 /// (`BASE/qa/inbox?qaToken=T`), or `None` when it carries no token.
 pub fn qa_inbox_parts(inbox: &str) -> Option<(String, String)> {
     let (base, token) = inbox.split_once("/qa/inbox?qaToken=")?;
     Some((base.to_owned(), token.to_owned()))
-}
-
-/// Whether `pid` is a live process: not gone, and not a zombie that has
-/// ended and waits to be collected by whoever adopted it.
-pub fn is_running(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        stat.rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z")
-    })
-}
-
-/// End `child` and every process below it (tauri-driver starts
-/// WebKitWebDriver, which would outlive it), deepest first, by process id.
-pub fn end_process_tree(child: &mut Child) {
-    // Already ended and reaped: its id may belong to another process by now.
-    if matches!(child.try_wait(), Ok(Some(_))) {
-        return;
-    }
-    let below: Vec<u32> = descendants(child.id()).into_iter().skip(1).collect();
-    for pid in below.iter().rev() {
-        let _ = Command::new("kill").arg(pid.to_string()).status();
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// `#app[data-KEY]` in the window of `client` (`screen`, `started`), or "".
@@ -256,6 +198,27 @@ impl App {
             .chain(theme.map(|t| ("GTK_THEME", t)))
             .collect();
         Self::launch_binary(name, &app_binary(), &args, &env).await
+    }
+
+    /// Launch the app with a data folder it cannot use (a file stands
+    /// where the folder should be): start-up fails. The folder's path, and
+    /// what holds it, come back with the app.
+    pub async fn launch_start_failing(
+        name: &str,
+        cloud: &Cloud,
+        env: &[(&str, &str)],
+    ) -> (Self, PathBuf, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "not a folder").unwrap();
+        let args = [
+            "--cloud-url".to_owned(),
+            cloud.url().to_owned(),
+            "--data-dir".to_owned(),
+            not_a_folder.display().to_string(),
+        ];
+        let app = Self::launch_binary(name, &app_binary(), &args, env).await;
+        (app, not_a_folder, dir)
     }
 
     /// Launch `binary` as the menu starts it, on its embedded cloud (no

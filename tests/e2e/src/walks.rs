@@ -2,8 +2,10 @@
 //! screen for something of their own (its language, its accessibility): the
 //! whole walk (sign-up, then a second computer's login with the new-terminal
 //! code, the wrong-code ladder and a resend) and a tour of every other screen
-//! (captcha, lock, forgotten password, a full account's terminals, devices
-//! and cameras, account security, the QA drawer). Driven by testids alone.
+//! (captcha, by picture and by email, lock, forgotten password and its code, a full account's
+//! terminals and their code, devices and cameras, account security with its
+//! email change, account deletion and a cloud that fails, the QA drawer).
+//! Driven by testids alone.
 
 use crate::{log_in_through_ui, log_in_with, App, Cloud, Install, PASSWORD};
 use std::time::Duration;
@@ -120,6 +122,7 @@ pub async fn the_whole_walk<L: Look>(setting: &Setting, look: &mut L) {
     app.wait_enabled("verify-resend", true, Duration::from_secs(10))
         .await;
     app.click("verify-resend").await;
+    resent(&app, &cloud, &email).await;
     let fresh = cloud.qa().nth_code(&email, "TERMINAL_BIND", 2).await;
     app.fill("verify-code", &fresh).await;
     look.at(&mut app, "resent").await;
@@ -128,9 +131,10 @@ pub async fn the_whole_walk<L: Look>(setting: &Setting, look: &mut L) {
     app.quit().await;
 }
 
-/// Every other screen: captcha, lock, forgotten password, a full account's
-/// terminals, then an account with devices: its cameras, account security
-/// and the QA drawer.
+/// Every other screen: captcha, lock, forgotten password (and its code), a
+/// full account's terminals (and their code), then an account with devices:
+/// its cameras, account security (an email change, a deletion about to be
+/// confirmed, the cloud failing) and the QA drawer.
 pub async fn every_other_screen<L: Look>(setting: &Setting, look: &mut L) {
     let cloud = Cloud::start().await;
     let captcha = cloud.qa().scenario("captcha-required", None).await;
@@ -143,16 +147,28 @@ pub async fn every_other_screen<L: Look>(setting: &Setting, look: &mut L) {
     log_in_with(&app, &captcha.account, &password(&captcha)).await;
     app.wait_visible("login-captcha-box", true).await;
     look.at(&mut app, "captcha").await;
+    app.click("login-captcha-send").await;
+    app.wait_visible("login-captcha-sent", true).await;
+    look.at(&mut app, "captcha-sent").await;
     log_in_with(&app, &locked.account, &password(&locked)).await;
     app.wait_visible("login-lock", true).await;
     look.at(&mut app, "locked").await;
     app.click("nav-forgot").await;
     app.wait_screen("forgot").await;
     look.at(&mut app, "forgot").await;
+    app.click("forgot-send-code").await;
+    app.wait_enabled("forgot-code", true, Duration::from_secs(10))
+        .await;
+    look.at(&mut app, "forgot-code").await;
     app.click("forgot-cancel").await;
     log_in_with(&app, &full.account, &password(&full)).await;
     app.wait_screen("terminals").await;
     look.at(&mut app, "terminals").await;
+    app.click("terminal-check").await;
+    app.click("remove-send").await;
+    app.wait_enabled("remove-code", true, Duration::from_secs(10))
+        .await;
+    look.at(&mut app, "terminals-code").await;
     app.click("terminals-cancel").await;
 
     cloud.account("tour@example.com").await;
@@ -174,8 +190,42 @@ pub async fn every_other_screen<L: Look>(setting: &Setting, look: &mut L) {
     app.wait_screen("settings").await;
     app.wait_visible("activity-list", true).await;
     look.at(&mut app, "settings").await;
+    app.click("email-change").await;
+    app.wait_visible("email-old-send", true).await;
+    look.at(&mut app, "settings-email").await;
+    app.click("email-old-cancel").await;
+    app.click("delete-start").await;
+    app.click("delete-confirm").await;
+    app.wait_visible("delete-send", true).await;
+    look.at(&mut app, "settings-delete").await;
+    // The cloud's gateway fails: the banner and the form's line.
+    cloud
+        .qa()
+        .set_endpoint_fault("/v3/terminals", Some(504), 0)
+        .await;
+    app.click("two-step-toggle").await;
+    app.wait_visible("cloud-banner", true).await;
+    look.at(&mut app, "cloud-error").await;
+    cloud.qa().clear_faults().await;
     app.click("qa-open").await;
     app.wait_visible("qa-message", true).await;
     look.at(&mut app, "qa-drawer").await;
     app.quit().await;
+}
+
+/// Wait for the second TERMINAL_BIND message; when it does not come, say
+/// what the window showed (its error line, the resend button's state).
+async fn resent(app: &App, cloud: &Cloud, email: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while cloud.qa().outbox_for(email, "TERMINAL_BIND").await.len() < 2 {
+        if std::time::Instant::now() > deadline {
+            panic!(
+                "the resend sent nothing: the error line says {:?}, the button {:?} (disabled: {})",
+                app.text("error-message").await,
+                app.text("verify-resend").await,
+                app.prop("verify-resend", "disabled").await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

@@ -614,12 +614,7 @@ async fn x_from_the_keyboard_alone_a_new_computer_logs_in_and_opens_the_qa_drawe
         .await;
     app.wait_screen("home").await;
     app.shot("home-by-keyboard").await;
-    app.type_keys(&format!(
-        "{}{}q",
-        char::from(Key::Control),
-        char::from(Key::Shift)
-    ))
-    .await;
+    app.toggle_qa_drawer_by_keys().await;
     app.wait_visible("qa-drawer", true).await;
     assert_eq!(app.focused().await, "qa-close");
     app.type_keys(&char::from(Key::Escape).to_string()).await;

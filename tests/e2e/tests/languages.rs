@@ -13,7 +13,7 @@ use std::time::Duration;
 /// `translate="no"`; in ar-XB, words written right to left are the
 /// pseudo-locale's own).
 const LOOK: &str = r#"
-const ALLOWED = new Set(['Hik-Connect', 'QA', 'SMS', 'Ctrl', 'Shift', 'Q']);
+const ALLOWED = new Set(['Hik-Connect', 'QA', 'SMS', 'HTTP', 'Ctrl', 'Shift', 'Q']);
 const shown = (el) => {
   const r = el.getBoundingClientRect();
   return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';

@@ -94,7 +94,8 @@ async fn login_and_verify_read_as_a_screen_reader_reads_them() {
         code.description.contains("Type or paste it"),
         "the code field's hint is its description: {code:?}"
     );
-    // The wrong code is said in an alert, and where the code went in a status.
+    // The wrong code is said in an alert, and that the code went, in the
+    // status the app speaks through.
     let alert = tree
         .iter()
         .find(|n| n.role == "notification" && n.text.contains("incorrect"))
@@ -102,9 +103,66 @@ async fn login_and_verify_read_as_a_screen_reader_reads_them() {
     assert!(alert.text.contains("4 tries left"), "{alert:?}");
     assert!(
         tree.iter()
-            .any(|n| n.role == "status bar" && n.text.contains("We sent a verification code")),
+            .any(|n| n.role == "status bar" && n.text.contains("Code sent to")),
         "the code sent is in a status:\n{}",
         dump(&tree)
     );
+    app.quit().await;
+}
+
+/// What the live regions said, each line once: fails when a line is said
+/// twice or an expected one is missing.
+fn said_once(heard: &[String], part: &str) {
+    let times = heard.iter().filter(|h| h.contains(part)).count();
+    assert_eq!(times, 1, "{part:?} said {times} times; heard {heard:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_sent_a_wrong_code_the_captcha_and_a_lock_are_said_once() {
+    let cloud = Cloud::start().await;
+    cloud.account("lou@example.com").await;
+    let locked = cloud.qa().scenario("account-locked", None).await;
+    let captcha = cloud.qa().scenario("captcha-required", None).await;
+    let app = App::launch("said-once", &cloud, &Install::new()).await;
+
+    log_in_through_ui(&app, "lou@example.com").await;
+    app.wait_screen("verify").await;
+    app.listen().await;
+    app.click("verify-send").await;
+    app.wait_enabled("verify-code", true, Duration::from_secs(10))
+        .await;
+    app.wait_announced("Code sent to").await;
+    app.fill("verify-code", "000000").await;
+    app.click("verify-submit").await;
+    app.wait_visible("error-message", true).await;
+    // The countdown to the resend ticks on screen, unsaid.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let heard = app.heard().await;
+    said_once(&heard, "Code sent to lo***@example.com");
+    said_once(&heard, "incorrect");
+    assert_eq!(heard.len(), 2, "nothing else is said: {heard:#?}");
+    app.click("verify-cancel").await;
+
+    app.wait_screen("login").await;
+    app.listen().await;
+    hik_e2e::log_in_with(&app, &captcha.account, captcha.password.as_deref().unwrap()).await;
+    app.wait_visible("login-captcha-box", true).await;
+    app.click("login-captcha-send").await;
+    app.wait_visible("login-captcha-sent", true).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let heard = app.heard().await;
+    said_once(&heard, "We sent the characters");
+    app.listen().await;
+    hik_e2e::log_in_with(&app, &locked.account, locked.password.as_deref().unwrap()).await;
+    app.wait_visible("login-lock", true).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let heard = app.heard().await;
+    said_once(&heard, "locked");
+    assert_eq!(
+        heard.len(),
+        1,
+        "the lock's countdown is not read out: {heard:#?}"
+    );
+
     app.quit().await;
 }

@@ -263,16 +263,8 @@ async fn e_wrong_codes_show_tries_left_and_a_dead_code_offers_a_new_one() {
 #[tokio::test(flavor = "multi_thread")]
 async fn f_a_start_up_that_fails_is_shown_in_the_window() {
     let cloud = Cloud::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let not_a_folder = dir.path().join("file");
-    std::fs::write(&not_a_folder, "not a folder").unwrap();
-    let args = [
-        "--cloud-url".to_owned(),
-        cloud.url().to_owned(),
-        "--data-dir".to_owned(),
-        not_a_folder.display().to_string(),
-    ];
-    let mut app = App::launch_binary("f-start-fails", &hik_e2e::app_binary(), &args, &[]).await;
+    let (mut app, not_a_folder, _dir) =
+        App::launch_start_failing("f-start-fails", &cloud, &[]).await;
     assert_eq!(app.started().await, "failed");
     let why = app.text("start-error").await;
     assert!(

@@ -2,7 +2,7 @@
 // account's devices. A device opens its cameras (channels). When the cloud
 // cannot be reached, the list saved on the last visit is shown, marked so.
 import { backend, type CameraList, type Device, type DeviceList, type Home } from '../backend';
-import { act, busy, errorLine, h } from '../dom';
+import { act, announce, busy, errorLine, h } from '../dom';
 import { t, tn } from '../i18n';
 import { ago, when } from '../i18n/format';
 import { wideCard, type Nav } from './nav';
@@ -25,11 +25,13 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
   const who = home.email ?? home.phone ?? home.username;
 
   const refresh = h('button', { type: 'button', testid: 'devices-refresh' }, t('devices.refresh'));
-  const updated = h('span', { class: 'muted', testid: 'devices-updated', role: 'status' });
-  const saved = h('p', { class: 'saved', testid: 'devices-saved', role: 'status', hidden: true });
+  // Not live regions: their clocks tick every 30 seconds; a saved list is
+  // said once when it is shown.
+  const updated = h('span', { class: 'muted', testid: 'devices-updated' });
+  const saved = h('p', { class: 'saved', testid: 'devices-saved', hidden: true });
   const list = h('ul', { class: 'devices', testid: 'device-list', 'aria-label': t('devices.title') });
   const error = errorLine();
-  const cameras = h('section', { class: 'cameras', testid: 'device-cameras', hidden: true, 'aria-live': 'polite' });
+  const cameras = h('section', { class: 'cameras', testid: 'device-cameras', hidden: true });
   let last: DeviceList | null = null;
 
   const showList = (l: DeviceList) => {
@@ -80,7 +82,11 @@ export function homeScreen(nav: Nav, home: Home): HTMLElement {
     for (const b of list.querySelectorAll<HTMLButtonElement>('button.device-open')) b.setAttribute('aria-expanded', 'false');
     if (opened) btn.setAttribute('aria-expanded', 'true');
   };
-  const load = () => act(refresh, t('devices.refreshing'), error, async () => showList(await backend.listDevices()));
+  const load = () =>
+    act(refresh, t('devices.refreshing'), error, async () => {
+      showList(await backend.listDevices());
+      if (saved.textContent) announce(saved.textContent);
+    });
   refresh.addEventListener('click', () => void load());
   // Keep "updated …" and "saved … ago" true while the screen stays open.
   const ticker = window.setInterval(() => {

@@ -1,10 +1,11 @@
 // Log in: account and password, then whatever the cloud asks for. A captcha
-// (1015 needCaptcha) shows the cloud's picture with a refresh and an input; a
+// (1015 needCaptcha) shows the cloud's picture with a refresh and an input, or
+// sends its characters by email or SMS for those who cannot see it; a
 // lock (1015 retryAfter) shows a live countdown and the way out, a reset.
 import { backend } from '../backend';
-import { announce, errorLine, field, h, onSubmit, showError } from '../dom';
+import { act, announce, errorLine, field, h, onSubmit, showError } from '../dom';
 import { describe, isLock, type AppError } from '../errors';
-import { t, tn, type MessageKey } from '../i18n';
+import { ltr, t, tn, type MessageKey } from '../i18n';
 import { clock, duration } from '../i18n/format';
 import { card, navLink, type Nav } from './nav';
 
@@ -43,20 +44,52 @@ export function loginScreen(nav: Nav, notice?: MessageKey): HTMLElement {
   const refresh = h('button', { type: 'button', testid: 'login-captcha-refresh', title: t('captcha.anotherTitle') }, t('captcha.another'));
   const captcha = h('input', { testid: 'login-captcha', autocomplete: 'off', spellcheck: false, maxlength: 12 });
   const beforeLock = h('p', { class: 'warning', testid: 'login-captcha-warning', hidden: true });
+  const pictureRow = h('div', { class: 'captcha-row' }, picture, refresh);
+  const captchaField = field(t('captcha.label'), captcha, t('captcha.hint'));
+  const captchaLabel = captchaField.querySelector('label') ?? h('label');
+  // The same challenge without eyes (WCAG 1.1.1): its characters by email
+  // or SMS to the account's own address, typed in the same field.
+  const byMessage = h('button', { type: 'button', class: 'link', testid: 'login-captcha-send' }, t('captcha.byMessage'));
+  const byMessageSent = h('p', { class: 'notice', testid: 'login-captcha-sent', hidden: true });
   const captchaBox = h(
     'div',
     { class: 'captcha', testid: 'login-captcha-box', hidden: true },
     h('p', { class: 'muted' }, t('captcha.why')),
     beforeLock,
-    h('div', { class: 'captcha-row' }, picture, refresh),
-    field(t('captcha.label'), captcha, t('captcha.hint')),
+    pictureRow,
+    byMessageSent,
+    captchaField,
+    h('p', {}, byMessage),
   );
+  /** The picture, or the characters sent by message, as what the field asks for. */
+  const captchaBy = (sentTo: string | null) => {
+    pictureRow.hidden = sentTo != null;
+    byMessageSent.hidden = sentTo == null;
+    byMessageSent.textContent = sentTo == null ? '' : t('captcha.sent', { contact: ltr(sentTo) });
+    captchaLabel.textContent = t(sentTo == null ? 'captcha.label' : 'captcha.labelSent');
+    byMessage.textContent = t(sentTo == null ? 'captcha.byMessage' : 'captcha.byMessageAgain');
+  };
+  byMessage.addEventListener('click', async () => {
+    let to: string | null = null;
+    await act(byMessage, t('code.sending'), error, async () => {
+      const sent = await backend.sendCaptcha(account.value);
+      nav.clock.sync(sent.cloudNow);
+      to = sent.contact.fuzzyContact;
+    });
+    if (to == null) return;
+    // After the busy button has its words back, so that it says "again".
+    captchaBy(to);
+    captcha.value = '';
+    announce(t('captcha.sent', { contact: ltr(to) }));
+    captcha.focus();
+  });
   let captchaNeeded = false;
   const loadPicture = async () => {
     refresh.disabled = true;
     try {
       picture.src = await backend.captcha(account.value);
       captcha.value = '';
+      captchaBy(null);
     } catch (e) {
       showError(error, describe(e as AppError));
     } finally {
@@ -70,7 +103,7 @@ export function loginScreen(nav: Nav, notice?: MessageKey): HTMLElement {
   const lockText = h('span', {}, ...tn('lock.text', { countdown }));
   const lockBox = h(
     'div',
-    { class: 'lock', testid: 'login-lock', role: 'alert', hidden: true },
+    { class: 'lock', testid: 'login-lock', hidden: true },
     h('p', {}, lockText),
     h('p', {}, t('lock.way'), ' ', navLink('login-lock-reset', t('lock.reset'), () => nav.forgot(account.value))),
   );

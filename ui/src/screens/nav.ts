@@ -1,11 +1,16 @@
 // What every screen gets: the app's status, the cloud's clock, and the ways to
 // move to another screen. Screens never call each other directly.
-import { backend, type Contact, type Home, type LoginOutcome, type Startup, type Status, type Terminal } from '../backend';
+import { backend, type Channel, type Contact, type Home, type LoginOutcome, type Startup, type Status, type Terminal } from '../backend';
 import type { CloudClock } from '../clock';
 import { codeEntry, type CodeEntryOptions } from '../code-entry';
-import type { CodeChoice } from './verify';
 import { h } from '../dom';
 import type { MessageKey } from '../i18n';
+
+/** Where a code can go, when the account has a choice, and the last choice. */
+export interface CodeChoice {
+  contacts: Contact[];
+  channel: Channel | null;
+}
 
 export interface Nav {
   /** The app's status: a blank one until start-up has answered. */

@@ -6,7 +6,7 @@
 // everywhere else.
 import { backend, type Channel, type CodePurpose, type Home, type Security, type Terminal } from '../backend';
 import { sessionEnded } from '../connectivity';
-import { act, busy, errorLine, field, h, onSubmit, showError } from '../dom';
+import { act, busy, errorLine, field, focusHeading, h, onSubmit, showError } from '../dom';
 import { describe, type AppError } from '../errors';
 import { ltr, t } from '../i18n';
 import { dateTime } from '../i18n/format';
@@ -43,7 +43,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     purpose: CodePurpose,
     submitLabel: string,
     submit: (code: string) => Promise<void>,
-    opts: { newAddress?: () => string; contactHint?: string; channel?: Channel } = {},
+    opts: { newAddress?: () => string; contactHint?: string; channel?: Channel; keepFocus?: boolean; onCancel?: () => void } = {},
   ) => {
     const viaNew = purpose === 'emailNew' || purpose === 'phoneNew';
     const entry = screenCodeEntry(nav, {
@@ -53,16 +53,31 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
         backend.sendSecurityCode(purpose, viaNew ? null : (opts.channel ?? channel), viaNew ? (opts.newAddress?.() ?? '') : null),
       submit,
       submitLabel,
+      // The keyboard goes on to *Send code*, unless a field above comes first.
+      autofocus: !opts.keepFocus,
     });
     disposers.push(entry.dispose);
     const cancel = navLink(`${prefix}-cancel`, t('common.cancel'), () => {
+      // The keyboard goes back to the section's heading, not to nothing.
+      const heading = host.closest('.settings-section')?.querySelector<HTMLElement>('h2');
       entry.dispose();
       host.replaceChildren();
+      opts.onCancel?.();
+      if (heading) focusHeading(heading);
     });
     host.replaceChildren(
       h('div', { class: 'code-panel' }, opts.contactHint ? h('p', { class: 'muted' }, opts.contactHint) : null, entry.element, cancel),
     );
-    entry.element.querySelector<HTMLButtonElement>(`[data-testid="${prefix}-send"]`)?.focus();
+  };
+
+  /** The error line just above `host` (made on first use): a failure is
+   * shown beside the button that failed, not at the top of a long page. */
+  const errorBeside = (host: HTMLElement): HTMLElement => {
+    const before = host.previousElementSibling;
+    if (before instanceof HTMLElement && before.dataset.testid === 'error-message') return before;
+    const line = errorLine();
+    host.before(line);
+    return line;
   };
 
   /**
@@ -76,7 +91,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
     host: HTMLElement,
     o: { prefix: string; purpose: CodePurpose; label: string; hint: string; run: (code: string | null) => Promise<void> },
   ) =>
-    void act(button, busyLabel, error, () => o.run(null), (e) => {
+    void act(button, busyLabel, errorBeside(host), () => o.run(null), (e) => {
       if (e.code !== '80000') return undefined;
       askCode(host, o.prefix, o.purpose, o.label, (code) => o.run(code), { contactHint: o.hint });
       return 'handled';
@@ -242,8 +257,8 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
           say(t('contact.changed', { kind, address: ltr(address) }));
           await reload();
           offerTest(phone, address);
-        }, { newAddress: () => address, contactHint: t('contact.step2', { address: ltr(address) }) });
-      }, { contactHint: current ? t('contact.step1', { kind: channel, current: ltr(current) }) : t('contact.step1OnFile', { kind: channel }) });
+        }, { newAddress: () => address, onCancel: () => panel.replaceChildren(), contactHint: t('contact.step2', { address: ltr(address) }) });
+      }, { keepFocus: true, onCancel: () => panel.replaceChildren(), contactHint: current ? t('contact.step1', { kind: channel, current: ltr(current) }) : t('contact.step1OnFile', { kind: channel }) });
     });
     return section(phone ? t('signup.phone') : t('profile.email'), `settings-${kind}`, start, panel);
   };
@@ -286,9 +301,28 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
       askCode(step, 'delete', 'deleteAccount', t('delete.submit'), async (code) => {
         await backend.deleteAccount(code);
         nav.login('notice.accountDeleted');
-      }, { contactHint: t('delete.hint') });
+      }, { contactHint: t('delete.hint'), keepFocus: true });
+      confirm.focus();
     });
     return section(t('leave.title'), 'settings-leave', h('div', { class: 'row wrap' }, logout, start), panel);
+  };
+
+  // Where the keyboard was, so that a redraw after a change puts it back:
+  // on the same control, or on its section's heading when that is gone.
+  let lastFocus: { section: string; testid: string } | null = null;
+  body.addEventListener('focusin', (ev) => {
+    const el = ev.target as HTMLElement;
+    const sec = el.closest<HTMLElement>('.settings-section');
+    if (sec?.dataset.testid) lastFocus = { section: sec.dataset.testid, testid: el.dataset.testid ?? '' };
+  });
+  const refocus = () => {
+    const at = document.activeElement;
+    if (!lastFocus || (at && at !== document.body && at.isConnected)) return;
+    const sec = body.querySelector<HTMLElement>(`[data-testid="${lastFocus.section}"]`);
+    const same = lastFocus.testid ? sec?.querySelector<HTMLElement>(`[data-testid="${lastFocus.testid}"]`) : null;
+    const heading = sec?.querySelector<HTMLElement>('h2');
+    if (same) same.focus();
+    else if (heading) focusHeading(heading);
   };
 
   const render = () => {
@@ -304,6 +338,7 @@ export function settingsScreen(nav: Nav, start: Home): HTMLElement {
       contact(sec, true),
       danger(),
     );
+    refocus();
   };
   void reload();
 

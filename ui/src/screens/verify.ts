@@ -1,12 +1,12 @@
 // The two ways a login can pause: this terminal is new (6002, a TERMINAL_BIND
 // code), or the account already has all the terminals it may (1069: remove
 // some with a TERMINAL_DELETE code, then go on).
-import { backend, type Channel, type Contact, type Terminal } from '../backend';
+import { backend, type Contact, type Terminal } from '../backend';
 import { h } from '../dom';
 import type { AppError } from '../errors';
 import { t } from '../i18n';
 import { dateTime } from '../i18n/format';
-import { card, navLink, screenCodeEntry, type Nav } from './nav';
+import { card, navLink, screenCodeEntry, type CodeChoice, type Nav } from './nav';
 
 function backToLogin(nav: Nav, testid: string): HTMLElement {
   return h(
@@ -17,12 +17,6 @@ function backToLogin(nav: Nav, testid: string): HTMLElement {
       nav.login();
     }),
   );
-}
-
-/** Where a code can go, when the account has a choice, and the last choice. */
-export interface CodeChoice {
-  contacts: Contact[];
-  channel: Channel | null;
 }
 
 export function verifyScreen(nav: Nav, contact: Contact | null, choice?: CodeChoice): HTMLElement {

@@ -3,11 +3,11 @@
 
 use super::{bounded, CloudApi};
 use crate::ClientError;
-use hik_proto::qa::Activity;
 use hik_proto::request::{
     ActivityQuery, ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, PageQuery, Request,
     SendCodeLoggedIn, Signs, SmsType, SwitchTwoStep, Text, Unbind,
 };
+use hik_proto::wire::Activity;
 use hik_proto::wire::{ActivityList, CodeSent, TerminalPage, TerminalStatus};
 use hik_proto::{Account, BizType, FeatureCode, PasswordDigest, VerifyCode};
 

@@ -7,8 +7,8 @@ use crate::ClientError;
 use hik_proto::qa::{
     AccountState, CaptchaAnswer, Clock, CreatedAccount, Faults, Reset, ScenarioInfo, ScenarioSetUp,
 };
+use hik_proto::qa::{EndpointFault, Outbox, OutboxMessage, QaFault};
 use hik_proto::request::{self, AdvanceClock, OutboxQuery, QaAccount, Request, SetFault, Text};
-use hik_proto::wire::{EndpointFault, Outbox, OutboxMessage, QaFault};
 use hik_proto::{Account, ParseError};
 use serde::de::DeserializeOwned;
 

@@ -300,18 +300,28 @@ impl Engine {
             .collect()
     }
 
+    /// The captcha's characters by email or SMS instead of the picture
+    /// (`LOGIN_CAPTCHA`), for those who cannot see it: typed as the captcha.
+    pub async fn send_captcha(&self, account: &str) -> Result<CodeSent, ClientError> {
+        self.send_to_account(account, BizType::LoginCaptcha).await
+    }
+
     /// Forgotten password, step 1: a `RETRIEVE_PASSWORD` code to the account.
     /// The cloud answers alike whether or not the account exists.
     pub async fn request_password_reset_code(
         &self,
         account: &str,
     ) -> Result<CodeSent, ClientError> {
+        self.send_to_account(account, BizType::RetrievePassword)
+            .await
+    }
+
+    /// A logged-out message for `biz` to `account`, by the way it chose last.
+    async fn send_to_account(&self, account: &str, biz: BizType) -> Result<CodeSent, ClientError> {
         let account = parse_account(account)?;
         self.ensure_region().await;
         let sms_type = self.channel_for(&account, None).await?;
-        self.api
-            .send_code(&account, BizType::RetrievePassword, None, sms_type)
-            .await
+        self.api.send_code(&account, biz, None, sms_type).await
     }
 
     /// Forgotten password, step 2: the new password with the code. Lifts a

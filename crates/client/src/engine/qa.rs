@@ -4,8 +4,8 @@
 
 use super::{Engine, State};
 use crate::{ClientError, Rule};
+use hik_proto::qa::{OutboxMessage, QaFault};
 use hik_proto::qa::{ScenarioInfo, ScenarioSetUp};
-use hik_proto::wire::{OutboxMessage, QaFault};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

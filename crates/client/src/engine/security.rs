@@ -81,7 +81,7 @@ pub struct Security {
     pub terminals: Vec<Terminal>,
     /// The latest 20 security events, newest first; `current` marks this
     /// computer's.
-    pub activity: Vec<hik_proto::qa::Activity>,
+    pub activity: Vec<hik_proto::wire::Activity>,
     /// The cloud's clock when this was read (Unix seconds), for "5 minutes ago".
     pub cloud_now: i64,
     /// Where codes go, as chosen last time (when the account has both).

@@ -599,7 +599,7 @@ async fn apply(client: &mut tokio_postgres::Client) -> Result<(), tokio_postgres
 }
 
 async fn server_secret(client: &tokio_postgres::Client) -> Result<Vec<u8>, OpenError> {
-    let fresh = crate::crypto::hex(&crate::crypto::random_bytes::<32>());
+    let fresh = hex::encode(crate::crypto::random_bytes::<32>());
     client
         .execute(
             "INSERT INTO meta (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",
@@ -612,7 +612,8 @@ async fn server_secret(client: &tokio_postgres::Client) -> Result<Vec<u8>, OpenE
         .await
         .map_err(pg_open)?
         .get(0);
-    crate::crypto::unhex(&hex)
+    hex::decode(&hex)
+        .ok()
         .ok_or_else(|| OpenError::Postgres("the stored server secret is not hex".into()))
 }
 

@@ -196,7 +196,7 @@ fn server_secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
         })
         .optional()?;
     if let Some(hex) = existing {
-        if let Some(bytes) = crate::crypto::unhex(&hex) {
+        if let Ok(bytes) = hex::decode(&hex) {
             return Ok(bytes);
         }
     }
@@ -204,7 +204,7 @@ fn server_secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('secret', ?1)
          ON CONFLICT (key) DO UPDATE SET value = ?1",
-        [crate::crypto::hex(&bytes)],
+        [hex::encode(&bytes)],
     )?;
     Ok(bytes)
 }

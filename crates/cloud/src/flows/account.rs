@@ -62,7 +62,7 @@ pub async fn activity(
     cloud: &Arc<Cloud>,
     who: Authenticated,
     limit: u32,
-) -> Result<Vec<hik_proto::qa::Activity>, ApiError> {
+) -> Result<Vec<hik_proto::wire::Activity>, ApiError> {
     cloud
         .db
         .call(move |conn| {

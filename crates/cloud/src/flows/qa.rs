@@ -21,7 +21,7 @@ pub(crate) async fn create_account(
         Account::Email(_) => r.phone.map(Account::Phone),
         Account::Phone(_) => r.email.map(Account::Email),
     };
-    let devices = crate::http::count_or(r.devices, crate::devices::DEFAULT_COUNT);
+    let devices = crate::http::extract::count_or(r.devices, crate::devices::DEFAULT_COUNT);
     let hash = cloud
         .hasher
         .hash(PasswordDigest::of_password(r.password.as_str()).as_str())

@@ -5,9 +5,9 @@
 use crate::error::ApiError;
 use crate::verification::{self, Subject};
 use crate::Cloud;
+use hik_proto::qa::{EndpointFault, QaFault};
 use hik_proto::qa::{ScenarioInfo, ScenarioSetUp};
 use hik_proto::request::{QaAccount, Text};
-use hik_proto::wire::{EndpointFault, QaFault};
 use hik_proto::{Account, AreaId, BizType, FeatureCode};
 use std::sync::Arc;
 

@@ -68,7 +68,10 @@ pub async fn send_code(
                 })
                 .await?
         }
-        BizType::TerminalBind | BizType::TerminalDelete | BizType::RetrievePassword => {
+        BizType::TerminalBind
+        | BizType::TerminalDelete
+        | BizType::RetrievePassword
+        | BizType::LoginCaptcha => {
             cloud
                 .db
                 .call(move |conn| {
@@ -77,7 +80,11 @@ pub async fn send_code(
                         return Ok(contact.clone());
                     };
                     let to = user.address_for(sms_type).unwrap_or_else(|| from.clone());
-                    verification::send(&tx, &c, now, &Subject::User(user.id), biz, &to)?;
+                    if biz == BizType::LoginCaptcha {
+                        crate::protection::send_captcha(&tx, &c, now, user.id, &to)?;
+                    } else {
+                        verification::send(&tx, &c, now, &Subject::User(user.id), biz, &to)?;
+                    }
                     tx.commit()?;
                     Ok(outbox::masked(&to))
                 })
