@@ -1,5 +1,6 @@
 //! Accounts and their bound terminals.
 
+use crate::context::Ctx;
 use crate::db::{params, FromRow, Row, Sql};
 use crate::error::ApiError;
 use hik_proto::lang::Lang;
@@ -143,7 +144,7 @@ pub struct NewUser<'a> {
 }
 
 /// 2001 when the address is already registered.
-pub fn create(conn: &dyn Sql, now: i64, new: NewUser<'_>) -> Result<User, ApiError> {
+pub fn create(conn: &dyn Sql, ctx: &Ctx, new: NewUser<'_>) -> Result<User, ApiError> {
     let (email, phone) = match new.account {
         Account::Email(e) => (Some(e.as_str()), None),
         Account::Phone(p) => (None, Some(p.as_str())),
@@ -158,9 +159,9 @@ pub fn create(conn: &dyn Sql, now: i64, new: NewUser<'_>) -> Result<User, ApiErr
             new.area.get(),
             new.user_name,
             new.password_hash,
-            now,
+            ctx.now,
             // The language the sign-up asked in.
-            crate::audit::Origin::current().lang.unwrap_or_default().tag()
+            ctx.origin.lang.unwrap_or_default().tag()
         ],
     )?;
     let id = id.ok_or_else(|| ApiError::business(ResultCode::AccountExists))?;
@@ -170,8 +171,8 @@ pub fn create(conn: &dyn Sql, now: i64, new: NewUser<'_>) -> Result<User, ApiErr
 /// Keep the language this request asks in as the account's, when it names
 /// one (a login: the owner may have switched their app's language). Returns
 /// the account's language from now on.
-pub fn remember_language(conn: &dyn Sql, user: &User) -> Result<Lang, ApiError> {
-    match crate::audit::Origin::current().lang {
+pub fn remember_language(conn: &dyn Sql, ctx: &Ctx, user: &User) -> Result<Lang, ApiError> {
+    match ctx.origin.lang {
         Some(lang) if lang != user.lang => {
             conn.execute(
                 "UPDATE users SET lang = ?2 WHERE id = ?1",
@@ -200,12 +201,12 @@ pub struct Terminal<'a> {
 
 /// Bind the terminal to the account, or refresh its name and last use if
 /// bound. Whether it is newly bound.
-pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<bool, ApiError> {
+pub fn bind(conn: &dyn Sql, ctx: &Ctx, user_id: i64, t: Terminal<'_>) -> Result<bool, ApiError> {
     lock(conn, user_id)?;
     let ip = if t.ip.is_empty() {
-        crate::audit::Origin::current().ip
+        &ctx.origin.ip
     } else {
-        t.ip.to_owned()
+        t.ip
     };
     let new: bool = conn.one(
         "SELECT NOT EXISTS (SELECT 1 FROM terminals WHERE user_id = ?1 AND sign = ?2)",
@@ -215,18 +216,11 @@ pub fn bind(conn: &dyn Sql, user_id: i64, now: i64, t: Terminal<'_>) -> Result<b
         "INSERT INTO terminals (user_id, sign, name, client_type, added_at, last_used_at, ip)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
          ON CONFLICT (user_id, sign) DO UPDATE SET name = ?3, last_used_at = ?5, ip = ?6",
-        params![user_id, t.sign.as_str(), t.name, t.client_type, now, ip],
+        params![user_id, t.sign.as_str(), t.name, t.client_type, ctx.now, ip],
     )?;
     if new {
-        crate::audit::record(
-            conn,
-            now,
-            Some(user_id),
-            Some(t.name),
-            crate::audit::Event::TerminalBound,
-            "ok",
-            None,
-        )?;
+        let line = crate::audit::Event::TerminalBound.line(Some(user_id), "ok");
+        crate::audit::record(conn, ctx, line.terminal(t.name))?;
     }
     Ok(new)
 }
@@ -255,21 +249,20 @@ pub fn set_contact(
     to: &Account,
     phone_code: Option<&str>,
 ) -> Result<(), ApiError> {
-    // In a savepoint of its own: a refused row undoes only this statement
-    // (PostgreSQL would otherwise refuse everything after it).
-    let sp = conn.savepoint()?;
+    // A refusal is an error: the job's transaction rolls back, and with it
+    // the failed statement (after which PostgreSQL refuses everything).
     let result = match to {
-        Account::Email(e) => sp.execute(
+        Account::Email(e) => conn.execute(
             "UPDATE users SET email = ?2 WHERE id = ?1",
             params![user_id, e.as_str()],
         ),
-        Account::Phone(p) => sp.execute(
+        Account::Phone(p) => conn.execute(
             "UPDATE users SET phone = ?2, phone_code = COALESCE(?3, phone_code) WHERE id = ?1",
             params![user_id, p.as_str(), phone_code],
         ),
     };
     match result {
-        Ok(_) => Ok(sp.commit()?),
+        Ok(_) => Ok(()),
         Err(crate::db::Error::Unique) => Err(ApiError::business(ResultCode::AddressTaken)),
         Err(e) => Err(e.into()),
     }

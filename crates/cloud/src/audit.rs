@@ -4,74 +4,12 @@
 //! line names the account id, the terminal, the client's address and the
 //! outcome, and never a secret: no code, password, token or fingerprint.
 //!
-//! The client's address comes from the request being served: the HTTP edge
-//! puts it in a task-local (`Origin::scope`), `Db::call` carries it to the
-//! database thread, and `record` finds it there. No flow passes it by hand.
+//! Where a request comes from (its address, its terminal) is in the
+//! request's context (`crate::context::Ctx`), which the flow hands down.
 
+use crate::context::Ctx;
 use crate::db::{params, Sql};
 use crate::error::ApiError;
-use std::cell::RefCell;
-
-/// Where the request being served comes from.
-#[derive(Debug, Clone, Default)]
-pub struct Origin {
-    /// The client's IP address, as the connection shows it.
-    pub ip: String,
-    /// The name of the terminal a logged-in request comes from.
-    pub terminal: Option<String>,
-    /// That terminal's fingerprint (`featureCode`), when the request names
-    /// one: kept with the event, never logged.
-    pub sign: Option<String>,
-    /// The language the request asks for (its `lang` or `language`
-    /// header): codes it has sent are written in it.
-    pub lang: Option<hik_proto::lang::Lang>,
-    /// The language of the reply's `meta.message`: the request's, or the
-    /// cloud's `messages` setting.
-    pub meta: hik_proto::lang::Lang,
-}
-
-tokio::task_local! {
-    static TASK_ORIGIN: Origin;
-}
-
-thread_local! {
-    static JOB_ORIGIN: RefCell<Option<Origin>> = const { RefCell::new(None) };
-}
-
-impl Origin {
-    /// Serve `fut` (one request) as coming from `self`.
-    pub async fn scope<F: std::future::Future>(self, fut: F) -> F::Output {
-        TASK_ORIGIN.scope(self, fut).await
-    }
-
-    /// The origin of the request this task is serving, if any.
-    pub fn of_task() -> Option<Origin> {
-        TASK_ORIGIN.try_with(Clone::clone).ok()
-    }
-
-    /// The same origin, from the terminal whose fingerprint is `sign`.
-    pub fn with_sign(self, sign: &str) -> Origin {
-        Origin {
-            sign: Some(sign.to_owned()),
-            ..self
-        }
-    }
-
-    /// Run a database job `f` as part of the request from `origin`.
-    pub fn run_as<R>(origin: Option<Origin>, f: impl FnOnce() -> R) -> R {
-        let before = JOB_ORIGIN.with(|o| o.replace(origin));
-        let result = f();
-        JOB_ORIGIN.with(|o| o.replace(before));
-        result
-    }
-
-    pub(crate) fn current() -> Origin {
-        JOB_ORIGIN
-            .with(|o| o.borrow().clone())
-            .or_else(Self::of_task)
-            .unwrap_or_default()
-    }
-}
 
 /// A security event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,42 +62,73 @@ impl Event {
 /// One event as recorded (the QA surface and, later, the app show these).
 pub use hik_proto::wire::Activity as Entry;
 
-/// Record `event` for `user_id` (none when no account is known), from
-/// `terminal` (a terminal's name, when the flow knows it), with its
-/// `outcome` (`ok`, `refused`, ...) and a `detail` that holds no secret.
-pub fn record(
-    conn: &dyn Sql,
-    now: i64,
-    user_id: Option<i64>,
-    terminal: Option<&str>,
-    event: Event,
-    outcome: &str,
-    detail: Option<&str>,
-) -> Result<(), ApiError> {
-    let origin = Origin::current();
-    let terminal = terminal.or(origin.terminal.as_deref());
+impl Event {
+    /// A line of this event about `user` (none when no account is known),
+    /// ending with `outcome` (`ok`, `refused`, ...).
+    pub fn line(self, user: Option<i64>, outcome: &str) -> Line<'_> {
+        Line {
+            event: self,
+            user,
+            outcome,
+            terminal: None,
+            detail: None,
+        }
+    }
+}
+
+/// One line of the trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    pub event: Event,
+    pub user: Option<i64>,
+    pub outcome: &'a str,
+    /// The terminal's name, when the flow knows it (else the request's).
+    pub terminal: Option<&'a str>,
+    /// What else a reader needs, never a secret.
+    pub detail: Option<&'a str>,
+}
+
+impl<'a> Line<'a> {
+    pub fn terminal(self, name: &'a str) -> Self {
+        Self {
+            terminal: Some(name),
+            ..self
+        }
+    }
+    pub fn detail(self, detail: &'a str) -> Self {
+        Self {
+            detail: Some(detail),
+            ..self
+        }
+    }
+}
+
+/// Record `line` as part of the request `ctx`: a log line and a row.
+pub fn record(conn: &dyn Sql, ctx: &Ctx, line: Line<'_>) -> Result<(), ApiError> {
+    let origin = &ctx.origin;
+    let terminal = line.terminal.or(origin.terminal.as_deref());
     tracing::info!(
         target: "hik_cloud::audit",
-        event = event.name(),
-        user_id,
+        event = line.event.name(),
+        user_id = line.user,
         terminal = terminal.unwrap_or("-"),
         ip = %origin.ip,
-        outcome,
-        detail = detail.unwrap_or(""),
+        outcome = line.outcome,
+        detail = line.detail.unwrap_or(""),
         "security event"
     );
     conn.defer(
         "INSERT INTO audit_events (at, user_id, event, outcome, terminal, ip, detail, sign)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
-            now,
-            user_id,
-            event.name(),
-            outcome,
+            ctx.now,
+            line.user,
+            line.event.name(),
+            line.outcome,
             terminal,
-            origin.ip,
-            detail,
-            origin.sign
+            &origin.ip,
+            line.detail,
+            &origin.sign
         ],
     )?;
     Ok(())

@@ -11,16 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha384};
 use std::sync::Arc;
 
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut buf = [0u8; N];
-    // The OS RNG failing leaves us nothing safe to do: codes and tokens must not
-    // be predictable. Zeroes would be; refuse instead.
-    #[allow(clippy::panic)]
-    if let Err(e) = getrandom::fill(&mut buf) {
-        panic!("the operating system's random number generator failed: {e}");
-    }
-    buf
-}
+pub use crate::random::random_bytes;
 
 /// A code of `len` characters of `alphabet`, uniform (rejection sampling),
 /// leading zeros kept.

@@ -54,10 +54,10 @@ impl Postman {
         }
     }
 
-    /// Wake the sender once the current job has committed.
-    fn wake_after_commit(&self) {
+    /// Wake the sender once the job of `conn` has committed.
+    fn wake_after_commit(&self, conn: &dyn Sql) {
         let wake = Arc::clone(&self.wake);
-        crate::db::after_commit(move || wake.notify_one());
+        conn.after_commit(Box::new(move || wake.notify_one()));
     }
 
     /// What becomes of a message on `channel`: QA's faults (in the database,
@@ -112,7 +112,7 @@ impl Postman {
             ],
         )?;
         if status == "queued" {
-            self.wake_after_commit();
+            self.wake_after_commit(conn);
         }
         Ok(())
     }
@@ -127,7 +127,7 @@ impl Postman {
                     params![now, channel.as_str()],
                 )?;
                 if queued > 0 {
-                    self.wake_after_commit();
+                    self.wake_after_commit(conn);
                 }
             } else {
                 conn.execute(
@@ -207,14 +207,14 @@ pub async fn run(
                             attempts,
                             (!sent).then_some(error.as_str())
                         ],
-                    )?;
-                    Ok(())
+                    )
+                    .map(drop)
                 })
                 .await;
             if let Err(e) = outcome {
                 tracing::error!(
                     message = id,
-                    error = e.message,
+                    error = %e,
                     "could not record the delivery"
                 );
             }

@@ -105,3 +105,36 @@ impl From<crate::db::Error> for ApiError {
         Self::internal(e)
     }
 }
+
+/// A refusal that keeps what its database job wrote before refusing: a
+/// wrong code's count, a failed password's, the audit line that says so. A
+/// job answers it as `Ok(Err(Refusal))`, so its transaction commits; an
+/// `Err` of the job itself rolls back all it wrote (`crate::db::Db::call`).
+#[derive(Debug)]
+pub struct Refusal(pub ApiError);
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        r.0
+    }
+}
+
+/// What a step answers when some of its refusals keep their writes.
+pub type Verdict<T> = Result<T, Refusal>;
+
+/// What a database job answers when some of its refusals keep their
+/// writes: `Ok(Ok(value))` and `Ok(Err(refusal))` commit, `Err` rolls back.
+pub type Outcome<T> = Result<Verdict<T>, ApiError>;
+
+/// Inside a job answering `Outcome<T>`: the value of an expression of type
+/// `Outcome<U>`, or an early return of its refusal, kept (its writes
+/// commit), or of its error (they roll back).
+macro_rules! kept {
+    ($e:expr) => {
+        match $e? {
+            Ok(value) => value,
+            Err(refusal) => return Ok(Err(refusal)),
+        }
+    };
+}
+pub(crate) use kept;

@@ -5,6 +5,7 @@
 //! `SECURITY_NOTICE`, and it goes through the same delivery (and QA faults) as
 //! a code.
 
+use crate::context::Ctx;
 use crate::db::Sql;
 use crate::delivery::Postman;
 use crate::error::ApiError;
@@ -198,15 +199,15 @@ fn when_zh(now: i64) -> String {
 pub fn post(
     conn: &dyn Sql,
     postman: &Postman,
-    now: i64,
+    ctx: &Ctx,
     to: &[Account],
     notice: Notice<'_>,
     lang: Lang,
 ) -> Result<(), ApiError> {
-    let ip = crate::audit::Origin::current().ip;
+    let (now, ip) = (ctx.now, &ctx.origin.ip);
     for address in to {
         let channel = Channel::of(address);
-        let (subject, body) = notice.message(channel, now, &ip, lang);
+        let (subject, body) = notice.message(channel, now, ip, lang);
         let m = NewMessage {
             channel,
             to: address.as_str(),

@@ -4,9 +4,11 @@
 //! A right password clears the count; a password reset clears count and lock.
 //! The count stays past a lock, so each further wrong password locks again.
 
+use crate::audit::Event;
+use crate::context::Ctx;
 use crate::crypto::Keys;
 use crate::db::{params, Sql};
-use crate::error::ApiError;
+use crate::error::{ApiError, Outcome, Refusal};
 use crate::Rules;
 use hik_proto::wire::Reason;
 use hik_proto::ResultCode;
@@ -62,7 +64,8 @@ fn before_lock(rules: &Rules, failed: u32) -> u32 {
 }
 
 /// Before the password is checked: refuse while locked; when a captcha is due,
-/// require the right answer to the current one (used up by this attempt).
+/// require the right answer to the current one (used up by this attempt,
+/// right or wrong: a refusal keeps it used up).
 pub fn gate(
     conn: &dyn Sql,
     keys: &Keys,
@@ -70,21 +73,21 @@ pub fn gate(
     now: i64,
     user_id: i64,
     image_code: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Outcome<()> {
     let (failed, locked_until) = state(conn, user_id)?;
     if locked_until > now {
-        return Err(locked(locked_until, now));
+        return Ok(Err(Refusal(locked(locked_until, now))));
     }
     if failed < rules.captcha_after_failures {
-        return Ok(());
+        return Ok(Ok(()));
     }
     let Some(given) = image_code.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Err(captcha_needed(
+        return Ok(Err(Refusal(captcha_needed(
             Reason::CaptchaMissing,
             "Enter the characters shown in the picture.",
             rules,
             failed,
-        ));
+        ))));
     };
     // Taken and removed in one statement: of attempts racing with one
     // answer, one gets the captcha and the others none.
@@ -93,31 +96,33 @@ pub fn gate(
         params![user_id],
     )?;
     forget_captcha(conn, user_id)?;
-    match current {
+    Ok(match current {
         Some((hash, at))
             if at + rules.captcha_ttl_secs > now && hash == answer_hash(keys, user_id, given) =>
         {
             Ok(())
         }
-        _ => Err(captcha_needed(
+        _ => Err(Refusal(captcha_needed(
             Reason::CaptchaWrong,
             "The characters did not match the picture. Try the new one.",
             rules,
             failed,
-        )),
-    }
+        ))),
+    })
 }
 
-/// After a wrong password: count it. Returns what to answer: 1014 (saying a
-/// captcha is now needed when it is), or 1015 with the lock.
-pub fn failed(conn: &dyn Sql, rules: &Rules, now: i64, user_id: i64) -> Result<ApiError, ApiError> {
+/// After a wrong password: count it. Returns the refusal to answer, kept
+/// with the count: 1014 (saying a captcha is now needed when it is), or 1015
+/// with the lock.
+pub fn failed(conn: &dyn Sql, rules: &Rules, ctx: &Ctx, user_id: i64) -> Result<Refusal, ApiError> {
     conn.execute(
         "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1",
         params![user_id],
     )?;
     let (failed, _) = state(conn, user_id)?;
+    let user = Some(user_id);
     if failed >= rules.lock_after_failures {
-        let until = now + rules.lock_secs;
+        let until = ctx.now + rules.lock_secs;
         conn.execute(
             "UPDATE users SET locked_until = ?2 WHERE id = ?1",
             params![user_id, until],
@@ -126,37 +131,23 @@ pub fn failed(conn: &dyn Sql, rules: &Rules, now: i64, user_id: i64) -> Result<A
             "{failed} wrong passwords in a row; for {} s",
             rules.lock_secs
         );
-        let event = crate::audit::Event::AccountLocked;
-        crate::audit::record(
-            conn,
-            now,
-            Some(user_id),
-            None,
-            event,
-            "locked",
-            Some(&detail),
-        )?;
-        return Ok(locked(until, now));
+        let line = Event::AccountLocked.line(user, "locked").detail(&detail);
+        crate::audit::record(conn, ctx, line)?;
+        return Ok(Refusal(locked(until, ctx.now)));
     }
     if failed == rules.captcha_after_failures {
         let detail = format!("{failed} wrong passwords in a row");
-        let event = crate::audit::Event::CaptchaRequired;
-        crate::audit::record(
-            conn,
-            now,
-            Some(user_id),
-            None,
-            event,
-            "required",
-            Some(&detail),
-        )?;
+        let line = Event::CaptchaRequired
+            .line(user, "required")
+            .detail(&detail);
+        crate::audit::record(conn, ctx, line)?;
     }
     let wrong = ApiError::business(ResultCode::WrongPassword);
-    Ok(if failed >= rules.captcha_after_failures {
+    Ok(Refusal(if failed >= rules.captcha_after_failures {
         with_captcha(wrong, rules, failed)
     } else {
         wrong
-    })
+    }))
 }
 
 /// Set the wrong-password count and the end of the lock (0: none) as QA
@@ -251,10 +242,11 @@ pub fn captcha_answer(conn: &dyn Sql, user_id: i64) -> Result<Option<String>, Ap
 pub fn send_captcha(
     conn: &dyn Sql,
     cloud: &crate::Cloud,
-    now: i64,
+    ctx: &Ctx,
     user_id: i64,
     to: &hik_proto::Account,
 ) -> Result<(), ApiError> {
+    let now = ctx.now;
     use crate::verification::{post_code, record_send, SentCode, Subject};
     use hik_proto::BizType;
     let rules = &cloud.rules;
@@ -272,7 +264,7 @@ pub fn send_captcha(
         code: &answer,
     };
     let minutes = (rules.captcha_ttl_secs / 60).max(1);
-    post_code(conn, cloud, now, &sent, |channel, lang| {
+    post_code(conn, cloud, ctx, &sent, |channel, lang| {
         crate::outbox::captcha_message(channel, &answer, minutes, lang)
     })
 }

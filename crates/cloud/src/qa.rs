@@ -356,7 +356,7 @@ async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
     let (faults, snapshot) = cloud
         .db
         .call(|conn| {
-            Ok((
+            Ok::<_, ApiError>((
                 crate::qa_state::delivery_faults(conn)?,
                 crate::qa_state::load(conn)?,
             ))

@@ -95,7 +95,7 @@ pub(crate) async fn apply(cloud: &Cloud, seed: &Seed) -> Result<Vec<Seeded>, Api
         let wanted = account.account.clone();
         let exists = cloud
             .db
-            .call(move |conn| Ok(crate::accounts::find(conn, &wanted)?.is_some()))
+            .call(move |conn| Ok::<_, ApiError>(crate::accounts::find(conn, &wanted)?.is_some()))
             .await?;
         if exists {
             done.push(Seeded::Kept(name));

@@ -2,9 +2,10 @@
 //! session and the refresh tokens rotated from one login form a family; showing
 //! an already-rotated refresh token revokes the family (someone copied it).
 
+use crate::context::Ctx;
 use crate::crypto::{random_token, Claims, Keys};
 use crate::db::{params, Sql};
-use crate::error::ApiError;
+use crate::error::{ApiError, Outcome, Refusal};
 use crate::Rules;
 use hik_proto::FeatureCode;
 
@@ -102,23 +103,24 @@ pub struct Caller<'a> {
 }
 
 /// Rotate a refresh token: 403 (in `meta.code`) if it is unknown, expired, revoked, for
-/// another terminal, or already used (then the whole family is revoked too).
+/// another terminal, or already used (then the whole family is revoked too,
+/// and that is kept with the refusal).
 pub fn refresh(
     conn: &dyn Sql,
     keys: &Keys,
     rules: &Rules,
-    now: i64,
+    ctx: &Ctx,
     token: &str,
     caller: &Caller<'_>,
-) -> Result<Issued, ApiError> {
-    let feature = caller.feature;
+) -> Outcome<Issued> {
+    let (feature, now) = (caller.feature, ctx.now);
     let hash = keys.keyed_hash("refresh", token);
     let known: Option<(String, i64)> = conn.opt(
         "SELECT family, user_id FROM refresh_tokens WHERE token_hash = ?1",
         params![&hash],
     )?;
     let Some((family, user_id)) = known else {
-        return Err(ApiError::refresh_dead());
+        return Ok(Err(Refusal(ApiError::refresh_dead())));
     };
     // Rotations of one family take turns (each sees the one before it), and
     // ending all of an account's sessions waits for them (see `revoke_user`).
@@ -142,27 +144,13 @@ pub fn refresh(
         if used.flatten().is_some() {
             // Shown again after its rotation: someone copied it.
             use crate::audit::{record, Event};
-            record(
-                conn,
-                now,
-                Some(user_id),
-                None,
-                Event::RefreshReuse,
-                "refused",
-                None,
-            )?;
+            let user = Some(user_id);
+            record(conn, ctx, Event::RefreshReuse.line(user, "refused"))?;
             revoke_family(conn, &family)?;
-            record(
-                conn,
-                now,
-                Some(user_id),
-                None,
-                Event::FamilyRevoked,
-                "ok",
-                None,
-            )?;
+            record(conn, ctx, Event::FamilyRevoked.line(user, "ok"))?;
         }
-        return Err(ApiError::refresh_dead());
+        // The revocation stays: refused, and kept.
+        return Ok(Err(Refusal(ApiError::refresh_dead())));
     }
     // The session the old refresh token belonged to is superseded.
     conn.defer(
@@ -175,7 +163,7 @@ pub fn refresh(
         client_type: caller.client_type,
         client_name: caller.client_name,
     };
-    issue(conn, keys, rules, now, &s, Some(&family))
+    issue(conn, keys, rules, now, &s, Some(&family)).map(Ok)
 }
 
 pub fn revoke_family(conn: &dyn Sql, family: &str) -> Result<(), ApiError> {

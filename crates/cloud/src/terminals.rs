@@ -1,6 +1,7 @@
 //! The terminals bound to an account: listing, removal (which also ends their
 //! sessions), the limit, and the temporary id a full account's login gets (1069).
 
+use crate::context::Ctx;
 use crate::crypto::{random_token, Keys};
 use crate::db::{params, Sql};
 use crate::error::ApiError;
@@ -46,7 +47,12 @@ pub fn count(conn: &dyn Sql, user_id: i64) -> Result<u32, ApiError> {
 
 /// Remove these terminals (unknown signs are ignored) and end their sessions.
 /// Returns how many were removed.
-pub fn unbind(conn: &dyn Sql, now: i64, user_id: i64, signs: &[String]) -> Result<usize, ApiError> {
+pub fn unbind(
+    conn: &dyn Sql,
+    ctx: &Ctx,
+    user_id: i64,
+    signs: &[String],
+) -> Result<usize, ApiError> {
     let mut removed = 0;
     for sign in signs {
         let name: Option<String> = conn.opt(
@@ -56,15 +62,9 @@ pub fn unbind(conn: &dyn Sql, now: i64, user_id: i64, signs: &[String]) -> Resul
         sessions::revoke_terminal(conn, user_id, sign)?;
         if let Some(name) = name {
             removed += 1;
-            crate::audit::record(
-                conn,
-                now,
-                Some(user_id),
-                None,
-                crate::audit::Event::TerminalRemoved,
-                "ok",
-                Some(&format!("removed {name}")),
-            )?;
+            let detail = format!("removed {name}");
+            let line = crate::audit::Event::TerminalRemoved.line(Some(user_id), "ok");
+            crate::audit::record(conn, ctx, line.detail(&detail))?;
         }
     }
     Ok(removed)

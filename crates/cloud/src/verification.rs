@@ -1,12 +1,15 @@
 //! Verification codes: sending limits, issuing (a newer code kills the older),
 //! and the wrong-entry ladder of docs/protocol.md (1011 x3, 1043, then 1012).
 //!
-//! Callers hold the database lock for the whole check, so consuming a code is
-//! atomic: of two submissions of one code, exactly one wins.
+//! Checking a code locks its subject and purpose for the rest of the
+//! transaction, so consuming a code is atomic: of two submissions of one
+//! code, exactly one wins. A wrong entry is a `Refusal`: its count stays.
 
+use crate::audit::Event;
+use crate::context::Ctx;
 use crate::crypto::{random_code, Keys};
 use crate::db::{params, Sql};
-use crate::error::ApiError;
+use crate::error::{kept, ApiError, Outcome, Refusal};
 use crate::outbox::{self, Channel, NewMessage};
 use crate::Rules;
 use hik_proto::lang::Lang;
@@ -31,6 +34,15 @@ impl Subject {
         }
     }
 
+    /// `code`, given for this subject's code of `biz`.
+    pub fn given<'a>(&'a self, biz: BizType, code: &'a VerifyCode) -> Given<'a> {
+        Given {
+            subject: self,
+            biz,
+            code,
+        }
+    }
+
     fn key(&self) -> String {
         match self {
             Self::User(id) => format!("u:{id}"),
@@ -45,13 +57,13 @@ impl Subject {
 pub fn send(
     conn: &dyn Sql,
     cloud: &crate::Cloud,
-    now: i64,
+    ctx: &Ctx,
     subject: &Subject,
     biz: BizType,
     to: &Account,
 ) -> Result<(), ApiError> {
-    record_send(conn, &cloud.rules, now, subject, biz)?;
-    deliver(conn, cloud, now, subject, biz, to)
+    record_send(conn, &cloud.rules, ctx.now, subject, biz)?;
+    deliver(conn, cloud, ctx, subject, biz, to)
 }
 
 /// Issue a code for `subject` and `biz` and send it to `to`, unthrottled
@@ -59,20 +71,20 @@ pub fn send(
 pub fn deliver(
     conn: &dyn Sql,
     cloud: &crate::Cloud,
-    now: i64,
+    ctx: &Ctx,
     subject: &Subject,
     biz: BizType,
     to: &Account,
 ) -> Result<(), ApiError> {
     let rules = &cloud.rules;
-    let code = issue(conn, &cloud.keys, rules, now, subject, biz)?;
+    let code = issue(conn, &cloud.keys, rules, ctx.now, subject, biz)?;
     let sent = SentCode {
         user: subject.user(),
         biz,
         to,
         code: &code,
     };
-    post_code(conn, cloud, now, &sent, |channel, lang| {
+    post_code(conn, cloud, ctx, &sent, |channel, lang| {
         outbox::code_message(channel, biz, &code, rules.code_ttl_secs / 60, lang)
     })
 }
@@ -91,15 +103,15 @@ pub struct SentCode<'a> {
 pub fn post_code(
     conn: &dyn Sql,
     cloud: &crate::Cloud,
-    now: i64,
+    ctx: &Ctx,
     sent: &SentCode<'_>,
     words: impl FnOnce(Channel, Lang) -> (String, String),
 ) -> Result<(), ApiError> {
-    let channel = record_sent(conn, now, sent.user, sent.biz, sent.to)?;
-    let (subject, body) = words(channel, message_language(conn, sent.user)?);
+    let channel = record_sent(conn, ctx, sent)?;
+    let (subject, body) = words(channel, message_language(conn, ctx, sent.user)?);
     cloud.postman.post(
         conn,
-        now,
+        ctx.now,
         NewMessage {
             channel,
             to: sent.to.as_str(),
@@ -113,29 +125,23 @@ pub fn post_code(
 
 /// Write in the audit trail that a message for `biz` went to `to`; the
 /// channel it went by.
-fn record_sent(
-    conn: &dyn Sql,
-    now: i64,
-    user: Option<i64>,
-    biz: BizType,
-    to: &Account,
-) -> Result<Channel, ApiError> {
-    let channel = Channel::of(to);
+fn record_sent(conn: &dyn Sql, ctx: &Ctx, sent: &SentCode<'_>) -> Result<Channel, ApiError> {
+    let channel = Channel::of(sent.to);
     let detail = format!(
         "{} by {} to {}",
-        biz.as_str(),
+        sent.biz.as_str(),
         channel.as_str(),
-        outbox::masked(to).fuzzy_contact
+        outbox::masked(sent.to).fuzzy_contact
     );
-    let event = crate::audit::Event::CodeSent;
-    crate::audit::record(conn, now, user, None, event, "sent", Some(&detail))?;
+    let line = Event::CodeSent.line(sent.user, "sent").detail(&detail);
+    crate::audit::record(conn, ctx, line)?;
     Ok(channel)
 }
 
 /// The language a message goes out in: the one the request asks in, else
 /// the account's, else English.
-fn message_language(conn: &dyn Sql, user: Option<i64>) -> Result<Lang, ApiError> {
-    if let Some(lang) = crate::audit::Origin::current().lang {
+fn message_language(conn: &dyn Sql, ctx: &Ctx, user: Option<i64>) -> Result<Lang, ApiError> {
+    if let Some(lang) = ctx.origin.lang {
         return Ok(lang);
     }
     Ok(match user {
@@ -239,18 +245,20 @@ fn lock_code(conn: &dyn Sql, key: &str, biz: BizType) -> Result<(), ApiError> {
     Ok(conn.lock(&format!("code:{key}:{}", biz.as_str()), false)?)
 }
 
-/// Check and consume the live code of `subject` for `biz`.
-pub fn consume(
-    conn: &dyn Sql,
-    keys: &Keys,
-    rules: &Rules,
-    now: i64,
-    subject: &Subject,
-    biz: BizType,
-    given: &VerifyCode,
-) -> Result<(), ApiError> {
-    let id = check(conn, keys, rules, now, subject, biz, given)?;
-    mark_used(conn, id)
+/// A code as given, checked against the live code of its subject and
+/// purpose.
+#[derive(Debug, Clone, Copy)]
+pub struct Given<'a> {
+    pub subject: &'a Subject,
+    pub biz: BizType,
+    pub code: &'a VerifyCode,
+}
+
+/// Check and consume the live code of `given.subject` for `given.biz`.
+pub fn consume(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>) -> Outcome<()> {
+    let id = kept!(check(conn, cloud, ctx, given));
+    mark_used(conn, id)?;
+    Ok(Ok(()))
 }
 
 /// Spend a code that `check` accepted.
@@ -262,27 +270,21 @@ pub fn mark_used(conn: &dyn Sql, code_id: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Check the live code of `subject` for `biz` without spending it: a wrong
-/// entry is counted (and may burn the code), a right one returns its id for
-/// `mark_used`, so an operation needing two codes spends both or neither.
-pub fn check(
-    conn: &dyn Sql,
-    keys: &Keys,
-    rules: &Rules,
-    now: i64,
-    subject: &Subject,
-    biz: BizType,
-    given: &VerifyCode,
-) -> Result<i64, ApiError> {
-    let key = subject.key();
+/// Check the live code of `given.subject` for `given.biz` without spending
+/// it: a wrong entry is counted (and may burn the code) and refused, a right
+/// one returns its id for `mark_used`, so an operation needing two codes
+/// spends both or neither.
+pub fn check(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>) -> Outcome<i64> {
+    let (rules, biz) = (&cloud.rules, given.biz);
+    let key = given.subject.key();
     lock_code(conn, &key, biz)?;
     // A client that sent a code of digits as a number lost its leading zeros.
     let padded;
-    let given = if rules.code_alphabet == hik_proto::CodeAlphabet::Digits {
-        padded = given.zero_padded(rules.code_length);
+    let code = if rules.code_alphabet == hik_proto::CodeAlphabet::Digits {
+        padded = given.code.zero_padded(rules.code_length);
         &padded
     } else {
-        given
+        given.code
     };
     let live: Option<(i64, String, i64, u32)> = conn.opt(
         "SELECT id, code_hash, expires_at, wrong FROM codes
@@ -290,59 +292,80 @@ pub fn check(
              ORDER BY id DESC LIMIT 1",
         params![&key, biz.as_str()],
     )?;
-    let dead =
-        |why: Reason| ApiError::business(ResultCode::CodeDead).with(|f| f.reason = Some(why));
-    let given_hash = code_hash(keys, &key, biz, given.as_str());
+    let given_hash = code_hash(&cloud.keys, &key, biz, code.as_str());
     // A code that was already used, burned or replaced is dead, not wrong: say
     // so, and do not charge a wrong entry against the live code for it.
     let spent: Option<String> = conn.opt("SELECT state FROM codes WHERE subject = ?1 AND biz_type = ?2 AND code_hash = ?3 AND state != 'live'
              ORDER BY id DESC LIMIT 1", params![&key, biz.as_str(), &given_hash])?;
     let live_matches = live.as_ref().is_some_and(|(_, h, _, _)| *h == given_hash);
     if let (Some(state), false) = (spent, live_matches) {
-        let (reason, why) = match state.as_str() {
-            "used" => (
-                Reason::Used,
-                "This verification code was already used. Request a new code.",
-            ),
-            "replaced" => (
-                Reason::Replaced,
-                "A newer verification code was sent: use the newest one, or request a new code.",
-            ),
-            _ => (
-                Reason::Burned,
-                "This verification code no longer works. Request a new code.",
-            ),
-        };
-        return Err(dead(reason).with_message(why));
+        return Ok(Err(spent_code(&state)));
     }
     let Some((id, hash, expires_at, wrong)) = live else {
-        return Err(dead(Reason::NoCode));
+        return Ok(Err(Refusal(dead(Reason::NoCode))));
     };
-    if expires_at <= now {
+    if expires_at <= ctx.now {
         conn.execute(
             "UPDATE codes SET state = 'burned' WHERE id = ?1",
             params![id],
         )?;
-        return Err(dead(Reason::Expired)
-            .with_message("The verification code has expired. Request a new code."));
+        return Ok(Err(Refusal(dead(Reason::Expired).with_message(
+            "The verification code has expired. Request a new code.",
+        ))));
     }
     if given_hash == hash {
-        return Ok(id);
+        return Ok(Ok(id));
     }
-    let wrong = wrong + 1;
-    let max = rules.code_max_wrong;
-    let event = |e, outcome: &str, detail: &str| {
-        crate::audit::record(conn, now, subject.user(), None, e, outcome, Some(detail))
+    wrong_entry(conn, rules, ctx, given, id, wrong + 1).map(Err)
+}
+
+/// 1012: the code is dead, and why.
+fn dead(why: Reason) -> ApiError {
+    ApiError::business(ResultCode::CodeDead).with(|f| f.reason = Some(why))
+}
+
+/// A code that is not live any more, by the state it was left in.
+fn spent_code(state: &str) -> Refusal {
+    let (reason, why) = match state {
+        "used" => (
+            Reason::Used,
+            "This verification code was already used. Request a new code.",
+        ),
+        "replaced" => (
+            Reason::Replaced,
+            "A newer verification code was sent: use the newest one, or request a new code.",
+        ),
+        _ => (
+            Reason::Burned,
+            "This verification code no longer works. Request a new code.",
+        ),
     };
+    Refusal(dead(reason).with_message(why))
+}
+
+/// Count the `wrong`th wrong entry against live code `id`: the ladder of
+/// 1011, 1043 on the last try, then 1012 with the code burned.
+fn wrong_entry(
+    conn: &dyn Sql,
+    rules: &Rules,
+    ctx: &Ctx,
+    given: Given<'_>,
+    id: i64,
+    wrong: u32,
+) -> Result<Refusal, ApiError> {
+    let max = rules.code_max_wrong;
+    let user = given.subject.user();
+    let biz = given.biz.as_str();
     if wrong >= max {
         conn.defer(
             "UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1",
             params![id, wrong],
         )?;
-        event(crate::audit::Event::CodeBurned, "refused", biz.as_str())?;
-        return Err(dead(Reason::Burned).with_message(
+        let line = Event::CodeBurned.line(user, "refused").detail(biz);
+        crate::audit::record(conn, ctx, line)?;
+        return Ok(Refusal(dead(Reason::Burned).with_message(
             "Too many wrong entries: this verification code no longer works. Request a new code.",
-        ));
+        )));
     }
     conn.defer(
         "UPDATE codes SET wrong = ?2 WHERE id = ?1",
@@ -350,14 +373,17 @@ pub fn check(
     )?;
     let remaining = max - wrong;
     let tries = if remaining == 1 { "try" } else { "tries" };
-    let detail = format!("{}, {remaining} {tries} left", biz.as_str());
-    event(crate::audit::Event::CodeWrong, "refused", &detail)?;
+    let detail = format!("{biz}, {remaining} {tries} left");
+    let line = Event::CodeWrong.line(user, "refused").detail(&detail);
+    crate::audit::record(conn, ctx, line)?;
     let code = if remaining == 1 {
         ResultCode::LastTry
     } else {
         ResultCode::WrongCode
     };
-    Err(ApiError::business(code).with(|f| f.remaining_attempts = Some(remaining)))
+    Ok(Refusal(
+        ApiError::business(code).with(|f| f.remaining_attempts = Some(remaining)),
+    ))
 }
 
 fn code_hash(keys: &Keys, subject: &str, biz: BizType, code: &str) -> String {
@@ -368,21 +394,30 @@ fn code_hash(keys: &Keys, subject: &str, biz: BizType, code: &str) -> String {
 /// for it) when none was given, otherwise the code is checked and spent.
 pub fn require_code(
     conn: &dyn Sql,
-    keys: &Keys,
-    rules: &Rules,
-    now: i64,
+    cloud: &crate::Cloud,
+    ctx: &Ctx,
     user: &crate::accounts::User,
     biz: BizType,
     given: Option<&VerifyCode>,
-) -> Result<(), ApiError> {
+) -> Outcome<()> {
     let Some(code) = given else {
         let contact = user.contact().map(|a| outbox::masked(&a));
-        return Err(ApiError::business(ResultCode::SensitiveOperation)
+        return Ok(Err(Refusal(ApiError::business(ResultCode::SensitiveOperation)
             .with_message(format!(
                 "This needs a verification code: request one with bizType {} and send it as smsCode.",
                 biz.as_str()
             ))
-            .with(|f| f.contact = contact));
+            .with(|f| f.contact = contact))));
     };
-    consume(conn, keys, rules, now, &Subject::User(user.id), biz, code)
+    let subject = Subject::User(user.id);
+    consume(
+        conn,
+        cloud,
+        ctx,
+        Given {
+            subject: &subject,
+            biz,
+            code,
+        },
+    )
 }

@@ -485,3 +485,31 @@ async fn a_malformed_account_is_2003_and_login_v5_is_an_alias() {
     );
     assert!(r.json["loginSession"]["sessionId"].as_str().is_some());
 }
+
+/// A flow that is refused part-way keeps nothing it wrote: a sign-up whose
+/// address was taken after its code was sent is refused (2001) after the
+/// code was checked, and the code is not spent, no terminal is bound and no
+/// devices are made. (Before each flow became one transaction that rolls
+/// back on an error, the code was spent by the refused attempt.)
+#[tokio::test]
+async fn a_flow_refused_part_way_leaves_no_partial_write() {
+    let cloud = Cloud::start().await;
+    let address = "late@example.com";
+    cloud.send_code(address, "USER_REGISTRATION").await;
+    let code = cloud.qa().latest_code(address, "USER_REGISTRATION").await;
+    // Someone else opens the address meanwhile.
+    cloud.qa().create_account(address, 44).await;
+    let counts = "SELECT (SELECT COUNT(*) FROM devices), (SELECT COUNT(*) FROM terminals),
+                         (SELECT COUNT(*) FROM users)";
+    let before = cloud.stored(counts).await;
+    for _ in 0..2 {
+        let r = cloud.sign_up(address, PASSWORD, &code, &terminal(1)).await;
+        // The second time too: the code was not spent by the first.
+        assert_eq!(r.code(), ResultCode::AccountExists, "{}", r.json);
+    }
+    assert_eq!(cloud.stored(counts).await, before);
+    let states = cloud
+        .stored("SELECT state, wrong FROM codes WHERE biz_type = 'USER_REGISTRATION'")
+        .await;
+    assert_eq!(states, [[Some("live".to_owned()), Some("0".to_owned())]]);
+}

@@ -2,6 +2,14 @@
 //! process) or PostgreSQL (any number of instances sharing one database). The
 //! stores write their statements once against `Sql`; `Db::call` runs a job
 //! as one transaction on whichever backend the cloud was started with.
+//!
+//! A job's transaction means what its result says: `Ok` commits, `Err` rolls
+//! back everything the job wrote. A refusal that must keep what it wrote (a
+//! wrong code's count, say) is therefore an `Ok` value of the job's own
+//! (`crate::error::Verdict`). What must happen only once a write is there
+//! (waking the outbox's sender) is handed to the job's transaction with
+//! `Sql::after_commit`, which runs it after the commit and drops it on a
+//! rollback or a retry. This module imports nothing of the cloud above it.
 
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -11,29 +19,7 @@ mod sqlite;
 pub(crate) use sql::params;
 pub use sql::{Error, FromRow, Param, Row, Sql};
 
-use crate::error::ApiError;
-use std::cell::RefCell;
 use std::path::PathBuf;
-
-type Effect = Box<dyn FnOnce() + Send>;
-
-thread_local! {
-    /// What the job running on this thread does once its transaction commits.
-    static AFTER_COMMIT: RefCell<Vec<Effect>> = const { RefCell::new(Vec::new()) };
-}
-
-/// From inside a job: run `f` once the job's transaction has committed (and
-/// never if it does not, or if the job is run again). For what must not
-/// happen for a write that is not there: waking the sender for a message.
-pub fn after_commit(f: impl FnOnce() + Send + 'static) {
-    AFTER_COMMIT.with(|a| a.borrow_mut().push(Box::new(f)));
-}
-
-/// The effects registered by the job that just ran on this thread (and a
-/// clean slate for the next).
-fn take_effects() -> Vec<Effect> {
-    AFTER_COMMIT.with(|a| std::mem::take(&mut *a.borrow_mut()))
-}
 
 /// Where the cloud keeps its state: `--db` / `HIK_CLOUD_DB`, a file path or a
 /// `postgres://` URL.
@@ -136,15 +122,18 @@ impl Db {
         }
     }
 
-    /// Run `f` as one transaction; its result comes back once what it wrote
-    /// is committed. What `f` wrote stays even when it returns an error (a
-    /// wrong code's counter, say). On PostgreSQL `f` may run more than once:
-    /// a transaction that a concurrent one made unserialisable is run again,
-    /// so `f` must do nothing but database work.
-    pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
+    /// Run `f` as one transaction: committed when it returns `Ok` (its
+    /// value comes back once the commit is done), rolled back when it
+    /// returns `Err`. The database's own failures (it cannot be reached, a
+    /// commit fails, a job panics) come back as `E::from(Error)`. On
+    /// PostgreSQL `f` may run more than once: a transaction that a
+    /// concurrent one made unserialisable is run again, so `f` must do
+    /// nothing but database work (`Sql::after_commit` for the rest).
+    pub async fn call<R, E, F>(&self, f: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnMut(&dyn Sql) -> Result<R, ApiError> + Send + 'static,
+        E: From<Error> + Send + 'static,
+        F: FnMut(&dyn Sql) -> Result<R, E> + Send + 'static,
     {
         match self {
             Self::Sqlite(db) => db.call(f).await,
@@ -155,9 +144,9 @@ impl Db {
 
     /// One row of two integers, read alone (on PostgreSQL outside any
     /// transaction, in one round trip).
-    pub async fn read_pair(&self, sql: &'static str) -> Result<(i64, i64), ApiError> {
+    pub async fn read_pair(&self, sql: &'static str) -> Result<(i64, i64), Error> {
         match self {
-            Self::Sqlite(db) => db.call(move |conn| Ok(conn.one(sql, params![])?)).await,
+            Self::Sqlite(db) => db.call(move |conn| conn.one(sql, params![])).await,
             #[cfg(feature = "postgres")]
             Self::Postgres(db) => db.read_pair(sql).await,
         }

@@ -23,9 +23,8 @@
 //! short random pause. (SERIALIZABLE was tried first: two concurrent refreshes
 //! of one account's tokens conflicted over index pages a third of the time.)
 
-use super::sql::{self, Param, Row, Sql, Value};
+use super::sql::{self, Effect, Param, Row, Sql, Value};
 use super::OpenError;
-use crate::error::ApiError;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
@@ -188,7 +187,7 @@ impl Db {
 
     /// One row of two integers, read by a database thread in one round trip,
     /// outside any transaction.
-    pub async fn read_pair(&self, sql: &'static str) -> Result<(i64, i64), ApiError> {
+    pub async fn read_pair(&self, sql: &'static str) -> sql::Result<(i64, i64)> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |link| {
             let read = || -> Result<(i64, i64), tokio_postgres::Error> {
@@ -211,47 +210,51 @@ impl Db {
         });
         self.jobs
             .send(job)
-            .map_err(|_| ApiError::internal("the database threads stopped"))?;
+            .map_err(|_| gone::<sql::Error>("the database threads stopped"))?;
         answer
             .await
-            .map_err(|_| ApiError::internal("a database read failed"))?
+            .map_err(|_| gone::<sql::Error>("a database read failed"))?
     }
 
-    pub async fn call<R, F>(&self, mut f: F) -> Result<R, ApiError>
+    /// Run `f` as one transaction (see `super::Db::call`).
+    pub async fn call<R, E, F>(&self, mut f: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnMut(&dyn Sql) -> Result<R, ApiError> + Send + 'static,
+        E: From<sql::Error> + Send + 'static,
+        F: FnMut(&dyn Sql) -> Result<R, E> + Send + 'static,
     {
-        let origin = crate::audit::Origin::of_task();
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |link| {
-            let _ = reply.send(run(link, origin, &mut f));
+            let _ = reply.send(run(link, &mut f));
         });
         self.jobs
             .send(job)
-            .map_err(|_| ApiError::internal("the database threads stopped"))?;
+            .map_err(|_| gone("the database threads stopped"))?;
         answer
             .await
-            .map_err(|_| ApiError::internal("a database job panicked; it was rolled back"))?
+            .map_err(|_| gone("a database job panicked; it was rolled back"))?
     }
+}
+
+fn gone<E: From<sql::Error>>(why: &str) -> E {
+    E::from(sql::Error::Database(why.to_owned()))
 }
 
 /// Run `f` as one transaction on `link`'s connection: again after a
 /// conflict, and once on a new connection if the old one is found gone
 /// before the commit (the server rolled that transaction back). A connection
 /// lost during the commit leaves its outcome unknown: that is an error.
-fn run<R>(
+fn run<R, E: From<sql::Error>>(
     link: &Link,
-    origin: Option<crate::audit::Origin>,
-    f: &mut dyn FnMut(&dyn Sql) -> Result<R, ApiError>,
-) -> Result<R, ApiError> {
+    f: &mut dyn FnMut(&dyn Sql) -> Result<R, E>,
+) -> Result<R, E> {
     let mut reconnected = false;
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
             pause(attempt);
         }
         let conn = link.connected().map_err(|e| {
-            ApiError::internal(format!("PostgreSQL cannot be reached: {}", describe(&e)))
+            sql::Error::Database(format!("PostgreSQL cannot be reached: {}", describe(&e)))
         })?;
         let pg = Tx {
             link,
@@ -260,17 +263,14 @@ fn run<R>(
             lost: Cell::new(false),
             open: Cell::new(false),
             pending: RefCell::new(Vec::new()),
+            effects: RefCell::new(Vec::new()),
         };
-        drop(super::take_effects());
-        let result = crate::audit::Origin::run_as(origin.clone(), || f(&pg));
-        let effects = super::take_effects();
+        let result = f(&pg);
         if pg.lost.get() {
             drop(pg);
             link.forget();
             if reconnected {
-                return Err(ApiError::internal(
-                    "the connection to PostgreSQL was lost twice",
-                ));
+                return Err(gone("the connection to PostgreSQL was lost twice"));
             }
             reconnected = true;
             continue;
@@ -279,30 +279,30 @@ fn run<R>(
             drop(pg);
             continue;
         }
-        // What the job wrote stays even when it answers with an error (a
-        // wrong code's counter, say); after a failed statement, PostgreSQL
-        // turns this commit into a rollback.
+        // An error rolls back all the job wrote (dropping `pg` does).
+        let value = result?;
+        let effects = pg.effects.take();
         match pg.commit() {
             Ok(()) => {
                 effects.into_iter().for_each(|effect| effect());
-                return result;
+                return Ok(value);
             }
             Err(e) if is_conflict(&e) => continue,
             Err(e) => {
                 if is_lost(&e) {
                     link.forget();
                 }
-                return Err(internal(e));
+                return Err(internal(e).into());
             }
         }
     }
-    Err(ApiError::internal(format!(
+    Err(gone(&format!(
         "a transaction conflicted with concurrent ones {ATTEMPTS} times"
     )))
 }
 
-fn internal(e: tokio_postgres::Error) -> ApiError {
-    ApiError::internal(format!("PostgreSQL: {}", describe(&e)))
+fn internal(e: tokio_postgres::Error) -> sql::Error {
+    sql::Error::Database(format!("PostgreSQL: {}", describe(&e)))
 }
 
 fn pg_open(e: tokio_postgres::Error) -> OpenError {
@@ -314,7 +314,7 @@ fn pg_open(e: tokio_postgres::Error) -> OpenError {
 /// collided do not collide again.
 fn pause(attempt: u32) {
     let ceiling = 1u64 << attempt.min(6);
-    let jitter = u64::from(u16::from_le_bytes(crate::crypto::random_bytes::<2>()));
+    let jitter = u64::from(u16::from_le_bytes(crate::random::random_bytes::<2>()));
     let micros = 200 + jitter * ceiling * 800 / u64::from(u16::MAX);
     std::thread::sleep(Duration::from_micros(micros));
 }
@@ -341,6 +341,8 @@ struct Tx<'a> {
     open: Cell<bool>,
     /// Deferred writes, not sent yet.
     pending: RefCell<Vec<(tokio_postgres::Statement, Vec<Param<'static>>)>>,
+    /// What to do once committed.
+    effects: RefCell<Vec<Effect>>,
 }
 
 type PgResult<T> = Result<T, tokio_postgres::Error>;
@@ -465,6 +467,10 @@ impl Sql for Tx<'_> {
         // that statement (READ COMMITTED) looks at the data once the locks
         // are held.
         self.defer(&sql, &params)
+    }
+
+    fn after_commit(&self, effect: Effect) {
+        self.effects.borrow_mut().push(effect);
     }
 }
 
@@ -599,7 +605,7 @@ async fn apply(client: &mut tokio_postgres::Client) -> Result<(), tokio_postgres
 }
 
 async fn server_secret(client: &tokio_postgres::Client) -> Result<Vec<u8>, OpenError> {
-    let fresh = hex::encode(crate::crypto::random_bytes::<32>());
+    let fresh = hex::encode(crate::random::random_bytes::<32>());
     client
         .execute(
             "INSERT INTO meta (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",

@@ -230,6 +230,10 @@ tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
+/// What a job does once its transaction has committed (waking the outbox's
+/// sender, say): never for a transaction rolled back or run again.
+pub type Effect = Box<dyn FnOnce() + Send>;
+
 /// A transaction the stores run statements in.
 pub trait Sql {
     /// Run a statement; returns how many rows it changed.
@@ -257,6 +261,10 @@ pub trait Sql {
     fn lock(&self, key: &str, shared: bool) -> Result<()> {
         self.lock_all(&[(key, shared)])
     }
+
+    /// Run `effect` once this transaction has committed; drop it if the
+    /// transaction is rolled back or run again.
+    fn after_commit(&self, effect: Effect);
 }
 
 impl dyn Sql + '_ {
@@ -282,54 +290,5 @@ impl dyn Sql + '_ {
         f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
         self.query(sql, params)?.iter().map(f).collect()
-    }
-
-    /// All or nothing: what is written through the savepoint is undone unless
-    /// it is committed (an early `?` drops it).
-    pub fn savepoint(&self) -> Result<Savepoint<'_>> {
-        self.execute("SAVEPOINT atomic", &[])?;
-        Ok(Savepoint {
-            conn: self,
-            done: false,
-        })
-    }
-}
-
-/// A nested transaction; see `savepoint`.
-pub struct Savepoint<'a> {
-    conn: &'a dyn Sql,
-    done: bool,
-}
-
-impl Savepoint<'_> {
-    pub fn commit(mut self) -> Result<()> {
-        self.done = true;
-        self.conn.execute("RELEASE SAVEPOINT atomic", &[])?;
-        Ok(())
-    }
-}
-
-impl Drop for Savepoint<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            // Undo; a failure here fails the enclosing transaction's commit.
-            let _ = self.conn.execute("ROLLBACK TO SAVEPOINT atomic", &[]);
-            let _ = self.conn.execute("RELEASE SAVEPOINT atomic", &[]);
-        }
-    }
-}
-
-impl Sql for Savepoint<'_> {
-    fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        self.conn.execute(sql, params)
-    }
-    fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
-        self.conn.query(sql, params)
-    }
-    fn defer(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
-        self.conn.defer(sql, params)
-    }
-    fn lock_all(&self, keys: &[(&str, bool)]) -> Result<()> {
-        self.conn.lock_all(keys)
     }
 }

@@ -3,11 +3,11 @@
 //! one writer at a time and is also what makes "consume a code" atomic. One
 //! process serves a database file; several instances need PostgreSQL.
 
-use super::sql::{self, Param, Row, Sql, Value};
+use super::sql::{self, Effect, Param, Row, Sql, Value};
 use super::OpenError;
-use crate::error::ApiError;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension, Savepoint};
+use rusqlite::{Connection, OptionalExtension};
+use std::cell::RefCell;
 use std::path::Path;
 
 /// Schema versions in order; `PRAGMA user_version` records how many have run.
@@ -26,9 +26,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0012_account_language.sql"),
 ];
 
-/// A job runs inside a savepoint of the current batch's transaction and returns
-/// how to hand its result over once the batch has committed (`true`) or not.
-type Job = Box<dyn FnOnce(&Savepoint<'_>) -> Handover + Send>;
+/// A job runs inside a savepoint of the current batch's transaction and
+/// says whether to keep what it wrote (it returned `Ok`), and how to hand
+/// its result over once the batch has committed (`true`) or not.
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Handover) + Send>;
 type Handover = Box<dyn FnOnce(bool) + Send>;
 
 /// The most jobs one transaction groups. Enough to absorb a burst of 64
@@ -43,10 +44,10 @@ const MAX_BATCH: usize = 64;
 /// answered before that transaction commits. Under load this turns dozens of
 /// commits (each a WAL append and wal-index update) into one, which is what
 /// keeps the latency tail short; alone, a job is its own batch. A job sees the
-/// same semantics as with autocommit: what it wrote stays even if it returns an
-/// error (a wrong code's counter, say), and a job that wants all-or-nothing opens
-/// a nested savepoint. Jobs get a `Savepoint`, not a `Connection`, so opening a
-/// second top-level transaction does not even compile.
+/// transaction of its own: what it wrote stays if it returns `Ok` and is
+/// rolled back (its savepoint) if it returns `Err`. Jobs get `&dyn Sql`, not
+/// a `Connection`, so opening a second top-level transaction does not even
+/// compile.
 #[derive(Clone)]
 pub struct Db {
     jobs: std::sync::mpsc::Sender<Job>,
@@ -93,39 +94,56 @@ impl Db {
         Ok((Self { jobs }, secret))
     }
 
-    /// Run `f` on the database thread; its result comes back once what it wrote
-    /// is committed.
-    pub async fn call<R, F>(&self, mut f: F) -> Result<R, ApiError>
+    /// Run `f` on the database thread as a transaction of its own (see
+    /// `super::Db::call`); its result comes back once the batch it ran in
+    /// has committed.
+    pub async fn call<R, E, F>(&self, mut f: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnMut(&dyn Sql) -> Result<R, ApiError> + Send + 'static,
+        E: From<sql::Error> + Send + 'static,
+        F: FnMut(&dyn Sql) -> Result<R, E> + Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        // The request this job serves, for the audit trail's lines.
-        let origin = crate::audit::Origin::of_task();
-        let job: Job = Box::new(move |sp| {
-            let conn: &Connection = sp;
-            drop(super::take_effects());
-            let result = crate::audit::Origin::run_as(origin, || f(conn));
-            let effects = super::take_effects();
-            Box::new(move |committed| {
-                if committed {
-                    effects.into_iter().for_each(|effect| effect());
-                }
-                let _ = reply.send(if committed {
-                    result
-                } else {
-                    Err(ApiError::internal("the database could not commit"))
-                });
-            })
+        let job: Job = Box::new(move |conn| {
+            let tx = Tx {
+                conn,
+                effects: RefCell::new(Vec::new()),
+            };
+            let result = f(&tx);
+            let keep = result.is_ok();
+            let effects = tx.effects.into_inner();
+            let handover: Handover = Box::new(move |committed| {
+                let answer = match result {
+                    Ok(_) if !committed => Err(gone("the database could not commit")),
+                    Ok(value) => {
+                        effects.into_iter().for_each(|effect| effect());
+                        Ok(value)
+                    }
+                    // Rolled back already, whatever became of the batch.
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(answer);
+            });
+            (keep, handover)
         });
         self.jobs
             .send(job)
-            .map_err(|_| ApiError::internal("the database thread stopped"))?;
+            .map_err(|_| gone("the database thread stopped"))?;
         answer
             .await
-            .map_err(|_| ApiError::internal("the database thread dropped a job"))?
+            .map_err(|_| gone("a database job panicked; it was rolled back"))?
     }
+}
+
+fn gone<E: From<sql::Error>>(why: &str) -> E {
+    E::from(sql::Error::Database(why.to_owned()))
+}
+
+/// A job's transaction: its connection (inside the job's savepoint) and what
+/// it does once committed.
+struct Tx<'c> {
+    conn: &'c Connection,
+    effects: RefCell<Vec<Effect>>,
 }
 
 /// Run `batch` in one transaction, a savepoint per job, then answer every job.
@@ -152,9 +170,12 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
         // caller answered with an internal error (its reply dropped); the
         // thread, the batch and every other job go on.
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&sp))) {
-            Ok(handover) => {
+            Ok((keep, handover)) => {
                 handovers.push(handover);
-                if let Err(e) = sp.commit() {
+                if !keep {
+                    // Its savepoint rolled back: none of its writes stays.
+                    drop(sp);
+                } else if let Err(e) = sp.commit() {
                     tracing::error!(error = %e, "cannot release a savepoint");
                 }
             }
@@ -200,7 +221,7 @@ fn server_secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
             return Ok(bytes);
         }
     }
-    let bytes = crate::crypto::random_bytes::<32>().to_vec();
+    let bytes = crate::random::random_bytes::<32>().to_vec();
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('secret', ?1)
          ON CONFLICT (key) DO UPDATE SET value = ?1",
@@ -236,15 +257,15 @@ impl From<rusqlite::Error> for sql::Error {
 }
 
 /// Statements are prepared once per connection and reused (`prepare_cached`).
-impl Sql for Connection {
+impl Sql for Tx<'_> {
     fn execute(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<u64> {
-        let mut st = self.prepare_cached(sql)?;
+        let mut st = self.conn.prepare_cached(sql)?;
         let changed = st.execute(rusqlite::params_from_iter(params))?;
         Ok(u64::try_from(changed).unwrap_or(u64::MAX))
     }
 
     fn query(&self, sql: &str, params: &[Param<'_>]) -> sql::Result<Vec<Row>> {
-        let mut st = self.prepare_cached(sql)?;
+        let mut st = self.conn.prepare_cached(sql)?;
         let columns = st.column_count();
         let mut rows = st.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();
@@ -265,57 +286,87 @@ impl Sql for Connection {
         }
         Ok(out)
     }
+
+    fn after_commit(&self, effect: Effect) {
+        self.effects.borrow_mut().push(effect);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    type Answer<T> = Result<T, sql::Error>;
+
+    async fn write(db: &Db, key: &'static str) -> Answer<()> {
+        db.call(move |sp| {
+            sp.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, 'x')",
+                sql::params![key],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn keys(db: &Db) -> Vec<String> {
+        db.call(|sp| {
+            sp.map(
+                "SELECT key FROM meta WHERE value = 'x' ORDER BY key",
+                sql::params![],
+                |r| r.get::<String>(0),
+            )
+        })
+        .await
+        .unwrap()
+    }
+
     #[tokio::test]
     async fn a_job_that_panics_fails_alone_and_the_thread_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = Db::open(&dir.path().join("t.db")).unwrap();
-        let write = |v: &'static str| {
-            let db = db.clone();
-            async move {
-                db.call(move |sp| {
-                    sp.execute(
-                        "INSERT INTO meta (key, value) VALUES (?1, 'x')",
-                        sql::params![v],
-                    )?;
-                    Ok(())
-                })
-                .await
-            }
-        };
         // In one batch with others: the panicking job's write is undone, the
         // others' are kept.
         let (a, b, c) = tokio::join!(
-            write("before"),
-            db.call(|sp| -> Result<(), ApiError> {
+            write(&db, "before"),
+            db.call(|sp| -> Answer<()> {
                 sp.execute(
                     "INSERT INTO meta (key, value) VALUES ('panicked', 'x')",
                     sql::params![],
                 )?;
                 panic!("injected");
             }),
-            write("after"),
+            write(&db, "after"),
         );
         assert!(a.is_ok() && c.is_ok());
-        let e = b.unwrap_err();
-        assert_eq!(e.kind, crate::error::Kind::Internal);
-        let keys: Vec<String> = db
-            .call(|sp| {
-                let keys = sp.map(
-                    "SELECT key FROM meta WHERE value = 'x' ORDER BY key",
+        assert!(matches!(b, Err(sql::Error::Database(_))), "{b:?}");
+        assert_eq!(keys(&db).await, ["after", "before"]);
+        write(&db, "later").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_job_that_returns_an_error_keeps_none_of_its_writes_and_runs_no_effect() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = Db::open(&dir.path().join("t.db")).unwrap();
+        let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&ran);
+        let (a, b) = tokio::join!(
+            write(&db, "kept"),
+            db.call(move |sp| -> Answer<()> {
+                sp.execute(
+                    "INSERT INTO meta (key, value) VALUES ('undone', 'x')",
                     sql::params![],
-                    |r| r.get::<String>(0),
                 )?;
-                Ok(keys)
-            })
-            .await
-            .unwrap();
-        assert_eq!(keys, ["after", "before"]);
-        write("later").await.unwrap();
+                let flag = std::sync::Arc::clone(&flag);
+                sp.after_commit(Box::new(move || {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                }));
+                Err(sql::Error::Decode("refused after a write".into()))
+            }),
+        );
+        assert!(a.is_ok());
+        assert!(matches!(b, Err(sql::Error::Decode(_))), "{b:?}");
+        assert_eq!(keys(&db).await, ["kept"]);
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
     }
 }

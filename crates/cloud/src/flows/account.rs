@@ -2,7 +2,9 @@
 //! operations, a new email or phone confirmed by two codes, and deleting it.
 
 use crate::accounts;
-use crate::error::ApiError;
+use crate::audit::Event;
+use crate::context::Ctx;
+use crate::error::{kept, ApiError, Outcome};
 use crate::notices::{self, Notice};
 use crate::outbox;
 use crate::sessions::Authenticated;
@@ -41,19 +43,19 @@ pub async fn test_contact(
     who: Authenticated,
     r: hik_proto::request::ContactTest,
 ) -> Result<(), ApiError> {
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    cloud
-        .db
-        .call(move |conn| {
-            let user = accounts::of_session(conn, who.user_id)?;
-            let subject = Subject::User(user.id);
-            let biz = BizType::ContactTest;
-            verification::consume(conn, &c.keys, &c.rules, now, &subject, biz, &r.sms_code)?;
-            let event = crate::audit::Event::ContactTested;
-            crate::audit::record(conn, now, Some(user.id), None, event, "ok", None)
-        })
-        .await
+    let done = cloud.db.call(move |conn| -> Outcome<()> {
+        let user = accounts::of_session(conn, who.user_id)?;
+        let subject = Subject::User(user.id);
+        let biz = BizType::ContactTest;
+        let given = subject.given(biz, &r.sms_code);
+        kept!(verification::consume(conn, &c, &ctx, given));
+        let line = Event::ContactTested.line(Some(user.id), "ok");
+        crate::audit::record(conn, &ctx, line)?;
+        Ok(Ok(()))
+    });
+    Ok(done.await??)
 }
 
 /// The account's latest security events, those of the terminal asking
@@ -94,21 +96,18 @@ pub async fn change_password(
         return Err(ApiError::business(ResultCode::WrongPassword));
     }
     let password_hash = cloud.hasher.hash(new.as_str()).await?;
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
     let to = user.addresses();
     let lang = user.lang;
     cloud
         .db
         .call(move |conn| {
-            let tx = conn.savepoint()?;
-            accounts::set_password(&tx, user_id, &password_hash)?;
-            sessions::revoke_user(&tx, user_id, Some(&who.family))?;
-            let event = crate::audit::Event::PasswordChanged;
-            crate::audit::record(&tx, now, Some(user_id), None, event, "ok", None)?;
-            notices::post(&tx, &c.postman, now, &to, Notice::PasswordChanged, lang)?;
-            tx.commit()?;
-            Ok(())
+            accounts::set_password(conn, user_id, &password_hash)?;
+            sessions::revoke_user(conn, user_id, Some(&who.family))?;
+            let line = Event::PasswordChanged.line(Some(user_id), "ok");
+            crate::audit::record(conn, &ctx, line)?;
+            notices::post(conn, &c.postman, &ctx, &to, Notice::PasswordChanged, lang)
         })
         .await
 }
@@ -149,7 +148,7 @@ pub async fn send_code(
         }
         _ => None,
     };
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
     cloud
         .db
@@ -184,9 +183,7 @@ pub async fn send_code(
                     (Subject::User(user.id), to)
                 }
             };
-            let tx = conn.savepoint()?;
-            verification::send(&tx, &c, now, &subject, biz, &to)?;
-            tx.commit()?;
+            verification::send(conn, &c, &ctx, &subject, biz, &to)?;
             Ok(outbox::masked(&to))
         })
         .await
@@ -200,31 +197,22 @@ pub async fn delete_account(
     r: DeleteAccount,
 ) -> Result<(), ApiError> {
     let code = r.sms_code;
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    cloud
-        .db
-        .call(move |conn| {
-            let user = accounts::of_session(conn, who.user_id)?;
-            verification::require_code(
-                conn,
-                &c.keys,
-                &c.rules,
-                now,
-                &user,
-                BizType::UserDelete,
-                code.as_ref(),
-            )?;
-            let tx = conn.savepoint()?;
-            accounts::delete(&tx, user.id)?;
-            let event = crate::audit::Event::AccountDeleted;
-            crate::audit::record(&tx, now, Some(user.id), None, event, "ok", None)?;
-            let to = user.addresses();
-            notices::post(&tx, &c.postman, now, &to, Notice::AccountDeleted, user.lang)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+    let done = cloud.db.call(move |conn| -> Outcome<()> {
+        let user = accounts::of_session(conn, who.user_id)?;
+        let biz = BizType::UserDelete;
+        let code = code.as_ref();
+        kept!(verification::require_code(conn, &c, &ctx, &user, biz, code));
+        accounts::delete(conn, user.id)?;
+        let line = Event::AccountDeleted.line(Some(user.id), "ok");
+        crate::audit::record(conn, &ctx, line)?;
+        let to = user.addresses();
+        let notice = Notice::AccountDeleted;
+        notices::post(conn, &c.postman, &ctx, &to, notice, user.lang)?;
+        Ok(Ok(()))
+    });
+    Ok(done.await??)
 }
 
 /// What a contact change needs: the new address, the code sent to it, and the
@@ -263,103 +251,94 @@ impl From<ChangePhone> for ContactChange {
     }
 }
 
-/// Both codes are checked before either is spent; the move is one transaction.
+/// The codes a contact change needs: from a current contact, then from
+/// the new address.
+fn change_codes(to: &Account, old_by_phone: bool) -> (BizType, BizType) {
+    match (matches!(to, Account::Email(_)), old_by_phone) {
+        (true, false) => (
+            BizType::UpdateEmailValidateOldEmail,
+            BizType::UpdateEmailValidateNewEmail,
+        ),
+        (true, true) => (
+            BizType::UpdateEmailValidateOldPhone,
+            BizType::UpdateEmailValidateNewEmail,
+        ),
+        (false, false) => (
+            BizType::UpdatePhoneValidateOldEmail,
+            BizType::UpdatePhoneValidateNewPhone,
+        ),
+        (false, true) => (
+            BizType::UpdatePhoneValidateOldPhone,
+            BizType::UpdatePhoneValidateNewPhone,
+        ),
+    }
+}
+
+/// Both codes are checked before either is spent; the move is one
+/// transaction. A wrong code's count is kept; any later refusal (the address
+/// taken meanwhile) leaves both codes as they were.
 async fn change_contact(
     cloud: &Arc<Cloud>,
     who: Authenticated,
     change: ContactChange,
 ) -> Result<(), ApiError> {
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    cloud
-        .db
-        .call(move |conn| {
-            let user = accounts::of_session(conn, who.user_id)?;
-            let email = matches!(change.to, Account::Email(_));
-            let (old_biz, new_biz) = match (email, change.old_by_phone) {
-                (true, false) => (
-                    BizType::UpdateEmailValidateOldEmail,
-                    BizType::UpdateEmailValidateNewEmail,
-                ),
-                (true, true) => (
-                    BizType::UpdateEmailValidateOldPhone,
-                    BizType::UpdateEmailValidateNewEmail,
-                ),
-                (false, false) => (
-                    BizType::UpdatePhoneValidateOldEmail,
-                    BizType::UpdatePhoneValidateNewPhone,
-                ),
-                (false, true) => (
-                    BizType::UpdatePhoneValidateOldPhone,
-                    BizType::UpdatePhoneValidateNewPhone,
-                ),
-            };
-            let current = if email {
-                user.email.as_deref()
-            } else {
-                user.phone.as_deref()
-            };
-            if current == Some(change.to.as_str()) {
-                return Err(ApiError::bad_field(
-                    "contact",
-                    "is already this account's address",
-                ));
-            }
-            if accounts::find(conn, &change.to)?.is_some() {
-                return Err(ApiError::business(ResultCode::AddressTaken));
-            }
-            let (keys, rules) = (&c.keys, &c.rules);
-            let old_id = verification::check(
-                conn,
-                keys,
-                rules,
-                now,
-                &Subject::User(user.id),
-                old_biz,
-                &change.old_code,
-            )?;
-            let new_subject = Subject::NewAddress(user.id, change.to.as_str().to_owned());
-            let new_id = verification::check(
-                conn,
-                keys,
-                rules,
-                now,
-                &new_subject,
-                new_biz,
-                &change.new_code,
-            )?;
-            let tx = conn.savepoint()?;
-            verification::mark_used(&tx, old_id)?;
-            verification::mark_used(&tx, new_id)?;
-            accounts::set_contact(&tx, user.id, &change.to, change.phone_code.as_deref())?;
-            let event = if email {
-                crate::audit::Event::EmailChanged
-            } else {
-                crate::audit::Event::PhoneChanged
-            };
-            let to = crate::outbox::masked(&change.to).fuzzy_contact;
-            crate::audit::record(
-                &tx,
-                now,
-                Some(user.id),
-                None,
-                event,
-                "ok",
-                Some(&format!("to {to}")),
-            )?;
-            // The old addresses (read before the change) and the new one.
-            let mut told = user.addresses();
-            told.push(change.to.clone());
-            let notice = if email {
-                Notice::EmailChanged(&to)
-            } else {
-                Notice::PhoneChanged(&to)
-            };
-            notices::post(&tx, &c.postman, now, &told, notice, user.lang)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+    let done = cloud.db.call(move |conn| -> Outcome<()> {
+        let user = accounts::of_session(conn, who.user_id)?;
+        let email = matches!(change.to, Account::Email(_));
+        let (old_biz, new_biz) = change_codes(&change.to, change.old_by_phone);
+        let current = if email {
+            user.email.as_deref()
+        } else {
+            user.phone.as_deref()
+        };
+        if current == Some(change.to.as_str()) {
+            return Err(ApiError::bad_field(
+                "contact",
+                "is already this account's address",
+            ));
+        }
+        if accounts::find(conn, &change.to)?.is_some() {
+            return Err(ApiError::business(ResultCode::AddressTaken));
+        }
+        let old = Subject::User(user.id);
+        let old_id = kept!(verification::check(
+            conn,
+            &c,
+            &ctx,
+            old.given(old_biz, &change.old_code)
+        ));
+        let new = Subject::NewAddress(user.id, change.to.as_str().to_owned());
+        let new_id = kept!(verification::check(
+            conn,
+            &c,
+            &ctx,
+            new.given(new_biz, &change.new_code)
+        ));
+        verification::mark_used(conn, old_id)?;
+        verification::mark_used(conn, new_id)?;
+        accounts::set_contact(conn, user.id, &change.to, change.phone_code.as_deref())?;
+        let event = if email {
+            Event::EmailChanged
+        } else {
+            Event::PhoneChanged
+        };
+        let to = crate::outbox::masked(&change.to).fuzzy_contact;
+        let detail = format!("to {to}");
+        crate::audit::record(conn, &ctx, event.line(Some(user.id), "ok").detail(&detail))?;
+        // The old addresses (read before the change) and the new one.
+        let mut told = user.addresses();
+        told.push(change.to.clone());
+        let notice = if email {
+            Notice::EmailChanged(&to)
+        } else {
+            Notice::PhoneChanged(&to)
+        };
+        notices::post(conn, &c.postman, &ctx, &told, notice, user.lang)?;
+        Ok(Ok(()))
+    });
+    Ok(done.await??)
 }
 
 /// A new email (`PUT /v3/users/email`): `email`, `smsCode` (sent to it),

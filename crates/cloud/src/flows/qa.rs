@@ -27,11 +27,10 @@ pub(crate) async fn create_account(
         .hash(PasswordDigest::of_password(r.password.as_str()).as_str())
         .await?;
     let shown = account.as_str().to_owned();
-    let now = cloud.clock.now();
+    let ctx = crate::context::Ctx::new(cloud.clock.now());
     let user = cloud
         .db
         .call(move |conn| {
-            let tx = conn.savepoint()?;
             let phone_code = matches!(account, Account::Phone(_)).then(|| area.get().to_string());
             let new = crate::accounts::NewUser {
                 account: &account,
@@ -40,15 +39,14 @@ pub(crate) async fn create_account(
                 user_name: account.as_str(),
                 password_hash: &hash,
             };
-            let user = crate::accounts::create(&tx, now, new)?;
+            let user = crate::accounts::create(conn, &ctx, new)?;
             if let Some(second) = &second {
                 let code = area.get().to_string();
-                crate::accounts::set_contact(&tx, user.id, second, Some(&code))?;
+                crate::accounts::set_contact(conn, user.id, second, Some(&code))?;
             }
-            crate::terminals::set_two_step(&tx, user.id, two_step)?;
-            crate::devices::provision(&tx, user.id, devices)?;
-            tx.commit()?;
-            Ok(user)
+            crate::terminals::set_two_step(conn, user.id, two_step)?;
+            crate::devices::provision(conn, user.id, devices)?;
+            Ok::<_, ApiError>(user)
         })
         .await?;
     Ok(CreatedAccount {

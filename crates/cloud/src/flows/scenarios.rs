@@ -97,18 +97,13 @@ pub(crate) async fn set_up(
         Some(a) => (existing(cloud, &a).await?, None),
         None => fresh(cloud, scenario).await?,
     };
-    let now = cloud.clock.now();
+    let ctx = crate::context::Ctx::new(cloud.clock.now());
     let rules = cloud.rules.clone();
     let c = Arc::clone(cloud);
     let u = user.clone();
     let summary = cloud
         .db
-        .call(move |conn| {
-            let tx = conn.savepoint()?;
-            let summary = apply(&tx, &c, &rules, now, scenario, &u)?;
-            tx.commit()?;
-            Ok(summary)
-        })
+        .call(move |conn| apply(conn, &c, &rules, &ctx, scenario, &u))
         .await?;
     if let Scenario::CodeExpired = scenario {
         // Past the code's life, on every instance.
@@ -193,10 +188,11 @@ fn apply(
     conn: &dyn crate::db::Sql,
     cloud: &Cloud,
     rules: &crate::Rules,
-    now: i64,
+    ctx: &crate::context::Ctx,
     scenario: Scenario,
     user: &crate::accounts::User,
 ) -> Result<String, ApiError> {
+    let now = ctx.now;
     let both = |fault: QaFault| -> Result<(), ApiError> {
         for channel in [crate::outbox::Channel::Email, crate::outbox::Channel::Sms] {
             crate::qa_state::set_delivery_fault(conn, channel, &fault)?;
@@ -223,14 +219,14 @@ fn apply(
                 .into()
         }
         Scenario::CodeExpired => {
-            let sent = live_or_new_code(conn, cloud, now, user)?;
+            let sent = live_or_new_code(conn, cloud, ctx, user)?;
             format!(
                 "{sent} The clock moved {} s: every code sent so far has expired.",
                 rules.code_ttl_secs + 1
             )
         }
         Scenario::OneTryLeft => {
-            let sent = live_or_new_code(conn, cloud, now, user)?;
+            let sent = live_or_new_code(conn, cloud, ctx, user)?;
             let subject = Subject::User(user.id);
             let wrong = rules.code_max_wrong - 1;
             verification::set_wrong(conn, &subject, BizType::TerminalBind, wrong)?;
@@ -266,7 +262,7 @@ fn apply(
                     client_type: 13,
                     ip: &ip,
                 };
-                crate::accounts::bind(conn, user.id, now, t)?;
+                crate::accounts::bind(conn, ctx, user.id, t)?;
             }
             format!(
                 "The account has all {} terminals it may have: a new computer gets 1069 \
@@ -314,11 +310,11 @@ fn apply(
 fn live_or_new_code(
     conn: &dyn crate::db::Sql,
     cloud: &Cloud,
-    now: i64,
+    ctx: &crate::context::Ctx,
     user: &crate::accounts::User,
 ) -> Result<String, ApiError> {
     let subject = Subject::User(user.id);
-    if verification::is_live(conn, &subject, BizType::TerminalBind, now)? {
+    if verification::is_live(conn, &subject, BizType::TerminalBind, ctx.now)? {
         return Ok("The TERMINAL_BIND code already sent is the one.".into());
     }
     let to = user
@@ -327,7 +323,7 @@ fn live_or_new_code(
     verification::deliver(
         conn,
         cloud,
-        now,
+        ctx,
         &Subject::User(user.id),
         BizType::TerminalBind,
         &to,

@@ -3,7 +3,9 @@
 
 use super::Caller;
 use crate::accounts::{self, NewUser, Terminal};
-use crate::error::ApiError;
+use crate::audit::{record, Event};
+use crate::context::Ctx;
+use crate::error::{kept, ApiError, Outcome, Refusal};
 use crate::notices::{self, Notice};
 use crate::outbox::{self, Channel, NewMessage};
 use crate::password_policy;
@@ -29,7 +31,8 @@ pub async fn send_code(
     // Where the account wants it (after a 6002 that offered the choice).
     let sms_type = r.sms_type;
     let contact = outbox::masked(&from);
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
+    let now = ctx.now;
     let c = Arc::clone(&cloud);
     let sent = match biz {
         BizType::UserRegistration => {
@@ -42,11 +45,10 @@ pub async fn send_code(
             cloud
                 .db
                 .call(move |conn| {
-                    let tx = conn.savepoint()?;
                     let subject = Subject::Address(from.as_str().to_owned());
-                    if let Some(owner) = accounts::find(&tx, &from)? {
+                    if let Some(owner) = accounts::find(conn, &from)? {
                         // Same throttle and same reply: only the owner learns.
-                        verification::record_send(&tx, &c.rules, now, &subject, biz)?;
+                        verification::record_send(conn, &c.rules, now, &subject, biz)?;
                         let channel = Channel::of(&from);
                         // In the owner's language, not the asker's.
                         let (subject_line, body) =
@@ -59,12 +61,11 @@ pub async fn send_code(
                             subject: subject_line,
                             body,
                         };
-                        c.postman.post(&tx, now, notice)?;
+                        c.postman.post(conn, now, notice)?;
                     } else {
-                        verification::send(&tx, &c, now, &subject, biz, &from)?;
+                        verification::send(conn, &c, &ctx, &subject, biz, &from)?;
                     }
-                    tx.commit()?;
-                    Ok(contact.clone())
+                    Ok::<_, ApiError>(contact.clone())
                 })
                 .await?
         }
@@ -75,18 +76,16 @@ pub async fn send_code(
             cloud
                 .db
                 .call(move |conn| {
-                    let tx = conn.savepoint()?;
-                    let Some(user) = accounts::find(&tx, &from)? else {
+                    let Some(user) = accounts::find(conn, &from)? else {
                         return Ok(contact.clone());
                     };
                     let to = user.address_for(sms_type).unwrap_or_else(|| from.clone());
                     if biz == BizType::LoginCaptcha {
-                        crate::protection::send_captcha(&tx, &c, now, user.id, &to)?;
+                        crate::protection::send_captcha(conn, &c, &ctx, user.id, &to)?;
                     } else {
-                        verification::send(&tx, &c, now, &Subject::User(user.id), biz, &to)?;
+                        verification::send(conn, &c, &ctx, &Subject::User(user.id), biz, &to)?;
                     }
-                    tx.commit()?;
-                    Ok(outbox::masked(&to))
+                    Ok::<_, ApiError>(outbox::masked(&to))
                 })
                 .await?
         }
@@ -124,45 +123,39 @@ pub async fn sign_up(
     password_policy::check(&digest)?;
     // Hash before taking the lock: Argon2 is the slow part.
     let password_hash = cloud.hasher.hash(digest.as_str()).await?;
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(&cloud);
-    let user = cloud
-        .db
-        .call(move |conn| {
-            let subject = Subject::Address(account.as_str().to_owned());
-            verification::consume(
-                conn,
-                &c.keys,
-                &c.rules,
-                now,
-                &subject,
-                BizType::UserRegistration,
-                &code,
-            )?;
-            let tx = conn.savepoint()?;
-            let new = NewUser {
-                account: &account,
-                phone_code: phone_code.as_deref(),
-                area,
-                user_name: &user_name,
-                password_hash: &password_hash,
+    let user = cloud.db.call(move |conn| -> Outcome<_> {
+        let subject = Subject::Address(account.as_str().to_owned());
+        let biz = BizType::UserRegistration;
+        kept!(verification::consume(
+            conn,
+            &c,
+            &ctx,
+            subject.given(biz, &code)
+        ));
+        let new = NewUser {
+            account: &account,
+            phone_code: phone_code.as_deref(),
+            area,
+            user_name: &user_name,
+            password_hash: &password_hash,
+        };
+        let user = accounts::create(conn, &ctx, new)?;
+        crate::devices::provision(conn, user.id, crate::devices::DEFAULT_COUNT)?;
+        if let Some(sign) = &feature {
+            let t = Terminal {
+                sign,
+                name: "Sign-up terminal",
+                client_type: client.client_type,
+                ip: "",
             };
-            let user = accounts::create(&tx, now, new)?;
-            crate::devices::provision(&tx, user.id, crate::devices::DEFAULT_COUNT)?;
-            if let Some(sign) = &feature {
-                let t = Terminal {
-                    sign,
-                    name: "Sign-up terminal",
-                    client_type: client.client_type,
-                    ip: "",
-                };
-                // The terminal that signs up: no notice, the account is new.
-                accounts::bind(&tx, user.id, now, t)?;
-            }
-            tx.commit()?;
-            Ok(user)
-        })
-        .await?;
+            // The terminal that signs up: no notice, the account is new.
+            accounts::bind(conn, &ctx, user.id, t)?;
+        }
+        Ok(Ok(user))
+    });
+    let user = user.await??;
     tracing::info!(user_id = user.id, "account created");
     Ok(Registered {
         login_user: user.login_user(),
@@ -177,62 +170,41 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
     password_policy::check(&digest)?;
     // Hashed whether or not the account exists: the reply time tells nothing.
     let password_hash = cloud.hasher.hash(digest.as_str()).await?;
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(&cloud);
-    cloud
-        .db
-        .call(move |conn| {
-            let Some(user) = accounts::find(conn, &account)? else {
-                return Err(ApiError::business(ResultCode::CodeDead)
-                    .with(|f| f.reason = Some(hik_proto::wire::Reason::NoCode)));
+    let done = cloud.db.call(move |conn| -> Outcome<()> {
+        let Some(user) = accounts::find(conn, &account)? else {
+            let dead = ApiError::business(ResultCode::CodeDead)
+                .with(|f| f.reason = Some(hik_proto::wire::Reason::NoCode));
+            return Ok(Err(Refusal(dead)));
+        };
+        accounts::lock(conn, user.id)?;
+        let subject = Subject::User(user.id);
+        let biz = BizType::RetrievePassword;
+        kept!(verification::consume(
+            conn,
+            &c,
+            &ctx,
+            subject.given(biz, &code)
+        ));
+        let (failed, locked_until) = protection::state(conn, user.id)?;
+        accounts::set_password(conn, user.id, &password_hash)?;
+        protection::clear(conn, user.id)?;
+        sessions::revoke_user(conn, user.id, None)?;
+        record(conn, &ctx, Event::PasswordReset.line(Some(user.id), "ok"))?;
+        let to = user.addresses();
+        let notice = Notice::PasswordReset;
+        notices::post(conn, &c.postman, &ctx, &to, notice, user.lang)?;
+        if locked_until > ctx.now || failed > 0 {
+            let was = if locked_until > ctx.now {
+                "lock lifted"
+            } else {
+                "wrong-password count cleared"
             };
-            accounts::lock(conn, user.id)?;
-            let subject = Subject::User(user.id);
-            verification::consume(
-                conn,
-                &c.keys,
-                &c.rules,
-                now,
-                &subject,
-                BizType::RetrievePassword,
-                &code,
-            )?;
-            let tx = conn.savepoint()?;
-            let (failed, locked_until) = protection::state(&tx, user.id)?;
-            accounts::set_password(&tx, user.id, &password_hash)?;
-            protection::clear(&tx, user.id)?;
-            sessions::revoke_user(&tx, user.id, None)?;
-            use crate::audit::{record, Event};
-            record(
-                &tx,
-                now,
-                Some(user.id),
-                None,
-                Event::PasswordReset,
-                "ok",
-                None,
-            )?;
-            let to = user.addresses();
-            notices::post(&tx, &c.postman, now, &to, Notice::PasswordReset, user.lang)?;
-            if locked_until > now || failed > 0 {
-                let was = if locked_until > now {
-                    "lock lifted"
-                } else {
-                    "wrong-password count cleared"
-                };
-                record(
-                    &tx,
-                    now,
-                    Some(user.id),
-                    None,
-                    Event::AccountUnlocked,
-                    "ok",
-                    Some(was),
-                )?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
-    Ok(())
+            let line = Event::AccountUnlocked.line(Some(user.id), "ok");
+            record(conn, &ctx, line.detail(was))?;
+        }
+        Ok(Ok(()))
+    });
+    Ok(done.await??)
 }

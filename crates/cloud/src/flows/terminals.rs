@@ -2,7 +2,11 @@
 //! (with a code unless the request comes from a bound terminal), and removal
 //! during a login that found the account full (1069).
 
-use crate::error::ApiError;
+use crate::audit::Event;
+use crate::context::Ctx;
+use crate::db::Sql;
+use crate::error::{kept, ApiError, Outcome};
+use crate::notices::{self, Notice};
 use crate::sessions::Authenticated;
 use crate::{accounts, terminals, verification, Cloud};
 use hik_proto::request::{Signs, SwitchTwoStep, Unbind, UnbindLoggedOut};
@@ -57,32 +61,20 @@ async fn confirmed<R: Send + 'static>(
     who: Authenticated,
     code: Option<VerifyCode>,
     biz: BizType,
-    mut f: impl FnMut(&dyn crate::db::Sql, &accounts::User) -> Result<R, ApiError> + Send + 'static,
+    mut f: impl FnMut(&dyn Sql, &Ctx, &accounts::User) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    cloud
-        .db
-        .call(move |conn| {
-            let user = accounts::of_session(conn, who.user_id)?;
-            let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
-            if !accounts::is_bound(conn, user.id, &sign)? {
-                verification::require_code(
-                    conn,
-                    &c.keys,
-                    &c.rules,
-                    now,
-                    &user,
-                    biz,
-                    code.as_ref(),
-                )?;
-            }
-            let tx = conn.savepoint()?;
-            let r = f(&tx, &user)?;
-            tx.commit()?;
-            Ok(r)
-        })
-        .await
+    let done = cloud.db.call(move |conn| -> Outcome<R> {
+        let user = accounts::of_session(conn, who.user_id)?;
+        let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
+        if !accounts::is_bound(conn, user.id, &sign)? {
+            let code = code.as_ref();
+            kept!(verification::require_code(conn, &c, &ctx, &user, biz, code));
+        }
+        f(conn, &ctx, &user).map(Ok)
+    });
+    Ok(done.await??)
 }
 
 /// Two-step verification on (`enable=1`) or off (`PUT /v3/terminals/status`).
@@ -92,33 +84,21 @@ pub async fn switch_two_step(
     r: SwitchTwoStep,
 ) -> Result<(), ApiError> {
     let (enable, code) = (r.enable, r.sms_code);
-    let now = cloud.clock.now();
     let c = Arc::clone(cloud);
-    confirmed(
-        cloud,
-        who,
-        code,
-        BizType::TerminalBind,
-        move |conn, user| {
-            let was = user.two_step;
-            terminals::set_two_step(conn, user.id, enable)?;
-            let outcome = if enable { "on" } else { "off" };
-            let event = crate::audit::Event::TwoStepSwitched;
-            crate::audit::record(conn, now, Some(user.id), None, event, outcome, None)?;
-            if was && !enable {
-                let to = user.addresses();
-                crate::notices::post(
-                    conn,
-                    &c.postman,
-                    now,
-                    &to,
-                    crate::notices::Notice::TwoStepOff,
-                    user.lang,
-                )?;
-            }
-            Ok(())
-        },
-    )
+    let biz = BizType::TerminalBind;
+    confirmed(cloud, who, code, biz, move |conn, ctx, user| {
+        let was = user.two_step;
+        terminals::set_two_step(conn, user.id, enable)?;
+        let outcome = if enable { "on" } else { "off" };
+        let line = Event::TwoStepSwitched.line(Some(user.id), outcome);
+        crate::audit::record(conn, ctx, line)?;
+        if was && !enable {
+            let to = user.addresses();
+            let notice = Notice::TwoStepOff;
+            notices::post(conn, &c.postman, ctx, &to, notice, user.lang)?;
+        }
+        Ok(())
+    })
     .await
 }
 
@@ -127,14 +107,10 @@ pub async fn switch_two_step(
 pub async fn unbind(cloud: &Arc<Cloud>, who: Authenticated, r: Unbind) -> Result<usize, ApiError> {
     let signs = signs(r.signs);
     let code = r.sms_code;
-    let now = cloud.clock.now();
-    confirmed(
-        cloud,
-        who,
-        code,
-        BizType::TerminalDelete,
-        move |conn, user| terminals::unbind(conn, now, user.id, &signs),
-    )
+    let biz = BizType::TerminalDelete;
+    confirmed(cloud, who, code, biz, move |conn, ctx, user| {
+        terminals::unbind(conn, ctx, user.id, &signs)
+    })
     .await
 }
 
@@ -144,32 +120,20 @@ pub async fn unbind_logged_out(cloud: &Arc<Cloud>, r: UnbindLoggedOut) -> Result
     let temp_id = r.temp_id.into_string();
     let signs = signs(r.signs);
     let code = r.sms_code;
-    let now = cloud.clock.now();
+    let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    cloud
-        .db
-        .call(move |conn| {
-            let user_id =
-                terminals::temp_id_owner(conn, &c.keys, now, &temp_id)?.ok_or_else(|| {
-                    ApiError::business(ResultCode::BadRequest).with_message(
-                        "tempId is unknown or expired: log in again to get a new one.",
-                    )
-                })?;
-            accounts::lock(conn, user_id)?;
-            let subject = verification::Subject::User(user_id);
-            verification::consume(
-                conn,
-                &c.keys,
-                &c.rules,
-                now,
-                &subject,
-                BizType::TerminalDelete,
-                &code,
-            )?;
-            let tx = conn.savepoint()?;
-            let removed = terminals::unbind(&tx, now, user_id, &signs)?;
-            tx.commit()?;
-            Ok(removed)
-        })
-        .await
+    let done = cloud.db.call(move |conn| -> Outcome<usize> {
+        let owner = terminals::temp_id_owner(conn, &c.keys, ctx.now, &temp_id)?;
+        let user_id = owner.ok_or_else(|| {
+            ApiError::business(ResultCode::BadRequest)
+                .with_message("tempId is unknown or expired: log in again to get a new one.")
+        })?;
+        accounts::lock(conn, user_id)?;
+        let subject = verification::Subject::User(user_id);
+        let biz = BizType::TerminalDelete;
+        let given = subject.given(biz, &code);
+        kept!(verification::consume(conn, &c, &ctx, given));
+        terminals::unbind(conn, &ctx, user_id, &signs).map(Ok)
+    });
+    Ok(done.await??)
 }

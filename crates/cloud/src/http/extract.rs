@@ -127,14 +127,14 @@ pub(crate) async fn require_session(
     match authenticate(&cloud, req.headers()).await {
         Ok(who) => {
             // From here on the audit trail names this session's terminal.
-            let origin = crate::audit::Origin {
+            let origin = crate::context::Origin {
                 terminal: Some(
                     who.terminal
                         .clone()
                         .unwrap_or_else(|| "an unbound terminal".into()),
                 ),
                 sign: Some(who.feature.clone()),
-                ..crate::audit::Origin::of_task().unwrap_or_default()
+                ..crate::context::Origin::of_task().unwrap_or_default()
             };
             req.extensions_mut().insert(who);
             origin.scope(next.run(req)).await

@@ -177,7 +177,7 @@ async fn origin(
         .iter()
         .filter_map(|h| req.headers().get(*h)?.to_str().ok())
         .find_map(hik_proto::lang::Lang::from_header);
-    crate::audit::Origin {
+    crate::context::Origin {
         ip,
         terminal: None,
         sign,

@@ -27,7 +27,7 @@ pub fn status(kind: Kind) -> StatusCode {
 
 /// The language of this request's `meta.message`.
 fn meta_lang() -> Lang {
-    crate::audit::Origin::of_task()
+    crate::context::Origin::of_task()
         .map(|o| o.meta)
         .unwrap_or_default()
 }
