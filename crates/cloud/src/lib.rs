@@ -6,36 +6,37 @@
 //! cloud both go through it.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+// The rooms of the cloud, one per capability, each holding its types, its
+// flows, its SQL and its routes (docs/architecture.md draws them and what
+// may call what; scripts/check-layout holds them to it). Lowest first.
 mod accounts;
 mod audit;
-mod captcha;
+mod codes;
+mod delivery;
+mod devices;
+mod login;
+mod notices;
+mod protection;
+mod qa;
+mod sessions;
+mod terminals;
+mod users;
+// The edge that puts the rooms' routes together.
+mod api;
+
+// Plumbing, below every room: it imports none of them.
 mod clock;
 mod config;
 mod context;
 mod crypto;
 mod db;
-mod delivery;
-mod devices;
-mod endpoint_faults;
 mod error;
-mod flows;
 mod http;
-mod mailer;
-mod notices;
 mod openapi;
-mod outbox;
-mod password_policy;
-mod protection;
-mod qa;
-mod qa_state;
 mod random;
 mod regions;
-mod seed;
-mod sessions;
-mod terminals;
 #[cfg(feature = "tls")]
 mod tls;
-mod verification;
 
 pub use clock::Clock;
 pub use config::{
@@ -43,7 +44,7 @@ pub use config::{
 };
 pub use db::Location;
 pub use delivery::Fault;
-pub use seed::{Seed, Seeded};
+pub use qa::seed::{Seed, Seeded};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -68,14 +69,14 @@ pub(crate) struct Cloud {
     pub regions: Vec<RegionInfo>,
     pub postman: delivery::Postman,
     /// QA's endpoint faults (`POST /qa/faults` with a `path`).
-    pub endpoint_faults: endpoint_faults::EndpointFaults,
+    pub endpoint_faults: qa::endpoint_faults::EndpointFaults,
     /// The version of the shared QA state this instance's copy is of.
     pub qa_version: std::sync::atomic::AtomicI64,
 }
 
 impl Cloud {
     /// Take the shared QA state as the database has it.
-    pub(crate) fn adopt(&self, s: &qa_state::Snapshot) {
+    pub(crate) fn adopt(&self, s: &qa::state::Snapshot) {
         self.clock.set_offset(s.clock_offset);
         self.endpoint_faults.replace(s.endpoints.clone());
         self.qa_version
@@ -87,11 +88,11 @@ impl Cloud {
     pub(crate) async fn sync_qa_state(&self) -> Result<(), error::ApiError> {
         if self.qa && self.db.shared() {
             // One small read per request; the whole state only when it changed.
-            let (offset, version) = self.db.read_pair(qa_state::CLOCK).await?;
+            let (offset, version) = self.db.read_pair(qa::state::CLOCK).await?;
             self.clock.set_offset(offset);
             let current = self.qa_version.load(std::sync::atomic::Ordering::Relaxed);
             if version != current {
-                let snapshot = self.db.call(qa_state::load).await?;
+                let snapshot = self.db.call(qa::state::load).await?;
                 self.adopt(&snapshot);
             }
         }
@@ -199,7 +200,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             source,
         })?;
     let shared_qa = db
-        .call(qa_state::load)
+        .call(qa::state::load)
         .await
         .map_err(|_| StartError::Database {
             path: config.db.to_string(),
@@ -217,7 +218,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
     let postman = delivery::Postman::new(&config.delivery);
     let cloud = Arc::new(Cloud {
         postman,
-        endpoint_faults: endpoint_faults::EndpointFaults::default(),
+        endpoint_faults: qa::endpoint_faults::EndpointFaults::default(),
         qa_version: std::sync::atomic::AtomicI64::new(-1),
         db,
         clock: Clock::default(),
@@ -237,7 +238,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
             .collect(),
     });
     cloud.adopt(&shared_qa);
-    let seeded = seed::apply(&cloud, &config.seed).await.map_err(|e| {
+    let seeded = qa::seed::apply(&cloud, &config.seed).await.map_err(|e| {
         StartError::Seed(format!("{} (result code {})", e.message, e.code.number()))
     })?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -252,7 +253,7 @@ pub async fn spawn(config: Config) -> Result<RunningCloud, StartError> {
     let mut listeners = Vec::new();
     let bound = bound.into_iter().zip(published).zip(tls);
     for (index, (((region, listener, addr), domain), tls)) in bound.enumerate() {
-        let app = http::router(Arc::clone(&cloud), index);
+        let app = api::router(Arc::clone(&cloud), index);
         let scheme = if tls.is_some() { "https" } else { "http" };
         tasks.push(tokio::spawn(serve(listener, app, tls, stopped.clone())));
         let url = format!("{scheme}://{domain}");

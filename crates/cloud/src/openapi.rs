@@ -37,7 +37,7 @@ pub enum Returns {
 /// `endpoints! { TABLE, routes_fn; get "/path" => handler { session: false, request: Type, summary: ".." } ... }`
 /// where `Type` names the endpoint's inputs in `hik_proto::request`.
 macro_rules! endpoints {
-    ($table:ident, $routes:ident, $default:ident;
+    ($table:ident, $routes:ident, $default:ident, $guard:path;
      $( $method:ident $path:literal => $handler:path {
             session: $session:literal, request: $request:ident, $(returns: $returns:ident,)?
             summary: $summary:literal $(,)?
@@ -59,7 +59,7 @@ macro_rules! endpoints {
         ),*];
 
         /// The routes; a logged-in endpoint's session is checked first, by
-        /// `http::extract::require_session`, before its fields are read.
+        /// the guard (`sessions::require_session`), before its fields are read.
         pub(crate) fn $routes(
             cloud: &std::sync::Arc<crate::Cloud>,
         ) -> axum::Router<std::sync::Arc<crate::Cloud>> {
@@ -68,7 +68,7 @@ macro_rules! endpoints {
                 if $session {
                     route.route_layer(axum::middleware::from_fn_with_state(
                         std::sync::Arc::clone(cloud),
-                        crate::http::extract::require_session,
+                        $guard,
                     ))
                 } else {
                     route

@@ -3,14 +3,11 @@
 //! router and every room's routes, which use it; it uses none of them.
 
 use crate::error::ApiError;
-use crate::sessions;
-use crate::Cloud;
-use axum::extract::{FromRequest, State};
+use axum::extract::FromRequest;
 use axum::http::{HeaderMap, Method, Request};
 use hik_proto::request::{FieldError, Fields, Problem, Request as Inputs};
 use hik_proto::{FeatureCode, ParseError};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// An endpoint's typed inputs (see `hik_proto::request`), read from the query
 /// string and, for POST and PUT, a form or JSON body. A field that cannot be
@@ -87,6 +84,22 @@ impl From<FieldError> for ApiError {
     }
 }
 
+/// Who is calling, as the flows see it: the terminal's fingerprint (when
+/// a header names it) and its client type.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub feature: Option<FeatureCode>,
+    pub client_type: u32,
+}
+
+impl Caller {
+    /// `featureCode` from the form (already read), else from the header.
+    pub fn feature_code(&self, sent: Option<FeatureCode>) -> Result<FeatureCode, ApiError> {
+        sent.or_else(|| self.feature.clone())
+            .ok_or_else(|| ApiError::bad_field("featureCode", "is required"))
+    }
+}
+
 /// The headers every client sends about itself.
 pub(crate) struct Client {
     pub feature: Option<FeatureCode>,
@@ -107,59 +120,12 @@ impl Client {
     }
 
     /// Who is calling, as the flows see it.
-    pub fn caller(&self) -> crate::flows::Caller {
-        crate::flows::Caller {
+    pub fn caller(&self) -> Caller {
+        Caller {
             feature: self.feature.clone(),
             client_type: self.client_type,
         }
     }
-}
-
-/// The one session check of every logged-in endpoint, run before anything
-/// else (its fields included): HTTP 401 without a valid `sessionId`; with
-/// one, the handler finds `Extension<Authenticated>`.
-pub(crate) async fn require_session(
-    State(cloud): State<Arc<Cloud>>,
-    mut req: Request<axum::body::Body>,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    match authenticate(&cloud, req.headers()).await {
-        Ok(who) => {
-            // From here on the audit trail names this session's terminal.
-            let origin = crate::context::Origin {
-                terminal: Some(
-                    who.terminal
-                        .clone()
-                        .unwrap_or_else(|| "an unbound terminal".into()),
-                ),
-                sign: Some(who.feature.clone()),
-                ..crate::context::Origin::of_task().unwrap_or_default()
-            };
-            req.extensions_mut().insert(who);
-            origin.scope(next.run(req)).await
-        }
-        Err(e) => e.into_response(),
-    }
-}
-
-/// Who is calling: what `require_session` found.
-pub(crate) type Who = axum::Extension<sessions::Authenticated>;
-
-/// The session of a logged-in request, or HTTP 401.
-async fn authenticate(
-    cloud: &Arc<Cloud>,
-    headers: &HeaderMap,
-) -> Result<sessions::Authenticated, ApiError> {
-    let token = Client::from_headers(headers)
-        .session
-        .ok_or_else(ApiError::unauthorized)?;
-    let now = cloud.clock.now();
-    let c = Arc::clone(cloud);
-    cloud
-        .db
-        .call(move |conn| sessions::authenticate(conn, &c.keys, now, &token))
-        .await
 }
 
 /// A bounded count, `default` when absent.

@@ -1,9 +1,9 @@
 //! Terminals of the logged-in account, and removal during a login that found
-//! the account full (1069); the flows are in `crate::flows::terminals`.
+//! the account full (1069); the flows are in `crate::terminals::flows`.
 
-use super::reply::{ok, ApiResult};
-use super::Form;
-use crate::flows::terminals as flow;
+use crate::http::extract::Form;
+use crate::http::reply::{ok, ApiResult};
+use crate::terminals::flows as flow;
 use crate::Cloud;
 use axum::extract::State;
 use hik_proto::request::{PageQuery, SwitchTwoStep, Unbind, UnbindLoggedOut};
@@ -13,11 +13,11 @@ use std::sync::Arc;
 /// `GET /v3/terminals?limit=&offset=`
 pub async fn list(
     State(cloud): State<Arc<Cloud>>,
-    axum::Extension(who): super::Who,
+    axum::Extension(who): crate::sessions::Who,
     Form(q): Form<PageQuery>,
 ) -> ApiResult {
-    let limit = super::count_or(q.limit, 10);
-    let offset = super::count_or(q.offset, 0);
+    let limit = crate::http::extract::count_or(q.limit, 10);
+    let offset = crate::http::extract::count_or(q.offset, 0);
     let (total, list) = flow::page(&cloud, who, limit, offset).await?;
     Ok(ok(serde_json::json!({
         "page": Page::new(limit, offset, total),
@@ -28,7 +28,7 @@ pub async fn list(
 /// `GET /v3/terminals/status`
 pub async fn status(
     State(cloud): State<Arc<Cloud>>,
-    axum::Extension(who): super::Who,
+    axum::Extension(who): crate::sessions::Who,
 ) -> ApiResult {
     let status = flow::status(&cloud, who).await?;
     Ok(ok(serde_json::json!({ "terminalStatus": status })))
@@ -37,7 +37,7 @@ pub async fn status(
 /// `PUT /v3/terminals/status`
 pub async fn switch_two_step(
     State(cloud): State<Arc<Cloud>>,
-    axum::Extension(who): super::Who,
+    axum::Extension(who): crate::sessions::Who,
     Form(r): Form<SwitchTwoStep>,
 ) -> ApiResult {
     flow::switch_two_step(&cloud, who, r).await?;
@@ -47,7 +47,7 @@ pub async fn switch_two_step(
 /// `POST /v3/terminals/unbind`
 pub async fn unbind(
     State(cloud): State<Arc<Cloud>>,
-    axum::Extension(who): super::Who,
+    axum::Extension(who): crate::sessions::Who,
     Form(r): Form<Unbind>,
 ) -> ApiResult {
     let removed = flow::unbind(&cloud, who, r).await?;

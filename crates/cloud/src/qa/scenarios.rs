@@ -2,8 +2,8 @@
 //! troubleshooting section set up in one step (`POST /qa/scenarios/{name}`),
 //! for an account QA names or a fresh one.
 
+use crate::codes::{self, Subject};
 use crate::error::ApiError;
-use crate::verification::{self, Subject};
 use crate::Cloud;
 use hik_proto::qa::{EndpointFault, QaFault};
 use hik_proto::qa::{ScenarioInfo, ScenarioSetUp};
@@ -111,7 +111,7 @@ pub(crate) async fn set_up(
         let wall = crate::clock::wall();
         let offset = cloud
             .db
-            .call(move |conn| crate::qa_state::advance_clock(conn, wall, secs))
+            .call(move |conn| crate::qa::state::advance_clock(conn, wall, secs))
             .await?
             .map_err(|_| ApiError::bad_field("scenario", "the clock cannot move further"))?;
         cloud.clock.set_offset(offset);
@@ -131,11 +131,11 @@ pub(crate) async fn set_up(
     })
 }
 
-async fn existing(cloud: &Cloud, account: &Account) -> Result<crate::accounts::User, ApiError> {
+async fn existing(cloud: &Cloud, account: &Account) -> Result<crate::users::User, ApiError> {
     let a = account.clone();
     cloud
         .db
-        .call(move |conn| crate::accounts::find(conn, &a))
+        .call(move |conn| crate::users::find(conn, &a))
         .await?
         .ok_or_else(|| ApiError::bad_field("account", "no account has this address"))
 }
@@ -144,7 +144,7 @@ async fn existing(cloud: &Cloud, account: &Account) -> Result<crate::accounts::U
 async fn fresh(
     cloud: &Arc<Cloud>,
     scenario: Scenario,
-) -> Result<(crate::accounts::User, Option<&'static str>), ApiError> {
+) -> Result<(crate::users::User, Option<&'static str>), ApiError> {
     let tag = crate::crypto::random_code(6, hik_proto::CodeAlphabet::Letters).to_lowercase();
     let address = format!("{}-{tag}@example.com", scenario.name());
     let account =
@@ -154,7 +154,7 @@ async fn fresh(
         _ => cloud.regions.first().and_then(|r| r.areas.first().copied()),
     }
     .unwrap_or(44);
-    super::qa::create_account(
+    super::accounts::create_account(
         cloud,
         QaAccount {
             account: account.clone(),
@@ -190,12 +190,15 @@ fn apply(
     rules: &crate::Rules,
     ctx: &crate::context::Ctx,
     scenario: Scenario,
-    user: &crate::accounts::User,
+    user: &crate::users::User,
 ) -> Result<String, ApiError> {
     let now = ctx.now;
     let both = |fault: QaFault| -> Result<(), ApiError> {
-        for channel in [crate::outbox::Channel::Email, crate::outbox::Channel::Sms] {
-            crate::qa_state::set_delivery_fault(conn, channel, &fault)?;
+        for channel in [
+            crate::delivery::outbox::Channel::Email,
+            crate::delivery::outbox::Channel::Sms,
+        ] {
+            crate::delivery::faults::set_delivery_fault(conn, channel, &fault)?;
         }
         Ok(())
     };
@@ -229,7 +232,7 @@ fn apply(
             let sent = live_or_new_code(conn, cloud, ctx, user)?;
             let subject = Subject::User(user.id);
             let wrong = rules.code_max_wrong - 1;
-            verification::set_wrong(conn, &subject, BizType::TerminalBind, wrong)?;
+            codes::set_wrong(conn, &subject, BizType::TerminalBind, wrong)?;
             format!("{sent} It has one try left: one more wrong entry and it stops working.")
         }
         Scenario::CaptchaRequired => {
@@ -256,13 +259,13 @@ fn apply(
                     .map_err(|e| ApiError::internal(e.to_string()))?;
                 let name = format!("QA phone {}", i + 1);
                 let ip = format!("192.0.2.{}", i + 1);
-                let t = crate::accounts::Terminal {
+                let t = crate::users::Terminal {
                     sign: &sign,
                     name: &name,
                     client_type: 13,
                     ip: &ip,
                 };
-                crate::accounts::bind(conn, ctx, user.id, t)?;
+                crate::users::bind(conn, ctx, user.id, t)?;
             }
             format!(
                 "The account has all {} terminals it may have: a new computer gets 1069 \
@@ -277,7 +280,7 @@ fn apply(
             if crate::regions::region_of(cloud, area).unwrap_or(0) == 0 {
                 area = other_area(cloud, Some(area))
                     .ok_or_else(|| ApiError::bad_field("scenario", "this cloud has one region"))?;
-                crate::accounts::set_area(conn, user.id, area)?;
+                crate::users::set_area(conn, user.id, area)?;
             }
             format!(
                 "The account lives in area {area}, another region: a login at this one \
@@ -291,7 +294,7 @@ fn apply(
                 latency_ms: 5000,
                 rate: 1.0,
             };
-            crate::qa_state::set_endpoint_fault(conn, &fault)?;
+            crate::qa::state::set_endpoint_fault(conn, &fault)?;
             "Every request of the protocol is held 5 s, then answered 504 (a gateway \
              timeout). Clear the faults to serve again."
                 .into()
@@ -311,16 +314,16 @@ fn live_or_new_code(
     conn: &dyn crate::db::Sql,
     cloud: &Cloud,
     ctx: &crate::context::Ctx,
-    user: &crate::accounts::User,
+    user: &crate::users::User,
 ) -> Result<String, ApiError> {
     let subject = Subject::User(user.id);
-    if verification::is_live(conn, &subject, BizType::TerminalBind, ctx.now)? {
+    if codes::is_live(conn, &subject, BizType::TerminalBind, ctx.now)? {
         return Ok("The TERMINAL_BIND code already sent is the one.".into());
     }
     let to = user
         .contact()
         .ok_or_else(|| ApiError::bad_field("account", "has no address"))?;
-    verification::deliver(
+    codes::deliver(
         conn,
         cloud,
         ctx,

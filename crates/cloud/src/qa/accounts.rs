@@ -32,17 +32,17 @@ pub(crate) async fn create_account(
         .db
         .call(move |conn| {
             let phone_code = matches!(account, Account::Phone(_)).then(|| area.get().to_string());
-            let new = crate::accounts::NewUser {
+            let new = crate::users::NewUser {
                 account: &account,
                 phone_code: phone_code.as_deref(),
                 area,
                 user_name: account.as_str(),
                 password_hash: &hash,
             };
-            let user = crate::accounts::create(conn, &ctx, new)?;
+            let user = crate::users::create(conn, &ctx, new)?;
             if let Some(second) = &second {
                 let code = area.get().to_string();
-                crate::accounts::set_contact(conn, user.id, second, Some(&code))?;
+                crate::users::set_contact(conn, user.id, second, Some(&code))?;
             }
             crate::terminals::set_two_step(conn, user.id, two_step)?;
             crate::devices::provision(conn, user.id, devices)?;
@@ -66,14 +66,14 @@ pub(crate) async fn inspect_account(
     cloud
         .db
         .call(move |conn| {
-            let user = crate::accounts::find(conn, &account)?
+            let user = crate::users::find(conn, &account)?
                 .ok_or_else(|| ApiError::business(ResultCode::AccountMissing))?;
             let (failed, locked_until) = crate::protection::state(conn, user.id)?;
             let (_, terminals) = crate::terminals::list(conn, user.id, "", 100, 0)?;
             Ok(AccountState {
                 account: account.as_str().to_owned(),
                 user_id: user.id.to_string(),
-                phone_code: crate::accounts::phone_code(conn, user.id)?,
+                phone_code: crate::users::phone_code(conn, user.id)?,
                 email: user.email,
                 phone: user.phone,
                 area_id: user.area_id,

@@ -7,10 +7,10 @@
 //! this cloud has nothing for gets an empty map, as a device without that
 //! feature would.
 
-use super::reply::{ok, ApiResult};
-use super::Form;
 use crate::devices::Device;
 use crate::error::ApiError;
+use crate::http::extract::Form;
+use crate::http::reply::{ok, ApiResult};
 use crate::{devices, Cloud};
 use axum::extract::State;
 use hik_proto::request::DevicePageQuery;
@@ -28,11 +28,11 @@ const BY_RESOURCE: [&str; 4] = ["CLOUD", "CHANNEL", "VTM", "VIDEO_QUALITY"];
 
 pub async fn page(
     State(cloud): State<Arc<Cloud>>,
-    axum::Extension(who): super::Who,
+    axum::Extension(who): crate::sessions::Who,
     Form(q): Form<DevicePageQuery>,
 ) -> ApiResult {
-    let limit = super::count_or(q.limit, 30);
-    let offset = super::count_or(q.offset, 0);
+    let limit = crate::http::extract::count_or(q.limit, 30);
+    let offset = crate::http::extract::count_or(q.offset, 0);
     let filters = filters(q.filter.as_ref().map(|f| f.as_str()))?;
     let (total, list, cameras) = cloud
         .db

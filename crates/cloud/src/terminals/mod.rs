@@ -1,6 +1,9 @@
 //! The terminals bound to an account: listing, removal (which also ends their
 //! sessions), the limit, and the temporary id a full account's login gets (1069).
 
+pub(crate) mod flows;
+pub(crate) mod routes;
+
 use crate::context::Ctx;
 use crate::crypto::{random_token, Keys};
 use crate::db::{params, Sql};

@@ -1,18 +1,18 @@
 //! Before an account is open: codes sent while logged out, signing up, and
 //! resetting a forgotten password.
 
-use super::Caller;
-use crate::accounts::{self, NewUser, Terminal};
+use crate::accounts::password_policy;
 use crate::audit::{record, Event};
+use crate::codes::{self, Subject};
 use crate::context::Ctx;
+use crate::delivery::outbox::{self, Channel, NewMessage};
 use crate::error::{kept, ApiError, Outcome, Refusal};
+use crate::http::extract::Caller;
 use crate::notices::{self, Notice};
-use crate::outbox::{self, Channel, NewMessage};
-use crate::password_policy;
 use crate::protection;
 use crate::regions::{find_area, require_region, Here};
 use crate::sessions;
-use crate::verification::{self, Subject};
+use crate::users::{self, NewUser, Terminal};
 use crate::Cloud;
 use hik_proto::request::{ResetPassword, SendCodeLoggedOut, SignUp, Text};
 use hik_proto::wire::{Contact, Registered};
@@ -46,9 +46,9 @@ pub async fn send_code(
                 .db
                 .call(move |conn| {
                     let subject = Subject::Address(from.as_str().to_owned());
-                    if let Some(owner) = accounts::find(conn, &from)? {
+                    if let Some(owner) = users::find(conn, &from)? {
                         // Same throttle and same reply: only the owner learns.
-                        verification::record_send(conn, &c.rules, now, &subject, biz)?;
+                        codes::record_send(conn, &c.rules, now, &subject, biz)?;
                         let channel = Channel::of(&from);
                         // In the owner's language, not the asker's.
                         let (subject_line, body) =
@@ -63,7 +63,7 @@ pub async fn send_code(
                         };
                         c.postman.post(conn, now, notice)?;
                     } else {
-                        verification::send(conn, &c, &ctx, &subject, biz, &from)?;
+                        codes::send(conn, &c, &ctx, &subject, biz, &from)?;
                     }
                     Ok::<_, ApiError>(contact.clone())
                 })
@@ -76,14 +76,14 @@ pub async fn send_code(
             cloud
                 .db
                 .call(move |conn| {
-                    let Some(user) = accounts::find(conn, &from)? else {
+                    let Some(user) = users::find(conn, &from)? else {
                         return Ok(contact.clone());
                     };
                     let to = user.address_for(sms_type).unwrap_or_else(|| from.clone());
                     if biz == BizType::LoginCaptcha {
                         crate::protection::send_captcha(conn, &c, &ctx, user.id, &to)?;
                     } else {
-                        verification::send(conn, &c, &ctx, &Subject::User(user.id), biz, &to)?;
+                        codes::send(conn, &c, &ctx, &Subject::User(user.id), biz, &to)?;
                     }
                     Ok::<_, ApiError>(outbox::masked(&to))
                 })
@@ -128,12 +128,7 @@ pub async fn sign_up(
     let user = cloud.db.call(move |conn| -> Outcome<_> {
         let subject = Subject::Address(account.as_str().to_owned());
         let biz = BizType::UserRegistration;
-        kept!(verification::consume(
-            conn,
-            &c,
-            &ctx,
-            subject.given(biz, &code)
-        ));
+        kept!(codes::consume(conn, &c, &ctx, subject.given(biz, &code)));
         let new = NewUser {
             account: &account,
             phone_code: phone_code.as_deref(),
@@ -141,7 +136,7 @@ pub async fn sign_up(
             user_name: &user_name,
             password_hash: &password_hash,
         };
-        let user = accounts::create(conn, &ctx, new)?;
+        let user = users::create(conn, &ctx, new)?;
         crate::devices::provision(conn, user.id, crate::devices::DEFAULT_COUNT)?;
         if let Some(sign) = &feature {
             let t = Terminal {
@@ -151,7 +146,7 @@ pub async fn sign_up(
                 ip: "",
             };
             // The terminal that signs up: no notice, the account is new.
-            accounts::bind(conn, &ctx, user.id, t)?;
+            users::bind(conn, &ctx, user.id, t)?;
         }
         Ok(Ok(user))
     });
@@ -173,22 +168,17 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(&cloud);
     let done = cloud.db.call(move |conn| -> Outcome<()> {
-        let Some(user) = accounts::find(conn, &account)? else {
+        let Some(user) = users::find(conn, &account)? else {
             let dead = ApiError::business(ResultCode::CodeDead)
                 .with(|f| f.reason = Some(hik_proto::wire::Reason::NoCode));
             return Ok(Err(Refusal(dead)));
         };
-        accounts::lock(conn, user.id)?;
+        users::lock(conn, user.id)?;
         let subject = Subject::User(user.id);
         let biz = BizType::RetrievePassword;
-        kept!(verification::consume(
-            conn,
-            &c,
-            &ctx,
-            subject.given(biz, &code)
-        ));
+        kept!(codes::consume(conn, &c, &ctx, subject.given(biz, &code)));
         let (failed, locked_until) = protection::state(conn, user.id)?;
-        accounts::set_password(conn, user.id, &password_hash)?;
+        users::set_password(conn, user.id, &password_hash)?;
         protection::clear(conn, user.id)?;
         sessions::revoke_user(conn, user.id, None)?;
         record(conn, &ctx, Event::PasswordReset.line(Some(user.id), "ok"))?;

@@ -1,8 +1,8 @@
 //! The logged-in account's devices and their cameras.
 
-use super::reply::{ok, ApiResult};
-use super::Form;
 use crate::error::ApiError;
+use crate::http::extract::Form;
+use crate::http::reply::{ok, ApiResult};
 use crate::{devices, Cloud};
 use axum::extract::State;
 use hik_proto::request::{CamerasQuery, DevicePageQuery};
@@ -15,11 +15,11 @@ use std::sync::Arc;
 /// without it all are included.
 pub async fn page(
     State(cloud): State<Arc<Cloud>>,
-    axum::Extension(who): super::Who,
+    axum::Extension(who): crate::sessions::Who,
     Form(q): Form<DevicePageQuery>,
 ) -> ApiResult {
-    let limit = super::count_or(q.limit, 10);
-    let offset = super::count_or(q.offset, 0);
+    let limit = crate::http::extract::count_or(q.limit, 10);
+    let offset = crate::http::extract::count_or(q.offset, 0);
     let filter = q.filter.map(|f| f.as_str().to_uppercase());
     let wants = |map: &str| {
         filter
@@ -67,7 +67,7 @@ pub async fn page(
 /// `GET /v3/userdevices/v1/cameras/info?deviceSerial=`
 pub async fn cameras(
     State(cloud): State<Arc<Cloud>>,
-    axum::Extension(who): super::Who,
+    axum::Extension(who): crate::sessions::Who,
     Form(q): Form<CamerasQuery>,
 ) -> ApiResult {
     let serial = q.device_serial.as_str().to_uppercase();

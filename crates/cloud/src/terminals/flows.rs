@@ -8,7 +8,7 @@ use crate::db::Sql;
 use crate::error::{kept, ApiError, Outcome};
 use crate::notices::{self, Notice};
 use crate::sessions::Authenticated;
-use crate::{accounts, terminals, verification, Cloud};
+use crate::{codes, terminals, users, Cloud};
 use hik_proto::request::{Signs, SwitchTwoStep, Unbind, UnbindLoggedOut};
 use hik_proto::wire::{TerminalInfo, TerminalStatus};
 use hik_proto::{BizType, FeatureCode, ResultCode, VerifyCode};
@@ -44,10 +44,10 @@ pub async fn status(cloud: &Arc<Cloud>, who: Authenticated) -> Result<TerminalSt
     cloud
         .db
         .call(move |conn| {
-            let user = accounts::of_session(conn, who.user_id)?;
+            let user = users::of_session(conn, who.user_id)?;
             let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
             Ok(TerminalStatus {
-                terminal_binded: u8::from(accounts::is_bound(conn, user.id, &sign)?),
+                terminal_binded: u8::from(users::is_bound(conn, user.id, &sign)?),
                 terminal_opened: u8::from(user.two_step),
             })
         })
@@ -61,16 +61,16 @@ async fn confirmed<R: Send + 'static>(
     who: Authenticated,
     code: Option<VerifyCode>,
     biz: BizType,
-    mut f: impl FnMut(&dyn Sql, &Ctx, &accounts::User) -> Result<R, ApiError> + Send + 'static,
+    mut f: impl FnMut(&dyn Sql, &Ctx, &users::User) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
     let done = cloud.db.call(move |conn| -> Outcome<R> {
-        let user = accounts::of_session(conn, who.user_id)?;
+        let user = users::of_session(conn, who.user_id)?;
         let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
-        if !accounts::is_bound(conn, user.id, &sign)? {
+        if !users::is_bound(conn, user.id, &sign)? {
             let code = code.as_ref();
-            kept!(verification::require_code(conn, &c, &ctx, &user, biz, code));
+            kept!(codes::require_code(conn, &c, &ctx, &user, biz, code));
         }
         f(conn, &ctx, &user).map(Ok)
     });
@@ -128,11 +128,11 @@ pub async fn unbind_logged_out(cloud: &Arc<Cloud>, r: UnbindLoggedOut) -> Result
             ApiError::business(ResultCode::BadRequest)
                 .with_message("tempId is unknown or expired: log in again to get a new one.")
         })?;
-        accounts::lock(conn, user_id)?;
-        let subject = verification::Subject::User(user_id);
+        users::lock(conn, user_id)?;
+        let subject = codes::Subject::User(user_id);
         let biz = BizType::TerminalDelete;
         let given = subject.given(biz, &code);
-        kept!(verification::consume(conn, &c, &ctx, given));
+        kept!(codes::consume(conn, &c, &ctx, given));
         terminals::unbind(conn, &ctx, user_id, &signs).map(Ok)
     });
     Ok(done.await??)

@@ -1,10 +1,16 @@
 //! The QA surface (docs/protocol.md, "The QA surface"): see what was sent, move the clock.
 //! Only mounted when the cloud runs with QA on.
 
+pub(crate) mod accounts;
+pub(crate) mod endpoint_faults;
+pub(crate) mod scenarios;
+pub(crate) mod seed;
+pub(crate) mod state;
+
+use crate::delivery::outbox;
 use crate::error::ApiError;
 use crate::http::extract::Form;
 use crate::http::reply::{ok, ApiResult};
-use crate::outbox;
 use crate::Cloud;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
@@ -14,7 +20,7 @@ use hik_proto::request::{
 };
 use std::sync::Arc;
 
-crate::openapi::endpoints! { QA, qa_routes, Qa;
+crate::openapi::endpoints! { QA, qa_routes, Qa, crate::sessions::require_session;
     get "/qa/outbox" => outbox_messages {
         session: false, request: OutboxQuery, summary: "Messages sent, newest first, with their codes and status" }
     get "/qa/inbox" => inbox_page {
@@ -73,7 +79,7 @@ async fn advance_clock(State(cloud): State<Arc<Cloud>>, Form(r): Form<AdvanceClo
     let wall = crate::clock::wall();
     let moved = cloud
         .db
-        .call(move |conn| crate::qa_state::advance_clock(conn, wall, secs))
+        .call(move |conn| crate::qa::state::advance_clock(conn, wall, secs))
         .await?;
     let offset = moved.map_err(|room| {
         ApiError::bad_field(
@@ -264,7 +270,7 @@ async fn captcha_answer(
     let account = q.account;
     let answer = cloud
         .db
-        .call(move |conn| match crate::accounts::find(conn, &account)? {
+        .call(move |conn| match crate::users::find(conn, &account)? {
             Some(user) => crate::protection::captcha_answer(conn, user.id),
             None => Ok(None),
         })
@@ -275,7 +281,7 @@ async fn captcha_answer(
 /// `POST /qa/accounts {"account", "password", "areaId", "twoStep", "devices"}`:
 /// a ready account, no code needed. `password` is the plain password here.
 async fn create_account(State(cloud): State<Arc<Cloud>>, Form(r): Form<QaAccount>) -> ApiResult {
-    let made = crate::flows::qa::create_account(&cloud, r).await?;
+    let made = crate::qa::accounts::create_account(&cloud, r).await?;
     Ok(Json(made).into_response())
 }
 
@@ -286,7 +292,7 @@ async fn inspect_account(
 ) -> ApiResult {
     let account =
         hik_proto::Account::parse(&account).map_err(|e| ApiError::bad_field("account", e))?;
-    let state = crate::flows::qa::inspect_account(&cloud, account).await?;
+    let state = crate::qa::accounts::inspect_account(&cloud, account).await?;
     Ok(Json(state).into_response())
 }
 
@@ -305,7 +311,9 @@ async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> 
             };
             cloud
                 .db
-                .call(move |conn| crate::qa_state::set_delivery_fault(conn, channel, &fault))
+                .call(move |conn| {
+                    crate::delivery::faults::set_delivery_fault(conn, channel, &fault)
+                })
                 .await?;
             tracing::info!(
                 channel = channel.as_str(),
@@ -338,7 +346,7 @@ async fn set_fault(State(cloud): State<Arc<Cloud>>, Form(r): Form<SetFault>) -> 
             tracing::info!(?fault, "QA set an endpoint fault");
             cloud
                 .db
-                .call(move |conn| crate::qa_state::set_endpoint_fault(conn, &fault))
+                .call(move |conn| crate::qa::state::set_endpoint_fault(conn, &fault))
                 .await?;
         }
         _ => {
@@ -357,8 +365,8 @@ async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
         .db
         .call(|conn| {
             Ok::<_, ApiError>((
-                crate::qa_state::delivery_faults(conn)?,
-                crate::qa_state::load(conn)?,
+                crate::delivery::faults::delivery_faults(conn)?,
+                crate::qa::state::load(conn)?,
             ))
         })
         .await?;
@@ -369,13 +377,13 @@ async fn faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
 
 /// `DELETE /qa/faults`: deliver normally again.
 async fn clear_faults(State(cloud): State<Arc<Cloud>>) -> ApiResult {
-    cloud.db.call(crate::qa_state::clear_faults).await?;
+    cloud.db.call(crate::qa::state::clear_faults).await?;
     faults(State(cloud)).await
 }
 
 /// `GET /qa/scenarios`: `{"scenarios": [{"name", "title"}]}`.
 async fn scenarios() -> ApiResult {
-    let list = crate::flows::scenarios::Scenario::list();
+    let list = crate::qa::scenarios::Scenario::list();
     Ok(Json(serde_json::json!({ "scenarios": list })).into_response())
 }
 
@@ -385,7 +393,7 @@ async fn set_up_scenario(
     axum::extract::Path(name): axum::extract::Path<String>,
     Form(q): Form<ScenarioQuery>,
 ) -> ApiResult {
-    use crate::flows::scenarios::{set_up, Scenario};
+    use crate::qa::scenarios::{set_up, Scenario};
     let scenario = Scenario::parse(&name).ok_or_else(|| {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         ApiError::not_found().with_message(format!(
@@ -398,7 +406,7 @@ async fn set_up_scenario(
         scenario,
         Scenario::CodeNeverArrives | Scenario::CodeArrivesLate | Scenario::CloudTimesOut
     ) {
-        let snapshot = cloud.db.call(crate::qa_state::load).await?;
+        let snapshot = cloud.db.call(crate::qa::state::load).await?;
         cloud.adopt(&snapshot);
     }
     Ok(Json(done).into_response())
@@ -410,8 +418,8 @@ async fn reset(State(cloud): State<Arc<Cloud>>) -> ApiResult {
     let snapshot = cloud
         .db
         .call(|conn| {
-            crate::qa_state::reset(conn)?;
-            crate::qa_state::load(conn)
+            crate::qa::state::reset(conn)?;
+            crate::qa::state::load(conn)
         })
         .await?;
     cloud.adopt(&snapshot);

@@ -7,9 +7,9 @@
 
 use crate::context::Ctx;
 use crate::db::Sql;
+use crate::delivery::outbox::{Channel, NewMessage};
 use crate::delivery::Postman;
 use crate::error::ApiError;
-use crate::outbox::{Channel, NewMessage};
 use hik_proto::lang::Lang;
 use hik_proto::Account;
 

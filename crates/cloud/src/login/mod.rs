@@ -2,19 +2,21 @@
 //! verification, room for the terminal, the code and the session) and
 //! renewing a session with its refresh token.
 
-use super::Caller;
-use crate::accounts::{self, Terminal, User};
+pub(crate) mod routes;
+
 use crate::audit::{Event, Line};
+use crate::codes::{self, Subject};
 use crate::context::Ctx;
 use crate::db::Sql;
+use crate::delivery::outbox;
 use crate::error::{kept, ApiError, Outcome, Refusal};
+use crate::http::extract::Caller;
 use crate::notices::{self, Notice};
-use crate::outbox;
 use crate::protection;
 use crate::regions::{find_area, login_area, require_region, Here};
 use crate::sessions::{self, Issued, NewSession};
 use crate::terminals;
-use crate::verification::{self, Subject};
+use crate::users::{self, Terminal, User};
 use crate::Cloud;
 use base64::Engine;
 use hik_proto::request::{Login, Refresh, Text};
@@ -126,7 +128,7 @@ async fn find_account(
     cloud
         .db
         .call(move |conn| {
-            let user = accounts::find(conn, &account)?;
+            let user = users::find(conn, &account)?;
             if user.is_none() {
                 let line = sign_in(None, &name, "refused").detail("no such account");
                 crate::audit::record(conn, &ctx, line)?;
@@ -200,8 +202,8 @@ fn admit(
     user: &User,
     t: &Attempt,
 ) -> Outcome<(Issued, User, bool)> {
-    accounts::lock(conn, user.id)?;
-    let bound = accounts::is_bound(conn, user.id, &t.feature)?;
+    users::lock(conn, user.id)?;
+    let bound = users::is_bound(conn, user.id, &t.feature)?;
     if user.two_step && !bound {
         kept!(hold_new_terminal(conn, c, ctx, user, t));
     }
@@ -211,14 +213,14 @@ fn admit(
         let subject = Subject::User(user.id);
         let biz = BizType::TerminalBind;
         let given = subject.given(biz, code);
-        if let Err(refusal) = verification::consume(conn, c, ctx, given)? {
+        if let Err(refusal) = codes::consume(conn, c, ctx, given)? {
             let line = sign_in(Some(user.id), &t.name, "refused");
             crate::audit::record(conn, ctx, line.detail("verification code refused"))?;
             return Ok(Err(refusal));
         }
     }
     protection::succeeded(conn, user.id)?;
-    let lang = accounts::remember_language(conn, ctx, user)?;
+    let lang = users::remember_language(conn, ctx, user)?;
     // With two-step verification off, new terminals are not bound: they
     // neither count against the limit nor become trusted.
     let binds = bound || user.two_step;
@@ -229,7 +231,7 @@ fn admit(
             client_type: t.client_type,
             ip: "",
         };
-        if accounts::bind(conn, ctx, user.id, terminal)? {
+        if users::bind(conn, ctx, user.id, terminal)? {
             let to = user.addresses();
             let notice = Notice::TerminalBound(&t.name);
             notices::post(conn, &c.postman, ctx, &to, notice, lang)?;

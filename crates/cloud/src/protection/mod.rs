@@ -4,6 +4,9 @@
 //! A right password clears the count; a password reset clears count and lock.
 //! The count stays past a lock, so each further wrong password locks again.
 
+pub(crate) mod captcha;
+pub(crate) mod routes;
+
 use crate::audit::Event;
 use crate::context::Ctx;
 use crate::crypto::Keys;
@@ -210,7 +213,7 @@ pub fn new_captcha(
     now: i64,
     user_id: i64,
 ) -> Result<String, ApiError> {
-    let answer = crate::captcha::answer();
+    let answer = crate::protection::captcha::answer();
     conn.execute(
         "INSERT INTO captchas (user_id, answer_hash, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (user_id) DO UPDATE SET answer_hash = ?2, created_at = ?3",
@@ -247,7 +250,7 @@ pub fn send_captcha(
     to: &hik_proto::Account,
 ) -> Result<(), ApiError> {
     let now = ctx.now;
-    use crate::verification::{post_code, record_send, SentCode, Subject};
+    use crate::codes::{post_code, record_send, SentCode, Subject};
     use hik_proto::BizType;
     let rules = &cloud.rules;
     let (failed, locked_until) = state(conn, user_id)?;
@@ -265,6 +268,6 @@ pub fn send_captcha(
     };
     let minutes = (rules.captcha_ttl_secs / 60).max(1);
     post_code(conn, cloud, ctx, &sent, |channel, lang| {
-        crate::outbox::captcha_message(channel, &answer, minutes, lang)
+        crate::delivery::outbox::captcha_message(channel, &answer, minutes, lang)
     })
 }

@@ -2,6 +2,9 @@
 //! set (two IP cameras, an NVR with camera channels, a DVR that is offline);
 //! QA can ask for any number, and the set repeats with numbered names.
 
+pub(crate) mod resources;
+pub(crate) mod routes;
+
 use crate::crypto::random_bytes;
 use crate::db::{params, Row, Sql};
 use crate::error::ApiError;

@@ -1,5 +1,6 @@
-//! Verification codes: sending limits, issuing (a newer code kills the older),
-//! and the wrong-entry ladder of docs/protocol.md (1011 x3, 1043, then 1012).
+//! Verification codes: sending limits and the resend cooldown (1041,
+//! `record_send`), issuing (a newer code kills the older), and the
+//! wrong-entry ladder of docs/protocol.md (1011 x3, 1043, then 1012).
 //!
 //! Checking a code locks its subject and purpose for the rest of the
 //! transaction, so consuming a code is atomic: of two submissions of one
@@ -9,8 +10,8 @@ use crate::audit::Event;
 use crate::context::Ctx;
 use crate::crypto::{random_code, Keys};
 use crate::db::{params, Sql};
+use crate::delivery::outbox::{self, Channel, NewMessage};
 use crate::error::{kept, ApiError, Outcome, Refusal};
-use crate::outbox::{self, Channel, NewMessage};
 use crate::Rules;
 use hik_proto::lang::Lang;
 use hik_proto::wire::Reason;
@@ -145,7 +146,7 @@ fn message_language(conn: &dyn Sql, ctx: &Ctx, user: Option<i64>) -> Result<Lang
         return Ok(lang);
     }
     Ok(match user {
-        Some(id) => crate::accounts::find_by_id(conn, id)?
+        Some(id) => crate::users::find_by_id(conn, id)?
             .map(|u| u.lang)
             .unwrap_or_default(),
         None => Lang::En,
@@ -396,7 +397,7 @@ pub fn require_code(
     conn: &dyn Sql,
     cloud: &crate::Cloud,
     ctx: &Ctx,
-    user: &crate::accounts::User,
+    user: &crate::users::User,
     biz: BizType,
     given: Option<&VerifyCode>,
 ) -> Outcome<()> {

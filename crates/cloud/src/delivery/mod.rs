@@ -5,12 +5,15 @@
 //! `failed` (QA's "fail next"). A worker sends queued messages; a ticker wakes
 //! delayed ones when the (movable) clock reaches them.
 
+pub(crate) mod faults;
+pub(crate) mod mailer;
+pub(crate) mod outbox;
+
 use crate::config::DeliveryConfig;
 use crate::crypto::random_bytes;
 use crate::db::{params, Sql};
+use crate::delivery::outbox::{Channel, NewMessage};
 use crate::error::ApiError;
-use crate::mailer;
-use crate::outbox::{Channel, NewMessage};
 use crate::Cloud;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -63,7 +66,7 @@ impl Postman {
     /// What becomes of a message on `channel`: QA's faults (in the database,
     /// shared by every instance) decide first.
     fn fate(&self, conn: &dyn Sql, channel: Channel, now: i64) -> Result<Fate, ApiError> {
-        let fault = crate::qa_state::take_delivery_fault(conn, channel)?;
+        let fault = crate::delivery::faults::take_delivery_fault(conn, channel)?;
         if fault.fail_next > 0 {
             return Ok(Fate::Failed);
         }

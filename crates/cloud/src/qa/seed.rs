@@ -95,12 +95,12 @@ pub(crate) async fn apply(cloud: &Cloud, seed: &Seed) -> Result<Vec<Seeded>, Api
         let wanted = account.account.clone();
         let exists = cloud
             .db
-            .call(move |conn| Ok::<_, ApiError>(crate::accounts::find(conn, &wanted)?.is_some()))
+            .call(move |conn| Ok::<_, ApiError>(crate::users::find(conn, &wanted)?.is_some()))
             .await?;
         if exists {
             done.push(Seeded::Kept(name));
         } else {
-            crate::flows::qa::create_account(cloud, account.clone()).await?;
+            crate::qa::accounts::create_account(cloud, account.clone()).await?;
             done.push(Seeded::Created(name));
         }
     }

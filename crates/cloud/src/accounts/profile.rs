@@ -1,16 +1,17 @@
 //! The logged-in account's flows: its profile, its password, codes for its
 //! operations, a new email or phone confirmed by two codes, and deleting it.
 
-use crate::accounts;
+use super::password_policy;
 use crate::audit::Event;
+use crate::codes::{self, Subject};
 use crate::context::Ctx;
+use crate::delivery::outbox;
 use crate::error::{kept, ApiError, Outcome};
 use crate::notices::{self, Notice};
-use crate::outbox;
+use crate::sessions;
 use crate::sessions::Authenticated;
-use crate::verification::{self, Subject};
+use crate::users;
 use crate::Cloud;
-use crate::{password_policy, sessions};
 use hik_proto::request::{
     ChangeEmail, ChangePassword, ChangePhone, DeleteAccount, SendCodeLoggedIn, SmsType,
 };
@@ -22,7 +23,7 @@ use std::sync::Arc;
 pub async fn profile(cloud: &Arc<Cloud>, who: Authenticated) -> Result<UserInfo, ApiError> {
     let user = cloud
         .db
-        .call(move |conn| accounts::of_session(conn, who.user_id))
+        .call(move |conn| users::of_session(conn, who.user_id))
         .await?;
     let fuzzy = |v: &Option<String>| {
         v.as_deref()
@@ -46,11 +47,11 @@ pub async fn test_contact(
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
     let done = cloud.db.call(move |conn| -> Outcome<()> {
-        let user = accounts::of_session(conn, who.user_id)?;
+        let user = users::of_session(conn, who.user_id)?;
         let subject = Subject::User(user.id);
         let biz = BizType::ContactTest;
         let given = subject.given(biz, &r.sms_code);
-        kept!(verification::consume(conn, &c, &ctx, given));
+        kept!(codes::consume(conn, &c, &ctx, given));
         let line = Event::ContactTested.line(Some(user.id), "ok");
         crate::audit::record(conn, &ctx, line)?;
         Ok(Ok(()))
@@ -68,7 +69,7 @@ pub async fn activity(
     cloud
         .db
         .call(move |conn| {
-            let user = accounts::of_session(conn, who.user_id)?;
+            let user = users::of_session(conn, who.user_id)?;
             crate::audit::recent(conn, user.id, Some(&who.feature), limit)
         })
         .await
@@ -86,7 +87,7 @@ pub async fn change_password(
     let user_id = who.user_id;
     let user = cloud
         .db
-        .call(move |conn| accounts::of_session(conn, user_id))
+        .call(move |conn| users::of_session(conn, user_id))
         .await?;
     if !cloud
         .hasher
@@ -103,7 +104,7 @@ pub async fn change_password(
     cloud
         .db
         .call(move |conn| {
-            accounts::set_password(conn, user_id, &password_hash)?;
+            users::set_password(conn, user_id, &password_hash)?;
             sessions::revoke_user(conn, user_id, Some(&who.family))?;
             let line = Event::PasswordChanged.line(Some(user_id), "ok");
             crate::audit::record(conn, &ctx, line)?;
@@ -153,7 +154,7 @@ pub async fn send_code(
     cloud
         .db
         .call(move |conn| {
-            let user = accounts::of_session(conn, who.user_id)?;
+            let user = users::of_session(conn, who.user_id)?;
             let (subject, to) = match (biz, new_contact.clone()) {
                 (_, Some(to)) => (Subject::NewAddress(user.id, to.as_str().to_owned()), to),
                 (
@@ -183,7 +184,7 @@ pub async fn send_code(
                     (Subject::User(user.id), to)
                 }
             };
-            verification::send(conn, &c, &ctx, &subject, biz, &to)?;
+            codes::send(conn, &c, &ctx, &subject, biz, &to)?;
             Ok(outbox::masked(&to))
         })
         .await
@@ -200,11 +201,11 @@ pub async fn delete_account(
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
     let done = cloud.db.call(move |conn| -> Outcome<()> {
-        let user = accounts::of_session(conn, who.user_id)?;
+        let user = users::of_session(conn, who.user_id)?;
         let biz = BizType::UserDelete;
         let code = code.as_ref();
-        kept!(verification::require_code(conn, &c, &ctx, &user, biz, code));
-        accounts::delete(conn, user.id)?;
+        kept!(codes::require_code(conn, &c, &ctx, &user, biz, code));
+        users::delete(conn, user.id)?;
         let line = Event::AccountDeleted.line(Some(user.id), "ok");
         crate::audit::record(conn, &ctx, line)?;
         let to = user.addresses();
@@ -285,7 +286,7 @@ async fn change_contact(
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
     let done = cloud.db.call(move |conn| -> Outcome<()> {
-        let user = accounts::of_session(conn, who.user_id)?;
+        let user = users::of_session(conn, who.user_id)?;
         let email = matches!(change.to, Account::Email(_));
         let (old_biz, new_biz) = change_codes(&change.to, change.old_by_phone);
         let current = if email {
@@ -299,32 +300,32 @@ async fn change_contact(
                 "is already this account's address",
             ));
         }
-        if accounts::find(conn, &change.to)?.is_some() {
+        if users::find(conn, &change.to)?.is_some() {
             return Err(ApiError::business(ResultCode::AddressTaken));
         }
         let old = Subject::User(user.id);
-        let old_id = kept!(verification::check(
+        let old_id = kept!(codes::check(
             conn,
             &c,
             &ctx,
             old.given(old_biz, &change.old_code)
         ));
         let new = Subject::NewAddress(user.id, change.to.as_str().to_owned());
-        let new_id = kept!(verification::check(
+        let new_id = kept!(codes::check(
             conn,
             &c,
             &ctx,
             new.given(new_biz, &change.new_code)
         ));
-        verification::mark_used(conn, old_id)?;
-        verification::mark_used(conn, new_id)?;
-        accounts::set_contact(conn, user.id, &change.to, change.phone_code.as_deref())?;
+        codes::mark_used(conn, old_id)?;
+        codes::mark_used(conn, new_id)?;
+        users::set_contact(conn, user.id, &change.to, change.phone_code.as_deref())?;
         let event = if email {
             Event::EmailChanged
         } else {
             Event::PhoneChanged
         };
-        let to = crate::outbox::masked(&change.to).fuzzy_contact;
+        let to = crate::delivery::outbox::masked(&change.to).fuzzy_contact;
         let detail = format!("to {to}");
         crate::audit::record(conn, &ctx, event.line(Some(user.id), "ok").detail(&detail))?;
         // The old addresses (read before the change) and the new one.

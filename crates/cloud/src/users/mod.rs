@@ -1,4 +1,7 @@
-//! Accounts and their bound terminals.
+//! The users table: an account as stored (User), found by address or id,
+//! created, locked for the rest of a transaction, its contacts, language and
+//! password changed, a terminal bound to it, and its deletion. The flows
+//! that use it are the rooms above (`accounts`, `login`, ...).
 
 use crate::context::Ctx;
 use crate::db::{params, FromRow, Row, Sql};

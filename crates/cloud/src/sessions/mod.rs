@@ -2,6 +2,10 @@
 //! session and the refresh tokens rotated from one login form a family; showing
 //! an already-rotated refresh token revokes the family (someone copied it).
 
+pub(crate) mod edge;
+
+pub(crate) use edge::{require_session, Who};
+
 use crate::context::Ctx;
 use crate::crypto::{random_token, Claims, Keys};
 use crate::db::{params, Sql};
@@ -125,7 +129,7 @@ pub fn refresh(
     // Rotations of one family take turns (each sees the one before it), and
     // ending all of an account's sessions waits for them (see `revoke_user`).
     conn.lock_all(&[
-        (&crate::accounts::lock_key(user_id), true),
+        (&crate::users::lock_key(user_id), true),
         (&format!("family:{family}"), false),
     ])?;
     // The rotation, in one statement, when the token is still good.
@@ -180,7 +184,7 @@ pub fn revoke_family(conn: &dyn Sql, family: &str) -> Result<(), ApiError> {
 
 /// End every session and refresh token of the account, but for `keep`'s family.
 pub fn revoke_user(conn: &dyn Sql, user_id: i64, keep: Option<&str>) -> Result<(), ApiError> {
-    crate::accounts::lock(conn, user_id)?;
+    crate::users::lock(conn, user_id)?;
     conn.execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND family IS DISTINCT FROM ?2 AND revoked = 0", params![user_id, keep])?;
     conn.execute("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1 AND family IS DISTINCT FROM ?2 AND revoked = 0", params![user_id, keep])?;
     Ok(())
@@ -203,7 +207,7 @@ pub fn expire_user(conn: &dyn Sql, user_id: i64, at: i64) -> Result<(), ApiError
 
 /// End the sessions and refresh tokens opened on one terminal of the account.
 pub fn revoke_terminal(conn: &dyn Sql, user_id: i64, sign: &str) -> Result<(), ApiError> {
-    crate::accounts::lock(conn, user_id)?;
+    crate::users::lock(conn, user_id)?;
     conn.execute(
         "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND feature_code = ?2 AND revoked = 0",
         params![user_id, sign],
