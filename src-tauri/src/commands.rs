@@ -287,21 +287,16 @@ commands! {
     }
 
     /// Open the QA inbox page in the system's browser.
-    fn open_qa_inbox(&app, engine) -> () {
-        use tauri_plugin_opener::OpenerExt;
+    fn open_qa_inbox(engine) -> () {
         let url = engine
             .qa_inbox_url()
             .ok_or_else(|| ClientError::invalid("url", Rule::Missing, "this cloud has no QA inbox"))?
             .to_owned();
-        // The opener waits briefly to see the launcher start: off the async threads.
+        // The launcher is waited for briefly, to see it start: off the
+        // async threads.
         let opened = {
             let url = url.clone();
-            tokio::task::spawn_blocking(move || {
-                app.opener()
-                    .open_url(&url, None::<&str>)
-                    .map_err(|e| e.to_string())
-            })
-            .await
+            tokio::task::spawn_blocking(move || open::that(&url).map_err(|e| e.to_string())).await
         };
         opened
             .map_err(|e| e.to_string())

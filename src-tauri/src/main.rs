@@ -82,7 +82,6 @@ fn main() {
     }
 
     let result = tauri::Builder::default()
-        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             // The window exists already; what it needs is opened when it asks.
             let data_dir = match &args.data_dir {

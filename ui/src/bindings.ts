@@ -27,7 +27,7 @@ export type Contact = {
 /**
  * `email` or `phone`.
  */
-type: "email" | "phone", fuzzyContact: string, };
+type: Channel, fuzzyContact: string, };
 
 export type Area = { id: number, name: string, code: string, telephoneCode: string, apiDomain: string, };
 

@@ -17,6 +17,20 @@ const MIGRATIONS: &[&str] = &[
         saved_at INTEGER NOT NULL,
         PRIMARY KEY (account, key)
     );",
+    // Settings of one account (where its codes go), keyed by the account;
+    // the one such setting kept before, as "<account> <channel>" in
+    // `settings`, moves here.
+    "CREATE TABLE account_settings (
+        account TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (account, key)
+    );
+    INSERT INTO account_settings (account, key, value)
+        SELECT substr(value, 1, instr(value, ' ') - 1), 'code_channel',
+               CASE substr(value, instr(value, ' ') + 1) WHEN 'phone' THEN 'sms' ELSE 'email' END
+        FROM settings WHERE key = 'code_channel' AND instr(value, ' ') > 1;
+    DELETE FROM settings WHERE key = 'code_channel';",
 ];
 
 #[derive(Clone)]
@@ -98,6 +112,38 @@ impl LocalStore {
         .await
     }
 
+    /// A setting of one account: `(account, key)`.
+    pub async fn account_get(
+        &self,
+        (account, key): (String, &'static str),
+    ) -> Result<Option<String>, ClientError> {
+        self.call(move |c| {
+            c.query_row(
+                "SELECT value FROM account_settings WHERE account = ?1 AND key = ?2",
+                (account, key),
+                |r| r.get(0),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    pub async fn account_set(
+        &self,
+        (account, key): (String, &'static str),
+        value: String,
+    ) -> Result<(), ClientError> {
+        self.call(move |c| {
+            c.execute(
+                "INSERT INTO account_settings (account, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account, key) DO UPDATE SET value = ?3",
+                (account, key, value),
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
     /// Keep `json` for `account` under `key`, with the time it was fetched.
     pub async fn save(
         &self,
@@ -137,9 +183,65 @@ impl LocalStore {
     /// Forget everything kept for `account` (it was deleted, say).
     pub async fn forget(&self, account: String) -> Result<(), ClientError> {
         self.call(move |c| {
-            c.execute("DELETE FROM saved WHERE account = ?1", [account])
-                .map(|_| ())
+            c.execute("DELETE FROM saved WHERE account = ?1", [&account])?;
+            c.execute(
+                "DELETE FROM account_settings WHERE account = ?1",
+                [&account],
+            )
+            .map(|_| ())
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_channel_kept_as_account_and_name_moves_to_the_accounts_settings() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("local.db");
+        {
+            // A store as the app left it before: two migrations, the channel
+            // kept as "<account> <channel>".
+            let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+            for sql in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap_or_else(|e| panic!("{e}"));
+            }
+            conn.pragma_update(None, "user_version", 2)
+                .unwrap_or_else(|e| panic!("{e}"));
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES ('code_channel', 'ana@example.com phone')",
+                [],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let store = LocalStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let key = |a: &str| (a.to_owned(), "code_channel");
+        let kept = store
+            .account_get(key("ana@example.com"))
+            .await
+            .unwrap_or_default();
+        assert_eq!(kept.as_deref(), Some("sms"));
+        assert_eq!(store.get("code_channel").await.unwrap_or_default(), None);
+        assert_eq!(
+            store
+                .account_get(key("bo@example.com"))
+                .await
+                .unwrap_or_default(),
+            None
+        );
+        store
+            .forget("ana@example.com".into())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            store
+                .account_get(key("ana@example.com"))
+                .await
+                .unwrap_or_default(),
+            None
+        );
     }
 }

@@ -555,7 +555,7 @@ async fn sign_up_by_phone_takes_the_regions_dialling_code() {
         .request_sign_up_code(49, "0151 2345-678")
         .await
         .unwrap();
-    assert_eq!(sent.contact.kind, "phone");
+    assert_eq!(sent.contact.kind, Channel::Sms);
     assert_eq!(sent.contact.fuzzy_contact, "015****5678");
     let code = world.latest_code("01512345678", "USER_REGISTRATION").await;
     let home = install
@@ -971,16 +971,16 @@ async fn the_code_goes_where_the_person_chose_and_that_choice_is_remembered() {
     else {
         panic!("expected a code request, got {outcome:?}");
     };
-    let kinds: Vec<&str> = contacts.iter().map(|c| c.kind.as_str()).collect();
-    assert_eq!(kinds, ["email", "phone"]);
+    let kinds: Vec<_> = contacts.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [Channel::Email, Channel::Sms]);
     assert_eq!(channel, None, "nothing chosen yet");
 
     let sent = install
         .engine
-        .send_terminal_code(Some(hik_client::Channel::Phone))
+        .send_terminal_code(Some(hik_client::Channel::Sms))
         .await
         .unwrap();
-    assert_eq!(sent.contact.kind, "phone");
+    assert_eq!(sent.contact.kind, Channel::Sms);
     assert!(world
         .cloud
         .qa()
@@ -998,10 +998,10 @@ async fn the_code_goes_where_the_person_chose_and_that_choice_is_remembered() {
     let LoginOutcome::NeedsTerminalCode { channel, .. } = outcome else {
         panic!("expected a code request, got {outcome:?}");
     };
-    assert_eq!(channel, Some(hik_client::Channel::Phone));
+    assert_eq!(channel, Some(hik_client::Channel::Sms));
     world.advance_clock(61).await;
     let sent = install.engine.send_terminal_code(None).await.unwrap();
-    assert_eq!(sent.contact.kind, "phone", "the remembered channel");
+    assert_eq!(sent.contact.kind, Channel::Sms, "the remembered channel");
     let code = world
         .cloud
         .qa()
@@ -1010,5 +1010,5 @@ async fn the_code_goes_where_the_person_chose_and_that_choice_is_remembered() {
     install.engine.submit_terminal_code(&code).await.unwrap();
     // Account security starts from the same choice.
     let security = install.engine.security().await.unwrap();
-    assert_eq!(security.code_channel, Some(hik_client::Channel::Phone));
+    assert_eq!(security.code_channel, Some(hik_client::Channel::Sms));
 }

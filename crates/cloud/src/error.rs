@@ -124,10 +124,10 @@ pub type Verdict<T> = Result<T, Refusal>;
 
 /// What a database job answers when some of its refusals keep their
 /// writes: `Ok(Ok(value))` and `Ok(Err(refusal))` commit, `Err` rolls back.
-pub type Outcome<T> = Result<Verdict<T>, ApiError>;
+pub type Answer<T> = Result<Verdict<T>, ApiError>;
 
-/// Inside a job answering `Outcome<T>`: the value of an expression of type
-/// `Outcome<U>`, or an early return of its refusal, kept (its writes
+/// Inside a job answering `Answer<T>`: the value of an expression of type
+/// `Answer<U>`, or an early return of its refusal, kept (its writes
 /// commit), or of its error (they roll back).
 macro_rules! kept {
     ($e:expr) => {

@@ -12,6 +12,6 @@ pub mod wire;
 
 pub use result::ResultCode;
 pub use types::{
-    Account, AreaId, BizType, CodeAlphabet, Email, FeatureCode, ParseError, PasswordDigest, Phone,
-    VerifyCode,
+    Account, AreaId, BizType, Channel, CodeAlphabet, Email, FeatureCode, ParseError,
+    PasswordDigest, Phone, VerifyCode,
 };

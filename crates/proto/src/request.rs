@@ -420,34 +420,13 @@ impl Field for Signs {
     }
 }
 
-/// How a message travels: email, or SMS to a phone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
-    Email,
-    Sms,
-}
-
-impl Channel {
-    /// The channel that reaches `account`.
-    pub fn of(account: &Account) -> Self {
-        match account {
-            Account::Email(_) => Self::Email,
-            Account::Phone(_) => Self::Sms,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-        }
-    }
-}
+pub use crate::types::Channel;
 
 impl Field for Channel {
     fn read(text: &str) -> Result<Self, ParseError> {
         match text.trim() {
             "email" => Ok(Self::Email),
-            "sms" => Ok(Self::Sms),
+            "sms" | "phone" => Ok(Self::Sms),
             _ => Err(ParseError::Channel),
         }
     }

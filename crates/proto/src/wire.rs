@@ -27,8 +27,7 @@ pub struct Reply<T> {
 pub struct Contact {
     /// `email` or `phone`.
     #[serde(rename = "type")]
-    #[ts(type = "\"email\" | \"phone\"")]
-    pub kind: String,
+    pub kind: crate::types::Channel,
     pub fuzzy_contact: String,
 }
 

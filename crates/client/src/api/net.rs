@@ -4,28 +4,35 @@
 use crate::error::Transport;
 use crate::ClientError;
 
-/// The base URL for a region whose `apiDomain` is `api_domain`, keeping the
-/// scheme of `current`.
+/// The base URL for a region whose `apiDomain` is `api_domain`: a bare
+/// `host[:port]`, reached with the scheme of `current`, or an http(s) URL
+/// taken as it is. Anything else (a path, a user, a space) is refused.
 pub(super) fn region_url(current: &str, api_domain: &str) -> Result<String, ClientError> {
     let domain = api_domain.trim().trim_end_matches('/');
-    if domain.starts_with("http://") || domain.starts_with("https://") {
-        return Ok(domain.to_owned());
-    }
-    let usable = !domain.is_empty()
-        && domain
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
-    if !usable {
-        return Err(ClientError::Protocol(format!(
+    let unusable = || {
+        ClientError::Protocol(format!(
             "the cloud named an unusable region address: {api_domain:?}"
-        )));
-    }
-    let scheme = if current.starts_with("https://") {
-        "https"
-    } else {
-        "http"
+        ))
     };
-    Ok(format!("{scheme}://{domain}"))
+    let whole = domain.starts_with("http://") || domain.starts_with("https://");
+    let url = if whole {
+        reqwest::Url::parse(domain)
+    } else {
+        let scheme = reqwest::Url::parse(current).map_or("http", |u| {
+            if u.scheme() == "https" {
+                "https"
+            } else {
+                "http"
+            }
+        });
+        reqwest::Url::parse(&format!("{scheme}://{domain}"))
+    }
+    .map_err(|_| unusable())?;
+    let bare = url.path() == "/" && url.query().is_none() && url.username().is_empty();
+    if url.host().is_none() || !(whole || bare) {
+        return Err(unusable());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// Why the TLS handshake refused the cloud's certificate, if that is what
@@ -78,5 +85,34 @@ pub(super) fn describe(e: &reqwest::Error) -> (String, Transport) {
         )
     } else {
         (e.to_string(), Transport::Broken)
+    }
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::region_url;
+
+    #[test]
+    fn a_region_is_a_bare_host_on_the_current_scheme_or_a_whole_url() {
+        let ok = |current, domain| region_url(current, domain).unwrap();
+        assert_eq!(
+            ok("https://a.example:8443", "b.example:9443"),
+            "https://b.example:9443"
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:1", " 127.0.0.2:8080/ "),
+            "http://127.0.0.2:8080"
+        );
+        assert_eq!(ok("http://a", "[::1]:80"), "http://[::1]");
+        assert_eq!(ok("https://a", "http://b.example"), "http://b.example");
+        for refused in [
+            "",
+            "b.example/path",
+            "user@b.example",
+            "b example",
+            "b.example?x=1",
+        ] {
+            assert!(region_url("https://a", refused).is_err(), "{refused:?}");
+        }
     }
 }

@@ -376,17 +376,15 @@ impl Engine {
         contacts: &[Contact],
     ) -> Option<Channel> {
         let channel = self.remembered_for(account).await?;
-        let offered = contacts.iter().any(|c| c.kind == channel.as_str());
+        let offered = contacts.iter().any(|c| c.kind == channel);
         offered.then_some(channel)
     }
 
     /// Where `account`'s codes went last time it chose.
     pub(super) async fn remembered_for(&self, account: &Account) -> Option<Channel> {
-        let remembered = self.store.get(CODE_CHANNEL).await.ok().flatten()?;
-        let (who, name) = remembered.rsplit_once(' ')?;
-        (who == account.as_str())
-            .then(|| Channel::parse(name))
-            .flatten()
+        let key = (account.as_str().to_owned(), CODE_CHANNEL);
+        let remembered = self.store.account_get(key).await.ok().flatten()?;
+        <hik_proto::request::Channel as hik_proto::request::Field>::read(&remembered).ok()
     }
 
     /// The account last logged in (or trying to), as the local store keeps it.
@@ -401,8 +399,10 @@ impl Engine {
         account: &Account,
         channel: Channel,
     ) -> Result<(), ClientError> {
-        let value = format!("{} {}", account.as_str(), channel.as_str());
-        self.store.set(CODE_CHANNEL, value).await
+        let key = (account.as_str().to_owned(), CODE_CHANNEL);
+        self.store
+            .account_set(key, channel.as_str().to_owned())
+            .await
     }
 
     /// Finish the waiting login with the code; binds this terminal.

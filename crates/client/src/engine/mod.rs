@@ -124,10 +124,11 @@ mod security;
 mod session;
 
 pub use devices::{Camera, CameraList, Device, DeviceList};
+pub use hik_proto::Channel;
 pub use language::saved_language;
 pub use login::LoginOutcome;
 pub use qa::QaView;
-pub use security::{Channel, CodePurpose, Removed, Security};
+pub use security::{CodePurpose, Removed, Security};
 
 pub struct Engine {
     api: CloudApi,

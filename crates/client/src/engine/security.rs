@@ -7,42 +7,8 @@
 use super::{checked_password, parse_code, Engine, Home, State, Terminal};
 use crate::{ClientError, Rule};
 use hik_proto::wire::CodeSent;
-use hik_proto::{Account, BizType, Email, PasswordDigest, Phone, VerifyCode};
+use hik_proto::{Account, BizType, Channel, Email, PasswordDigest, Phone, VerifyCode};
 use serde::{Deserialize, Serialize};
-
-/// Where codes for this account go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Channel {
-    Email,
-    Phone,
-}
-
-impl Channel {
-    /// `smsType` on the wire.
-    pub(super) fn sms_type(self) -> u8 {
-        match self {
-            Self::Email => 3,
-            Self::Phone => 1,
-        }
-    }
-
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Phone => "phone",
-        }
-    }
-
-    /// From its name, or a masked contact's `type` (`email`, `phone`).
-    pub(super) fn parse(name: &str) -> Option<Self> {
-        match name {
-            "email" => Some(Self::Email),
-            "phone" => Some(Self::Phone),
-            _ => None,
-        }
-    }
-}
 
 /// What a code is for (the UI's words; the engine picks the `bizType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -167,7 +133,7 @@ impl Engine {
         channel: Option<Channel>,
         new_address: Option<&str>,
     ) -> Result<CodeSent, ClientError> {
-        let by_phone = channel == Some(Channel::Phone);
+        let by_phone = channel == Some(Channel::Sms);
         let biz = match purpose {
             CodePurpose::TwoStep => BizType::TerminalBind,
             CodePurpose::RemoveTerminals => BizType::TerminalDelete,

@@ -2,11 +2,11 @@
 //! operations, a new email or phone confirmed by two codes, and deleting it.
 
 use super::password_policy;
-use crate::audit::Event;
+use crate::audit::{Event, Outcome};
 use crate::codes::{self, Subject};
 use crate::context::Ctx;
 use crate::delivery::outbox;
-use crate::error::{kept, ApiError, Outcome};
+use crate::error::{kept, Answer, ApiError};
 use crate::notices::{self, Notice};
 use crate::sessions;
 use crate::sessions::Authenticated;
@@ -46,13 +46,13 @@ pub async fn test_contact(
 ) -> Result<(), ApiError> {
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    let done = cloud.db.call(move |conn| -> Outcome<()> {
+    let done = cloud.db.call(move |conn| -> Answer<()> {
         let user = users::of_session(conn, who.user_id)?;
         let subject = Subject::User(user.id);
         let biz = BizType::ContactTest;
         let given = subject.given(biz, &r.sms_code);
         kept!(codes::consume(conn, &c, &ctx, given));
-        let line = Event::ContactTested.line(Some(user.id), "ok");
+        let line = Event::ContactTested.line(Some(user.id), Outcome::Ok);
         crate::audit::record(conn, &ctx, line)?;
         Ok(Ok(()))
     });
@@ -106,7 +106,7 @@ pub async fn change_password(
         .call(move |conn| {
             users::set_password(conn, user_id, &password_hash)?;
             sessions::revoke_user(conn, user_id, Some(&who.family))?;
-            let line = Event::PasswordChanged.line(Some(user_id), "ok");
+            let line = Event::PasswordChanged.line(Some(user_id), Outcome::Ok);
             crate::audit::record(conn, &ctx, line)?;
             notices::post(conn, &c.postman, &ctx, &to, Notice::PasswordChanged, lang)
         })
@@ -200,13 +200,13 @@ pub async fn delete_account(
     let code = r.sms_code;
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    let done = cloud.db.call(move |conn| -> Outcome<()> {
+    let done = cloud.db.call(move |conn| -> Answer<()> {
         let user = users::of_session(conn, who.user_id)?;
         let biz = BizType::UserDelete;
         let code = code.as_ref();
         kept!(codes::require_code(conn, &c, &ctx, &user, biz, code));
         users::delete(conn, user.id)?;
-        let line = Event::AccountDeleted.line(Some(user.id), "ok");
+        let line = Event::AccountDeleted.line(Some(user.id), Outcome::Ok);
         crate::audit::record(conn, &ctx, line)?;
         let to = user.addresses();
         let notice = Notice::AccountDeleted;
@@ -285,7 +285,7 @@ async fn change_contact(
 ) -> Result<(), ApiError> {
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    let done = cloud.db.call(move |conn| -> Outcome<()> {
+    let done = cloud.db.call(move |conn| -> Answer<()> {
         let user = users::of_session(conn, who.user_id)?;
         let email = matches!(change.to, Account::Email(_));
         let (old_biz, new_biz) = change_codes(&change.to, change.old_by_phone);
@@ -327,7 +327,11 @@ async fn change_contact(
         };
         let to = crate::delivery::outbox::masked(&change.to).fuzzy_contact;
         let detail = format!("to {to}");
-        crate::audit::record(conn, &ctx, event.line(Some(user.id), "ok").detail(&detail))?;
+        crate::audit::record(
+            conn,
+            &ctx,
+            event.line(Some(user.id), Outcome::Ok).detail(&detail),
+        )?;
         // The old addresses (read before the change) and the new one.
         let mut told = user.addresses();
         told.push(change.to.clone());

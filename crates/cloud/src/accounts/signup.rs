@@ -2,11 +2,11 @@
 //! resetting a forgotten password.
 
 use crate::accounts::password_policy;
-use crate::audit::{record, Event};
+use crate::audit::{record, Event, Outcome};
 use crate::codes::{self, Subject};
 use crate::context::Ctx;
 use crate::delivery::outbox::{self, Channel, NewMessage};
-use crate::error::{kept, ApiError, Outcome, Refusal};
+use crate::error::{kept, Answer, ApiError, Refusal};
 use crate::http::extract::Caller;
 use crate::notices::{self, Notice};
 use crate::protection;
@@ -125,7 +125,7 @@ pub async fn sign_up(
     let password_hash = cloud.hasher.hash(digest.as_str()).await?;
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(&cloud);
-    let user = cloud.db.call(move |conn| -> Outcome<_> {
+    let user = cloud.db.call(move |conn| -> Answer<_> {
         let subject = Subject::Address(account.as_str().to_owned());
         let biz = BizType::UserRegistration;
         kept!(codes::consume(conn, &c, &ctx, subject.given(biz, &code)));
@@ -167,7 +167,7 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
     let password_hash = cloud.hasher.hash(digest.as_str()).await?;
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(&cloud);
-    let done = cloud.db.call(move |conn| -> Outcome<()> {
+    let done = cloud.db.call(move |conn| -> Answer<()> {
         let Some(user) = users::find(conn, &account)? else {
             let dead = ApiError::business(ResultCode::CodeDead)
                 .with(|f| f.reason = Some(hik_proto::wire::Reason::NoCode));
@@ -181,7 +181,11 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
         users::set_password(conn, user.id, &password_hash)?;
         protection::clear(conn, user.id)?;
         sessions::revoke_user(conn, user.id, None)?;
-        record(conn, &ctx, Event::PasswordReset.line(Some(user.id), "ok"))?;
+        record(
+            conn,
+            &ctx,
+            Event::PasswordReset.line(Some(user.id), Outcome::Ok),
+        )?;
         let to = user.addresses();
         let notice = Notice::PasswordReset;
         notices::post(conn, &c.postman, &ctx, &to, notice, user.lang)?;
@@ -191,7 +195,7 @@ pub async fn reset_password(cloud: Arc<Cloud>, r: ResetPassword) -> Result<(), A
             } else {
                 "wrong-password count cleared"
             };
-            let line = Event::AccountUnlocked.line(Some(user.id), "ok");
+            let line = Event::AccountUnlocked.line(Some(user.id), Outcome::Ok);
             record(conn, &ctx, line.detail(was))?;
         }
         Ok(Ok(()))

@@ -11,8 +11,9 @@ use crate::context::Ctx;
 use crate::db::{params, Sql};
 use crate::error::ApiError;
 
-/// A security event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A security event, named in the trail as in snake case (`sign_in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Event {
     SignIn,
     CaptchaRequired,
@@ -29,43 +30,40 @@ pub enum Event {
     PhoneChanged,
     TwoStepSwitched,
     ContactTested,
+    #[strum(serialize = "refresh_token_reused")]
     RefreshReuse,
+    #[strum(serialize = "token_family_revoked")]
     FamilyRevoked,
     AccountDeleted,
 }
 
-impl Event {
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::SignIn => "sign_in",
-            Self::CaptchaRequired => "captcha_required",
-            Self::AccountLocked => "account_locked",
-            Self::AccountUnlocked => "account_unlocked",
-            Self::CodeSent => "code_sent",
-            Self::CodeWrong => "code_wrong",
-            Self::CodeBurned => "code_burned",
-            Self::TerminalBound => "terminal_bound",
-            Self::TerminalRemoved => "terminal_removed",
-            Self::PasswordChanged => "password_changed",
-            Self::PasswordReset => "password_reset",
-            Self::EmailChanged => "email_changed",
-            Self::PhoneChanged => "phone_changed",
-            Self::TwoStepSwitched => "two_step_switched",
-            Self::ContactTested => "contact_tested",
-            Self::RefreshReuse => "refresh_token_reused",
-            Self::FamilyRevoked => "token_family_revoked",
-            Self::AccountDeleted => "account_deleted",
-        }
-    }
+/// How an event ended, named in the trail in lower case (`refused`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
+pub enum Outcome {
+    Ok,
+    Refused,
+    /// A login held for a code or for room (6002, 1069).
+    Held,
+    Sent,
+    Locked,
+    Required,
+    /// Two-step verification switched on or off.
+    On,
+    Off,
 }
 
 /// One event as recorded (the QA surface and, later, the app show these).
 pub use hik_proto::wire::Activity as Entry;
 
 impl Event {
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
     /// A line of this event about `user` (none when no account is known),
-    /// ending with `outcome` (`ok`, `refused`, ...).
-    pub fn line(self, user: Option<i64>, outcome: &str) -> Line<'_> {
+    /// ending with `outcome`.
+    pub fn line<'a>(self, user: Option<i64>, outcome: Outcome) -> Line<'a> {
         Line {
             event: self,
             user,
@@ -81,7 +79,7 @@ impl Event {
 pub struct Line<'a> {
     pub event: Event,
     pub user: Option<i64>,
-    pub outcome: &'a str,
+    pub outcome: Outcome,
     /// The terminal's name, when the flow knows it (else the request's).
     pub terminal: Option<&'a str>,
     /// What else a reader needs, never a secret.
@@ -113,7 +111,7 @@ pub fn record(conn: &dyn Sql, ctx: &Ctx, line: Line<'_>) -> Result<(), ApiError>
         user_id = line.user,
         terminal = terminal.unwrap_or("-"),
         ip = %origin.ip,
-        outcome = line.outcome,
+        outcome = <&str>::from(line.outcome),
         detail = line.detail.unwrap_or(""),
         "security event"
     );
@@ -124,7 +122,7 @@ pub fn record(conn: &dyn Sql, ctx: &Ctx, line: Line<'_>) -> Result<(), ApiError>
             ctx.now,
             line.user,
             line.event.name(),
-            line.outcome,
+            <&str>::from(line.outcome),
             terminal,
             &origin.ip,
             line.detail,

@@ -6,16 +6,33 @@
 //! transaction, so consuming a code is atomic: of two submissions of one
 //! code, exactly one wins. A wrong entry is a `Refusal`: its count stays.
 
-use crate::audit::Event;
+use crate::audit::{Event, Outcome};
 use crate::context::Ctx;
 use crate::crypto::{random_code, Keys};
 use crate::db::{params, Sql};
 use crate::delivery::outbox::{self, Channel, NewMessage};
-use crate::error::{kept, ApiError, Outcome, Refusal};
+use crate::error::{kept, Answer, ApiError, Refusal};
 use crate::Rules;
 use hik_proto::lang::Lang;
 use hik_proto::wire::Reason;
 use hik_proto::{Account, BizType, ResultCode, VerifyCode};
+
+/// Where a code is in its life: live until it is used, replaced by a newer
+/// one, or burned (expired, or too many wrong entries). Stored by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
+enum State {
+    Live,
+    Used,
+    Replaced,
+    Burned,
+}
+
+impl State {
+    fn name(self) -> &'static str {
+        self.into()
+    }
+}
 
 /// Whom a code belongs to: an account, or an address that is signing up.
 #[derive(Debug, Clone)]
@@ -134,7 +151,9 @@ fn record_sent(conn: &dyn Sql, ctx: &Ctx, sent: &SentCode<'_>) -> Result<Channel
         channel.as_str(),
         outbox::masked(sent.to).fuzzy_contact
     );
-    let line = Event::CodeSent.line(sent.user, "sent").detail(&detail);
+    let line = Event::CodeSent
+        .line(sent.user, Outcome::Sent)
+        .detail(&detail);
     crate::audit::record(conn, ctx, line)?;
     Ok(channel)
 }
@@ -200,7 +219,15 @@ pub fn issue(
 ) -> Result<String, ApiError> {
     let key = subject.key();
     lock_code(conn, &key, biz)?;
-    conn.defer("UPDATE codes SET state = 'replaced' WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'", params![&key, biz.as_str()])?;
+    conn.defer(
+        "UPDATE codes SET state = ?3 WHERE subject = ?1 AND biz_type = ?2 AND state = ?4",
+        params![
+            &key,
+            biz.as_str(),
+            State::Replaced.name(),
+            State::Live.name()
+        ],
+    )?;
     let code = random_code(rules.code_length, rules.code_alphabet);
     conn.defer("INSERT INTO codes (subject, biz_type, code_hash, sent_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
             &key,
@@ -221,8 +248,8 @@ pub fn is_live(
 ) -> Result<bool, ApiError> {
     Ok(conn.one(
         "SELECT EXISTS (SELECT 1 FROM codes WHERE subject = ?1 AND biz_type = ?2
-                        AND state = 'live' AND expires_at > ?3)",
-        params![subject.key(), biz.as_str(), now],
+                        AND state = ?4 AND expires_at > ?3)",
+        params![subject.key(), biz.as_str(), now, State::Live.name()],
     )?)
 }
 
@@ -235,8 +262,8 @@ pub fn set_wrong(
     wrong: u32,
 ) -> Result<(), ApiError> {
     conn.execute(
-        "UPDATE codes SET wrong = ?3 WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'",
-        params![subject.key(), biz.as_str(), wrong],
+        "UPDATE codes SET wrong = ?3 WHERE subject = ?1 AND biz_type = ?2 AND state = ?4",
+        params![subject.key(), biz.as_str(), wrong, State::Live.name()],
     )?;
     Ok(())
 }
@@ -256,7 +283,7 @@ pub struct Given<'a> {
 }
 
 /// Check and consume the live code of `given.subject` for `given.biz`.
-pub fn consume(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>) -> Outcome<()> {
+pub fn consume(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>) -> Answer<()> {
     let id = kept!(check(conn, cloud, ctx, given));
     mark_used(conn, id)?;
     Ok(Ok(()))
@@ -265,8 +292,8 @@ pub fn consume(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>
 /// Spend a code that `check` accepted.
 pub fn mark_used(conn: &dyn Sql, code_id: i64) -> Result<(), ApiError> {
     conn.defer(
-        "UPDATE codes SET state = 'used' WHERE id = ?1",
-        params![code_id],
+        "UPDATE codes SET state = ?2 WHERE id = ?1",
+        params![code_id, State::Used.name()],
     )?;
     Ok(())
 }
@@ -275,7 +302,7 @@ pub fn mark_used(conn: &dyn Sql, code_id: i64) -> Result<(), ApiError> {
 /// it: a wrong entry is counted (and may burn the code) and refused, a right
 /// one returns its id for `mark_used`, so an operation needing two codes
 /// spends both or neither.
-pub fn check(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>) -> Outcome<i64> {
+pub fn check(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>) -> Answer<i64> {
     let (rules, biz) = (&cloud.rules, given.biz);
     let key = given.subject.key();
     lock_code(conn, &key, biz)?;
@@ -289,26 +316,30 @@ pub fn check(conn: &dyn Sql, cloud: &crate::Cloud, ctx: &Ctx, given: Given<'_>) 
     };
     let live: Option<(i64, String, i64, u32)> = conn.opt(
         "SELECT id, code_hash, expires_at, wrong FROM codes
-             WHERE subject = ?1 AND biz_type = ?2 AND state = 'live'
+             WHERE subject = ?1 AND biz_type = ?2 AND state = ?3
              ORDER BY id DESC LIMIT 1",
-        params![&key, biz.as_str()],
+        params![&key, biz.as_str(), State::Live.name()],
     )?;
     let given_hash = code_hash(&cloud.keys, &key, biz, code.as_str());
     // A code that was already used, burned or replaced is dead, not wrong: say
     // so, and do not charge a wrong entry against the live code for it.
-    let spent: Option<String> = conn.opt("SELECT state FROM codes WHERE subject = ?1 AND biz_type = ?2 AND code_hash = ?3 AND state != 'live'
-             ORDER BY id DESC LIMIT 1", params![&key, biz.as_str(), &given_hash])?;
+    let spent: Option<String> = conn.opt(
+        "SELECT state FROM codes WHERE subject = ?1 AND biz_type = ?2 AND code_hash = ?3
+             AND state != ?4 ORDER BY id DESC LIMIT 1",
+        params![&key, biz.as_str(), &given_hash, State::Live.name()],
+    )?;
+    let spent = spent.map(|s| s.parse::<State>().unwrap_or(State::Burned));
     let live_matches = live.as_ref().is_some_and(|(_, h, _, _)| *h == given_hash);
     if let (Some(state), false) = (spent, live_matches) {
-        return Ok(Err(spent_code(&state)));
+        return Ok(Err(spent_code(state)));
     }
     let Some((id, hash, expires_at, wrong)) = live else {
         return Ok(Err(Refusal(dead(Reason::NoCode))));
     };
     if expires_at <= ctx.now {
         conn.execute(
-            "UPDATE codes SET state = 'burned' WHERE id = ?1",
-            params![id],
+            "UPDATE codes SET state = ?2 WHERE id = ?1",
+            params![id, State::Burned.name()],
         )?;
         return Ok(Err(Refusal(dead(Reason::Expired).with_message(
             "The verification code has expired. Request a new code.",
@@ -326,13 +357,13 @@ fn dead(why: Reason) -> ApiError {
 }
 
 /// A code that is not live any more, by the state it was left in.
-fn spent_code(state: &str) -> Refusal {
+fn spent_code(state: State) -> Refusal {
     let (reason, why) = match state {
-        "used" => (
+        State::Used => (
             Reason::Used,
             "This verification code was already used. Request a new code.",
         ),
-        "replaced" => (
+        State::Replaced => (
             Reason::Replaced,
             "A newer verification code was sent: use the newest one, or request a new code.",
         ),
@@ -359,10 +390,10 @@ fn wrong_entry(
     let biz = given.biz.as_str();
     if wrong >= max {
         conn.defer(
-            "UPDATE codes SET state = 'burned', wrong = ?2 WHERE id = ?1",
-            params![id, wrong],
+            "UPDATE codes SET state = ?3, wrong = ?2 WHERE id = ?1",
+            params![id, wrong, State::Burned.name()],
         )?;
-        let line = Event::CodeBurned.line(user, "refused").detail(biz);
+        let line = Event::CodeBurned.line(user, Outcome::Refused).detail(biz);
         crate::audit::record(conn, ctx, line)?;
         return Ok(Refusal(dead(Reason::Burned).with_message(
             "Too many wrong entries: this verification code no longer works. Request a new code.",
@@ -375,7 +406,9 @@ fn wrong_entry(
     let remaining = max - wrong;
     let tries = if remaining == 1 { "try" } else { "tries" };
     let detail = format!("{biz}, {remaining} {tries} left");
-    let line = Event::CodeWrong.line(user, "refused").detail(&detail);
+    let line = Event::CodeWrong
+        .line(user, Outcome::Refused)
+        .detail(&detail);
     crate::audit::record(conn, ctx, line)?;
     let code = if remaining == 1 {
         ResultCode::LastTry
@@ -400,7 +433,7 @@ pub fn require_code(
     user: &crate::users::User,
     biz: BizType,
     given: Option<&VerifyCode>,
-) -> Outcome<()> {
+) -> Answer<()> {
     let Some(code) = given else {
         let contact = user.contact().map(|a| outbox::masked(&a));
         return Ok(Err(Refusal(ApiError::business(ResultCode::SensitiveOperation)

@@ -225,43 +225,64 @@ pub async fn run(
     }
 }
 
-/// Try the transport `config.attempts` times; whether it went, after how many
-/// attempts, and the last error.
+/// Try the transport `config.attempts` times, pausing `retry_delay_ms`
+/// after the first failure and twice as long after each next one (at most
+/// 64 times as long); whether it went, after how many attempts, and the
+/// last error.
 async fn send(
     config: &DeliveryConfig,
     smtp: Option<&(mailer::Mailer, String)>,
     http: Option<&reqwest::Client>,
     m: &Outgoing,
 ) -> (bool, u32, String) {
-    let mut error = String::from("no transport for this channel");
-    let mut attempts = 0;
-    for attempt in 0..config.attempts.max(1) {
-        attempts = attempt + 1;
-        let result = match (m.channel.as_str(), smtp, &config.sms_webhook, http) {
-            ("email", Some((mailer, from)), _, _) => {
-                let letter = mailer::Letter {
-                    to: &m.to,
-                    subject: &m.subject,
-                    body: &m.body,
-                };
-                mailer.send(from, &letter).await
-            }
-            ("sms", _, Some(url), Some(http)) => send_webhook(http, url, m).await,
-            _ => Err(error.clone()),
-        };
-        match result {
-            Ok(()) => return (true, attempts, String::new()),
-            Err(e) => {
-                tracing::warn!(message = m.id, attempt = attempts, error = %e, "delivery failed");
-                error = e;
-                if attempts < config.attempts {
-                    let pause = config.retry_delay_ms.saturating_mul(1 << attempt.min(6));
-                    tokio::time::sleep(Duration::from_millis(pause)).await;
-                }
-            }
+    use backon::Retryable;
+    let first = Duration::from_millis(config.retry_delay_ms);
+    let pauses = backon::ExponentialBuilder::default()
+        .with_min_delay(first)
+        .with_max_delay(first.saturating_mul(64))
+        .with_factor(2.0)
+        .with_max_times(usize::try_from(config.attempts.max(1) - 1).unwrap_or(0));
+    let attempts = std::sync::atomic::AtomicU32::new(0);
+    let tried = || attempts.load(std::sync::atomic::Ordering::Relaxed);
+    let result = (|| {
+        attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        transport(config, smtp, http, m)
+    })
+    .retry(pauses)
+    .sleep(tokio::time::sleep)
+    .notify(|e: &String, _| {
+        tracing::warn!(message = m.id, attempt = tried(), error = %e, "delivery failed");
+    })
+    .await;
+    match result {
+        Ok(()) => (true, tried(), String::new()),
+        Err(e) => {
+            tracing::warn!(message = m.id, attempt = tried(), error = %e, "delivery failed");
+            (false, tried(), e)
         }
     }
-    (false, attempts, error)
+}
+
+/// One attempt: email by SMTP, SMS by the webhook, or an error when the
+/// channel has no transport.
+async fn transport(
+    config: &DeliveryConfig,
+    smtp: Option<&(mailer::Mailer, String)>,
+    http: Option<&reqwest::Client>,
+    m: &Outgoing,
+) -> Result<(), String> {
+    match (m.channel.as_str(), smtp, &config.sms_webhook, http) {
+        ("email", Some((mailer, from)), _, _) => {
+            let letter = mailer::Letter {
+                to: &m.to,
+                subject: &m.subject,
+                body: &m.body,
+            };
+            mailer.send(from, &letter).await
+        }
+        ("sms", _, Some(url), Some(http)) => send_webhook(http, url, m).await,
+        _ => Err("no transport for this channel".to_owned()),
+    }
 }
 
 /// Wake delayed messages about twice a second until the cloud stops. When the

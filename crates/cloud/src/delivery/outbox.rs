@@ -21,7 +21,7 @@ pub fn masked(account: &Account) -> Contact {
                 .take(if local.chars().count() > 2 { 2 } else { 1 })
                 .collect();
             Contact {
-                kind: "email".into(),
+                kind: Channel::Email,
                 fuzzy_contact: format!("{keep}***@{domain}"),
             }
         }
@@ -30,7 +30,7 @@ pub fn masked(account: &Account) -> Contact {
             let (head, tail) = if s.len() >= 9 { (3, 4) } else { (2, 2) };
             let stars = "*".repeat(s.len().saturating_sub(head + tail));
             Contact {
-                kind: "phone".into(),
+                kind: Channel::Sms,
                 fuzzy_contact: format!("{}{stars}{}", &s[..head], &s[s.len() - tail..]),
             }
         }

@@ -4,12 +4,12 @@
 
 pub(crate) mod routes;
 
-use crate::audit::{Event, Line};
+use crate::audit::{Event, Line, Outcome};
 use crate::codes::{self, Subject};
 use crate::context::Ctx;
 use crate::db::Sql;
 use crate::delivery::outbox;
-use crate::error::{kept, ApiError, Outcome, Refusal};
+use crate::error::{kept, Answer, ApiError, Refusal};
 use crate::http::extract::Caller;
 use crate::notices::{self, Notice};
 use crate::protection;
@@ -113,7 +113,7 @@ fn terminal_name(sent: Option<&Text>) -> String {
 }
 
 /// A sign-in's audit line.
-fn sign_in<'a>(user: Option<i64>, terminal: &'a str, outcome: &'a str) -> Line<'a> {
+fn sign_in(user: Option<i64>, terminal: &str, outcome: Outcome) -> Line<'_> {
     Event::SignIn.line(user, outcome).terminal(terminal)
 }
 
@@ -130,7 +130,7 @@ async fn find_account(
         .call(move |conn| {
             let user = users::find(conn, &account)?;
             if user.is_none() {
-                let line = sign_in(None, &name, "refused").detail("no such account");
+                let line = sign_in(None, &name, Outcome::Refused).detail("no such account");
                 crate::audit::record(conn, &ctx, line)?;
             }
             Ok::<_, ApiError>(user)
@@ -148,7 +148,7 @@ async fn pass_gate(
     name: &str,
 ) -> Result<(), ApiError> {
     let (c, ctx, name) = (Arc::clone(cloud), ctx.clone(), name.to_owned());
-    let gate = move |conn: &dyn Sql| -> Outcome<()> {
+    let gate = move |conn: &dyn Sql| -> Answer<()> {
         let (keys, rules, answer) = (&c.keys, &c.rules, image_code.as_deref());
         let refusal = match protection::gate(conn, keys, rules, ctx.now, user_id, answer)? {
             Ok(()) => return Ok(Ok(())),
@@ -159,7 +159,7 @@ async fn pass_gate(
         } else {
             "captcha missing or wrong"
         };
-        let line = sign_in(Some(user_id), &name, "refused").detail(why);
+        let line = sign_in(Some(user_id), &name, Outcome::Refused).detail(why);
         crate::audit::record(conn, &ctx, line)?;
         Ok(Err(refusal))
     };
@@ -182,7 +182,7 @@ async fn check_password(
     let refusal = cloud
         .db
         .call(move |conn| {
-            let line = sign_in(Some(user_id), &name, "refused").detail("wrong password");
+            let line = sign_in(Some(user_id), &name, Outcome::Refused).detail("wrong password");
             crate::audit::record(conn, &ctx, line)?;
             protection::failed(conn, &c.rules, &ctx, user_id)
         })
@@ -201,7 +201,7 @@ fn admit(
     ctx: &Ctx,
     user: &User,
     t: &Attempt,
-) -> Outcome<(Issued, User, bool)> {
+) -> Answer<(Issued, User, bool)> {
     users::lock(conn, user.id)?;
     let bound = users::is_bound(conn, user.id, &t.feature)?;
     if user.two_step && !bound {
@@ -214,7 +214,7 @@ fn admit(
         let biz = BizType::TerminalBind;
         let given = subject.given(biz, code);
         if let Err(refusal) = codes::consume(conn, c, ctx, given)? {
-            let line = sign_in(Some(user.id), &t.name, "refused");
+            let line = sign_in(Some(user.id), &t.name, Outcome::Refused);
             crate::audit::record(conn, ctx, line.detail("verification code refused"))?;
             return Ok(Err(refusal));
         }
@@ -245,7 +245,7 @@ fn admit(
     };
     let issued = sessions::issue(conn, &c.keys, &c.rules, ctx.now, &s, None)?;
     let how = t.code.is_some().then_some("with a verification code");
-    let line = sign_in(Some(user.id), &t.name, "ok");
+    let line = sign_in(Some(user.id), &t.name, Outcome::Ok);
     crate::audit::record(
         conn,
         ctx,
@@ -260,14 +260,8 @@ fn admit(
 /// A new terminal of an account with two-step verification: 1069 while the
 /// account has as many terminals as it may (with a temporary id to remove
 /// one with), 6002 while no code is given. Each is kept with its audit line.
-fn hold_new_terminal(
-    conn: &dyn Sql,
-    c: &Cloud,
-    ctx: &Ctx,
-    user: &User,
-    t: &Attempt,
-) -> Outcome<()> {
-    let held = |why| sign_in(Some(user.id), &t.name, "held").detail(why);
+fn hold_new_terminal(conn: &dyn Sql, c: &Cloud, ctx: &Ctx, user: &User, t: &Attempt) -> Answer<()> {
+    let held = |why| sign_in(Some(user.id), &t.name, Outcome::Held).detail(why);
     let contacts = outbox::choice(&user.addresses());
     if terminals::count(conn, user.id)? >= c.rules.max_terminals {
         let ttl = c.rules.code_ttl_secs;

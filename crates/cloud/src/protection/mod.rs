@@ -7,11 +7,11 @@
 pub(crate) mod captcha;
 pub(crate) mod routes;
 
-use crate::audit::Event;
+use crate::audit::{Event, Outcome};
 use crate::context::Ctx;
 use crate::crypto::Keys;
 use crate::db::{params, Sql};
-use crate::error::{ApiError, Outcome, Refusal};
+use crate::error::{Answer, ApiError, Refusal};
 use crate::Rules;
 use hik_proto::wire::Reason;
 use hik_proto::ResultCode;
@@ -76,7 +76,7 @@ pub fn gate(
     now: i64,
     user_id: i64,
     image_code: Option<&str>,
-) -> Outcome<()> {
+) -> Answer<()> {
     let (failed, locked_until) = state(conn, user_id)?;
     if locked_until > now {
         return Ok(Err(Refusal(locked(locked_until, now))));
@@ -134,14 +134,16 @@ pub fn failed(conn: &dyn Sql, rules: &Rules, ctx: &Ctx, user_id: i64) -> Result<
             "{failed} wrong passwords in a row; for {} s",
             rules.lock_secs
         );
-        let line = Event::AccountLocked.line(user, "locked").detail(&detail);
+        let line = Event::AccountLocked
+            .line(user, Outcome::Locked)
+            .detail(&detail);
         crate::audit::record(conn, ctx, line)?;
         return Ok(Refusal(locked(until, ctx.now)));
     }
     if failed == rules.captcha_after_failures {
         let detail = format!("{failed} wrong passwords in a row");
         let line = Event::CaptchaRequired
-            .line(user, "required")
+            .line(user, Outcome::Required)
             .detail(&detail);
         crate::audit::record(conn, ctx, line)?;
     }

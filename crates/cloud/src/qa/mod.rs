@@ -395,7 +395,10 @@ async fn set_up_scenario(
 ) -> ApiResult {
     use crate::qa::scenarios::{set_up, Scenario};
     let scenario = Scenario::parse(&name).ok_or_else(|| {
-        let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
+        let names: Vec<&str> = <Scenario as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|s| s.name())
+            .collect();
         ApiError::not_found().with_message(format!(
             "No scenario {name:?}; there are {}.",
             names.join(", ")

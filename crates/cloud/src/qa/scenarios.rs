@@ -14,7 +14,12 @@ use std::sync::Arc;
 /// The password of the fresh accounts scenarios make.
 pub(crate) const PASSWORD: &str = "Scenario-Pass-1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A case of the verification-code guide, named in kebab case
+/// (`code-never-arrives`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub(crate) enum Scenario {
     CodeNeverArrives,
     CodeArrivesLate,
@@ -29,32 +34,9 @@ pub(crate) enum Scenario {
 }
 
 impl Scenario {
-    pub(crate) const ALL: [Scenario; 10] = [
-        Self::CodeNeverArrives,
-        Self::CodeArrivesLate,
-        Self::CodeExpired,
-        Self::OneTryLeft,
-        Self::CaptchaRequired,
-        Self::AccountLocked,
-        Self::TerminalsFull,
-        Self::OtherRegion,
-        Self::CloudTimesOut,
-        Self::SessionExpired,
-    ];
-
-    pub(crate) const fn name(self) -> &'static str {
-        match self {
-            Self::CodeNeverArrives => "code-never-arrives",
-            Self::CodeArrivesLate => "code-arrives-late",
-            Self::CodeExpired => "code-expired",
-            Self::OneTryLeft => "one-try-left",
-            Self::CaptchaRequired => "captcha-required",
-            Self::AccountLocked => "account-locked",
-            Self::TerminalsFull => "terminals-full",
-            Self::OtherRegion => "other-region",
-            Self::CloudTimesOut => "cloud-times-out",
-            Self::SessionExpired => "session-expired",
-        }
+    /// Its name in `POST /qa/scenarios/{name}`.
+    pub(crate) fn name(self) -> &'static str {
+        self.into()
     }
 
     pub(crate) const fn title(self) -> &'static str {
@@ -73,11 +55,11 @@ impl Scenario {
     }
 
     pub(crate) fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
+        name.parse().ok()
     }
 
     pub(crate) fn list() -> Vec<ScenarioInfo> {
-        Self::ALL
+        <Self as strum::VariantArray>::VARIANTS
             .iter()
             .map(|s| ScenarioInfo {
                 name: s.name().to_owned(),

@@ -9,7 +9,7 @@ pub(crate) use edge::{require_session, Who};
 use crate::context::Ctx;
 use crate::crypto::{random_token, Claims, Keys};
 use crate::db::{params, Sql};
-use crate::error::{ApiError, Outcome, Refusal};
+use crate::error::{Answer, ApiError, Refusal};
 use crate::Rules;
 use hik_proto::FeatureCode;
 
@@ -116,7 +116,7 @@ pub fn refresh(
     ctx: &Ctx,
     token: &str,
     caller: &Caller<'_>,
-) -> Outcome<Issued> {
+) -> Answer<Issued> {
     let (feature, now) = (caller.feature, ctx.now);
     let hash = keys.keyed_hash("refresh", token);
     let known: Option<(String, i64)> = conn.opt(
@@ -147,11 +147,11 @@ pub fn refresh(
         )?;
         if used.flatten().is_some() {
             // Shown again after its rotation: someone copied it.
-            use crate::audit::{record, Event};
+            use crate::audit::{record, Event, Outcome};
             let user = Some(user_id);
-            record(conn, ctx, Event::RefreshReuse.line(user, "refused"))?;
+            record(conn, ctx, Event::RefreshReuse.line(user, Outcome::Refused))?;
             revoke_family(conn, &family)?;
-            record(conn, ctx, Event::FamilyRevoked.line(user, "ok"))?;
+            record(conn, ctx, Event::FamilyRevoked.line(user, Outcome::Ok))?;
         }
         // The revocation stays: refused, and kept.
         return Ok(Err(Refusal(ApiError::refresh_dead())));

@@ -2,10 +2,10 @@
 //! (with a code unless the request comes from a bound terminal), and removal
 //! during a login that found the account full (1069).
 
-use crate::audit::Event;
+use crate::audit::{Event, Outcome};
 use crate::context::Ctx;
 use crate::db::Sql;
-use crate::error::{kept, ApiError, Outcome};
+use crate::error::{kept, Answer, ApiError};
 use crate::notices::{self, Notice};
 use crate::sessions::Authenticated;
 use crate::{codes, terminals, users, Cloud};
@@ -65,7 +65,7 @@ async fn confirmed<R: Send + 'static>(
 ) -> Result<R, ApiError> {
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    let done = cloud.db.call(move |conn| -> Outcome<R> {
+    let done = cloud.db.call(move |conn| -> Answer<R> {
         let user = users::of_session(conn, who.user_id)?;
         let sign = FeatureCode::parse(&who.feature).map_err(|_| ApiError::unauthorized())?;
         if !users::is_bound(conn, user.id, &sign)? {
@@ -89,7 +89,7 @@ pub async fn switch_two_step(
     confirmed(cloud, who, code, biz, move |conn, ctx, user| {
         let was = user.two_step;
         terminals::set_two_step(conn, user.id, enable)?;
-        let outcome = if enable { "on" } else { "off" };
+        let outcome = if enable { Outcome::On } else { Outcome::Off };
         let line = Event::TwoStepSwitched.line(Some(user.id), outcome);
         crate::audit::record(conn, ctx, line)?;
         if was && !enable {
@@ -122,7 +122,7 @@ pub async fn unbind_logged_out(cloud: &Arc<Cloud>, r: UnbindLoggedOut) -> Result
     let code = r.sms_code;
     let ctx = Ctx::new(cloud.clock.now());
     let c = Arc::clone(cloud);
-    let done = cloud.db.call(move |conn| -> Outcome<usize> {
+    let done = cloud.db.call(move |conn| -> Answer<usize> {
         let owner = terminals::temp_id_owner(conn, &c.keys, ctx.now, &temp_id)?;
         let user_id = owner.ok_or_else(|| {
             ApiError::business(ResultCode::BadRequest)

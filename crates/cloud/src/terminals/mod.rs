@@ -66,7 +66,8 @@ pub fn unbind(
         if let Some(name) = name {
             removed += 1;
             let detail = format!("removed {name}");
-            let line = crate::audit::Event::TerminalRemoved.line(Some(user_id), "ok");
+            let line =
+                crate::audit::Event::TerminalRemoved.line(Some(user_id), crate::audit::Outcome::Ok);
             crate::audit::record(conn, ctx, line.detail(&detail))?;
         }
     }

@@ -222,7 +222,8 @@ pub fn bind(conn: &dyn Sql, ctx: &Ctx, user_id: i64, t: Terminal<'_>) -> Result<
         params![user_id, t.sign.as_str(), t.name, t.client_type, ctx.now, ip],
     )?;
     if new {
-        let line = crate::audit::Event::TerminalBound.line(Some(user_id), "ok");
+        let line =
+            crate::audit::Event::TerminalBound.line(Some(user_id), crate::audit::Outcome::Ok);
         crate::audit::record(conn, ctx, line.terminal(t.name))?;
     }
     Ok(new)
