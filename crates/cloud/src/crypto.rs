@@ -160,13 +160,7 @@ impl PasswordHasher {
             digest: digest.to_owned(),
             reply,
         };
-        self.jobs
-            .send(job)
-            .map_err(|_| ApiError::internal("the hashing threads stopped"))?;
-        answer
-            .await
-            .map_err(|_| ApiError::internal("a hashing thread stopped"))?
-            .map_err(ApiError::internal)
+        self.ask(job, answer).await
     }
 
     pub async fn verify(&self, digest: &str, stored: &str) -> Result<bool, ApiError> {
@@ -176,6 +170,15 @@ impl PasswordHasher {
             stored: stored.to_owned(),
             reply,
         };
+        self.ask(job, answer).await
+    }
+
+    /// Hand `job` to the hashing threads and wait for `answer`.
+    async fn ask<R>(
+        &self,
+        job: HashJob,
+        answer: tokio::sync::oneshot::Receiver<Result<R, String>>,
+    ) -> Result<R, ApiError> {
         self.jobs
             .send(job)
             .map_err(|_| ApiError::internal("the hashing threads stopped"))?;

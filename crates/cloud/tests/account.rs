@@ -84,10 +84,7 @@ async fn with_two_step_off_new_terminals_log_straight_in_and_stay_unbound() {
         r.json["loginTerminalStatus"],
         serde_json::json!({"terminalBinded": 0, "terminalOpened": 0})
     );
-    let unbound = r.json["loginSession"]["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let unbound = r.login_session().session_id;
 
     // From an unbound terminal, sensitive switches need a fresh code: 80000 first.
     let r = cloud

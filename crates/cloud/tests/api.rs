@@ -355,10 +355,7 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_family() {
     let r = cloud
         .login("io@example.com", PASSWORD, &terminal(1), None)
         .await;
-    let first = r.json["loginSession"]["rfSessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first = r.login_session().rf_session_id;
 
     let r = cloud.refresh(&first, &terminal(1)).await;
     assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
@@ -386,10 +383,7 @@ async fn a_refresh_token_only_works_for_its_own_terminal_and_expires() {
     let r = cloud
         .login("jo@example.com", PASSWORD, &terminal(1), None)
         .await;
-    let token = r.json["loginSession"]["rfSessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = r.login_session().rf_session_id;
     assert_refresh_dead(&cloud.refresh(&token, &terminal(2)).await);
     cloud.qa().advance_clock(31 * 24 * 3600).await;
     assert_refresh_dead(&cloud.refresh(&token, &terminal(1)).await);
@@ -402,10 +396,7 @@ async fn sessions_expire_after_a_day() {
     let r = cloud
         .login("ka@example.com", PASSWORD, &terminal(1), None)
         .await;
-    let session = r.json["loginSession"]["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let session = r.login_session().session_id;
     assert_eq!(cloud.user_info(&session).await.code(), ResultCode::Success);
     cloud.qa().advance_clock(24 * 3600).await;
     assert_eq!(cloud.user_info(&session).await.status, 401);
@@ -418,14 +409,8 @@ async fn logout_revokes_the_session_and_its_refresh_token() {
     let r = cloud
         .login("lu@example.com", PASSWORD, &terminal(1), None)
         .await;
-    let session = r.json["loginSession"]["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let token = r.json["loginSession"]["rfSessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let session = r.login_session().session_id;
+    let token = r.login_session().rf_session_id;
     let info = cloud.user_info(&session).await;
     assert_eq!(info.json["userInfo"]["fuzzyEmail"], "l***@example.com");
 
@@ -443,10 +428,7 @@ async fn state_survives_a_restart_on_the_same_database() {
     let r = cloud
         .login("mo@example.com", PASSWORD, &terminal(1), None)
         .await;
-    let session = r.json["loginSession"]["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let session = r.login_session().session_id;
     cloud.stop().await;
 
     cloud.start_again().await;

@@ -156,10 +156,7 @@ async fn a_refresh_token_rotated_on_one_instance_is_dead_on_the_others_and_its_r
         .at(0)
         .login("di@example.com", PASSWORD, &terminal(1), None)
         .await;
-    let first = r.json["loginSession"]["rfSessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first = r.login_session().rf_session_id;
 
     let r = cluster.at(1).refresh(&first, &terminal(1)).await;
     assert_eq!(r.code(), ResultCode::Success, "{}", r.json);

@@ -142,10 +142,7 @@ async fn qa_makes_ready_accounts_and_shows_their_state() {
         .login("qa@example.com", PASSWORD, &terminal(5), None)
         .await;
     assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
-    let session = r.json["loginSession"]["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let session = r.login_session().session_id;
     let r = cloud
         .authed(
             "GET",

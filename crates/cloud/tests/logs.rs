@@ -57,14 +57,8 @@ async fn no_secret_ever_reaches_the_logs() {
     let r = cloud
         .login("ana@example.com", PASSWORD, &terminal(2), Some(&code))
         .await;
-    let session = r.json["loginSession"]["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let refresh = r.json["loginSession"]["rfSessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let session = r.login_session().session_id;
+    let refresh = r.login_session().rf_session_id;
     keep(&session);
     keep(&refresh);
 
@@ -102,10 +96,7 @@ async fn no_secret_ever_reaches_the_logs() {
         .login("ana@example.com", "Brand-New-Pass-7", &terminal(1), None)
         .await;
     assert_eq!(r.code(), ResultCode::Success, "{}", r.json);
-    let s = r.json["loginSession"]["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let s = r.login_session().session_id;
     keep(&s);
     let r = cloud
         .change_password(&s, "Brand-New-Pass-7", PASSWORD)

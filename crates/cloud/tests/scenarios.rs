@@ -161,10 +161,7 @@ async fn the_cloud_times_out_and_a_session_expires() {
         .login("se@example.com", PASSWORD, &terminal(1), None)
         .await;
     let session = r.session();
-    let token = r.json["loginSession"]["rfSessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = r.login_session().rf_session_id;
     assert_eq!(cloud.user_info(&session).await.status, 200);
     scenario(&cloud, "session-expired", Some("se@example.com")).await;
     assert_eq!(cloud.user_info(&session).await.status, 401);

@@ -33,12 +33,21 @@ impl Reply {
         ResultCode::from(u32::try_from(n).unwrap_or(0))
     }
 
+    /// The body as the protocol's type `T` (panics, naming the body, when
+    /// it is not one).
+    pub fn body<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.json.clone())
+            .unwrap_or_else(|e| panic!("not a {}: {e}: {}", std::any::type_name::<T>(), self.json))
+    }
+
+    /// The session and refresh token of a login's reply, typed.
+    pub fn login_session(&self) -> hik_proto::wire::LoginSession {
+        self.body::<hik_proto::wire::LoggedIn>().login_session
+    }
+
     /// The session of a login's reply.
     pub fn session(&self) -> String {
-        self.json["loginSession"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session in {}", self.json))
-            .to_owned()
+        self.login_session().session_id
     }
 }
 

@@ -184,7 +184,12 @@ pub async fn send_code(
                     (Subject::User(user.id), to)
                 }
             };
-            codes::send(conn, &c, &ctx, &subject, biz, &to)?;
+            let it = codes::Issue {
+                subject: &subject,
+                biz,
+                to: &to,
+            };
+            codes::send(conn, &c, &ctx, it)?;
             Ok(outbox::masked(&to))
         })
         .await

@@ -63,7 +63,17 @@ pub async fn send_code(
                         };
                         c.postman.post(conn, now, notice)?;
                     } else {
-                        codes::send(conn, &c, &ctx, &subject, biz, &from)?;
+                        let to = &from;
+                        codes::send(
+                            conn,
+                            &c,
+                            &ctx,
+                            codes::Issue {
+                                subject: &subject,
+                                biz,
+                                to,
+                            },
+                        )?;
                     }
                     Ok::<_, ApiError>(contact.clone())
                 })
@@ -83,7 +93,17 @@ pub async fn send_code(
                     if biz == BizType::LoginCaptcha {
                         crate::protection::send_captcha(conn, &c, &ctx, user.id, &to)?;
                     } else {
-                        codes::send(conn, &c, &ctx, &Subject::User(user.id), biz, &to)?;
+                        let subject = &Subject::User(user.id);
+                        codes::send(
+                            conn,
+                            &c,
+                            &ctx,
+                            codes::Issue {
+                                subject,
+                                biz,
+                                to: &to,
+                            },
+                        )?;
                     }
                     Ok::<_, ApiError>(outbox::masked(&to))
                 })

@@ -70,36 +70,40 @@ impl Subject {
     }
 }
 
-/// Send a code for `subject` and `biz` to `to`: throttled (1041), a new code
-/// killing the older, worded for its purpose, through the outbox.
+/// A code to issue: whose, for what, and where it goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Issue<'a> {
+    pub subject: &'a Subject,
+    pub biz: BizType,
+    pub to: &'a Account,
+}
+
+/// Send the code `it` asks for: throttled (1041), a new code killing the
+/// older, worded for its purpose, through the outbox.
 pub fn send(
     conn: &dyn Sql,
     cloud: &crate::Cloud,
     ctx: &Ctx,
-    subject: &Subject,
-    biz: BizType,
-    to: &Account,
+    it: Issue<'_>,
 ) -> Result<(), ApiError> {
-    record_send(conn, &cloud.rules, ctx.now, subject, biz)?;
-    deliver(conn, cloud, ctx, subject, biz, to)
+    record_send(conn, &cloud.rules, ctx.now, it.subject, it.biz)?;
+    deliver(conn, cloud, ctx, it)
 }
 
-/// Issue a code for `subject` and `biz` and send it to `to`, unthrottled
-/// (`send` throttles first; a QA scenario does not).
+/// Issue the code `it` asks for and send it, unthrottled (`send` throttles
+/// first; a QA scenario does not).
 pub fn deliver(
     conn: &dyn Sql,
     cloud: &crate::Cloud,
     ctx: &Ctx,
-    subject: &Subject,
-    biz: BizType,
-    to: &Account,
+    it: Issue<'_>,
 ) -> Result<(), ApiError> {
-    let rules = &cloud.rules;
-    let code = issue(conn, &cloud.keys, rules, ctx.now, subject, biz)?;
+    let (rules, biz) = (&cloud.rules, it.biz);
+    let code = issue(conn, &cloud.keys, rules, ctx.now, it.subject, biz)?;
     let sent = SentCode {
-        user: subject.user(),
+        user: it.subject.user(),
         biz,
-        to,
+        to: it.to,
         code: &code,
     };
     post_code(conn, cloud, ctx, &sent, |channel, lang| {

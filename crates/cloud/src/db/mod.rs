@@ -21,6 +21,25 @@ pub use sql::{Error, FromRow, Param, Row, Sql};
 
 use std::path::PathBuf;
 
+/// Hand `job` to the database's thread(s) and wait for its answer: a thread
+/// that stopped, or a job that panicked (rolled back), is a database error.
+async fn submit<J, R, E: From<Error>>(
+    jobs: &std::sync::mpsc::Sender<J>,
+    job: J,
+    answer: tokio::sync::oneshot::Receiver<Result<R, E>>,
+) -> Result<R, E> {
+    jobs.send(job)
+        .map_err(|_| gone("the database threads stopped"))?;
+    answer
+        .await
+        .map_err(|_| gone("a database job panicked; it was rolled back"))?
+}
+
+/// A failure of the database itself, as `E`.
+fn gone<E: From<Error>>(why: &str) -> E {
+    E::from(Error::Database(why.to_owned()))
+}
+
 /// Where the cloud keeps its state: `--db` / `HIK_CLOUD_DB`, a file path or a
 /// `postgres://` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -208,12 +208,7 @@ impl Db {
             });
             let _ = reply.send(result.map_err(internal));
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| gone::<sql::Error>("the database threads stopped"))?;
-        answer
-            .await
-            .map_err(|_| gone::<sql::Error>("a database read failed"))?
+        super::submit(&self.jobs, job, answer).await
     }
 
     /// Run `f` as one transaction (see `super::Db::call`).
@@ -227,17 +222,8 @@ impl Db {
         let job: Job = Box::new(move |link| {
             let _ = reply.send(run(link, &mut f));
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| gone("the database threads stopped"))?;
-        answer
-            .await
-            .map_err(|_| gone("a database job panicked; it was rolled back"))?
+        super::submit(&self.jobs, job, answer).await
     }
-}
-
-fn gone<E: From<sql::Error>>(why: &str) -> E {
-    E::from(sql::Error::Database(why.to_owned()))
 }
 
 /// Run `f` as one transaction on `link`'s connection: again after a
@@ -270,7 +256,7 @@ fn run<R, E: From<sql::Error>>(
             drop(pg);
             link.forget();
             if reconnected {
-                return Err(gone("the connection to PostgreSQL was lost twice"));
+                return Err(super::gone("the connection to PostgreSQL was lost twice"));
             }
             reconnected = true;
             continue;
@@ -296,7 +282,7 @@ fn run<R, E: From<sql::Error>>(
             }
         }
     }
-    Err(gone(&format!(
+    Err(super::gone(&format!(
         "a transaction conflicted with concurrent ones {ATTEMPTS} times"
     )))
 }

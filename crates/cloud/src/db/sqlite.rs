@@ -114,7 +114,7 @@ impl Db {
             let effects = tx.effects.into_inner();
             let handover: Handover = Box::new(move |committed| {
                 let answer = match result {
-                    Ok(_) if !committed => Err(gone("the database could not commit")),
+                    Ok(_) if !committed => Err(super::gone("the database could not commit")),
                     Ok(value) => {
                         effects.into_iter().for_each(|effect| effect());
                         Ok(value)
@@ -126,17 +126,8 @@ impl Db {
             });
             (keep, handover)
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| gone("the database thread stopped"))?;
-        answer
-            .await
-            .map_err(|_| gone("a database job panicked; it was rolled back"))?
+        super::submit(&self.jobs, job, answer).await
     }
-}
-
-fn gone<E: From<sql::Error>>(why: &str) -> E {
-    E::from(sql::Error::Database(why.to_owned()))
 }
 
 /// A job's transaction: its connection (inside the job's savepoint) and what

@@ -239,9 +239,11 @@ fn admit(
     }
     let s = NewSession {
         user_id: user.id,
-        feature: &t.feature,
-        client_type: t.client_type,
-        client_name: &t.name,
+        caller: sessions::Caller {
+            feature: &t.feature,
+            client_type: t.client_type,
+            client_name: &t.name,
+        },
     };
     let issued = sessions::issue(conn, &c.keys, &c.rules, ctx.now, &s, None)?;
     let how = t.code.is_some().then_some("with a verification code");

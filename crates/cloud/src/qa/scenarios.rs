@@ -305,13 +305,12 @@ fn live_or_new_code(
     let to = user
         .contact()
         .ok_or_else(|| ApiError::bad_field("account", "has no address"))?;
-    codes::deliver(
-        conn,
-        cloud,
-        ctx,
-        &Subject::User(user.id),
-        BizType::TerminalBind,
-        &to,
-    )?;
+    let biz = BizType::TerminalBind;
+    let it = codes::Issue {
+        subject: &subject,
+        biz,
+        to: &to,
+    };
+    codes::deliver(conn, cloud, ctx, it)?;
     Ok("A TERMINAL_BIND code was sent (see the QA inbox).".into())
 }

@@ -18,11 +18,10 @@ pub struct Issued {
     pub refresh: String,
 }
 
+/// A session to issue: whose, and for which terminal.
 pub struct NewSession<'a> {
     pub user_id: i64,
-    pub feature: &'a FeatureCode,
-    pub client_type: u32,
-    pub client_name: &'a str,
+    pub caller: Caller<'a>,
 }
 
 /// A new session and refresh token (in `family`, or a new one). The caller
@@ -44,18 +43,18 @@ pub fn issue(
         sub: "s".into(),
         iat: now,
         exp: now + rules.session_ttl_secs,
-        ct: s.client_type.to_string(),
-        cn: s.client_name.to_owned(),
+        ct: s.caller.client_type.to_string(),
+        cn: s.caller.client_name.to_owned(),
         jti: jti.clone(),
     };
     let session_id = keys.issue_jwt(&claims);
     let refresh = random_token();
-    conn.defer("INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![keys.keyed_hash("session", &jti), &family, s.user_id, s.feature.as_str(), claims.exp])?;
+    conn.defer("INSERT INTO sessions (jti_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![keys.keyed_hash("session", &jti), &family, s.user_id, s.caller.feature.as_str(), claims.exp])?;
     conn.defer("INSERT INTO refresh_tokens (token_hash, family, user_id, feature_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![
             keys.keyed_hash("refresh", &refresh),
             &family,
             s.user_id,
-            s.feature.as_str(),
+            s.caller.feature.as_str(),
             now + rules.refresh_ttl_secs
         ])?;
     Ok(Issued {
@@ -99,7 +98,8 @@ pub fn authenticate(
     })
 }
 
-/// The terminal presenting a refresh token.
+/// The terminal a session is for, or that presents a refresh token.
+#[derive(Debug, Clone, Copy)]
 pub struct Caller<'a> {
     pub feature: &'a FeatureCode,
     pub client_type: u32,
@@ -163,9 +163,7 @@ pub fn refresh(
     )?;
     let s = NewSession {
         user_id,
-        feature,
-        client_type: caller.client_type,
-        client_name: caller.client_name,
+        caller: *caller,
     };
     issue(conn, keys, rules, now, &s, Some(&family)).map(Ok)
 }
