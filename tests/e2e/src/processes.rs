@@ -9,10 +9,14 @@ pub fn parents() -> Vec<(u32, u32)> {
     parents_in(&table(sysinfo::ProcessesToUpdate::All))
 }
 
-/// The process table as it is now (ids, parents, states), for `which`.
+/// The process table as it is now (ids, parents, states), for `which`:
+/// processes only. (sysinfo lists a process's threads as processes of their
+/// own unless told not to; counted, they multiplied the benchmark's memory
+/// by the number of threads.)
 fn table(which: sysinfo::ProcessesToUpdate<'_>) -> sysinfo::System {
     let mut sys = sysinfo::System::new();
-    sys.refresh_processes_specifics(which, true, sysinfo::ProcessRefreshKind::nothing());
+    let what = sysinfo::ProcessRefreshKind::nothing().without_tasks();
+    sys.refresh_processes_specifics(which, true, what);
     sys
 }
 
@@ -67,4 +71,36 @@ pub fn end_process_tree(child: &mut Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A thread's id is its process's (`Tgid`) only for the main thread.
+    fn is_thread(pid: u32) -> bool {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("Tgid:"))
+            .is_some_and(|tgid| tgid.trim() != pid.to_string())
+    }
+
+    #[test]
+    fn a_tree_holds_the_processes_below_and_none_of_their_threads() {
+        let worker = std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_secs(1)));
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let tree = descendants(std::process::id());
+        assert_eq!(tree.first(), Some(&std::process::id()));
+        assert!(tree.contains(&child.id()), "{tree:?}");
+        let threads: Vec<u32> = tree.iter().copied().filter(|p| is_thread(*p)).collect();
+        assert!(threads.is_empty(), "threads in the tree: {threads:?}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        worker.join().unwrap();
+    }
 }
