@@ -112,10 +112,11 @@ impl LocalStore {
         .await
     }
 
-    /// A setting of one account: `(account, key)`.
+    /// A setting of `account`.
     pub async fn account_get(
         &self,
-        (account, key): (String, &'static str),
+        account: String,
+        key: &'static str,
     ) -> Result<Option<String>, ClientError> {
         self.call(move |c| {
             c.query_row(
@@ -130,7 +131,8 @@ impl LocalStore {
 
     pub async fn account_set(
         &self,
-        (account, key): (String, &'static str),
+        account: String,
+        key: &'static str,
         value: String,
     ) -> Result<(), ClientError> {
         self.call(move |c| {
@@ -218,16 +220,15 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         }
         let store = LocalStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        let key = |a: &str| (a.to_owned(), "code_channel");
         let kept = store
-            .account_get(key("ana@example.com"))
+            .account_get("ana@example.com".into(), "code_channel")
             .await
             .unwrap_or_default();
         assert_eq!(kept.as_deref(), Some("sms"));
         assert_eq!(store.get("code_channel").await.unwrap_or_default(), None);
         assert_eq!(
             store
-                .account_get(key("bo@example.com"))
+                .account_get("bo@example.com".into(), "code_channel")
                 .await
                 .unwrap_or_default(),
             None
@@ -238,7 +239,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             store
-                .account_get(key("ana@example.com"))
+                .account_get("ana@example.com".into(), "code_channel")
                 .await
                 .unwrap_or_default(),
             None

@@ -382,8 +382,8 @@ impl Engine {
 
     /// Where `account`'s codes went last time it chose.
     pub(super) async fn remembered_for(&self, account: &Account) -> Option<Channel> {
-        let key = (account.as_str().to_owned(), CODE_CHANNEL);
-        let remembered = self.store.account_get(key).await.ok().flatten()?;
+        let account = account.as_str().to_owned();
+        let remembered = self.store.account_get(account, CODE_CHANNEL).await.ok()??;
         <hik_proto::request::Channel as hik_proto::request::Field>::read(&remembered).ok()
     }
 
@@ -399,9 +399,9 @@ impl Engine {
         account: &Account,
         channel: Channel,
     ) -> Result<(), ClientError> {
-        let key = (account.as_str().to_owned(), CODE_CHANNEL);
+        let account = account.as_str().to_owned();
         self.store
-            .account_set(key, channel.as_str().to_owned())
+            .account_set(account, CODE_CHANNEL, channel.as_str().to_owned())
             .await
     }
 

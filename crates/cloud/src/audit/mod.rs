@@ -53,6 +53,12 @@ pub enum Outcome {
     Off,
 }
 
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// One event as recorded (the QA surface and, later, the app show these).
 pub use hik_proto::wire::Activity as Entry;
 
@@ -111,7 +117,7 @@ pub fn record(conn: &dyn Sql, ctx: &Ctx, line: Line<'_>) -> Result<(), ApiError>
         user_id = line.user,
         terminal = terminal.unwrap_or("-"),
         ip = %origin.ip,
-        outcome = <&str>::from(line.outcome),
+        outcome = line.outcome.name(),
         detail = line.detail.unwrap_or(""),
         "security event"
     );
@@ -122,7 +128,7 @@ pub fn record(conn: &dyn Sql, ctx: &Ctx, line: Line<'_>) -> Result<(), ApiError>
             ctx.now,
             line.user,
             line.event.name(),
-            <&str>::from(line.outcome),
+            line.outcome.name(),
             terminal,
             &origin.ip,
             line.detail,

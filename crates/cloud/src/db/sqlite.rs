@@ -287,9 +287,7 @@ impl Sql for Tx<'_> {
 mod tests {
     use super::*;
 
-    type Answer<T> = Result<T, sql::Error>;
-
-    async fn write(db: &Db, key: &'static str) -> Answer<()> {
+    async fn write(db: &Db, key: &'static str) -> sql::Result<()> {
         db.call(move |sp| {
             sp.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, 'x')",
@@ -320,7 +318,7 @@ mod tests {
         // others' are kept.
         let (a, b, c) = tokio::join!(
             write(&db, "before"),
-            db.call(|sp| -> Answer<()> {
+            db.call(|sp| -> sql::Result<()> {
                 sp.execute(
                     "INSERT INTO meta (key, value) VALUES ('panicked', 'x')",
                     sql::params![],
@@ -343,7 +341,7 @@ mod tests {
         let flag = std::sync::Arc::clone(&ran);
         let (a, b) = tokio::join!(
             write(&db, "kept"),
-            db.call(move |sp| -> Answer<()> {
+            db.call(move |sp| -> sql::Result<()> {
                 sp.execute(
                     "INSERT INTO meta (key, value) VALUES ('undone', 'x')",
                     sql::params![],

@@ -264,7 +264,7 @@ fn admit(
 /// one with), 6002 while no code is given. Each is kept with its audit line.
 fn hold_new_terminal(conn: &dyn Sql, c: &Cloud, ctx: &Ctx, user: &User, t: &Attempt) -> Answer<()> {
     let held = |why| sign_in(Some(user.id), &t.name, Outcome::Held).detail(why);
-    let contacts = outbox::choice(&user.addresses());
+    let contacts = || outbox::choice(&user.addresses());
     if terminals::count(conn, user.id)? >= c.rules.max_terminals {
         let ttl = c.rules.code_ttl_secs;
         let temp_id = terminals::new_temp_id(conn, &c.keys, ctx.now, ttl, user.id)?;
@@ -279,7 +279,7 @@ fn hold_new_terminal(conn: &dyn Sql, c: &Cloud, ctx: &Ctx, user: &User, t: &Atte
         crate::audit::record(conn, ctx, held(why))?;
         let refusal = ApiError::business(ResultCode::TooManyTerminals).with(|f| {
             f.terminal_data = Some(data);
-            f.contacts = contacts;
+            f.contacts = contacts();
         });
         return Ok(Err(Refusal(refusal)));
     }
@@ -288,7 +288,7 @@ fn hold_new_terminal(conn: &dyn Sql, c: &Cloud, ctx: &Ctx, user: &User, t: &Atte
         let contact = user.contact().map(|a| outbox::masked(&a));
         let refusal = ApiError::business(ResultCode::NewTerminal).with(|f| {
             f.contact = contact;
-            f.contacts = contacts;
+            f.contacts = contacts();
         });
         return Ok(Err(Refusal(refusal)));
     }
